@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: installs what the tests need when it is missing (PostgreSQL, Chromium,
+# Go with golang.org/x/mod, Python's cryptography/jsonschema, poppler), builds, runs each test project,
+# and ends with one line summing them all: "N passed, N failed, N skipped".
+# Each test project starts its own throwaway PostgreSQL cluster on 127.0.0.1 (random port, temp dir).
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v go >/dev/null 2>&1 || need+=(golang-go)
+[[ -d /usr/share/gocode/src/golang.org/x/mod/sumdb ]] || need+=(golang-golang-x-mod-dev)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+/usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
+/usr/bin/python3 -c 'import jsonschema, regex' >/dev/null 2>&1 || need+=(python3-jsonschema python3-regex)
+if ((${#need[@]})); then
+  echo "installing: ${need[*]}" >&2
+  if [[ $(id -u) -eq 0 ]]; then
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2 || { echo "could not install ${need[*]}" >&2; exit 3; }
+  else
+    sudo apt-get update -qq >&2 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2 || { echo "could not install ${need[*]}" >&2; exit 3; }
+  fi
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build Custodes.slnx -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+passed=0 failed=0 skipped=0 status=0
+for project in tests/*/*.csproj; do
+  name="$(basename "$project" .csproj)"
+  echo "== $name" >&2
+  dotnet test "$project" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --logger "console;verbosity=normal" 2>&1 | tee "$results/$name.log" | grep -E '^\s*(Failed|Skipped) |^(Passed|Failed)!|Error Message|^\s+at |Assert' | head -200
+  rc=${PIPESTATUS[0]}
+  counts="$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$results/$name.log" | tail -1)"
+  if [[ -z "$counts" ]]; then
+    echo "$name: no test summary (exit $rc)" >&2
+    failed=$((failed + 1)); status=1; continue
+  fi
+  f=$(sed -E 's/Failed: +([0-9]+).*/\1/' <<<"$counts")
+  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$counts")
+  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$counts")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  [[ $rc -ne 0 ]] && status=1
+done
+
+# A test host killed mid-run cannot stop its PostgreSQL cluster; stop any left in temp directories.
+pkill -f 'postgres -D /tmp/custodes-pg-' 2>/dev/null || true
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

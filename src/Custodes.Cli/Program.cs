@@ -1,0 +1,1 @@
+return await Custodes.Cli.CliApp.RunAsync(args);
