@@ -1,0 +1,165 @@
+using Custodes.Assessment;
+using Custodes.Assessment.Scoring;
+using Custodes.Common;
+using Custodes.Storage.Audit;
+using Custodes.Storage.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custodes.Storage.Assessments;
+
+/// <summary>A stored assessment with its tenant-visible metadata.</summary>
+public sealed record StoredAssessment(Guid Id, Guid OrganizationId, int Version, DateTime CreatedAt, DateTime UpdatedAt, Assessment.Assessment Assessment)
+{
+    /// <summary>The HTTP entity tag: changes with every stored change.</summary>
+    public string ETag => $"\"{Id:N}-{Version}\"";
+}
+
+/// <summary>A line of an assessment list.</summary>
+public sealed record AssessmentSummary(Guid Id, string Subject, string Framework, DateOnly? AssessedOn, int Version, DateTime UpdatedAt);
+
+/// <summary>Stores, reads, changes and scores assessments, always within one tenant.</summary>
+public sealed class AssessmentStore(Installation installation, AuditTrail audit, TimeProvider clock)
+{
+    /// <summary>Stores a validated assessment in one transaction: either all of it is stored, or nothing.</summary>
+    public async Task<Guid> ImportAsync(Tenant tenant, ParsedAssessment parsed, CancellationToken cancellationToken = default)
+    {
+        tenant.RequireEdit();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var row = new AssessmentRow { Id = Guid.CreateVersion7(), OrganizationId = tenant.OrganizationId, Framework = "", Subject = "", Version = 1, CreatedAt = now, UpdatedAt = now };
+        AssessmentRows.Fill(row, parsed.Assessment);
+        await using var db = installation.OpenDb();
+        if (!await db.Organizations.AnyAsync(o => o.Id == tenant.OrganizationId, cancellationToken))
+            throw new BadInputException($"no organization with id {tenant.OrganizationId}");
+        row.SubjectOrganizationId = await db.Organizations.Where(o => o.Name == row.Subject).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken);
+        db.Assessments.Add(row);
+        var score = ScoreAssessment.Score(parsed.Resolution, parsed.Assessment.Ssp, parsed.Assessment.AssessedOn);
+        audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "assessment.imported", "assessment", row.Id.ToString(),
+            After: new { subject = row.Subject, row.Framework, requirements = parsed.Assessment.Requirements.Count, objectives = parsed.Assessment.Objectives.Count, score = score.Score }));
+        await AuditTrail.SaveAsync(db, cancellationToken);
+        return row.Id;
+    }
+
+    /// <summary>Reads an assessment of the tenant; another tenant's id is "not found".</summary>
+    public async Task<StoredAssessment?> FindAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenDb();
+        var row = await db.Assessments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == tenant.OrganizationId, cancellationToken);
+        if (row is null) return null;
+        var determinations = await db.Determinations.AsNoTracking().Where(d => d.AssessmentId == id).ToListAsync(cancellationToken);
+        var poam = await db.PoamItems.AsNoTracking().Where(p => p.AssessmentId == id).ToListAsync(cancellationToken);
+        return new StoredAssessment(row.Id, row.OrganizationId, row.Version, row.CreatedAt, row.UpdatedAt, AssessmentRows.ToDomain(row, determinations, poam));
+    }
+
+    public async Task<StoredAssessment> GetAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default) =>
+        await FindAsync(tenant, id, cancellationToken) ?? throw new NotFoundException($"no assessment {id}");
+
+    /// <summary>The tenant's assessments, newest first, a page at a time.</summary>
+    public async Task<IReadOnlyList<AssessmentSummary>> ListAsync(Tenant tenant, int skip = 0, int take = 50, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenDb();
+        return await db.Assessments.AsNoTracking()
+            .Where(a => a.OrganizationId == tenant.OrganizationId)
+            .OrderByDescending(a => a.UpdatedAt).ThenBy(a => a.Id)
+            .Skip(skip).Take(Math.Clamp(take, 1, 500))
+            .Select(a => new AssessmentSummary(a.Id, a.Subject, a.Framework, a.AssessedOn, a.Version, a.UpdatedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The version of a tenant's assessment, or null: a cheap check before serving a cached score.</summary>
+    public async Task<int?> VersionAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenDb();
+        return await db.Assessments.AsNoTracking().Where(a => a.Id == id && a.OrganizationId == tenant.OrganizationId)
+            .Select(a => (int?)a.Version).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Replaces an assessment's content, refusing the change when it was changed since <paramref name="expectedVersion"/> (a lost update).</summary>
+    public async Task<int> ReplaceAsync(Tenant tenant, Guid id, ParsedAssessment parsed, int? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        tenant.RequireEdit();
+        await using var db = installation.OpenDb();
+        var row = await db.Assessments.Include(a => a.Determinations).Include(a => a.Poam)
+            .FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == tenant.OrganizationId, cancellationToken)
+            ?? throw new NotFoundException($"no assessment {id}");
+        if (expectedVersion is { } expected && expected != row.Version)
+            throw new ConcurrencyConflictException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
+        var before = AssessmentRows.ToDomain(row, row.Determinations, row.Poam);
+        db.Determinations.RemoveRange(row.Determinations);
+        db.PoamItems.RemoveRange(row.Poam);
+        AssessmentRows.Fill(row, parsed.Assessment);
+        row.Version++;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "assessment.replaced", "assessment", id.ToString(),
+            Before: Summary(before), After: Summary(parsed.Assessment)));
+        await SaveConcurrentAsync(db, id, cancellationToken);
+        return row.Version;
+    }
+
+    /// <summary>Sets one requirement or objective determination (the web workspace's unit of change).</summary>
+    public async Task<int> SetDeterminationAsync(Tenant tenant, Guid id, string targetId, Finding finding, int? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        tenant.RequireEdit();
+        await using var db = installation.OpenDb();
+        var row = await db.Assessments.Include(a => a.Determinations).Include(a => a.Poam)
+            .FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == tenant.OrganizationId, cancellationToken)
+            ?? throw new NotFoundException($"no assessment {id}");
+        if (expectedVersion is { } expected && expected != row.Version)
+            throw new ConcurrencyConflictException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
+        var current = AssessmentRows.ToDomain(row, row.Determinations, row.Poam);
+        var catalog = Catalogs.CatalogSet.Get(current.Framework);
+        var objective = catalog.FindObjective(targetId);
+        var requirement = objective is null ? catalog.Find(targetId) : null;
+        if (objective is null && requirement is null) throw new BadInputException($"'{targetId}' is neither a requirement nor an objective of {current.Framework}");
+        var key = objective?.Id ?? requirement!.Id;
+        var updated = objective is not null
+            ? current with { Objectives = With(current.Objectives, key, finding) }
+            : current with { Requirements = With(current.Requirements, key, finding) };
+        // Validate the whole assessment as a file would be: the same rules, the same errors.
+        AssessmentFile.Parse(AssessmentFile.ToJson(updated), $"assessment {id}");
+        var existing = row.Determinations.FirstOrDefault(d => d.TargetId == key);
+        var before = existing is null ? null : new { status = existing.Status, existing.Partial, existing.Note };
+        if (existing is not null) row.Determinations.Remove(existing);
+        if (finding.Status != Status.Unassessed || !finding.IsBare)
+            row.Determinations.Add(AssessmentRows.ToRow(id, key, objective is not null, finding));
+        row.Version++;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "determination.set", "assessment", id.ToString(),
+            Before: before is null ? null : new { target = key, before.status, before.Partial, before.Note },
+            After: new { target = key, status = finding.Status.ToWire(), finding.Partial, finding.Note }));
+        await SaveConcurrentAsync(db, id, cancellationToken);
+        return row.Version;
+    }
+
+    /// <summary>Scores a stored assessment.</summary>
+    public async Task<ScoreReport?> ScoreAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default) =>
+        await FindAsync(tenant, id, cancellationToken) is { } stored ? ScoreAssessment.Score(stored.Assessment) : null;
+
+    private static async Task SaveConcurrentAsync(CustodesDb db, Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AuditTrail.SaveAsync(db, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConcurrencyConflictException($"assessment {id} changed while you were saving; reload it and try again");
+        }
+    }
+
+    private static IReadOnlyDictionary<string, Finding> With(IReadOnlyDictionary<string, Finding> findings, string key, Finding finding)
+    {
+        var copy = new Dictionary<string, Finding>(findings, StringComparer.Ordinal);
+        if (finding.Status == Status.Unassessed && finding.IsBare) copy.Remove(key);
+        else copy[key] = finding;
+        return copy;
+    }
+
+    private static object Summary(Assessment.Assessment a) => new
+    {
+        subject = a.Organization,
+        a.Framework,
+        requirements = a.Requirements.ToDictionary(p => p.Key, p => p.Value.Status.ToWire()),
+        objectives = a.Objectives.Count,
+        poam = a.Poam.Count,
+    };
+}

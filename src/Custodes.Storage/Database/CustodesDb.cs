@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Custodes.Storage.Database;
+
+/// <summary>The one EF Core model of an installation. Provider-specific subclasses only exist to keep two migration sets apart.</summary>
+public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<OrganizationRow> Organizations => Set<OrganizationRow>();
+    public DbSet<UserRow> Users => Set<UserRow>();
+    public DbSet<MembershipRow> Memberships => Set<MembershipRow>();
+    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<AssessmentRow> Assessments => Set<AssessmentRow>();
+    public DbSet<DeterminationRow> Determinations => Set<DeterminationRow>();
+    public DbSet<PoamItemRow> PoamItems => Set<PoamItemRow>();
+    public DbSet<EvidenceRow> Evidence => Set<EvidenceRow>();
+    public DbSet<EvidenceLinkRow> EvidenceLinks => Set<EvidenceLinkRow>();
+    public DbSet<AuditRow> Audit => Set<AuditRow>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<OrganizationRow>(e =>
+        {
+            e.ToTable("organizations");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Kind).HasMaxLength(20);
+        });
+        model.Entity<UserRow>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Email).HasMaxLength(320);
+            e.HasIndex(x => x.Email).IsUnique();
+        });
+        model.Entity<MembershipRow>(e =>
+        {
+            e.ToTable("memberships");
+            e.HasKey(x => new { x.UserId, x.OrganizationId });
+            e.Property(x => x.Role).HasMaxLength(20);
+            e.HasOne<UserRow>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<ApiKeyRow>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.Hash).IsUnique();
+            e.HasOne<UserRow>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AssessmentRow>(e =>
+        {
+            e.ToTable("assessments");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.OrganizationId);
+            e.Property(x => x.Framework).HasMaxLength(40);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(x => x.Determinations).WithOne().HasForeignKey(x => x.AssessmentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Poam).WithOne().HasForeignKey(x => x.AssessmentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<DeterminationRow>(e =>
+        {
+            e.ToTable("determinations");
+            e.HasKey(x => new { x.AssessmentId, x.TargetId });
+            e.Property(x => x.TargetId).HasMaxLength(20);
+            e.Property(x => x.Status).HasMaxLength(20);
+        });
+        model.Entity<PoamItemRow>(e =>
+        {
+            e.ToTable("poam_items");
+            e.HasKey(x => new { x.AssessmentId, x.RequirementId });
+            e.Property(x => x.RequirementId).HasMaxLength(20);
+            e.Property(x => x.Status).HasMaxLength(20);
+        });
+        model.Entity<EvidenceRow>(e =>
+        {
+            e.ToTable("evidence");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.HasIndex(x => new { x.OrganizationId, x.Name, x.Version }).IsUnique();
+            e.HasIndex(x => new { x.OrganizationId, x.Sha256 });
+            e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        });
+        model.Entity<EvidenceLinkRow>(e =>
+        {
+            e.ToTable("evidence_links");
+            e.HasKey(x => new { x.EvidenceId, x.AssessmentId, x.TargetId });
+            e.HasOne<EvidenceRow>().WithMany().HasForeignKey(x => x.EvidenceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<AssessmentRow>().WithMany().HasForeignKey(x => x.AssessmentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AuditRow>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasKey(x => x.Sequence);
+            e.Property(x => x.Sequence).ValueGeneratedOnAdd();
+            e.HasIndex(x => x.PreviousHash).IsUnique();
+            e.HasIndex(x => new { x.OrganizationId, x.Sequence });
+        });
+    }
+}
+
+/// <summary>The model on the embedded SQLite database (its own migrations).</summary>
+public sealed class SqliteCustodesDb(DbContextOptions<SqliteCustodesDb> options) : CustodesDb(options);
+
+/// <summary>The model on PostgreSQL (its own migrations).</summary>
+public sealed class PostgresCustodesDb(DbContextOptions<PostgresCustodesDb> options) : CustodesDb(options);

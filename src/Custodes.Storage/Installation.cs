@@ -1,0 +1,81 @@
+using Custodes.Common;
+using Custodes.Storage.Database;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custodes.Storage;
+
+/// <summary>Which database an installation uses.</summary>
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>One installation of Custodes: a data directory (SQLite database, evidence files, keys) and, optionally, a PostgreSQL database instead of SQLite.</summary>
+public sealed class Installation
+{
+    private readonly DbContextOptions<SqliteCustodesDb>? _sqlite;
+    private readonly DbContextOptions<PostgresCustodesDb>? _postgres;
+
+    private Installation(string dataDirectory, string? postgres)
+    {
+        DataDirectory = Path.GetFullPath(dataDirectory);
+        if (postgres is null)
+        {
+            Provider = DatabaseProvider.Sqlite;
+            var connection = new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(DataDirectory, "custodes.db"),
+                Pooling = true,
+                DefaultTimeout = 30,
+            }.ToString();
+            _sqlite = new DbContextOptionsBuilder<SqliteCustodesDb>().UseSqlite(connection).Options;
+        }
+        else
+        {
+            Provider = DatabaseProvider.Postgres;
+            _postgres = new DbContextOptionsBuilder<PostgresCustodesDb>().UseNpgsql(postgres).Options;
+        }
+    }
+
+    public string DataDirectory { get; }
+    public DatabaseProvider Provider { get; }
+    public string EvidenceDirectory => Path.Combine(DataDirectory, "evidence");
+    public string KeysDirectory => Path.Combine(DataDirectory, "keys");
+
+    /// <summary>Opens an installation from options, falling back to <c>CUSTODES_DATA</c>/<c>CUSTODES_DB</c> and the per-user data directory.</summary>
+    public static Installation Open(string? dataDirectory = null, string? database = null)
+    {
+        dataDirectory ??= Environment.GetEnvironmentVariable("CUSTODES_DATA");
+        if (string.IsNullOrWhiteSpace(dataDirectory))
+            dataDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "custodes");
+        database ??= Environment.GetEnvironmentVariable("CUSTODES_DB");
+        return new Installation(dataDirectory, string.IsNullOrWhiteSpace(database) ? null : database);
+    }
+
+    /// <summary>A new unit of work on the installation's database.</summary>
+    public CustodesDb OpenDb() => Provider == DatabaseProvider.Sqlite ? new SqliteCustodesDb(_sqlite!) : new PostgresCustodesDb(_postgres!);
+
+    /// <summary>Creates the data directory and brings the database schema up to date.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            Directory.CreateDirectory(DataDirectory);
+            Directory.CreateDirectory(EvidenceDirectory);
+            await using var db = OpenDb();
+            await db.Database.MigrateAsync(cancellationToken);
+            if (Provider == DatabaseProvider.Sqlite)
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new EnvironmentFailureException($"cannot use data directory {DataDirectory}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or SqliteException)
+        {
+            throw new EnvironmentFailureException($"cannot open the {Provider} database: {e.Message}", e);
+        }
+    }
+}
