@@ -1,17 +1,29 @@
+using System.CommandLine;
 using Custodes.Assessment;
 using Custodes.Common;
 
 namespace Custodes.Cli;
 
-/// <summary>Reads an assessment file argument (a path, or <c>-</c> for stdin) for any command.</summary>
+/// <summary>The one way a command reads its assessment argument: a file path, <c>-</c> for stdin, or the id of an assessment stored in the installation.</summary>
 public static class AssessmentInput
 {
-    public static ParsedAssessment Load(string path)
+    /// <summary>Reads a file (or stdin); no installation is opened.</summary>
+    public static ParsedAssessment LoadFile(string path)
     {
         if (path != "-") return AssessmentFile.Load(path);
         using var stdin = Console.OpenStandardInput();
         using var buffer = new MemoryStream();
         stdin.CopyTo(buffer);
         return AssessmentFile.Parse(buffer.ToArray(), "<stdin>");
+    }
+
+    /// <summary>Reads a file, or, when the argument is no file but an assessment id, the stored assessment.</summary>
+    public static async Task<ParsedAssessment> LoadAsync(string fileOrId, ParseResult parse, InstallationOptions store, CancellationToken cancellationToken)
+    {
+        if (fileOrId == "-" || File.Exists(fileOrId) || !Guid.TryParse(fileOrId, out var id)) return LoadFile(fileOrId);
+        var workspace = await store.OpenAsync(parse, cancellationToken);
+        var tenant = await workspace.OperatorForAssessmentAsync(id, cancellationToken);
+        var stored = await workspace.Assessments.GetAsync(tenant, id, cancellationToken);
+        return AssessmentFile.Parse(AssessmentFile.ToJson(stored.Assessment), $"assessment {id}");
     }
 }

@@ -9,5 +9,11 @@ public static class Verbs
     [
         Catalog.CatalogCommand.Create(),
         Score.ScoreCommand.Create(),
+        Assessments.AssessmentCommand.Create(),
+        Evidence.EvidenceCommand.Create(),
+        Audit.AuditCommand.Create(),
+        Admin.AdminCommand.Create(),
+        Demo.DemoCommand.Create(),
+        Serve.ServeCommand.Create(),
     ];
 }

@@ -16,6 +16,17 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<EvidenceLinkRow> EvidenceLinks => Set<EvidenceLinkRow>();
     public DbSet<AuditRow> Audit => Set<AuditRow>();
 
+    // SQLite returns DateTime values without a kind; every timestamp here is UTC, so say so on the way out.
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configuration.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<OrganizationRow>(e =>

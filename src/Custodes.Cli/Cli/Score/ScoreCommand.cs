@@ -10,13 +10,15 @@ public static class ScoreCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A custodes.assessment/v1 file (JSON or YAML)." };
+        var file = new Argument<string>("file") { Description = "A custodes.assessment/v1 file (JSON or YAML), - for stdin, or the id of a stored assessment." };
         var failUnder = new Option<int?>("--fail-under") { Description = "Exit 1 when the score is below this value, or when no score can be given." };
         var json = CommonOptions.Json();
+        var store = new InstallationOptions();
         var command = new Command("score", "Score an assessment by the DoD Assessment Methodology v1.2.1 and derive its CMMC status.") { file, failUnder, json };
-        command.SetHandler(json, (parse, reporter) =>
+        store.AddTo(command);
+        command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var parsed = AssessmentInput.Load(parse.GetValue(file)!);
+            var parsed = await AssessmentInput.LoadAsync(parse.GetValue(file)!, parse, store, ct);
             var report = ScoreAssessment.Score(parsed.Resolution, parsed.Assessment.Ssp, parsed.Assessment.AssessedOn);
             if (reporter.Json) reporter.WriteJson(report);
             else Render(reporter.Console, parsed.Assessment, report);

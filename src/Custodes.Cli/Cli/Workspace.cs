@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Custodes.Storage;
+using Custodes.Storage.Accounts;
+using Custodes.Storage.Assessments;
+using Custodes.Storage.Audit;
+using Custodes.Storage.Evidence;
+using Custodes.Storage.Organizations;
+
+namespace Custodes.Cli;
+
+/// <summary>The <c>--data-dir</c>/<c>--db</c> options of every command that uses stored data.</summary>
+public sealed class InstallationOptions
+{
+    public Option<string?> DataDir { get; } = CommonOptions.DataDir();
+    public Option<string?> Db { get; } = CommonOptions.Db();
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(DataDir);
+        command.Options.Add(Db);
+    }
+
+    /// <summary>Opens the installation, creating it or migrating its schema as needed.</summary>
+    public async Task<Workspace> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var installation = Installation.Open(parse.GetValue(DataDir), parse.GetValue(Db));
+        await installation.InitializeAsync(cancellationToken);
+        return new Workspace(installation, TimeProvider.System);
+    }
+}
+
+/// <summary>An open installation and its stores, wired the way the web app wires them.</summary>
+public sealed class Workspace
+{
+    public Workspace(Installation installation, TimeProvider clock)
+    {
+        Installation = installation;
+        Audit = new AuditTrail(clock);
+        Organizations = new OrganizationStore(installation, Audit, clock);
+        Accounts = new AccountStore(installation, Audit, clock);
+        Assessments = new AssessmentStore(installation, Audit, clock);
+        Evidence = new EvidenceStore(installation, Audit, clock);
+    }
+
+    public Installation Installation { get; }
+    public AuditTrail Audit { get; }
+    public OrganizationStore Organizations { get; }
+    public AccountStore Accounts { get; }
+    public AssessmentStore Assessments { get; }
+    public EvidenceStore Evidence { get; }
+
+    /// <summary>The operator acting at the command line for an organization given by id or name.</summary>
+    public async Task<Tenant> OperatorForAsync(string organization, CancellationToken cancellationToken) =>
+        Tenant.Operator((await Organizations.ResolveAsync(organization, cancellationToken)).Id);
+
+    /// <summary>The operator acting for whichever organization owns an assessment (the operator runs the installation).</summary>
+    public async Task<Tenant> OperatorForAssessmentAsync(Guid assessmentId, CancellationToken cancellationToken)
+    {
+        await using var db = Installation.OpenDb();
+        var owner = Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+            db.Assessments.Where(a => a.Id == assessmentId).Select(a => (Guid?)a.OrganizationId), cancellationToken);
+        return Tenant.Operator(await owner ?? throw new Common.BadInputException($"no assessment {assessmentId} in {Installation.DataDirectory}"));
+    }
+}

@@ -1,0 +1,22 @@
+using Custodes.Storage;
+using Custodes.Web.Api;
+
+namespace Custodes.Web.Hosting;
+
+/// <summary>Builds the Custodes web app on one installation: the whole of what <c>custodes serve</c> runs.</summary>
+public static class CustodesWebApp
+{
+    public static WebApplication Build(Installation installation, string[] urls, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(CustodesWebApp).Assembly.GetName().Name });
+        builder.WebHost.UseUrls(urls);
+        builder.AddCustodes(installation);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseCustodes();
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithName("Health").ExcludeFromDescription();
+        app.MapAssessmentsApi();
+        return app;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net.Http.Headers;
+using Custodes.Storage;
+using Custodes.Storage.Accounts;
+using Custodes.Storage.Audit;
+using Custodes.Storage.Organizations;
+using Custodes.Testing;
+using Custodes.Web.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Custodes.Web.Tests;
+
+/// <summary>The real web app on a real port of 127.0.0.1, on a fresh installation (SQLite or PostgreSQL).</summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TestInstallation _test;
+
+    private RunningServer(WebApplication app, TestInstallation test, Uri address)
+    {
+        _app = app;
+        _test = test;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+    public Installation Installation => _test.Installation;
+
+    public static async Task<RunningServer> StartAsync(DatabaseProvider provider)
+    {
+        var test = await TestInstallation.CreateAsync(provider);
+        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new RunningServer(app, test, new Uri(address));
+    }
+
+    /// <summary>A new organization with an owner and an HTTP client authenticated with that owner's API key.</summary>
+    public async Task<(Guid Organization, HttpClient Client)> NewTenantAsync(string name, string kind = "assessor", string role = Roles.Owner)
+    {
+        var audit = new AuditTrail(TimeProvider.System);
+        var org = await new OrganizationStore(Installation, audit, TimeProvider.System).CreateAsync(name, kind, "test");
+        var accounts = new AccountStore(Installation, audit, TimeProvider.System);
+        var email = $"{Guid.NewGuid():N}@example.test";
+        await accounts.CreateUserAsync(email, org, role, null, "test");
+        var (_, key) = await accounts.CreateApiKeyAsync(email, org, "test", [], "test");
+        return (org, Client(key));
+    }
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _test.DisposeAsync();
+    }
+}
