@@ -15,12 +15,15 @@ public sealed class Reporter(TextWriter stdout, TextWriter stderr, bool json)
     public IAnsiConsole Console => _console ??= AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(Out),
-        Ansi = AnsiSupport.Detect,
-        ColorSystem = ColorSystemSupport.Detect,
+        // Colour only on a real terminal: files, pipes and tests get plain text.
+        Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         Interactive = InteractionSupport.No,
     });
 
     private IAnsiConsole? _console;
+
+    private bool Interactive => ReferenceEquals(Out, System.Console.Out) && !System.Console.IsOutputRedirected && System.Environment.GetEnvironmentVariable("NO_COLOR") is null;
 
     public void WriteJson<T>(T value)
     {

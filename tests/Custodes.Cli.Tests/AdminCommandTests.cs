@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Custodes.Storage;
+using Custodes.Testing;
+
+namespace Custodes.Cli.Tests;
+
+public sealed class AdminCommandTests
+{
+    public static TheoryData<DatabaseProvider> Providers => TestInstallation.Providers;
+
+    private static string[] Store(TestInstallation test, params string[] args) =>
+        [.. args, "--data-dir", test.DataDirectory, .. test.Database is null ? Array.Empty<string>() : ["--db", test.Database]];
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Bootstrap_commands_print_only_the_new_id_or_key(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        var org = await Cli.RunAsync(Store(test, "admin", "create-org", "Northgate Security Assessors LLC", "--kind", "assessor"));
+        Assert.Equal(0, org.ExitCode);
+        Assert.True(Guid.TryParse(org.Stdout.Trim(), out var orgId), org.Stdout);
+
+        Environment.SetEnvironmentVariable("CUSTODES_TEST_PASSWORD", "a long enough password");
+        var user = await Cli.RunAsync(Store(test, "admin", "create-user", "ana@northgate.example", "--org", orgId.ToString(), "--role", "assessor", "--password-env", "CUSTODES_TEST_PASSWORD"));
+        Assert.Equal(0, user.ExitCode);
+        Assert.True(Guid.TryParse(user.Stdout.Trim(), out _), user.Stdout);
+
+        var key = await Cli.RunAsync(Store(test, "admin", "create-api-key", "ana@northgate.example"));
+        Assert.Equal(0, key.ExitCode);
+        Assert.Matches("^cst_[A-Za-z0-9_-]{43}$", key.Stdout.Trim());
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Import_list_and_score_by_id(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        var orgId = (await Cli.RunAsync(Store(test, "admin", "create-org", "Northgate", "--kind", "assessor"))).Stdout.Trim();
+        var import = await Cli.RunAsync(Store(test, "assessment", "import", Cli.Sample("example-msp.json"), "--org", orgId));
+        Assert.Equal(0, import.ExitCode);
+        var id = import.Stdout.Trim();
+        var score = await Cli.RunAsync(Store(test, "score", id, "--json"));
+        Assert.Equal(0, score.ExitCode);
+        using var json = JsonDocument.Parse(score.Stdout);
+        Assert.Equal(103, json.RootElement.GetProperty("score").GetInt32());
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Unknown_kind_role_or_organization_exit_2(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        Assert.Equal(2, (await Cli.RunAsync(Store(test, "admin", "create-org", "X", "--kind", "bank"))).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync(Store(test, "admin", "create-user", "a@b.example", "--org", Guid.NewGuid().ToString(), "--role", "viewer"))).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync(Store(test, "admin", "create-api-key", "nobody@b.example"))).ExitCode);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_exits_3()
+    {
+        var result = await Cli.RunAsync("admin", "list-orgs", "--data-dir", Cli.TempDirectory(), "--db", "Host=127.0.0.1;Port=1;Database=x;Username=x;Timeout=2");
+        Assert.Equal(3, result.ExitCode);
+    }
+}
