@@ -96,8 +96,3 @@ public static class TilePath
         return value <= max;
     }
 }
-
-internal static class DigitSpanExtensions
-{
-    public static bool ContainsOnlyDigits(this ReadOnlySpan<char> s) => s.Length > 0 && !s.ContainsAnyExceptInRange('0', '9');
-}
