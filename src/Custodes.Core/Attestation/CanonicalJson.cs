@@ -18,6 +18,7 @@ public static class CanonicalJson
     /// <summary>Parses UTF-8 JSON and returns its canonical form.</summary>
     public static byte[] Canonicalize(ReadOnlySpan<byte> utf8Json, string? file = null)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json)) throw new BadInputException("not UTF-8", file);
         JsonDocument document;
         long consumed;
         try

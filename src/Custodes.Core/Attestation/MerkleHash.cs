@@ -62,21 +62,19 @@ public readonly record struct MerkleHash
         return new MerkleHash(output);
     }
 
-    /// <summary>Parses standard base64 of exactly 32 bytes.</summary>
-    public static MerkleHash FromBase64(string text, string? path = null)
-    {
-        Span<byte> buffer = stackalloc byte[Size + 3];
-        if (text.Length != 44 || !Convert.TryFromBase64String(text, buffer, out var written) || written != Size)
-            throw new BadInputException($"expected a base64 SHA-256 hash (44 characters), got '{Truncate(text)}'", path: path);
-        return new MerkleHash(buffer[..Size]);
-    }
+    /// <summary>Parses standard base64 of exactly 32 bytes, in its one canonical spelling.</summary>
+    public static MerkleHash FromBase64(string text, string? path = null) =>
+        TryFromBase64(text, out var hash) ? hash : throw new BadInputException($"expected a base64 SHA-256 hash (44 characters), got '{Truncate(text)}'", path: path);
 
     public static bool TryFromBase64(string? text, out MerkleHash hash)
     {
         hash = default;
         Span<byte> buffer = stackalloc byte[Size + 3];
         if (text is null || text.Length != 44 || !Convert.TryFromBase64String(text, buffer, out var written) || written != Size) return false;
-        hash = new MerkleHash(buffer[..Size]);
+        var parsed = new MerkleHash(buffer[..Size]);
+        // Base64 leaves two bits of the last character unused; a hash has one spelling, so altered text cannot pass as the same hash.
+        if (parsed.ToBase64() != text) return false;
+        hash = parsed;
         return true;
     }
 
