@@ -40,10 +40,19 @@ public sealed record NoteVerifier
     {
         var parts = verifierKey.Split('+', 3); // base64 may hold '+' too
         if (parts.Length != 3) throw Bad("expected <name>+<hash>+<key>");
-        var (name, hex, base64) = (parts[0], parts[1], parts[2]);
-        if (!SignedNote.IsValidName(name)) throw Bad("the name must be non-empty, without spaces or '+'");
-        if (hex.Length != 8 || !uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash) || !hex.AsSpan().ContainsOnlyHex())
-            throw Bad("the key hash must be 8 hex digits");
+        var (name, hash, key) = ParseKeyFields(parts[0], parts[1], parts[2], "key", Bad);
+        if (ComputeKeyHash(name, key.AsSpan(1)) != hash) throw Bad("the key hash does not match the name and key");
+        return new NoteVerifier(name, hash, new Ed25519PublicKey(key.AsSpan(1)));
+
+        static BadInputException Bad(string why) => new($"malformed note verifier key: {why}", path: "verifier key");
+    }
+
+    // The <name>+<hash>+<base64(0x01 ‖ 32 bytes)> tail shared by verifier and signer key strings.
+    internal static (string Name, uint Hash, byte[] Key) ParseKeyFields(string name, string hex, string base64, string what, Func<string, BadInputException> bad)
+    {
+        if (!SignedNote.IsValidName(name)) throw bad("the name must be non-empty, without spaces or '+'");
+        if (hex.Length != 8 || !hex.AsSpan().ContainsOnlyHex() || !uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash))
+            throw bad("the key hash must be 8 hex digits");
         byte[] key;
         try
         {
@@ -51,15 +60,12 @@ public sealed record NoteVerifier
         }
         catch (FormatException)
         {
-            throw Bad("the key is not base64");
+            throw bad("the key is not base64");
         }
-        if (key.Length == 0) throw Bad("the key is empty");
-        if (key[0] != AlgorithmEd25519) throw Bad($"unknown key algorithm {key[0]} (only Ed25519, 1, is supported)");
-        if (key.Length != 33) throw Bad($"an Ed25519 key is 32 bytes, not {key.Length - 1}");
-        if (ComputeKeyHash(name, key.AsSpan(1)) != hash) throw Bad("the key hash does not match the name and key");
-        return new NoteVerifier(name, hash, new Ed25519PublicKey(key.AsSpan(1)));
-
-        BadInputException Bad(string why) => new($"malformed note verifier key: {why}", path: "verifier key");
+        if (key.Length == 0) throw bad("the key is empty");
+        if (key[0] != AlgorithmEd25519) throw bad($"unknown key algorithm {key[0]} (only Ed25519, 1, is supported)");
+        if (key.Length != 33) throw bad($"an Ed25519 {what} is 32 bytes, not {key.Length - 1}");
+        return (name, hash, key);
     }
 
     internal static uint ComputeKeyHash(string name, ReadOnlySpan<byte> ed25519PublicKey)
@@ -103,23 +109,9 @@ public sealed class NoteSigner : IDisposable
     {
         var parts = signerKey.Split('+', 5); // base64 may hold '+' too
         if (parts.Length != 5 || parts[0] != "PRIVATE" || parts[1] != "KEY") throw Bad("expected PRIVATE+KEY+<name>+<hash>+<key>");
-        var (name, hex, base64) = (parts[2], parts[3], parts[4]);
-        if (!SignedNote.IsValidName(name)) throw Bad("the name must be non-empty, without spaces or '+'");
-        if (hex.Length != 8 || !uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash) || !hex.AsSpan().ContainsOnlyHex())
-            throw Bad("the key hash must be 8 hex digits");
-        byte[] key;
+        var (name, hash, key) = NoteVerifier.ParseKeyFields(parts[2], parts[3], parts[4], "seed", Bad);
         try
         {
-            key = Convert.FromBase64String(base64);
-        }
-        catch (FormatException)
-        {
-            throw Bad("the key is not base64");
-        }
-        try
-        {
-            if (key.Length == 0 || key[0] != NoteVerifier.AlgorithmEd25519) throw Bad("unknown key algorithm (only Ed25519, 1, is supported)");
-            if (key.Length != 33) throw Bad($"an Ed25519 seed is 32 bytes, not {key.Length - 1}");
             var signingKey = Ed25519SigningKey.FromSeed(key.AsSpan(1));
             var signer = new NoteSigner(name, signingKey, ownsKey: true);
             if (signer.KeyHash != hash)

@@ -260,6 +260,10 @@ public sealed class MerkleLogTests
         {
             var otherIndex = (c.Index + 1 + random.Next(c.Size - 1)) % c.Size;
             Assert.NotEqual(ProofCheck.Ok, MerkleLog.CheckInclusion(proof, c.Size, root, otherIndex, leaf));
+            // A wrong size fails against that size's own root. (Against this root it may pass: the size is bound to the
+            // root by the signed checkpoint, not by the proof.)
+            var otherSize = c.Index + 1 + random.Next(2000 - c.Index);
+            if (otherSize != c.Size) Assert.NotEqual(ProofCheck.Ok, MerkleLog.CheckInclusion(proof, otherSize, log.TreeHash(otherSize), c.Index, leaf));
         }
     }
 
@@ -290,6 +294,11 @@ public sealed class MerkleLogTests
         Assert.NotEqual(ProofCheck.Ok, MerkleLog.CheckConsistency([.. proof, root], c.Size, root, c.OldSize, oldRoot));
         Assert.NotEqual(ProofCheck.Ok, MerkleLog.CheckConsistency(proof, c.Size, Flip(root, random.Next(MerkleHash.Size)), c.OldSize, oldRoot));
         Assert.NotEqual(ProofCheck.Ok, MerkleLog.CheckConsistency(proof, c.Size, root, c.OldSize, Flip(oldRoot, random.Next(MerkleHash.Size))));
+        // Wrong sizes fail against their own roots.
+        var otherOld = 1 + random.Next(c.Size);
+        if (otherOld != c.OldSize) Assert.NotEqual(ProofCheck.Ok, MerkleLog.CheckConsistency(proof, c.Size, root, otherOld, log.TreeHash(otherOld)));
+        var otherNew = c.OldSize + random.Next(2001 - c.OldSize);
+        if (otherNew != c.Size) Assert.NotEqual(ProofCheck.Ok, MerkleLog.CheckConsistency(proof, otherNew, log.TreeHash(otherNew), c.OldSize, oldRoot));
     }
 
     [Fact]
