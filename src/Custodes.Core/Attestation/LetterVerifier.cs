@@ -110,7 +110,7 @@ public static class LetterVerifier
             return Failed(LetterErrors.BundleMalformed, e.Describe());
         }
 
-        var envelopeJson = root.TryGetProperty("envelope", out var e1) ? e1 : (JsonElement?)null;
+        var envelopeJson = root.TryGetProperty("envelope", out var envelopeValue) ? envelopeValue : (JsonElement?)null;
         var (signature, predicate) = CheckSignature(envelopeJson, signerKey, errors);
 
         var expired = false;

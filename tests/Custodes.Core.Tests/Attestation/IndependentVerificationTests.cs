@@ -28,8 +28,11 @@ public sealed class GoChecker : IDisposable
         Directory.CreateDirectory(source);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Attestation", "Independent", "tlogcheck.go"), Path.Combine(source, "main.go"));
         var binary = Path.Combine(_root, "tlogcheck");
-        var (code, stdout, stderr) = Independent.Run(go, ["build", "-o", binary, "tlogcheck"], _root,
-            new() { ["GO111MODULE"] = "off", ["GOPATH"] = $"{_root}:/usr/share/gocode", ["GOFLAGS"] = "" });
+        var environment = new Dictionary<string, string> { ["GO111MODULE"] = "off", ["GOPATH"] = $"{_root}:/usr/share/gocode", ["GOFLAGS"] = "" };
+        // Go keeps its build cache under $HOME; a CI runner without one gets a throwaway cache (a slower, cold build).
+        if (new[] { "GOCACHE", "XDG_CACHE_HOME", "HOME" }.All(v => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
+            environment["GOCACHE"] = Path.Combine(_root, "cache");
+        var (code, stdout, stderr) = Independent.Run(go, ["build", "-o", binary, "tlogcheck"], _root, environment);
         if (code != 0) throw new InvalidOperationException($"go build failed ({code}):\n{stdout}\n{stderr}");
         return binary;
     }
