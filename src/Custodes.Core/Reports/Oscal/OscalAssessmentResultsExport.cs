@@ -33,6 +33,28 @@ public static class OscalAssessmentResultsExport
         ScoreProps(o, score);
         w.WriteEndArray();
 
+        // The assessed system, which observations name as their subject.
+        var ssp = new Ssp.SspContent(data);
+        w.WriteStartObject("local-definitions");
+        w.WriteStartArray("components");
+        w.WriteStartObject();
+        w.WriteString("uuid", o.ThisSystemComponent);
+        w.WriteString("type", "this-system");
+        w.WriteString("title", OscalWriter.Clean(ssp.SystemName));
+        w.WriteString("description", ssp.Description);
+        if (ssp.DescriptionIsDerived)
+        {
+            w.WriteStartArray("props");
+            o.Prop("derived", "true");
+            w.WriteEndArray();
+        }
+        w.WriteStartObject("status");
+        w.WriteString("state", "operational");
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+
         w.WriteStartObject("reviewed-controls");
         w.WriteStartArray("control-selections");
         w.WriteStartObject();

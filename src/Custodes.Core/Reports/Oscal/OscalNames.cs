@@ -36,7 +36,10 @@ public static class OscalNames
     public static Requirement? FindRequirement(Catalog catalog, string controlId)
     {
         var id = controlId.StartsWith(ControlPrefix, StringComparison.OrdinalIgnoreCase) ? controlId[ControlPrefix.Length..] : controlId;
-        return catalog.Find(id) ?? catalog.Find(id.ToUpperInvariant());
+        var found = catalog.Find(id) ?? catalog.Find(id.ToUpperInvariant());
+        // A CMMC practice id (AC.L2-3.1.22) names the NIST requirement after the dash, whatever the level written.
+        var dash = id.IndexOf("-", StringComparison.Ordinal);
+        return found ?? (dash > 0 && id.Length > 5 && id[2] == '.' ? catalog.Find(id[(dash + 1)..]) : null);
     }
 
     /// <summary>Resolves a finding target (statement or objective part id) to a requirement and, for objectives, the objective.</summary>

@@ -30,6 +30,12 @@ public static class OscalSspExport
         w.WriteEndArray();
         w.WriteString("system-name", OscalWriter.Clean(ssp.SystemName));
         w.WriteString("description", ssp.Description);
+        if (ssp.DescriptionIsDerived)
+        {
+            w.WriteStartArray("props");
+            o.Prop("derived", "true");
+            w.WriteEndArray();
+        }
         w.WriteString("security-sensitivity-level", SspContent.SensitivityLevel);
         w.WriteStartObject("system-information");
         w.WriteStartArray("information-types");

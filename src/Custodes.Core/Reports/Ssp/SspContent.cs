@@ -15,6 +15,7 @@ public sealed class SspContent
         Description = string.IsNullOrWhiteSpace(a.System)
             ? $"The information system of {a.Organization} that processes, stores or transmits Controlled Unclassified Information (CUI)."
             : a.System.Trim();
+        DescriptionIsDerived = string.IsNullOrWhiteSpace(a.System);
         Boundary = string.IsNullOrWhiteSpace(a.Scope) ? "The authorization boundary has not been recorded." : a.Scope.Trim();
         Requirements = data.Rows.Select(Implementation).ToArray();
     }
@@ -23,6 +24,8 @@ public sealed class SspContent
     public ImplementationStatements Statements { get; }
     public string SystemName { get; }
     public string Description { get; }
+    /// <summary>True when the assessment records no system description and <see cref="Description"/> is a generic one.</summary>
+    public bool DescriptionIsDerived { get; }
     /// <summary>The authorization boundary: the assessment's scope.</summary>
     public string Boundary { get; }
     public IReadOnlyList<RequirementImplementation> Requirements { get; }
