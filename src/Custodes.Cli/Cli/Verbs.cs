@@ -9,5 +9,8 @@ public static class Verbs
     [
         Catalog.CatalogCommand.Create(),
         Score.ScoreCommand.Create(),
+        Export.ExportCommand.Create(),
+        Report.ReportCommand.Create(),
+        Import.ImportCommand.Create(),
     ];
 }
