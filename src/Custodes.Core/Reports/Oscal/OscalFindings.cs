@@ -13,7 +13,6 @@ internal static class OscalFindings
 {
     public static void Observations(OscalWriter o, IEnumerable<RequirementRow> rows)
     {
-        var w = o.W;
         foreach (var row in rows)
         {
             if (HasObservation(row.Finding)) Observation(o, row.Requirement.Id, row.Finding!, row.Requirement.Id);
