@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: installs what the tests need when it is missing (PostgreSQL, Chromium,
-# Go with golang.org/x/mod, Python's cryptography/jsonschema, poppler), builds, runs each test project,
+# Go with golang.org/x/mod, Python's cryptography/jsonschema, poppler, zbar for QR codes), builds, runs each test project,
 # and ends with one line summing them all: "N passed, N failed, N skipped".
 # Each test project starts its own throwaway PostgreSQL cluster on 127.0.0.1 (random port, temp dir).
 set -uo pipefail
@@ -13,6 +13,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v go >/dev/null 2>&1 || need+=(golang-go)
 [[ -d /usr/share/gocode/src/golang.org/x/mod/sumdb ]] || need+=(golang-golang-x-mod-dev)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
 /usr/bin/python3 -c 'import jsonschema, regex' >/dev/null 2>&1 || need+=(python3-jsonschema python3-regex)
 if ((${#need[@]})); then

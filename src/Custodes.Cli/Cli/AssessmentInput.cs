@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Custodes.Assessment;
-using Custodes.Common;
 
 namespace Custodes.Cli;
 
-/// <summary>The one way a command reads its assessment argument: a file path, <c>-</c> for stdin, or the id of an assessment stored in the installation.</summary>
+/// <summary>The one way a command reads its assessment argument (contracts §9: "assessment file or id"):
+/// a file path, <c>-</c> for stdin, or the id of an assessment stored in the installation.</summary>
 public static class AssessmentInput
 {
     /// <summary>Reads a file (or stdin); no installation is opened.</summary>
@@ -26,4 +26,8 @@ public static class AssessmentInput
         var stored = await workspace.Assessments.GetAsync(tenant, id, cancellationToken);
         return AssessmentFile.Parse(AssessmentFile.ToJson(stored.Assessment), $"assessment {id}");
     }
+
+    /// <summary>The assessment with everything reports compute from it (score, CMMC status, POA&amp;M flags).</summary>
+    public static async Task<Reports.ReportData> LoadReportAsync(string fileOrId, ParseResult parse, InstallationOptions store, CancellationToken cancellationToken) =>
+        Reports.ReportData.From(await LoadAsync(fileOrId, parse, store, cancellationToken));
 }

@@ -15,5 +15,8 @@ public static class Verbs
         Admin.AdminCommand.Create(),
         Demo.DemoCommand.Create(),
         Serve.ServeCommand.Create(),
+        Export.ExportCommand.Create(),
+        Report.ReportCommand.Create(),
+        Import.ImportCommand.Create(),
     ];
 }
