@@ -9,5 +9,7 @@ public static class Verbs
     [
         Catalog.CatalogCommand.Create(),
         Score.ScoreCommand.Create(),
+        Portfolio.PortfolioCommand.Create(),
+        SupplyChain.SupplyChainCommand.Create(),
     ];
 }

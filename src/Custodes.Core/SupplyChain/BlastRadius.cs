@@ -25,14 +25,14 @@ public static class ComputeBlastRadius
         try
         {
             var customers = new List<ReachedCustomer>(t.Count);
+            var paths = new PathCache(graph, t);
             long total = 0;
-            var ordered = t.Order.AsSpan(1, t.Count - 1).ToArray();
-            Array.Sort(ordered);
-            foreach (var node in ordered)
+            // Node indices are in id order, so a scan of the visited marks lists customers in id order without sorting.
+            for (var node = 0; node < graph.NodeCount; node++)
             {
-                if (graph.Organizations[node] is null) continue;
+                if (node == root || !t.Seen(node) || graph.Organizations[node] is null) continue;
                 var exposure = graph.ExposureOf(node, t);
-                customers.Add(new ReachedCustomer(graph.IdOf(node), Via(graph, t, node), exposure.Endpoints, PortfolioNames.DataNames(exposure.Data)));
+                customers.Add(new ReachedCustomer(graph.IdOf(node), paths.Via(node), exposure.Endpoints, PortfolioNames.DataNames(exposure.Data)));
                 total += exposure.Endpoints;
             }
             return new BlastRadius(rootId, customers, customers.Count, total);
@@ -43,12 +43,23 @@ public static class ComputeBlastRadius
         }
     }
 
-    internal static string[] Via(PortfolioGraph graph, PortfolioGraph.Traversal t, int node)
+    /// <summary>The <c>via</c> of reached nodes. A node's via is the full path to its parent, so the thousands of customers behind one tool share one array.</summary>
+    internal sealed class PathCache(PortfolioGraph graph, PortfolioGraph.Traversal t)
     {
-        var length = 0;
-        for (var p = t.Parent[node]; p >= 0; p = t.Parent[p]) length++;
-        var via = new string[length];
-        for (var p = t.Parent[node]; p >= 0; p = t.Parent[p]) via[--length] = graph.IdOf(p);
-        return via;
+        private readonly Dictionary<int, string[]> _toNode = [];
+
+        public IReadOnlyList<string> Via(int node) => t.Parent[node] is var parent && parent >= 0 ? PathTo(parent) : [];
+
+        private string[] PathTo(int node)
+        {
+            if (_toNode.TryGetValue(node, out var path)) return path;
+            var length = 1;
+            for (var p = t.Parent[node]; p >= 0; p = t.Parent[p]) length++;
+            path = new string[length];
+            for (var p = node; p >= 0; p = t.Parent[p]) path[--length] = graph.IdOf(p);
+            _toNode[node] = path;
+            return path;
+        }
     }
 }
+

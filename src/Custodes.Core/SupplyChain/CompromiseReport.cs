@@ -35,15 +35,16 @@ public static class AssessCompromise
         {
             var customers = new List<(ExposedCustomer Customer, int TierRank)>();
             long endpoints = 0;
+            var paths = new ComputeBlastRadius.PathCache(graph, t);
             for (var k = 1; k < t.Count; k++)
             {
                 var node = t.Order[k];
                 if (graph.Organizations[node] is not { } org) continue;
                 var e = graph.ExposureOf(node, t);
                 var (tier, dataWeight) = Classify(e.Data, e.DataKnown);
-                var via = ComputeBlastRadius.Via(graph, t, node);
+                var via = paths.Via(node);
                 var exposure = Math.Round(dataWeight * PortfolioNames.Weight(e.Access) * (1 + e.Endpoints), 2);
-                customers.Add((new ExposedCustomer(org.Id, org.Name, Tiers[tier], PortfolioNames.DataNames(e.Data), PortfolioNames.Strongest(e.Access), e.Endpoints, via.Length, via, exposure), tier));
+                customers.Add((new ExposedCustomer(org.Id, org.Name, Tiers[tier], PortfolioNames.DataNames(e.Data), PortfolioNames.Strongest(e.Access), e.Endpoints, via.Count, via, exposure), tier));
                 endpoints += e.Endpoints;
             }
             var ranked = customers

@@ -17,11 +17,11 @@ public sealed class PortfolioGraph
     private readonly int[] _edgeStart, _edgeTo;
     private readonly int[] _inStart, _inRel;
     private readonly int[] _outStart, _outRel;
-    private readonly int[] _relCustomer, _relProvider, _relEndpoints;
-    private readonly int[] _relToolStart, _relTools;
-    private readonly AccessLevels[] _relAccess;
-    private readonly DataClasses[] _relData;
-    private readonly bool[] _relDataKnown;
+    private readonly int[] _relCustomer, _relProvider;
+    // What exposure needs of each relationship, contiguous in customer order (parallel to _inRel), so that summing a customer's
+    // relationships reads adjacent memory: a blast radius over 50,000 customers touches 200,000 of them.
+    private readonly Facts[] _facts;
+    private readonly int[] _factTools;
     private readonly ConcurrentBag<Traversal> _pool = [];
 
     private PortfolioGraph(Portfolio portfolio)
@@ -42,14 +42,8 @@ public sealed class PortfolioGraph
         var m = rels.Count;
         _relCustomer = new int[m];
         _relProvider = new int[m];
-        _relEndpoints = new int[m];
-        _relAccess = new AccessLevels[m];
-        _relData = new DataClasses[m];
-        _relDataKnown = new bool[m];
-        _relToolStart = new int[m + 1];
         var toolCount = 0;
         for (var r = 0; r < m; r++) toolCount += rels[r].Tools.Count;
-        _relTools = new int[toolCount];
         var edges = new List<(int From, int To)>(m + toolCount + portfolio.Tools.Count);
         for (var r = 0; r < m; r++)
         {
@@ -58,17 +52,10 @@ public sealed class PortfolioGraph
             var provider = Node(rel.Provider);
             _relCustomer[r] = customer;
             _relProvider[r] = provider;
-            _relEndpoints[r] = rel.Endpoints ?? 0;
-            _relAccess[r] = rel.Access;
-            var data = rel.Data ?? Organizations[customer]!.Data;
-            _relData[r] = data ?? DataClasses.None;
-            _relDataKnown[r] = data is not null;
-            _relToolStart[r + 1] = _relToolStart[r] + rel.Tools.Count;
             var providerOperatesATool = false;
             for (var t = 0; t < rel.Tools.Count; t++)
             {
                 var tool = Node(rel.Tools[t]);
-                _relTools[_relToolStart[r] + t] = tool;
                 edges.Add((tool, customer));
                 if (Tools[tool]!.Operator == rel.Provider) providerOperatesATool = true;
             }
@@ -79,7 +66,21 @@ public sealed class PortfolioGraph
         (_edgeStart, _edgeTo) = Csr(n, edges, dedupe: true);
         (_inStart, _inRel) = Csr(n, Enumerable.Range(0, m).Select(r => (_relCustomer[r], r)).ToList(), dedupe: false);
         (_outStart, _outRel) = Csr(n, Enumerable.Range(0, m).Select(r => (_relProvider[r], r)).ToList(), dedupe: false);
+
+        _facts = new Facts[m];
+        _factTools = new int[toolCount];
+        var toolAt = 0;
+        for (var k = 0; k < m; k++)
+        {
+            var rel = rels[_inRel[k]];
+            var data = rel.Data ?? Organizations[_relCustomer[_inRel[k]]]!.Data;
+            var first = toolAt;
+            foreach (var tool in rel.Tools) _factTools[toolAt++] = _index[tool];
+            _facts[k] = new Facts(_relProvider[_inRel[k]], first, toolAt, rel.Endpoints ?? 0, rel.Access, data ?? DataClasses.None, data is not null);
+        }
     }
+
+    private readonly record struct Facts(int Provider, int ToolStart, int ToolEnd, int Endpoints, AccessLevels Access, DataClasses Data, bool DataKnown);
 
     /// <summary>Builds the graph of a portfolio that passed <see cref="ValidatePortfolio.Check"/>.</summary>
     public static PortfolioGraph Build(Portfolio portfolio) => new(portfolio);
@@ -170,15 +171,16 @@ public sealed class PortfolioGraph
         DataClasses data = DataClasses.None;
         var known = true;
         var access = AccessLevels.None;
-        foreach (var r in RelationshipsOfCustomer(customer))
+        for (var k = _inStart[customer]; k < _inStart[customer + 1]; k++)
         {
-            var reaches = t.Seen(_relProvider[r]);
-            for (var k = _relToolStart[r]; !reaches && k < _relToolStart[r + 1]; k++) reaches = t.Seen(_relTools[k]);
+            ref readonly var f = ref _facts[k];
+            var reaches = t.Seen(f.Provider);
+            for (var i = f.ToolStart; !reaches && i < f.ToolEnd; i++) reaches = t.Seen(_factTools[i]);
             if (!reaches) continue;
-            endpoints = Math.Max(endpoints, _relEndpoints[r]);
-            data |= _relData[r];
-            known &= _relDataKnown[r];
-            access |= _relAccess[r];
+            endpoints = Math.Max(endpoints, f.Endpoints);
+            data |= f.Data;
+            known &= f.DataKnown;
+            access |= f.Access;
         }
         return new Exposure(endpoints, data, known, access);
     }

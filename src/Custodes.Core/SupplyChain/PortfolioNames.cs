@@ -79,8 +79,11 @@ public static class PortfolioNames
         return list;
     }
 
+    // Every combination of the five data classes, named once: reports name one per reached customer.
+    private static readonly IReadOnlyList<string>[] DataNameTable = Enumerable.Range(0, 32).Select(v => Data.Names((DataClasses)v)).ToArray();
+
     /// <summary>Data classes as written in reports: <c>[]</c> for none or unknown.</summary>
-    public static IReadOnlyList<string> DataNames(DataClasses? data) => data is { } d ? Data.Names(d) : [];
+    public static IReadOnlyList<string> DataNames(DataClasses? data) => data is { } d ? DataNameTable[(int)d & 31] : [];
 
     /// <summary>How much an access level lets an attacker do, 0–1; a relationship counts with its strongest level.</summary>
     /// <remarks>Admin on every endpoint, domain admin and cloud global admin are full control (ransomware on everything: Kaseya 2021);
