@@ -11,5 +11,6 @@ public static class Verbs
         Score.ScoreCommand.Create(),
         Portfolio.PortfolioCommand.Create(),
         SupplyChain.SupplyChainCommand.Create(),
+        Questionnaire.QuestionnaireCommand.Create(),
     ];
 }
