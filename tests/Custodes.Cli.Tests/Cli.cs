@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace Custodes.Cli.Tests;
+
+/// <summary>Runs the CLI in-process and captures what it writes; finds the repository's sample files.</summary>
+internal static class Cli
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Sample(params string[] parts) => Path.Combine([Root, "samples", .. parts]);
+
+    public static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    public static async Task<JsonElement> Json(params string[] args)
+    {
+        var (code, output, error) = await Run(args);
+        Assert.True(code == 0, $"exit {code}: {error}");
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Custodes.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("repository root (Custodes.slnx) not found above the test binaries");
+    }
+}
