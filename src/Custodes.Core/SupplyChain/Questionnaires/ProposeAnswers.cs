@@ -30,9 +30,8 @@ public static class ProposeAnswers
             int met = 0, unmet = 0, unassessed = 0;
             foreach (var id in question.MapsTo)
             {
-                var (status, finding) = StatusOf(id, assessment, resolution, catalog);
+                var status = StatusOf(id, assessment, resolution, catalog, evidence);
                 statuses[id] = status.ToWire();
-                if (finding is not null) evidence.AddRange(finding.Evidence);
                 switch (status)
                 {
                     case Status.Met: met++; break;
@@ -69,14 +68,24 @@ public static class ProposeAnswers
         };
     }
 
-    private static (Status Status, Finding? Finding) StatusOf(string id, Assessment.Assessment assessment, Resolution resolution, Catalog catalog)
+    /// <summary>The status of a mapped requirement or objective; adds the evidence of the findings it rests on (a requirement's own and its objectives').</summary>
+    private static Status StatusOf(string id, Assessment.Assessment assessment, Resolution resolution, Catalog catalog, List<string> evidence)
     {
         if (catalog.FindObjective(id) is { } objective)
         {
-            if (assessment.Objectives.TryGetValue(objective.Id, out var own) && own.Status != Status.Unassessed) return (own.Status, own);
+            if (assessment.Objectives.TryGetValue(objective.Id, out var own) && own.Status != Status.Unassessed)
+            {
+                evidence.AddRange(own.Evidence);
+                return own.Status;
+            }
             id = objective.RequirementId;
         }
         var ordinal = catalog.OrdinalOf(id);
-        return ordinal < 0 ? (Status.Unassessed, null) : (resolution.Statuses[ordinal], assessment.Requirements.GetValueOrDefault(catalog.Requirements[ordinal].Id));
+        if (ordinal < 0) return Status.Unassessed;
+        var requirement = catalog.Requirements[ordinal];
+        if (assessment.Requirements.TryGetValue(requirement.Id, out var finding)) evidence.AddRange(finding.Evidence);
+        foreach (var o in requirement.Objectives)
+            if (assessment.Objectives.TryGetValue(o, out var of)) evidence.AddRange(of.Evidence);
+        return resolution.Statuses[ordinal];
     }
 }
