@@ -82,11 +82,11 @@ public static partial class ValidatePortfolio
                 throw error($"{path}.data", $"{string.Join(", ", PortfolioNames.Data.Names(data & ~customerData))} is not among the data {r.Customer} holds ({Describe(customerData)}); a relationship can only reach the customer's data");
             if (r.ContractStart is { } start && r.ContractEnd is { } end && end < start)
                 throw error($"{path}.contract_end", $"the contract ends ({end:yyyy-MM-dd}) before it starts ({start:yyyy-MM-dd})");
-            var toolSeen = new HashSet<string>(StringComparer.Ordinal);
             for (var t = 0; t < r.Tools.Count; t++)
             {
                 if (!tools.ContainsKey(r.Tools[t])) throw error($"{path}.tools[{t}]", Unknown("tool", r.Tools[t], where));
-                if (!toolSeen.Add(r.Tools[t])) throw error($"{path}.tools[{t}]", $"tool '{r.Tools[t]}' is listed twice");
+                for (var u = 0; u < t; u++) // a relationship lists a handful of tools: no set needed
+                    if (r.Tools[u] == r.Tools[t]) throw error($"{path}.tools[{t}]", $"tool '{r.Tools[t]}' is listed twice");
             }
             if (!providersOf.TryGetValue(r.Customer, out var set)) providersOf[r.Customer] = set = new HashSet<string>(StringComparer.Ordinal);
             set.Add(r.Provider);

@@ -50,6 +50,16 @@ public sealed class PortfolioFileTests
     }
 
     [Fact]
+    public void Export_keeps_awkward_strings_as_they_were()
+    {
+        var yaml = "organizations:\n  - {id: a, name: \"Smith & Sons: \\\"Dental\\\" #1 — Zürich\", kind: customer}\n  - {id: b, name: \"2026\", kind: msp}\n";
+        var portfolio = Samples.Parse(yaml);
+        var back = PortfolioFile.Parse(PortfolioFile.ToYaml(portfolio), "export.yaml");
+        Assert.Equal("Smith & Sons: \"Dental\" #1 — Zürich", back.Organizations[0].Name);
+        Assert.Equal("2026", back.Organizations[1].Name);
+    }
+
+    [Fact]
     public void Data_none_round_trips_as_the_empty_set()
     {
         var portfolio = Samples.Parse("organizations:\n  - {id: a, name: A, kind: customer, data: [none]}\n");
