@@ -127,16 +127,11 @@ public static class QuestionnaireCommand
             ?? (letters.Count == 1 ? letters[0] : throw new BadInputException($"no letter for '{organization}' among {letters.Count}; pass --letter-provider <id>", file));
     }
 
-    private static (int questions, Dictionary<string, int> answers, Dictionary<string, int> confidence) SummaryTuple(QuestionnaireResponse r) =>
-        (r.Answers.Count,
-         r.Answers.GroupBy(a => QuestionnaireNames.Answers.Name(a.Proposed)).ToDictionary(g => g.Key, g => g.Count()),
-         r.Answers.GroupBy(a => QuestionnaireNames.Confidences.Name(a.Confidence)).ToDictionary(g => g.Key, g => g.Count()));
+    private static AnswerSummary Summary(QuestionnaireResponse r, string path) => new(
+        path, r.TemplateId, r.Organization, r.Attested, r.Answers.Count,
+        r.Answers.GroupBy(a => QuestionnaireNames.Answers.Name(a.Proposed)).ToDictionary(g => g.Key, g => g.Count()),
+        r.Answers.GroupBy(a => QuestionnaireNames.Confidences.Name(a.Confidence)).ToDictionary(g => g.Key, g => g.Count()));
 
-    private static AnswerSummary Summary(QuestionnaireResponse r, string path)
-    {
-        var (questions, answers, confidence) = SummaryTuple(r);
-        return new AnswerSummary(path, r.TemplateId, r.Organization, r.Attested, questions, answers, confidence);
-    }
-
+    /// <summary>What <c>questionnaire answer --json</c> prints: counts of proposed answers and confidences.</summary>
     private sealed record AnswerSummary(string Out, string Template, string Organization, bool Attested, int Questions, Dictionary<string, int> Answers, Dictionary<string, int> Confidence);
 }
