@@ -34,7 +34,7 @@ public sealed class AdminCommandTests
     {
         await using var test = await TestInstallation.CreateAsync(provider);
         var orgId = (await Cli.RunAsync(Store(test, "admin", "create-org", "Northgate", "--kind", "assessor"))).Stdout.Trim();
-        var import = await Cli.RunAsync(Store(test, "assessment", "import", Cli.Sample("example-msp.json"), "--org", orgId));
+        var import = await Cli.RunAsync(Store(test, "assessment", "import", Cli.Sample("assessments", "example-msp.json"), "--org", orgId));
         Assert.Equal(0, import.ExitCode);
         var id = import.Stdout.Trim();
         var score = await Cli.RunAsync(Store(test, "score", id, "--json"));

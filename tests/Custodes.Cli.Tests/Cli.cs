@@ -1,19 +1,37 @@
+using System.Text.Json;
+
 namespace Custodes.Cli.Tests;
 
-/// <summary>Runs the CLI in-process and captures what it writes where.</summary>
+/// <summary>Runs the CLI in-process and captures what it writes where; finds the repository's sample files.</summary>
 internal static class Cli
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    public static string Root { get; } = FindRoot();
+
+    public static string Sample(params string[] parts) => Path.Combine([Root, "samples", .. parts]);
+
     public static async Task<Result> RunAsync(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
         var code = await CliApp.RunAsync(args, stdout, stderr);
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
 
-    public static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", name);
+    public static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var result = await RunAsync(args);
+        return (result.ExitCode, result.Stdout, result.Stderr);
+    }
+
+    /// <summary>Runs a command that must succeed and parses its JSON output.</summary>
+    public static async Task<JsonElement> Json(params string[] args)
+    {
+        var (code, output, error) = await Run(args);
+        Assert.True(code == 0, $"exit {code}: {error}");
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
 
     /// <summary>Writes a temporary file with the given text; the path is returned.</summary>
     public static string TempFile(string text, string extension = ".json")
@@ -24,4 +42,11 @@ internal static class Cli
     }
 
     public static string TempDirectory() => Path.Combine(Path.GetTempPath(), $"custodes-cli-{Guid.NewGuid():N}");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Custodes.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("repository root (Custodes.slnx) not found above the test binaries");
+    }
 }

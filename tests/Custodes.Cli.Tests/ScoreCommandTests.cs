@@ -7,7 +7,7 @@ public sealed class ScoreCommandTests
     [Fact]
     public async Task Score_json_has_the_contract_shape_and_nothing_else_on_stdout()
     {
-        var result = await Cli.RunAsync("score", Cli.Sample("example-msp.json"), "--json");
+        var result = await Cli.RunAsync("score", Cli.Sample("assessments", "example-msp.json"), "--json");
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Stderr);
         using var json = JsonDocument.Parse(result.Stdout);
@@ -25,8 +25,8 @@ public sealed class ScoreCommandTests
     [Fact]
     public async Task Fail_under_exits_1_when_the_score_is_below_the_threshold()
     {
-        Assert.Equal(0, (await Cli.RunAsync("score", Cli.Sample("example-msp.json"), "--fail-under", "103")).ExitCode);
-        Assert.Equal(1, (await Cli.RunAsync("score", Cli.Sample("example-msp.json"), "--fail-under", "104")).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync("score", Cli.Sample("assessments", "example-msp.json"), "--fail-under", "103")).ExitCode);
+        Assert.Equal(1, (await Cli.RunAsync("score", Cli.Sample("assessments", "example-msp.json"), "--fail-under", "104")).ExitCode);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class ScoreCommandTests
     [Fact]
     public async Task Without_json_a_person_gets_a_readable_summary()
     {
-        var result = await Cli.RunAsync("score", Cli.Sample("example-msp.json"));
+        var result = await Cli.RunAsync("score", Cli.Sample("assessments", "example-msp.json"));
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("SPRS score: 103 of 110", result.Stdout);
         Assert.Contains("CMMC Level 2: conditional", result.Stdout);

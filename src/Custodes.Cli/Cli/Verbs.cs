@@ -18,5 +18,8 @@ public static class Verbs
         Export.ExportCommand.Create(),
         Report.ReportCommand.Create(),
         Import.ImportCommand.Create(),
+        Portfolio.PortfolioCommand.Create(),
+        SupplyChain.SupplyChainCommand.Create(),
+        Questionnaire.QuestionnaireCommand.Create(),
     ];
 }

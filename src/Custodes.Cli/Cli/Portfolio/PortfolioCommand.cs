@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Text;
+using Custodes.Cli.SupplyChain;
+using Custodes.Common;
+using Custodes.SupplyChain;
+
+namespace Custodes.Cli.Portfolio;
+
+/// <summary><c>custodes portfolio validate|export</c>: check a portfolio file, write it back as YAML or JSON.</summary>
+public static class PortfolioCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("portfolio", "Organizations, tools and provider relationships (custodes.portfolio/v1).");
+        command.Subcommands.Add(Validate());
+        command.Subcommands.Add(Export());
+        return command;
+    }
+
+    private static Command Validate()
+    {
+        var file = new Argument<string>("file") { Description = "A custodes.portfolio/v1 file (YAML or JSON)." };
+        var json = CommonOptions.Json();
+        var command = new Command("validate", "Check a portfolio file: references, enum values, tool operators, provider cycles. Exit 2 names the first problem.") { file, json };
+        command.SetHandler(json, (parse, reporter) =>
+        {
+            var portfolio = PortfolioFile.Load(parse.GetValue(file)!);
+            var kinds = portfolio.Organizations.ToDictionary(o => o.Id, o => o.Kind, StringComparer.Ordinal);
+            var summary = new
+            {
+                valid = true,
+                organizations = portfolio.Organizations.Count,
+                providers = portfolio.Organizations.Count(o => o.Kind.IsProvider()),
+                customers = portfolio.Organizations.Count(o => !o.Kind.IsProvider()),
+                tools = portfolio.Tools.Count,
+                relationships = portfolio.Relationships.Count,
+                subcontracts = portfolio.Relationships.Count(r => kinds[r.Customer].IsProvider()),
+            };
+            if (reporter.Json) reporter.WriteJson(summary);
+            else reporter.Line($"valid: {summary.organizations} organizations ({summary.providers} providers), {summary.tools} tools, {summary.relationships} relationships ({summary.subcontracts} subcontracts)");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var source = new PortfolioSource();
+        var format = new Option<string?>("--format") { Description = "yaml or json (default: from --out's extension, else yaml)." };
+        var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
+        var command = new Command("export", "Write the portfolio as custodes.portfolio/v1 YAML or JSON (reads back to the same portfolio).") { format, output };
+        source.AddTo(command);
+        command.SetHandler(null, (parse, reporter) =>
+        {
+            var portfolio = source.Load(parse);
+            var outPath = parse.GetValue(output);
+            var chosen = parse.GetValue(format) ?? (outPath is not null && outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "json" : "yaml");
+            var bytes = chosen switch
+            {
+                "json" => PortfolioFile.ToJson(portfolio),
+                "yaml" => PortfolioFile.ToYaml(portfolio),
+                _ => throw new BadInputException($"unknown format '{chosen}'; expected yaml or json"),
+            };
+            if (outPath is null) reporter.Out.Write(Encoding.UTF8.GetString(bytes));
+            else File.WriteAllBytes(outPath, bytes);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

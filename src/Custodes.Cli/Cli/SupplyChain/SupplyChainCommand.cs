@@ -1,0 +1,218 @@
+using System.CommandLine;
+using System.Globalization;
+using Custodes.Assessment;
+using Custodes.Common;
+using Custodes.SupplyChain;
+using Spectre.Console;
+
+namespace Custodes.Cli.SupplyChain;
+
+/// <summary><c>custodes supply-chain blast-radius|concentration|what-if|inherit|compare</c> over a portfolio (contracts §8, docs/supply-chain.md).</summary>
+public static class SupplyChainCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("supply-chain", "Who reaches whom through providers and their tools; inheritance from providers' attestations.");
+        command.Subcommands.Add(BlastRadiusCommand());
+        command.Subcommands.Add(Concentration());
+        command.Subcommands.Add(WhatIf());
+        command.Subcommands.Add(Inherit());
+        command.Subcommands.Add(Compare());
+        return command;
+    }
+
+    private static Command BlastRadiusCommand()
+    {
+        var source = new PortfolioSource();
+        var root = new Argument<string>("id") { Description = "An organization or tool id of the portfolio." };
+        var json = CommonOptions.Json();
+        var command = new Command("blast-radius", "Every organization a compromise of this organization or tool reaches, with the path, endpoints and data.") { root, json };
+        source.AddTo(command);
+        command.SetHandler(json, (parse, reporter) =>
+        {
+            var radius = ComputeBlastRadius.For(PortfolioGraph.Build(source.Load(parse)), parse.GetValue(root)!);
+            if (reporter.Json)
+            {
+                reporter.WriteJson(radius);
+                return ExitCodes.Ok;
+            }
+            reporter.Console.MarkupLine($"A compromise of [bold]{Markup.Escape(radius.Root)}[/] reaches [bold]{radius.TotalCustomers}[/] organizations, [bold]{radius.TotalEndpoints}[/] endpoints.");
+            var table = new Table().AddColumns("Organization", "Via", "Endpoints", "Data");
+            foreach (var c in radius.Customers)
+                table.AddRow(Markup.Escape(c.Id), Markup.Escape(string.Join(" → ", c.Via)), c.Endpoints.ToString(CultureInfo.InvariantCulture), string.Join(", ", c.Data));
+            if (radius.Customers.Count > 0) reporter.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Concentration()
+    {
+        var source = new PortfolioSource();
+        var top = new Option<int?>("--top") { Description = "Show only the first N (default 20; 0 for all)." };
+        var json = CommonOptions.Json();
+        var command = new Command("concentration", "Providers and tool instances ranked by how many customers, endpoints and data classes one compromise reaches.") { top, json };
+        source.AddTo(command);
+        command.SetHandler(json, (parse, reporter) =>
+        {
+            var n = parse.GetValue(top) ?? 20;
+            if (n < 0) throw new BadInputException($"--top must be 0 or more, found {n}");
+            var ranked = ConcentrationRisk.Rank(PortfolioGraph.Build(source.Load(parse)), n == 0 ? null : n);
+            if (reporter.Json)
+            {
+                reporter.WriteJson(new { ranked });
+                return ExitCodes.Ok;
+            }
+            var table = new Table().AddColumns("#", "Id", "Kind", "Customers", "Endpoints", "CUI/PHI customers", "Data");
+            for (var i = 0; i < ranked.Count; i++)
+            {
+                var e = ranked[i];
+                table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(e.Id), e.Product is null ? e.Kind : $"tool ({e.Product})",
+                    e.Customers.ToString(CultureInfo.InvariantCulture), e.Endpoints.ToString(CultureInfo.InvariantCulture), e.SensitiveCustomers.ToString(CultureInfo.InvariantCulture), string.Join(", ", e.Data));
+            }
+            reporter.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command WhatIf()
+    {
+        var source = new PortfolioSource();
+        var root = new Argument<string>("id") { Description = "The provider (or tool) assumed compromised." };
+        var json = CommonOptions.Json();
+        var command = new Command("what-if", "What if this provider is compromised: every organization reached, CUI/PHI first, ranked by access-weighted exposure.") { root, json };
+        source.AddTo(command);
+        command.SetHandler(json, (parse, reporter) =>
+        {
+            var report = AssessCompromise.For(PortfolioGraph.Build(source.Load(parse)), parse.GetValue(root)!);
+            if (reporter.Json)
+            {
+                reporter.WriteJson(report);
+                return ExitCodes.Ok;
+            }
+            reporter.Console.MarkupLine($"If [bold]{Markup.Escape(report.Root)}[/] is compromised: {report.TotalCustomers} organizations, {report.TotalEndpoints} endpoints " +
+                $"({string.Join(", ", report.CustomersByTier.Select(t => $"{t.Value} {t.Key}"))}).");
+            var table = new Table().AddColumns("Tier", "Organization", "Data", "Access", "Endpoints", "Exposure", "Via");
+            foreach (var c in report.Customers)
+                table.AddRow(c.Tier, Markup.Escape($"{c.Id} ({c.Name})"), string.Join(", ", c.Data), c.Access ?? "–", c.Endpoints.ToString(CultureInfo.InvariantCulture),
+                    c.Exposure.ToString("0.##", CultureInfo.InvariantCulture), Markup.Escape(string.Join(" → ", c.Via)));
+            if (report.Customers.Count > 0) reporter.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Inherit()
+    {
+        var source = new PortfolioSource();
+        var assessment = new Option<string>("--assessment") { Description = "The customer's own custodes.assessment/v1 file.", Required = true };
+        var crm = new Option<string[]>("--crm") { Description = "Providers' responsibility matrices (custodes.crm/v1); repeat for each provider.", AllowMultipleArgumentsPerToken = true };
+        var letters = new Option<string?>("--letters") { Description = "Providers' current letters (custodes.letter-status/v1). Without it, no provider has a letter." };
+        var customer = new Option<string?>("--customer") { Description = "The customer's organization id (default: the assessment's organization, when it is an id of the portfolio)." };
+        var asOf = AsOfOption();
+        var output = new Option<string?>("--out") { Description = "Write the effective assessment (custodes.assessment/v1 JSON) to this file." };
+        var json = CommonOptions.Json();
+        var command = new Command("inherit", "A customer's effective assessment and score after inheriting provider-covered requirements.") { assessment, crm, letters, customer, asOf, output, json };
+        source.AddTo(command);
+        command.SetHandler(json, (parse, reporter) =>
+        {
+            var graph = PortfolioGraph.Build(source.Load(parse));
+            var own = AssessmentInput.LoadFile(parse.GetValue(assessment)!).Assessment;
+            var customerId = parse.GetValue(customer) ?? own.Organization;
+            var node = graph.IndexOf(customerId);
+            if (node < 0 || graph.Organization(customerId) is null)
+                throw new BadInputException($"'{customerId}' is not an organization of the portfolio; pass --customer <id>");
+            var matrices = LoadMatrices(parse.GetValue(crm) ?? []);
+            var letterStates = LoadLetters(parse.GetValue(letters));
+            var providers = new List<ProviderCoverage>();
+            foreach (var r in graph.RelationshipsOfCustomer(node))
+            {
+                var providerId = graph.Portfolio.Relationships[r].Provider;
+                if (matrices.TryGetValue(providerId, out var matrix)) providers.Add(new ProviderCoverage(matrix, letterStates.GetValueOrDefault(providerId)));
+            }
+            foreach (var ignored in matrices.Keys.Where(p => providers.TrueForAll(c => c.Provider != p)))
+                reporter.Warning($"{ignored} does not serve {customerId} in the portfolio; its responsibility matrix is ignored");
+            var result = ApplyInheritance.Apply(own, providers, ResolveAsOf(parse.GetValue(asOf)));
+            if (parse.GetValue(output) is { } outPath) File.WriteAllBytes(outPath, AssessmentFile.ToJson(result.Effective));
+            if (reporter.Json)
+            {
+                reporter.WriteJson(new { customer = customerId, score = result.Score, inheritance = result.Report });
+                return ExitCodes.Ok;
+            }
+            var c = reporter.Console;
+            c.MarkupLine($"[bold]{Markup.Escape(customerId)}[/]: effective SPRS score [bold]{result.Score.Score?.ToString(CultureInfo.InvariantCulture) ?? "none"}[/] " +
+                $"(own {Assessment.Scoring.ScoreAssessment.Score(own).Score?.ToString(CultureInfo.InvariantCulture) ?? "none"}); CMMC Level 2 {result.Score.Cmmc.Level2.Status}");
+            c.MarkupLine($"Inherited: {result.Report.Holding} hold, {result.Report.Failing} do not.");
+            var table = new Table().AddColumns("Requirement", "Responsibility", "Own", "Effective", "Providers");
+            foreach (var req in result.Report.Requirements)
+                table.AddRow(req.Id, InheritanceNames.Name(req.Responsibility), req.Own.ToWire(), req.Holds ? req.Effective.ToWire() : $"[red]{req.Effective.ToWire()}[/]",
+                    Markup.Escape(string.Join("; ", req.Providers.Select(p => $"{p.Provider}: {InheritanceNames.Name(p.Cause)}"))));
+            if (result.Report.Requirements.Count > 0) c.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var source = new PortfolioSource();
+        var customer = new Argument<string>("customer") { Description = "The customer's organization id." };
+        var letters = new Option<string?>("--letters") { Description = "Providers' current letters (custodes.letter-status/v1)." };
+        var assessments = new Option<string[]>("--provider-assessment") { Description = "A provider's shared assessment file; its organization must be the provider's id or name. Repeatable.", AllowMultipleArgumentsPerToken = true };
+        var asOf = AsOfOption();
+        var json = CommonOptions.Json();
+        var command = new Command("compare", "A customer's providers side by side: attestation, score, CMMC status, open POA&M items, last independent assessment, relevant gaps.") { customer, letters, assessments, asOf, json };
+        source.AddTo(command);
+        command.SetHandler(json, (parse, reporter) =>
+        {
+            var graph = PortfolioGraph.Build(source.Load(parse));
+            var letterStates = LoadLetters(parse.GetValue(letters));
+            var shared = new Dictionary<string, Assessment.Assessment>(StringComparer.Ordinal);
+            foreach (var path in parse.GetValue(assessments) ?? [])
+            {
+                var a = AssessmentInput.LoadFile(path).Assessment;
+                var org = graph.Organization(a.Organization) ?? graph.Portfolio.Organizations.FirstOrDefault(o => o.Name == a.Organization)
+                    ?? throw new BadInputException($"the assessment's organization '{a.Organization}' is neither an id nor a name of the portfolio", path, "$.organization");
+                shared[org.Id] = a;
+            }
+            var postures = letterStates.Keys.Union(shared.Keys).ToDictionary(p => p, p => new ProviderPosture(p, letterStates.GetValueOrDefault(p), shared.GetValueOrDefault(p)), StringComparer.Ordinal);
+            var comparison = CompareProviders.For(graph, parse.GetValue(customer)!, postures, ResolveAsOf(parse.GetValue(asOf)));
+            if (reporter.Json)
+            {
+                reporter.WriteJson(comparison);
+                return ExitCodes.Ok;
+            }
+            reporter.Console.MarkupLine($"Providers of [bold]{Markup.Escape(comparison.Customer)}[/] (data: {(comparison.CustomerData.Count == 0 ? "none declared" : string.Join(", ", comparison.CustomerData))})");
+            var table = new Table().AddColumns("Provider", "Services", "Access", "Attestation", "Score", "CMMC L2", "Open POA&M", "Last independent", "Relevant gaps");
+            foreach (var p in comparison.Providers)
+                table.AddRow(Markup.Escape(p.Name), string.Join(", ", p.Services), p.Access ?? "–", p.Attestation, p.Score?.ToString(CultureInfo.InvariantCulture) ?? "–", p.CmmcLevel2 ?? "–",
+                    p.OpenPoamItems?.ToString(CultureInfo.InvariantCulture) ?? "–", p.LastIndependentAssessment?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none",
+                    p.RelevantUnmet.Count == 0 ? "–" : string.Join(", ", p.RelevantUnmet));
+            reporter.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    internal static Option<string?> AsOfOption() => new("--as-of") { Description = "Judge letters' expiry at this date (YYYY-MM-DD; default: today, UTC)." };
+
+    internal static DateOnly ResolveAsOf(string? text) =>
+        text is null ? DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime)
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date
+        : throw new BadInputException($"--as-of: expected a date written YYYY-MM-DD, found '{text}'");
+
+    internal static IReadOnlyDictionary<string, LetterState> LoadLetters(string? path) =>
+        path is null ? new Dictionary<string, LetterState>() : LetterStatusFile.Load(path).ToDictionary(l => l.Provider, StringComparer.Ordinal);
+
+    private static Dictionary<string, ResponsibilityMatrix> LoadMatrices(IEnumerable<string> paths)
+    {
+        var matrices = new Dictionary<string, ResponsibilityMatrix>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var matrix = ResponsibilityMatrixFile.Load(path);
+            if (!matrices.TryAdd(matrix.Provider, matrix)) throw new BadInputException($"a second responsibility matrix for {matrix.Provider}; give one per provider", path, "$.provider");
+        }
+        return matrices;
+    }
+}

@@ -1,0 +1,48 @@
+namespace Custodes.Cli.Tests;
+
+public sealed class QuestionnaireCliTests
+{
+    [Fact]
+    public async Task Templates_lists_the_two_built_in_templates()
+    {
+        var json = await Cli.Json("questionnaire", "templates", "--json");
+        Assert.Equal(["msp-security", "cyber-insurance-msp"], json.GetProperty("templates").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+    }
+
+    [Theory]
+    [InlineData(".xlsx")]
+    [InlineData(".csv")]
+    public async Task Answered_questionnaire_imports_back(string extension)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"custodes-{Guid.NewGuid():N}{extension}");
+        try
+        {
+            var answered = await Cli.Json("questionnaire", "answer", "--template", "msp-security", "--assessment", Cli.Sample("portfolio", "dental-001-assessment.yaml"),
+                "--out", file, "--as-of", "2026-12-01", "--json");
+            Assert.Equal(19, answered.GetProperty("questions").GetInt32());
+            var imported = await Cli.Json("questionnaire", "import", file, "--json");
+            Assert.Equal(19, imported.GetProperty("states").GetProperty("proposed").GetInt32());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Import_of_something_that_is_not_a_workbook_exits_2()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"custodes-{Guid.NewGuid():N}.xlsx");
+        await File.WriteAllTextAsync(file, "hello");
+        try
+        {
+            var (code, _, error) = await Cli.Run("questionnaire", "import", file);
+            Assert.Equal(2, code);
+            Assert.Contains("not a readable XLSX workbook", error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
