@@ -15,6 +15,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<EvidenceRow> Evidence => Set<EvidenceRow>();
     public DbSet<EvidenceLinkRow> EvidenceLinks => Set<EvidenceLinkRow>();
     public DbSet<AuditRow> Audit => Set<AuditRow>();
+    public DbSet<PortfolioRow> Portfolios => Set<PortfolioRow>();
 
     // SQLite returns DateTime values without a kind; every timestamp here is UTC, so say so on the way out.
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
@@ -107,6 +108,12 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Sequence).ValueGeneratedOnAdd();
             e.HasIndex(x => x.PreviousHash).IsUnique();
             e.HasIndex(x => new { x.OrganizationId, x.Sequence });
+        });
+        model.Entity<PortfolioRow>(e =>
+        {
+            e.ToTable("portfolios");
+            e.HasKey(x => x.Version);
+            e.Property(x => x.Version).ValueGeneratedOnAdd();
         });
     }
 }

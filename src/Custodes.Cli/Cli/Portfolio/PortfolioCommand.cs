@@ -2,18 +2,39 @@ using System.CommandLine;
 using System.Text;
 using Custodes.Cli.SupplyChain;
 using Custodes.Common;
+using Custodes.Storage.SupplyChain;
 using Custodes.SupplyChain;
 
 namespace Custodes.Cli.Portfolio;
 
-/// <summary><c>custodes portfolio validate|export</c>: check a portfolio file, write it back as YAML or JSON.</summary>
+/// <summary><c>custodes portfolio import|validate|export</c>: store a portfolio in the installation, check a file, write it back as YAML or JSON.</summary>
 public static class PortfolioCommand
 {
     public static Command Create()
     {
         var command = new Command("portfolio", "Organizations, tools and provider relationships (custodes.portfolio/v1).");
+        command.Subcommands.Add(Import());
         command.Subcommands.Add(Validate());
         command.Subcommands.Add(Export());
+        return command;
+    }
+
+    private static Command Import()
+    {
+        var file = new Argument<string>("file") { Description = "A custodes.portfolio/v1 file (YAML or JSON)." };
+        var json = CommonOptions.Json();
+        var store = new InstallationOptions();
+        var command = new Command("import", "Validate a portfolio file whole and store it as the installation's current portfolio (a new version; nothing is stored when it is invalid).") { file, json };
+        store.AddTo(command);
+        command.SetHandler(json, async (parse, reporter, ct) =>
+        {
+            var portfolio = PortfolioFile.Load(parse.GetValue(file)!);
+            var workspace = await store.OpenAsync(parse, ct);
+            var version = await new PortfolioStore(workspace.Installation, workspace.Audit, TimeProvider.System).ImportAsync(portfolio, $"cli:{Environment.UserName}", ct);
+            if (reporter.Json) reporter.WriteJson(new { version, organizations = portfolio.Organizations.Count, tools = portfolio.Tools.Count, relationships = portfolio.Relationships.Count });
+            else reporter.Line($"imported portfolio version {version}: {portfolio.Organizations.Count} organizations, {portfolio.Tools.Count} tools, {portfolio.Relationships.Count} relationships");
+            return ExitCodes.Ok;
+        });
         return command;
     }
 
@@ -50,9 +71,9 @@ public static class PortfolioCommand
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
         var command = new Command("export", "Write the portfolio as custodes.portfolio/v1 YAML or JSON (reads back to the same portfolio).") { format, output };
         source.AddTo(command);
-        command.SetHandler(null, (parse, reporter) =>
+        command.SetHandler(null, async (parse, reporter, ct) =>
         {
-            var portfolio = source.Load(parse);
+            var portfolio = await source.LoadAsync(parse, ct);
             var outPath = parse.GetValue(output);
             var chosen = parse.GetValue(format) ?? (outPath is not null && outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "json" : "yaml");
             var bytes = chosen switch

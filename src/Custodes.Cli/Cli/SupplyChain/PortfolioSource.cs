@@ -1,28 +1,28 @@
 using System.CommandLine;
 using Custodes.Common;
+using Custodes.Storage.SupplyChain;
 using Custodes.SupplyChain;
 
 namespace Custodes.Cli.SupplyChain;
 
-/// <summary>Where supply-chain commands get the portfolio: the one place to change when the installation's database holds it.</summary>
+/// <summary>Where supply-chain commands get the portfolio: a file given with <c>--portfolio</c>, else the installation's latest imported one.</summary>
 public sealed class PortfolioSource
 {
-    public Option<string?> File { get; } = new("--portfolio") { Description = "A custodes.portfolio/v1 file (YAML or JSON). Until portfolios are stored, required." };
-    public Option<string?> DataDir { get; } = CommonOptions.DataDir();
-    public Option<string?> Db { get; } = CommonOptions.Db();
+    public Option<string?> File { get; } = new("--portfolio") { Description = "A custodes.portfolio/v1 file (YAML or JSON); default: the portfolio last imported into the installation with 'custodes portfolio import'." };
+    public InstallationOptions Store { get; } = new();
 
     public void AddTo(Command command)
     {
         command.Options.Add(File);
-        command.Options.Add(DataDir);
-        command.Options.Add(Db);
+        Store.AddTo(command);
     }
 
     /// <summary>Loads and validates the portfolio the command was given.</summary>
-    public Custodes.SupplyChain.Portfolio Load(ParseResult parse)
+    public async Task<Custodes.SupplyChain.Portfolio> LoadAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         if (parse.GetValue(File) is { } file) return PortfolioFile.Load(file);
-        // Storage of portfolios (custodes portfolio import) is not wired yet: this is where it will be read from --data-dir / --db.
-        throw new BadInputException("no portfolio given: pass --portfolio <file> (reading the installation's stored portfolio is not available yet)");
+        var workspace = await Store.OpenAsync(parse, cancellationToken);
+        var stored = await new PortfolioStore(workspace.Installation, workspace.Audit, TimeProvider.System).LatestAsync(cancellationToken);
+        return stored?.Portfolio ?? throw new BadInputException($"no portfolio in {workspace.Installation.DataDirectory}: import one with 'custodes portfolio import <file>', or pass --portfolio <file>");
     }
 }

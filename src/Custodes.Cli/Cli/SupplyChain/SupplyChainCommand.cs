@@ -28,9 +28,9 @@ public static class SupplyChainCommand
         var json = CommonOptions.Json();
         var command = new Command("blast-radius", "Every organization a compromise of this organization or tool reaches, with the path, endpoints and data.") { root, json };
         source.AddTo(command);
-        command.SetHandler(json, (parse, reporter) =>
+        command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var radius = ComputeBlastRadius.For(PortfolioGraph.Build(source.Load(parse)), parse.GetValue(root)!);
+            var radius = ComputeBlastRadius.For(PortfolioGraph.Build(await source.LoadAsync(parse, ct)), parse.GetValue(root)!);
             if (reporter.Json)
             {
                 reporter.WriteJson(radius);
@@ -53,11 +53,11 @@ public static class SupplyChainCommand
         var json = CommonOptions.Json();
         var command = new Command("concentration", "Providers and tool instances ranked by how many customers, endpoints and data classes one compromise reaches.") { top, json };
         source.AddTo(command);
-        command.SetHandler(json, (parse, reporter) =>
+        command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var n = parse.GetValue(top) ?? 20;
             if (n < 0) throw new BadInputException($"--top must be 0 or more, found {n}");
-            var ranked = ConcentrationRisk.Rank(PortfolioGraph.Build(source.Load(parse)), n == 0 ? null : n);
+            var ranked = ConcentrationRisk.Rank(PortfolioGraph.Build(await source.LoadAsync(parse, ct)), n == 0 ? null : n);
             if (reporter.Json)
             {
                 reporter.WriteJson(new { ranked });
@@ -83,9 +83,9 @@ public static class SupplyChainCommand
         var json = CommonOptions.Json();
         var command = new Command("what-if", "What if this provider is compromised: every organization reached, CUI/PHI first, ranked by access-weighted exposure.") { root, json };
         source.AddTo(command);
-        command.SetHandler(json, (parse, reporter) =>
+        command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var report = AssessCompromise.For(PortfolioGraph.Build(source.Load(parse)), parse.GetValue(root)!);
+            var report = AssessCompromise.For(PortfolioGraph.Build(await source.LoadAsync(parse, ct)), parse.GetValue(root)!);
             if (reporter.Json)
             {
                 reporter.WriteJson(report);
@@ -115,9 +115,9 @@ public static class SupplyChainCommand
         var json = CommonOptions.Json();
         var command = new Command("inherit", "A customer's effective assessment and score after inheriting provider-covered requirements.") { assessment, crm, letters, customer, asOf, output, json };
         source.AddTo(command);
-        command.SetHandler(json, (parse, reporter) =>
+        command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var graph = PortfolioGraph.Build(source.Load(parse));
+            var graph = PortfolioGraph.Build(await source.LoadAsync(parse, ct));
             var own = AssessmentInput.LoadFile(parse.GetValue(assessment)!).Assessment;
             var customerId = parse.GetValue(customer) ?? own.Organization;
             var node = graph.IndexOf(customerId);
@@ -164,9 +164,9 @@ public static class SupplyChainCommand
         var json = CommonOptions.Json();
         var command = new Command("compare", "A customer's providers side by side: attestation, score, CMMC status, open POA&M items, last independent assessment, relevant gaps.") { customer, letters, assessments, asOf, json };
         source.AddTo(command);
-        command.SetHandler(json, (parse, reporter) =>
+        command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var graph = PortfolioGraph.Build(source.Load(parse));
+            var graph = PortfolioGraph.Build(await source.LoadAsync(parse, ct));
             var letterStates = LoadLetters(parse.GetValue(letters));
             var shared = new Dictionary<string, Assessment.Assessment>(StringComparer.Ordinal);
             foreach (var path in parse.GetValue(assessments) ?? [])

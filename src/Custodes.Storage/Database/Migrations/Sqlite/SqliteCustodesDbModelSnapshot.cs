@@ -350,6 +350,37 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.ToTable("poam_items", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRow", b =>
+                {
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Organizations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Relationships")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Tools")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("portfolios", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.UserRow", b =>
                 {
                     b.Property<Guid>("Id")
