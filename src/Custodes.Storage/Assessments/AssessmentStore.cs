@@ -31,11 +31,16 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         if (!await db.Organizations.AnyAsync(o => o.Id == tenant.OrganizationId, cancellationToken))
             throw new BadInputException($"no organization with id {tenant.OrganizationId}");
         row.SubjectOrganizationId = await db.Organizations.Where(o => o.Name == row.Subject).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken);
-        db.Assessments.Add(row);
+        var determinations = row.Determinations;
+        row.Determinations = [];
         var score = ScoreAssessment.Score(parsed.Resolution, parsed.Assessment.Ssp, parsed.Assessment.AssessedOn);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Assessments.Add(row);
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "assessment.imported", "assessment", row.Id.ToString(),
             After: new { subject = row.Subject, row.Framework, requirements = parsed.Assessment.Requirements.Count, objectives = parsed.Assessment.Objectives.Count, score = score.Score }));
         await AuditTrail.SaveAsync(db, cancellationToken);
+        await DeterminationBulkInsert.InsertAsync(db, determinations, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return row.Id;
     }
 
@@ -78,20 +83,25 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
     {
         tenant.RequireEdit();
         await using var db = installation.OpenDb();
-        var row = await db.Assessments.Include(a => a.Determinations).Include(a => a.Poam)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var row = await db.Assessments.Include(a => a.Poam)
             .FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == tenant.OrganizationId, cancellationToken)
             ?? throw new NotFoundException($"no assessment {id}");
         if (expectedVersion is { } expected && expected != row.Version)
             throw new ConcurrencyConflictException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
-        var before = AssessmentRows.ToDomain(row, row.Determinations, row.Poam);
-        db.Determinations.RemoveRange(row.Determinations);
+        var before = AssessmentRows.ToDomain(row, await db.Determinations.AsNoTracking().Where(d => d.AssessmentId == id).ToListAsync(cancellationToken), row.Poam);
         db.PoamItems.RemoveRange(row.Poam);
         AssessmentRows.Fill(row, parsed.Assessment);
+        var determinations = row.Determinations;
+        row.Determinations = [];
         row.Version++;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "assessment.replaced", "assessment", id.ToString(),
             Before: Summary(before), After: Summary(parsed.Assessment)));
         await SaveConcurrentAsync(db, id, cancellationToken);
+        await db.Determinations.Where(d => d.AssessmentId == id).ExecuteDeleteAsync(cancellationToken);
+        await DeterminationBulkInsert.InsertAsync(db, determinations, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return row.Version;
     }
 
