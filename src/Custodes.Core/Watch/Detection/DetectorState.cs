@@ -44,12 +44,14 @@ internal sealed class DetectorState
 
     public bool InLearning(long ticks) => Settings.LearningPeriod > TimeSpan.Zero && ticks - FirstTicks < Settings.LearningPeriod.Ticks;
 
-    /// <summary>The job ran on enough tenants in the lookback before <paramref name="windowStart"/>.</summary>
-    public bool IsRecurring(string key, long windowStart) =>
-        Jobs.TenantsBetween(key, windowStart - Settings.MassExecution.RecurringLookback.Ticks, windowStart) >= Settings.MassExecution.RecurringMinTenants;
+    /// <summary>The job ran on enough tenants in the lookback before <paramref name="windowStart"/> (history cut short by a
+    /// recent alerted burst of the same key, see <see cref="JobHistory.Alerted"/>).</summary>
+    public bool IsRecurring(string key, long windowStart, long now) =>
+        Jobs.TenantsBetween(key, windowStart - Settings.MassExecution.RecurringLookback.Ticks, Jobs.HistoryEnd(key, windowStart, now))
+            >= Settings.MassExecution.RecurringMinTenants;
 
     /// <summary>Approved, still learning, or a recurring job.</summary>
-    public bool IsRoutine(WatchEvent e, string key, long windowStart) => IsApproved(e) || InLearning(e.Ticks) || IsRecurring(key, windowStart);
+    public bool IsRoutine(WatchEvent e, string key, long windowStart) => IsApproved(e) || InLearning(e.Ticks) || IsRecurring(key, windowStart, e.Ticks);
 
     public bool IsAdminRole(string? role)
     {

@@ -11,8 +11,12 @@ internal sealed class JobHistory(TimeSpan episode)
         public long Newest = long.MinValue;
     }
 
+    /// <summary>How long an alerted burst keeps its own runs (and later ones) from counting as routine history.</summary>
+    public static readonly TimeSpan AlertedHold = TimeSpan.FromHours(12);
+
     private readonly long _episode = episode.Ticks;
     private readonly Dictionary<string, Runs> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Start, long End)> _alerted = new(StringComparer.Ordinal);
 
     public int Keys => _keys.Count;
 
@@ -25,6 +29,19 @@ internal sealed class JobHistory(TimeSpan episode)
         runs.Tenants[tenant] = r;
         if (ticks > runs.Newest) runs.Newest = ticks;
     }
+
+    /// <summary>Marks a burst of <paramref name="key"/> that raised an alert: for <see cref="AlertedHold"/> after it, the
+    /// history used to call the key recurring ends where that burst began, so an attack's second wave cannot pass as a
+    /// job because of its first.</summary>
+    public void Alerted(string key, long start, long end)
+    {
+        if (_alerted.TryGetValue(key, out var a) && end - a.End < AlertedHold.Ticks) start = Math.Min(start, a.Start);
+        _alerted[key] = (start, end);
+    }
+
+    /// <summary>The end of the history that may count for <paramref name="key"/> at <paramref name="now"/>.</summary>
+    public long HistoryEnd(string key, long windowStart, long now) =>
+        _alerted.TryGetValue(key, out var a) && now - a.End < AlertedHold.Ticks ? Math.Min(windowStart, a.Start) : windowStart;
 
     /// <summary>Distinct tenants on which <paramref name="key"/> started an episode in <c>[from, to)</c>.</summary>
     public int TenantsBetween(string key, long from, long to)
@@ -53,5 +70,6 @@ internal sealed class JobHistory(TimeSpan episode)
             if (stale is not null) foreach (var t in stale) runs.Tenants.Remove(t);
         }
         if (emptyKeys is not null) foreach (var k in emptyKeys) _keys.Remove(k);
+        foreach (var k in _alerted.Where(a => a.Value.End < before).Select(a => a.Key).ToList()) _alerted.Remove(k);
     }
 }

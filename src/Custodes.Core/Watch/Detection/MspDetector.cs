@@ -59,6 +59,8 @@ public sealed class MspDetector
             _buffer.Dequeue();
             Evaluate(next);
         }
+        // Time up to the watermark has passed for sure: anything older arriving now is late anyway.
+        Advance(releaseUpTo);
         _state.Book.Drain(closed);
     }
 
@@ -81,15 +83,21 @@ public sealed class MspDetector
         else _now = t;
         if (t < _state.FirstTicks) _state.FirstTicks = t;
         foreach (var rule in _rules) rule.Evaluate(e);
-        if (_now >= _nextClose)
+        Advance(_now);
+    }
+
+    /// <summary>Closes idle alerts about once a minute and prunes rule state about once an hour, in event time.</summary>
+    private void Advance(long now)
+    {
+        if (now >= _nextClose)
         {
-            _state.Book.CloseIdle(_now);
-            _nextClose = _now + CloseEvery;
+            _state.Book.CloseIdle(now);
+            _nextClose = now + CloseEvery;
         }
-        if (_now >= _nextPrune)
+        if (now >= _nextPrune)
         {
-            foreach (var rule in _rules) rule.Prune(_now);
-            _nextPrune = _now + PruneEvery;
+            foreach (var rule in _rules) rule.Prune(now);
+            _nextPrune = now + PruneEvery;
         }
     }
 }

@@ -62,8 +62,10 @@ internal sealed class MassExecutionRule(DetectorState state) : Rule(state)
     {
         var command = e.Detail[DetailKeys.CommandLine];
         var destructive = CommandPatterns.IsDestructive(command);
-        return Hit(e, destructive ? Severity.Critical : Severity.High, key, ExecutionKeys.Subject(e), Summarize,
+        var alert = Hit(e, destructive ? Severity.Critical : Severity.High, key, ExecutionKeys.Subject(e), Summarize,
             ExecutionKeys.Describe(e), gap: Settings.MassExecution.Window);
+        State.Jobs.Alerted(key, alert.FirstTicks, alert.LastTicks);
+        return alert;
     }
 
     private string Summarize(OpenAlert a) =>
