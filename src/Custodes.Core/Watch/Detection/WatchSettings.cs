@@ -27,8 +27,9 @@ public sealed record WatchSettings
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
         };
-        options.Converters.Add(new DurationJsonConverter());
-        options.Converters.Add(new DayJsonConverter());
+        // Ahead of the shared enum converter, which would read days only by their full names.
+        options.Converters.Insert(0, new DurationJsonConverter());
+        options.Converters.Insert(0, new DayJsonConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
