@@ -8,5 +8,6 @@ public static class Verbs
     public static IEnumerable<Command> All() =>
     [
         Catalog.CatalogCommand.Create(),
+        Watch.WatchCommand.Create(),
     ];
 }

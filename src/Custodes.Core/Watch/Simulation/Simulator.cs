@@ -127,7 +127,8 @@ public sealed class Simulator
 
         foreach (var tech in msp.Techs)
         {
-            if (workday && rng.Chance(0.95)) Workday(msp, tech, d, ref rng, emit);
+            // Everyone works the first week, so both their home and office addresses are familiar before new-source-ip can judge.
+            if (workday && (rng.Chance(0.95) || d < 7)) Workday(msp, tech, d, ref rng, emit);
             else if (weekday == DayOfWeek.Saturday && rng.Chance(0.05))
             {
                 // On call: one session from home on a Saturday.

@@ -43,7 +43,7 @@ internal sealed class NewSourceIpRule(DetectorState state) : Rule(state)
 
     private string Summarize(OpenAlert a)
     {
-        var after = a.Count > 1 ? $", then {a.Count - 1} more event(s) from it{OnTenants(a)}" : "";
+        var after = a.Count > 1 ? $", then {Plural(a.Count - 1, "more event")} from it{OnTenants(a)}" : "";
         return $"{Who(a)} logged in from {a.Subject}, not seen for this actor in the prior {Durations.Format(Settings.NewSourceIp.Lookback)}, {Span(a)}{after}";
     }
 
@@ -78,7 +78,7 @@ internal sealed class OffHoursRule(DetectorState state) : Rule(state)
     {
         var sessions = a.Tally.GetValueOrDefault(EventActions.SessionStart);
         var scripts = a.Tally.GetValueOrDefault(EventActions.ScriptRun);
-        var what = string.Join(" and ", new[] { sessions > 0 ? $"{sessions} session(s)" : null, scripts > 0 ? $"{scripts} script run(s)" : null }.Where(x => x is not null));
+        var what = string.Join(" and ", new[] { sessions > 0 ? Plural(sessions, "session") : null, scripts > 0 ? Plural(scripts, "script run") : null }.Where(x => x is not null));
         var hours = Settings.WorkingHours;
         return $"{Who(a)} had {what}{OnTenants(a)} outside working hours ({hours.Start:HH\\:mm}–{hours.End:HH\\:mm} " +
             $"{string.Join(",", hours.Days.Select(d => d.ToString()[..3]))}) {Span(a)}";

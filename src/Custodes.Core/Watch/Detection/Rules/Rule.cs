@@ -28,7 +28,9 @@ internal abstract class Rule(DetectorState state)
         _ => $" on {a.Tenants.Count} tenants",
     };
 
-    protected static string Events(OpenAlert a) => a.Count == 1 ? "1 event" : $"{a.Count} events";
+    protected static string Events(OpenAlert a) => Plural(a.Count, "event");
+
+    protected static string Plural(long n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";
 
     protected string Span(OpenAlert a) =>
         a.FirstTicks == a.LastTicks ? $"at {State.Describe(a.FirstTicks)}" : $"from {State.Describe(a.FirstTicks)} to {State.Local(a.LastTicks):HH:mm}";
