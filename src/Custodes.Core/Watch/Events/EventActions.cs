@@ -46,4 +46,13 @@ public static class DetailKeys
     public const string File = "file";
     public const string Message = "message";
     public const string SessionId = "session_id";
+    public const string Parameters = "parameters";
+}
+
+/// <summary>Reading what an event ran.</summary>
+public static class EventCommands
+{
+    /// <summary>The command an event ran: its <c>command_line</c>, else the <c>parameters</c> a script was given (Automate
+    /// and others pass the real command that way).</summary>
+    public static string? CommandText(this WatchEvent e) => e.Detail[DetailKeys.CommandLine] ?? e.Detail[DetailKeys.Parameters];
 }

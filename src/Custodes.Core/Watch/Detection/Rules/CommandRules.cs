@@ -12,7 +12,7 @@ internal sealed class BackupDestructionRule(DetectorState state) : Rule(state)
     {
         string? finding = null;
         if (e.Action == EventActions.BackupDeleted) finding = "backup deleted" + ((e.Detail["backup"] ?? e.Detail["backup_set"]) is { } b ? $" ({b})" : "");
-        else if (e.Detail[DetailKeys.CommandLine] is { } command) finding = CommandPatterns.BackupDestruction(command);
+        else if (e.CommandText() is { } command) finding = CommandPatterns.BackupDestruction(command);
         if (finding is null) return;
         Hit(e, Severity.Critical, group: null, subject: finding, Summarize, finding);
     }
@@ -31,7 +31,7 @@ internal sealed class SecurityToolTamperingRule(DetectorState state) : Rule(stat
     {
         string? finding = null;
         if (e.Action == EventActions.SecurityToolDisabled) finding = $"{e.Detail[DetailKeys.Tool] ?? "security tool"} disabled";
-        else if (e.Detail[DetailKeys.CommandLine] is { } command) finding = CommandPatterns.SecurityTampering(command);
+        else if (e.CommandText() is { } command) finding = CommandPatterns.SecurityTampering(command);
         if (finding is null) return;
         Hit(e, Severity.High, group: null, subject: finding, Summarize, finding);
     }
@@ -66,7 +66,7 @@ internal sealed class PrivilegedAccountRule(DetectorState state) : Rule(state)
                 return;
             }
         }
-        if (e.Detail[DetailKeys.CommandLine] is { } command && CommandPatterns.AccountChange(command) is { } change)
+        if (e.CommandText() is { } command && CommandPatterns.AccountChange(command) is { } change)
             Report(e, change.Admin ? Severity.High : Severity.Medium,
                 change.Admin ? $"{change.Account} added to an admin group" : $"local account {change.Account} created");
     }

@@ -60,7 +60,7 @@ internal sealed class MassExecutionRule(DetectorState state) : Rule(state)
 
     private OpenAlert Report(WatchEvent e, string key)
     {
-        var command = e.Detail[DetailKeys.CommandLine];
+        var command = e.CommandText();
         var destructive = CommandPatterns.IsDestructive(command);
         var alert = Hit(e, destructive ? Severity.Critical : Severity.High, key, ExecutionKeys.Subject(e), Summarize,
             ExecutionKeys.Describe(e), gap: Settings.MassExecution.Window);

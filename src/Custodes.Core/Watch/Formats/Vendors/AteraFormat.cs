@@ -31,7 +31,7 @@ public sealed class AteraFormat : VendorFormat
         if (d.Action == EventActions.ScriptRun) d.Detail(DetailKeys.Script, row.First("Script", "Script Name") ?? title);
         if (d.Action is EventActions.AgentInstalled or EventActions.AgentRemoved) d.Detail(DetailKeys.Tool, row.First("Software", "Product") ?? title);
         d.Detail(DetailKeys.CommandLine, row.First("Command Line", "Command"));
-        d.Detail(DetailKeys.Role, row.First("Role", "New Role"));
+        d.Detail(DetailKeys.Role, row.First("Role", "New Role") ?? (d.Action is EventActions.AccountCreated or EventActions.AccountRoleChanged ? Phrases.Role(title) : null));
         d.Detail("log_type", logType).Detail(DetailKeys.Message, title);
         d.Rest(row, [.. TimeFields, .. ActorFields, .. TenantFields, .. TargetFields, .. TypeFields, .. TitleFields, "IP", "IP Address", "Script", "Script Name", "Software", "Product", "Command Line", "Command", "Role", "New Role"]);
     }

@@ -53,6 +53,7 @@ public sealed class KaseyaVsaFormat : VendorFormat
         {
             d.Detail(DetailKeys.Message, text);
             d.Action = Phrases.Classify(text) ?? "kaseya-vsa.admin_log";
+            if (d.Action is EventActions.AccountCreated or EventActions.AccountRoleChanged) d.Detail(DetailKeys.Role, row.First("Role") ?? Phrases.Role(text));
         }
         else throw new RecordRejectedException("not a procedure, remote-control, Live Connect or admin log row");
         d.Rest(row, Used);

@@ -32,7 +32,7 @@ public sealed class NableFormat : VendorFormat
         d.Action = action ?? Phrases.Vendor(Name, text.Length > 0 ? text : "event");
         if (d.Action == EventActions.ScriptRun) d.Detail(DetailKeys.Script, script);
         d.Detail(DetailKeys.CommandLine, row.First("Command Line", "Command", "commandLine"));
-        d.Detail(DetailKeys.Role, row.First("Role", "New Role", "role"));
+        d.Detail(DetailKeys.Role, row.First("Role", "New Role", "role") ?? (d.Action is EventActions.AccountCreated or EventActions.AccountRoleChanged ? Phrases.Role(text) : null));
         if (d.Action is EventActions.AgentInstalled or EventActions.AgentRemoved or EventActions.SecurityToolDisabled)
             d.Detail(DetailKeys.Tool, row.First("Software", "Product", "Application") ?? ToolIn(text));
         d.Detail(DetailKeys.Message, text);

@@ -58,7 +58,8 @@ public sealed class NinjaOneFormat : VendorFormat
     {
         var time = row.First("activityTime") ?? throw new RecordRejectedException("no activityTime");
         d.Time = double.TryParse(time, NumberStyles.Float, CultureInfo.InvariantCulture, out var epoch) ? Timestamps.FromEpoch(epoch, "activityTime") : c.Time(time, "activityTime");
-        d.Actor = row.First("user", "userName", "technicianName", "data.user.name", "data.userName") ?? Id("user", row.First("userId"));
+        // userId is who acted; names under data describe whom it was done to.
+        d.Actor = row.First("user", "userName", "technicianName") ?? Id("user", row.First("userId"));
         d.Tenant = row.First("organizationName", "clientName", "data.organizationName", "data.organization.name") ?? Id("org", row.First("organizationId", "data.organizationId"));
         d.Target = row.First("deviceName", "data.deviceName", "data.device.name", "data.systemName") ?? Id("device", row.First("deviceId"));
         d.ActorIp = row.First("ipAddress", "data.ipAddress", "data.ip", "data.sourceIp");
@@ -74,6 +75,8 @@ public sealed class NinjaOneFormat : VendorFormat
         if (d.Action is EventActions.SessionStart or EventActions.SessionEnd) d.Detail(DetailKeys.Tool, code.Split('_')[0].ToLowerInvariant());
         d.Detail(DetailKeys.CommandLine, row.First("data.commandLine", "data.command_line", "data.command"));
         d.Detail(DetailKeys.Role, row.First("data.role", "data.roleName"));
+        if (d.Action is EventActions.MfaDisabled or EventActions.AccountCreated or EventActions.AccountRoleChanged)
+            d.Detail(DetailKeys.Account, row.First("data.user.name", "data.userName", "data.user.email", "subject"));
         d.Detail("activity_id", row.First("id")).Detail("status_code", code).Detail("activity_type", type)
             .Detail(DetailKeys.Result, row.First("activityResult")).Detail(DetailKeys.Message, row.First("message"))
             .Detail(DetailKeys.Status, row.First("status")).Detail("subject", row.First("subject")).Detail("severity", row.First("severity"))

@@ -159,6 +159,15 @@ internal static class Phrases
         return null;
     }
 
+    /// <summary>The admin-like role a free-text account event mentions ("Technician created: x (Admin)"), or null.</summary>
+    public static string? Role(string? text)
+    {
+        if (text is null) return null;
+        var m = System.Text.RegularExpressions.Regex.Match(text,
+            @"\b(?:global\s+|super\s*|system\s+|domain\s+)?(?:admin(?:istrator)?s?|owner|superuser)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        return m.Success ? m.Value : null;
+    }
+
     /// <summary>An action the vendor names but custodes.event/v1 does not: kept, prefixed by the source.</summary>
     public static string Vendor(string source, string text)
     {
