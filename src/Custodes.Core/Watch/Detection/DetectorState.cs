@@ -74,6 +74,23 @@ internal sealed class DetectorState
         return new DateTime(utcTicks + _offsetTicks, DateTimeKind.Unspecified);
     }
 
+    private readonly Dictionary<string, string> _scriptKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _commandKeys = new(StringComparer.Ordinal);
+
+    /// <summary><see cref="ExecutionKeys.Of"/>, cached: the same few scripts and command lines run again and again.</summary>
+    public string? KeyOf(WatchEvent e)
+    {
+        if (e.Detail[DetailKeys.Script] is { Length: > 0 } script) return Cached(_scriptKeys, script, ExecutionKeys.ScriptPrefix);
+        return e.Detail[DetailKeys.CommandLine] is { Length: > 0 } command ? Cached(_commandKeys, command, ExecutionKeys.CommandPrefix) : null;
+    }
+
+    private static string Cached(Dictionary<string, string> cache, string raw, string prefix)
+    {
+        if (cache.TryGetValue(raw, out var key)) return key;
+        if (cache.Count >= 16_384) cache.Clear(); // bounded; refilled by what is still running
+        return cache[raw] = ExecutionKeys.Key(prefix, raw);
+    }
+
     public string Describe(long ticks) => $"{Local(ticks):yyyy-MM-dd HH:mm} {(Zone == TimeZoneInfo.Utc ? "UTC" : Zone.Id)}";
 }
 
@@ -94,12 +111,17 @@ internal static class Glob
 /// line with case and spacing normalised.</summary>
 internal static class ExecutionKeys
 {
+    public const string ScriptPrefix = "script:";
+    public const string CommandPrefix = "cmd:";
+
     public static string? Of(WatchEvent e)
     {
-        if (e.Detail[DetailKeys.Script] is { Length: > 0 } script) return "script:" + Normalize(script);
-        if (e.Detail[DetailKeys.CommandLine] is { Length: > 0 } command) return "cmd:" + Normalize(command);
+        if (e.Detail[DetailKeys.Script] is { Length: > 0 } script) return Key(ScriptPrefix, script);
+        if (e.Detail[DetailKeys.CommandLine] is { Length: > 0 } command) return Key(CommandPrefix, command);
         return null;
     }
+
+    public static string Key(string prefix, string raw) => prefix + Normalize(raw);
 
     /// <summary>"script 'Maint-0829'" or "command 'vssadmin delete shadows /all /quiet'" for summaries.</summary>
     public static string Describe(WatchEvent e) =>

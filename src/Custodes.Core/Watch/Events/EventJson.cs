@@ -83,7 +83,8 @@ public static class EventJson
     /// <c>msp</c> and <c>action</c> are required; unknown top-level fields are kept in <c>detail</c>.</summary>
     public static WatchEvent Parse(ReadOnlySpan<byte> utf8, TimeZoneInfo? assumeZone = null) => Parse(utf8, assumeZone, pool: null);
 
-    internal static WatchEvent Parse(ReadOnlySpan<byte> utf8, TimeZoneInfo? assumeZone, StringPool? pool)
+    /// <summary>The hot path: strings through <paramref name="pool"/>, detail entries gathered in a reused <paramref name="scratch"/> list.</summary>
+    internal static WatchEvent Parse(ReadOnlySpan<byte> utf8, TimeZoneInfo? assumeZone, StringPool? pool, List<DetailEntry>? scratch = null)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 64 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new RecordRejectedException("expected a JSON object (one custodes.event/v1 per line)");
@@ -113,7 +114,11 @@ public static class EventJson
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.Null) continue;
                 if (reader.TokenType != JsonTokenType.StartObject) throw new RecordRejectedException("detail must be an object");
-                detail ??= new List<DetailEntry>(4);
+                if (detail is null)
+                {
+                    detail = scratch ?? new List<DetailEntry>(4);
+                    detail.Clear();
+                }
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var key = ReadName(ref reader, pool);
@@ -138,7 +143,11 @@ public static class EventJson
         if (string.IsNullOrEmpty(action)) throw Missing("action");
         if (extra is not null)
         {
-            detail ??= [];
+            if (detail is null)
+            {
+                detail = scratch ?? [];
+                detail.Clear();
+            }
             foreach (var x in extra)
                 if (!detail.Exists(d => d.Key == x.Key)) detail.Add(x);
         }

@@ -15,7 +15,8 @@ public sealed class CustodesFormat : IEventFormat
     private sealed class Parser(FormatContext context) : IRecordParser
     {
         private readonly TimeZoneInfo? _zone = context.Options.TimeZone;
+        private readonly List<Events.DetailEntry> _scratch = new(8);
 
-        public void Parse(ReadOnlySpan<byte> record, RecordSink sink) => sink.Add(EventJson.Parse(record, _zone, context.Pool));
+        public void Parse(ReadOnlySpan<byte> record, RecordSink sink) => sink.Add(EventJson.Parse(record, _zone, context.Pool, _scratch));
     }
 }

@@ -70,7 +70,7 @@ internal sealed class OffHoursRule(DetectorState state) : Rule(state)
     {
         if (e.Actor is null || e.Action is not (EventActions.SessionStart or EventActions.ScriptRun)) return;
         if (Settings.WorkingHours.Contains(State.Local(e.Ticks))) return;
-        if (e.Action == EventActions.ScriptRun && ExecutionKeys.Of(e) is { } key && State.IsRoutine(e, key, e.Ticks - State.MassWindow)) return;
+        if (e.Action == EventActions.ScriptRun && State.KeyOf(e) is { } key && State.IsRoutine(e, key, e.Ticks - State.MassWindow)) return;
         Hit(e, Severity.Low, group: null, subject: null, Summarize);
     }
 

@@ -22,7 +22,7 @@ internal sealed class MassExecutionRule(DetectorState state) : Rule(state)
 
     public override void Evaluate(WatchEvent e)
     {
-        if (e.Action != EventActions.ScriptRun || e.Tenant is null || ExecutionKeys.Of(e) is not { } key) return;
+        if (e.Action != EventActions.ScriptRun || e.Tenant is null || State.KeyOf(e) is not { } key) return;
         var t = e.Ticks;
         var window = State.MassWindow;
         State.Jobs.Record(key, e.Tenant, t);
