@@ -99,6 +99,16 @@ public sealed class Simulator
 
     private DayOfWeek Weekday(int day) => _options.Start.AddDays(day).DayOfWeek;
 
+    /// <summary>How many Monday–Friday days precede <paramref name="day"/>.</summary>
+    private int WorkdayIndex(int day)
+    {
+        var weeks = day / 7;
+        var count = weeks * 5;
+        for (var d = weeks * 7; d < day; d++)
+            if (Weekday(d) is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) count++;
+        return count;
+    }
+
     private static WatchEvent Event(Msp msp, string source, DateTimeOffset time, string action, string? tenant, string? actor, string? ip, string? target,
         params (string Key, string Value)[] detail) => new()
     {
@@ -158,8 +168,9 @@ public sealed class Simulator
 
     private void Workday(Msp msp, Tech tech, int d, ref Prng rng, Action<WatchEvent> emit)
     {
-        // Home and office alternate so both addresses are familiar within the first days.
-        var ip = (d + tech.Index) % 3 == 0 ? tech.HomeIp : msp.OfficeIp;
+        // Home every third working day, office otherwise: both addresses are familiar within the first week and never
+        // unused for two weeks unless the technician is away.
+        var ip = (WorkdayIndex(d) + tech.Index) % 3 == 0 ? tech.HomeIp : msp.OfficeIp;
         var login = At(d, tech.Start + rng.Between(0.0, 0.15));
         if (rng.Chance(0.04))
             for (var f = rng.Between(1, 2); f >= 1; f--)
