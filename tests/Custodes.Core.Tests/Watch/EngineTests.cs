@@ -43,6 +43,17 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void A_live_clock_closes_the_alerts_of_an_msp_that_went_quiet()
+    {
+        var engine = new DetectionEngine();
+        foreach (var e in Burst(Day, 5, TimeSpan.FromMinutes(1))) Assert.Empty(engine.Process(e));
+        Assert.Empty(engine.AdvanceTo(Day.AddMinutes(20)));
+        var closed = engine.AdvanceTo(Day.AddHours(1));
+        Assert.Single(closed.Rule(RuleIds.MassExecution));
+        Assert.Empty(engine.Flush());
+    }
+
+    [Fact]
     public void Each_msp_has_its_own_state_and_settings()
     {
         var settings = new WatchSettings

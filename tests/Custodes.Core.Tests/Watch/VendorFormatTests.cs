@@ -182,6 +182,11 @@ public sealed class VendorFormatTests
         Assert.Equal(("Sam Ortiz", "Oak Realty", "OAK-PC-01"), (events[1].Actor, events[1].Tenant, events[1].Target));
     }
 
+    [Fact]
+    public void An_unknown_map_field_is_bad_input_for_vendor_formats_too() =>
+        Assert.Throws<Custodes.Common.BadInputException>(() => ReadFile("ninjaone", Sample("ninjaone.json"),
+            Msp("acme-it") with { FieldMap = new Dictionary<string, string> { ["organisation"] = "data.organizationName" } }));
+
     [Theory]
     [InlineData("screenconnect")]
     [InlineData("connectwise-automate")]

@@ -4,7 +4,8 @@ using Custodes.Watch.Sigma;
 namespace Custodes.Watch.Detection;
 
 /// <summary>Streams events in and alerts out: <c>Process(event)</c> returns the alerts that closed, <c>Flush()</c> the rest
-/// at the end. Each MSP has its own <see cref="MspDetector"/> with its own settings.</summary>
+/// at the end, <c>AdvanceTo(now)</c> closes idle alerts on a live clock. Each MSP has its own <see cref="MspDetector"/> with
+/// its own settings. Not thread-safe: one engine per stream (or one detector per MSP actor).</summary>
 public sealed class DetectionEngine(WatchSettings? settings = null, IReadOnlyList<SigmaRule>? sigma = null)
 {
     private readonly WatchSettings _settings = settings ?? WatchSettings.Default;
@@ -24,6 +25,14 @@ public sealed class DetectionEngine(WatchSettings? settings = null, IReadOnlyLis
         _scratch.Clear();
         For(e.Msp).Process(e, _scratch);
         return _scratch.Count == 0 ? [] : [.. _scratch];
+    }
+
+    /// <summary>Advances every MSP's clock to <paramref name="now"/> (see <see cref="MspDetector.AdvanceTo"/>).</summary>
+    public IReadOnlyList<Alert> AdvanceTo(DateTimeOffset now)
+    {
+        _scratch.Clear();
+        foreach (var detector in _detectors.Values) detector.AdvanceTo(now, _scratch);
+        return [.. _scratch];
     }
 
     public IReadOnlyList<Alert> Flush()

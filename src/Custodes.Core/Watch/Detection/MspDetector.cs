@@ -64,6 +64,21 @@ public sealed class MspDetector
         _state.Book.Drain(closed);
     }
 
+    /// <summary>Tells the detector that time has reached <paramref name="now"/> (a live ingester's clock tick): buffered
+    /// events older than the reorder window are evaluated and alerts idle for their gap are closed, even if this MSP sends
+    /// nothing more. A replay of old logs does not call this.</summary>
+    public void AdvanceTo(DateTimeOffset now, List<Alert> closed)
+    {
+        var upTo = now.UtcTicks - _reorder;
+        while (_buffer.TryPeek(out var next, out var key) && key.Ticks <= upTo)
+        {
+            _buffer.Dequeue();
+            Evaluate(next);
+        }
+        Advance(upTo);
+        _state.Book.Drain(closed);
+    }
+
     /// <summary>Evaluates everything buffered and closes every open alert (end of input).</summary>
     public void Flush(List<Alert> closed)
     {

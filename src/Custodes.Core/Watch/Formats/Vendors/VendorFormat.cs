@@ -17,7 +17,13 @@ public abstract class VendorFormat : IEventFormat
 
     public RecordFraming DetectFraming(ReadOnlySpan<byte> head) => Sniff.JsonOrElse(head, csvElse: true);
 
-    public IRecordParser CreateParser(FormatContext context) => new Parser(this, context);
+    public IRecordParser CreateParser(FormatContext context)
+    {
+        foreach (var field in context.Options.FieldMap.Keys)
+            if (!RowMapper.Fields.Contains(field))
+                throw new Common.BadInputException($"--map {field}=…: '{field}' is not an event field; expected one of {string.Join(", ", RowMapper.Fields)}");
+        return new Parser(this, context);
+    }
 
     /// <summary>Fills <paramref name="draft"/> from one record (time, actor, action, …); throws
     /// <see cref="RecordRejectedException"/> when the record cannot be an event.</summary>
@@ -97,7 +103,6 @@ public abstract class VendorFormat : IEventFormat
                     case "actor_ip": draft.ActorIp = value; break;
                     case "action": draft.Action = ActionNames.Normalize(value); break;
                     case "target": draft.Target = value; break;
-                    default: throw new Common.BadInputException($"--map {field}=…: '{field}' is not an event field");
                 }
             }
         }
