@@ -21,5 +21,6 @@ public static class Verbs
         Portfolio.PortfolioCommand.Create(),
         SupplyChain.SupplyChainCommand.Create(),
         Questionnaire.QuestionnaireCommand.Create(),
+        Watch.WatchCommand.Create(),
     ];
 }
