@@ -15,5 +15,8 @@ public static class Verbs
         Admin.AdminCommand.Create(),
         Demo.DemoCommand.Create(),
         Serve.ServeCommand.Create(),
+        Keys.KeysCommand.Create(),
+        Log.LogCommand.Create(),
+        Attest.AttestCommand.Create(),
     ];
 }
