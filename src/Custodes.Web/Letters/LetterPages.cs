@@ -12,6 +12,9 @@ public static class LetterPages
     /// <summary>The largest letter the verify page accepts (a letter is a few KB).</summary>
     public const int MaxLetterBytes = 256 * 1024;
 
+    // Larger uploads are read and discarded up to here (to answer with a page); beyond, the connection is cut.
+    private const int DrainBytes = 4 * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapLetterPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/letters/{id:guid}", Letter).WithName("LetterPage").ExcludeFromDescription().AllowAnonymous();
@@ -44,8 +47,14 @@ public static class LetterPages
 
     private static async Task<IResult> Verify(HttpContext context, LetterCheck check, CancellationToken cancellationToken)
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxLetterBytes + 64 * 1024;
-        if (context.Request.ContentLength > MaxLetterBytes + 64 * 1024 || !context.Request.HasFormContentType)
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = DrainBytes;
+        if (context.Request.ContentLength > MaxLetterBytes + 64 * 1024)
+        {
+            // Read what a browser is still sending before answering, so it sees the page instead of a reset connection.
+            await context.Request.Body.CopyToAsync(Stream.Null, cancellationToken);
+            return Page(Form(null, "That file is too large to be a letter (at most 256 KB; a letter is a few KB)."), StatusCodes.Status413PayloadTooLarge);
+        }
+        if (!context.Request.HasFormContentType)
             return Page(Form(null, "Send the letter with the form on this page (at most 256 KB)."), StatusCodes.Status400BadRequest);
         IFormCollection form;
         try
