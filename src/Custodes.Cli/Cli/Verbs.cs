@@ -22,5 +22,8 @@ public static class Verbs
         SupplyChain.SupplyChainCommand.Create(),
         Questionnaire.QuestionnaireCommand.Create(),
         Watch.WatchCommand.Create(),
+        Keys.KeysCommand.Create(),
+        Log.LogCommand.Create(),
+        Attest.AttestCommand.Create(),
     ];
 }

@@ -40,6 +40,7 @@ public sealed class Workspace
         Accounts = new AccountStore(installation, Audit, clock);
         Assessments = new AssessmentStore(installation, Audit, clock);
         Evidence = new EvidenceStore(installation, Audit, clock);
+        Attestation = new Attest.AttestationWorkspace(installation, Audit, Organizations, clock);
     }
 
     public Installation Installation { get; }
@@ -48,6 +49,7 @@ public sealed class Workspace
     public AccountStore Accounts { get; }
     public AssessmentStore Assessments { get; }
     public EvidenceStore Evidence { get; }
+    public Attest.AttestationWorkspace Attestation { get; }
 
     /// <summary>The operator acting at the command line for an organization given by id or name.</summary>
     public async Task<Tenant> OperatorForAsync(string organization, CancellationToken cancellationToken) =>

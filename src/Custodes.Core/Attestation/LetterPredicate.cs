@@ -44,6 +44,14 @@ public sealed record LetterPredicate
     /// <summary>The letter's human text.</summary>
     public required string Statement { get; init; }
 
+    /// <summary>What the letter does not say (point in time, sampling, not a certification); part of <see cref="Statement"/> too.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Limitations { get; init; }
+
+    /// <summary>The firm's statement of independence from the assessed organization; part of <see cref="Statement"/> too.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Independence { get; init; }
+
     public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, Json.Options);
 
     public static LetterPredicate FromJson(JsonElement json)

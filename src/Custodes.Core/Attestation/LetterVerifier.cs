@@ -59,6 +59,8 @@ public static class LetterErrors
     public const string PredicateMalformed = "predicate_malformed";
     public const string LetterExpired = "letter_expired";
     public const string LetterRevoked = "letter_revoked";
+    /// <summary>Online: the log's server cannot say whether the letter was revoked.</summary>
+    public const string RevocationUnknown = "revocation_status_unknown";
     public const string InclusionAbsent = "inclusion_absent";
     public const string TransparencyMalformed = "transparency_malformed";
     public const string CheckpointMalformed = "checkpoint_malformed";

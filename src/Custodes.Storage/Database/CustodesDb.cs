@@ -16,6 +16,12 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<EvidenceLinkRow> EvidenceLinks => Set<EvidenceLinkRow>();
     public DbSet<AuditRow> Audit => Set<AuditRow>();
     public DbSet<PortfolioRow> Portfolios => Set<PortfolioRow>();
+    public DbSet<LogEntryRow> LogEntries => Set<LogEntryRow>();
+    public DbSet<LogHashRow> LogHashes => Set<LogHashRow>();
+    public DbSet<LogCheckpointRow> LogCheckpoints => Set<LogCheckpointRow>();
+    public DbSet<LogStateRow> LogState => Set<LogStateRow>();
+    public DbSet<SigningKeyRow> SigningKeys => Set<SigningKeyRow>();
+    public DbSet<LetterRow> Letters => Set<LetterRow>();
 
     // SQLite returns DateTime values without a kind; every timestamp here is UTC, so say so on the way out.
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
@@ -115,6 +121,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
             e.HasKey(x => x.Version);
             e.Property(x => x.Version).ValueGeneratedOnAdd();
         });
+        AttestationModel.Configure(model);
     }
 }
 

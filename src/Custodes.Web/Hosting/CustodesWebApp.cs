@@ -1,5 +1,6 @@
 using Custodes.Storage;
 using Custodes.Web.Api;
+using Custodes.Web.Letters;
 
 namespace Custodes.Web.Hosting;
 
@@ -17,6 +18,10 @@ public static class CustodesWebApp
         app.UseCustodes();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithName("Health").ExcludeFromDescription();
         app.MapAssessmentsApi();
+        app.MapLogApi();
+        app.MapKeysApi();
+        app.MapLettersApi();
+        app.MapLetterPages();
         return app;
     }
 }

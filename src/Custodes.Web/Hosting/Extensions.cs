@@ -24,6 +24,7 @@ public static class Extensions
         services.AddSingleton<AssessmentStore>();
         services.AddSingleton<EvidenceStore>();
         services.AddSingleton<ScoreCache>();
+        services.AddCustodesAttestation(builder.Configuration);
 
         services.Configure<JsonOptions>(o => CopyJsonOptions(o.SerializerOptions));
         services.AddProblemDetails();

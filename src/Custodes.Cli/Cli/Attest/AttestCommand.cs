@@ -1,0 +1,280 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Custodes.Attestation;
+using Custodes.Common;
+using Custodes.Storage;
+using Custodes.Storage.Keys;
+using Custodes.Storage.Letters;
+using Custodes.Web.Letters;
+
+namespace Custodes.Cli.Attest;
+
+/// <summary><c>custodes attest issue|verify|revoke|render|status|list</c>: signed letters of attestation in the transparency log (contracts §4).</summary>
+public static class AttestCommand
+{
+    public const string DefaultBaseUrl = "http://127.0.0.1:8080";
+
+    public static Command Create()
+    {
+        var command = new Command("attest", "Issue, verify, revoke and render signed letters of attestation recorded in the transparency log.");
+        command.Subcommands.Add(Issue());
+        command.Subcommands.Add(Verify());
+        command.Subcommands.Add(Revoke());
+        command.Subcommands.Add(Render());
+        command.Subcommands.Add(Status());
+        command.Subcommands.Add(List());
+        return command;
+    }
+
+    private static Command Issue()
+    {
+        var assessment = new Option<string>("--assessment") { Required = true, Description = "The assessment: a custodes.assessment/v1 file, or the id of an assessment stored in the installation." };
+        var key = new Option<string>("--key") { Required = true, Description = "The firm's signing.key." };
+        var passphrase = new Option<string?>("--passphrase-env") { Description = "Environment variable holding the key's passphrase (when signing.key is encrypted)." };
+        var issuer = new Option<string>("--issuer") { Required = true, Description = "The assessor firm (created as an organization of the installation when new)." };
+        var validDays = new Option<int>("--valid-days") { Description = "Days the letter stays in force.", DefaultValueFactory = _ => 365 };
+        var output = new Option<string>("--out") { Required = true, Description = "Where to write the letter file (letter.json)." };
+        var signer = new Option<string?>("--signer-name") { Description = "Signer's name for the key registry when the key is new (default: signing.json beside the key, else the issuer)." };
+        var independence = new Option<string?>("--independence") { Description = "The firm's independence statement (default: a standard one)." };
+        var limitations = new Option<string?>("--limitations") { Description = "The letter's limitations (default: a standard point-in-time statement)." };
+        var json = CommonOptions.Json();
+        var store = new InstallationOptions();
+        var command = new Command("issue", "Sign a letter of attestation for a complete assessment, record it in the log and write the letter file; prints the letter id.")
+            { assessment, key, passphrase, issuer, validDays, output, signer, independence, limitations, json };
+        store.AddTo(command);
+        command.SetHandler(json, async (parse, reporter, ct) =>
+        {
+            var source = parse.GetValue(assessment)!;
+            var parsed = await AssessmentInput.LoadAsync(source, parse, store, ct);
+            Guid? storedId = !File.Exists(source) && Guid.TryParse(source, out var id) ? id : null;
+            var workspace = await store.OpenAsync(parse, ct);
+            var keyPath = parse.GetValue(key)!;
+            using var signingKey = workspace.Attestation.KeyProvider.Load(new KeyReference(keyPath, parse.GetValue(passphrase)));
+            var issued = await workspace.Attestation.Issue.HandleAsync(new IssueLetterRequest
+            {
+                Assessment = parsed,
+                Source = storedId is null ? source : $"assessment {storedId}",
+                AssessmentId = storedId,
+                Key = signingKey,
+                Issuer = parse.GetValue(issuer)!,
+                SignerName = parse.GetValue(signer) ?? KeyFiles.SignerNameBeside(keyPath),
+                ValidDays = parse.GetValue(validDays),
+                Independence = parse.GetValue(independence),
+                Limitations = parse.GetValue(limitations),
+                Actor = $"cli:{Environment.UserName}",
+            }, ct);
+            var path = parse.GetValue(output)!;
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (directory is not null) Directory.CreateDirectory(directory);
+            await File.WriteAllBytesAsync(path, issued.ToUtf8Bytes(), ct);
+            var t = issued.Bundle.Transparency!;
+            if (reporter.Json)
+                reporter.WriteJson(new { letter_id = issued.LetterId, log_index = issued.LogIndex, origin = t.Origin, key_id = issued.KeyId, key_registered = issued.KeyRegistered, issuer_created = issued.IssuerCreated, @out = path });
+            else
+            {
+                reporter.Out.WriteLine(issued.LetterId);
+                if (issued.IssuerCreated) reporter.Err.WriteLine($"note: created the assessor organization '{parse.GetValue(issuer)}'");
+                if (issued.KeyRegistered) reporter.Err.WriteLine($"note: registered signing key {issued.KeyId} for '{parse.GetValue(issuer)}' from now on");
+                reporter.Err.WriteLine($"letter {issued.LetterId} is entry {issued.LogIndex} of {t.Origin}; written to {path}");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Verify()
+    {
+        var file = new Argument<string>("letter") { Description = "The letter file (letter.json)." };
+        var key = new Option<string>("--key") { Required = true, Description = "The assessor firm's public key (signing.pub), obtained from the firm." };
+        var log = new Option<string?>("--log") { Description = "The log's server (e.g. https://assessor.example): also check the log's current checkpoint, its consistency with the letter's, and revocation." };
+        var logKey = new Option<string?>("--log-key") { Description = "The log's note verifier key (custodes log verifier-key); checks the checkpoints' signatures. Online default: the server's /.well-known/custodes/keys." };
+        var at = new Option<string?>("--at") { Description = "Verify as of this date (default: now)." };
+        var json = CommonOptions.Json();
+        var command = new Command("verify", "Verify a letter: signature, expiry and log proof (offline); with --log also the log's consistency and revocation. Exit 0 only when valid.") { file, key, log, logKey, at, json };
+        command.SetHandler(json, async (parse, reporter, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!File.Exists(path)) throw new BadInputException("no such file", path);
+            var bytes = await File.ReadAllBytesAsync(path, ct);
+            var keyPath = parse.GetValue(key)!;
+            if (!File.Exists(keyPath)) throw new BadInputException("no such file", keyPath);
+            var signerKey = Ed25519PublicKey.FromPem(await File.ReadAllTextAsync(keyPath, ct), keyPath);
+            var when = parse.GetValue(at) is { } text ? Dates.Parse(text, "--at") : DateTimeOffset.UtcNow;
+            NoteVerifier? verifier = parse.GetValue(logKey) is { } k ? NoteVerifier.Parse(k) : null;
+
+            // Not a letter file at all is bad input (exit 2); a letter that fails a check is invalid (exit 1).
+            var malformed = false;
+            try
+            {
+                LetterBundle.Parse(bytes, path);
+            }
+            catch (BadInputException e)
+            {
+                malformed = true;
+                reporter.Error(e.Describe());
+            }
+
+            LetterVerification result;
+            OnlineFindings? online = null;
+            if (parse.GetValue(log) is { } url && !malformed)
+            {
+                using var client = new HttpLogClient(url);
+                verifier ??= NoteVerifier.Parse(await client.VerifierKeyAsync(ct));
+                (result, online) = await OnlineLetterVerifier.VerifyAsync(bytes, signerKey, when, verifier, client, ct);
+            }
+            else result = LetterVerifier.Verify(bytes, signerKey, when, verifier);
+
+            Report(reporter, result, online, bytes, when, verifier is not null, parse.GetValue(log));
+            return malformed ? ExitCodes.BadInput : result.Valid ? ExitCodes.Ok : ExitCodes.CheckFailed;
+        });
+        return command;
+    }
+
+    private static void Report(Reporter reporter, LetterVerification result, OnlineFindings? online, byte[] bytes, DateTimeOffset at, bool checkpointSigned, string? logUrl)
+    {
+        var (letterId, logIndex) = Identify(bytes, result);
+        if (reporter.Json)
+        {
+            var json = JsonSerializer.SerializeToNode(result, Json.Options)!.AsObject();
+            json["letter_id"] = letterId?.ToString();
+            json["log_index"] = logIndex;
+            json["checked_at"] = Dates.Format(at);
+            json["online"] = online is not null;
+            if (online is not null)
+            {
+                json["log"] = new JsonObject
+                {
+                    ["url"] = logUrl,
+                    ["checkpoint_size"] = online.CheckpointSize,
+                    ["current_size"] = online.CurrentSize,
+                    ["consistency"] = online.Consistency,
+                };
+                json["revoked_at"] = online.Status?.RevokedAt is { } r ? Dates.Format(r) : null;
+                json["revocation_reason"] = online.Status?.Reason;
+                json["revocation_index"] = online.Status?.RevocationIndex;
+                json["revocation_proved"] = online.RevocationProved;
+            }
+            reporter.Out.WriteLine(json.ToJsonString(Json.Indented));
+            return;
+        }
+        // Plain lines: a console library would wrap them at 80 columns in a pipe or a file.
+        reporter.Out.WriteLine(result.Valid ? "VALID letter of attestation" : "NOT VALID letter of attestation");
+        void Row(string name, string? value) => reporter.Out.WriteLine($"  {name,-12} {value ?? "-"}");
+        if (result.Signature == SignatureStatus.Ok)
+        {
+            Row("issued by", result.Issuer);
+            Row("about", result.SubjectOrganization);
+            Row("score", result.Score is { ValueKind: JsonValueKind.Number } s ? $"{s.GetRawText()} of 110" : "none");
+            Row("valid until", result.ValidUntil + (result.Expired ? $" (EXPIRED as of {Dates.Format(at)})" : ""));
+            Row("letter id", letterId?.ToString());
+        }
+        Row("signature", result.Signature == SignatureStatus.Ok ? "ok: signed by the key given with --key" : "BAD");
+        Row("log proof", result.Inclusion switch
+        {
+            InclusionStatus.Ok => $"ok: entry {logIndex} is in the letter's checkpoint{(checkpointSigned ? ", signed by the log key" : " (checkpoint signature not checked: give --log-key or --log)")}",
+            InclusionStatus.Absent => "ABSENT",
+            _ => "BAD",
+        });
+        if (online is not null)
+        {
+            Row("log now", online.Consistency == "ok" ? $"ok: the log's current tree of {online.CurrentSize} entries extends the letter's checkpoint of {online.CheckpointSize}" : online.Consistency is null ? "not checked" : "BAD");
+            Row("revoked", result.Revoked switch { true => $"YES, {online.Status?.RevokedAt:yyyy-MM-dd}: {online.Status?.Reason}", false => "no", null => "unknown" });
+        }
+        else Row("revoked", "not checked offline (give --log to check)");
+        foreach (var error in result.Errors) reporter.Out.WriteLine($"  error: {error}");
+    }
+
+    private static (Guid? LetterId, long? LogIndex) Identify(byte[] bytes, LetterVerification result)
+    {
+        try
+        {
+            var bundle = LetterBundle.Parse(bytes);
+            Guid? id = result.Signature == SignatureStatus.Ok ? LetterPredicate.FromJson(InTotoStatement.Parse(bundle.Envelope.Payload.Span).Predicate).LetterId : null;
+            return (id, bundle.Transparency?.Index);
+        }
+        catch (BadInputException)
+        {
+            return (null, null);
+        }
+    }
+
+    private static Command Revoke()
+    {
+        var letter = new Argument<Guid>("letter-id");
+        var reason = new Option<string>("--reason") { Required = true, Description = "Why the letter is withdrawn (public)." };
+        var key = new Option<string?>("--key") { Description = "The issuer's signing.key: the revocation entry is then a DSSE envelope signed by the firm." };
+        var passphrase = new Option<string?>("--passphrase-env") { Description = "Environment variable holding the key's passphrase." };
+        var json = CommonOptions.Json();
+        var store = new InstallationOptions();
+        var command = new Command("revoke", "Revoke a letter: append a revocation entry to the log; prints the revocation's log index.") { letter, reason, key, passphrase, json };
+        store.AddTo(command);
+        command.SetHandler(json, async (parse, reporter, ct) =>
+        {
+            var workspace = await store.OpenAsync(parse, ct);
+            using var signingKey = parse.GetValue(key) is { } path ? workspace.Attestation.KeyProvider.Load(new KeyReference(path, parse.GetValue(passphrase))) : null;
+            var revoked = await workspace.Attestation.Revoke.HandleAsync(new RevokeLetterRequest(parse.GetValue(letter), parse.GetValue(reason)!, signingKey, $"cli:{Environment.UserName}"), ct);
+            if (reporter.Json) reporter.WriteJson(new { letter_id = revoked.LetterId, status = LetterStatuses.Revoked, revoked_at = Dates.Format(revoked.RevokedAt), reason = revoked.Reason, revocation_index = revoked.RevocationIndex, signed = revoked.Signed });
+            else
+            {
+                reporter.Out.WriteLine(revoked.RevocationIndex);
+                reporter.Err.WriteLine($"letter {revoked.LetterId} revoked; the revocation is log entry {revoked.RevocationIndex}{(revoked.Signed ? " (signed by the firm)" : "")}");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Render()
+    {
+        var file = new Argument<string>("letter") { Description = "The letter file (letter.json)." };
+        var output = new Option<string>("--out") { Required = true, Description = "The HTML file to write." };
+        var baseUrl = new Option<string>("--base-url") { Description = "The public address of the log's server, for the verification link and QR code.", DefaultValueFactory = _ => DefaultBaseUrl };
+        var command = new Command("render", "Render a letter as a self-contained, printable HTML page with a verification QR code.") { file, output, baseUrl };
+        command.SetHandler(null, async (parse, reporter, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!File.Exists(path)) throw new BadInputException("no such file", path);
+            var view = LetterView.FromBundle(await File.ReadAllBytesAsync(path, ct), parse.GetValue(baseUrl)!, path);
+            await File.WriteAllTextAsync(parse.GetValue(output)!, LetterHtml.Render(view), ct);
+            reporter.Err.WriteLine($"wrote {parse.GetValue(output)} (verify link {view.VerifyUrl})");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var letter = new Argument<Guid>("letter-id");
+        var json = CommonOptions.Json();
+        var store = new InstallationOptions();
+        var command = new Command("status", "A letter's status in this installation: valid, revoked, expired or unknown (as GET /api/v1/letters/{id}/status).") { letter, json };
+        store.AddTo(command);
+        command.SetHandler(json, async (parse, reporter, ct) =>
+        {
+            var status = await (await store.OpenAsync(parse, ct)).Attestation.Letters.StatusAsync(parse.GetValue(letter), cancellationToken: ct);
+            if (reporter.Json) reporter.WriteJson(status);
+            else reporter.Out.WriteLine(status.Status + (status.Status == LetterStatuses.Revoked ? $" at {status.RevokedAt:yyyy-MM-dd HH:mm}Z: {status.Reason}" : ""));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var json = CommonOptions.Json();
+        var store = new InstallationOptions();
+        var command = new Command("list", "List issued letters, newest first.") { json };
+        store.AddTo(command);
+        command.SetHandler(json, async (parse, reporter, ct) =>
+        {
+            var letters = await (await store.OpenAsync(parse, ct)).Attestation.Letters.ListAsync(cancellationToken: ct);
+            if (reporter.Json)
+                reporter.WriteJson(new { letters = letters.Select(l => new { letter_id = l.Id, l.Issuer, subject_organization = l.Subject, l.Framework, l.Score, l.Status, l.IssuedAt, l.ValidUntil, l.LogIndex, l.KeyId }) });
+            else
+                foreach (var l in letters) reporter.Line($"{l.Id}  #{l.LogIndex}  {l.Status,-8} {l.Subject} ({l.Score}) by {l.Issuer}, valid until {l.ValidUntil:yyyy-MM-dd}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

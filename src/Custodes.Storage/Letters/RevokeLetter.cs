@@ -1,0 +1,70 @@
+using Custodes.Attestation;
+using Custodes.Common;
+using Custodes.Storage.Audit;
+using Custodes.Storage.Keys;
+using Custodes.Storage.Transparency;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custodes.Storage.Letters;
+
+/// <summary>Which letter to revoke, why, and (optionally) the firm key that signs the revocation.</summary>
+public sealed record RevokeLetterRequest(Guid LetterId, string Reason, Ed25519SigningKey? Key, string Actor);
+
+/// <summary>A recorded revocation and where it is in the log.</summary>
+public sealed record RevokedLetter(Guid LetterId, DateTimeOffset RevokedAt, string Reason, long RevocationIndex, bool Signed);
+
+/// <summary>Revokes a letter: appends a revocation entry to the log (entries are never changed) and marks the letter revoked, in one transaction.</summary>
+public sealed class RevokeLetter(Installation installation, AuditTrail audit, TransparencyLog log, SigningKeyRegistry keys, TimeProvider clock)
+{
+    public async Task<RevokedLetter> HandleAsync(RevokeLetterRequest request, CancellationToken cancellationToken = default)
+    {
+        var reason = request.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason)) throw new BadInputException("--reason must say why the letter is revoked: the reason is public");
+        if (reason.Length > 2000) throw new BadInputException("the reason is longer than 2000 characters");
+        LetterRowView letter;
+        await using (var db = installation.OpenDb())
+        {
+            letter = await db.Letters.AsNoTracking().Where(l => l.Id == request.LetterId)
+                .Select(l => new LetterRowView(l.IssuerOrganizationId, l.Issuer, l.Subject, l.LogIndex, l.Status, l.RevokedAt))
+                .FirstOrDefaultAsync(cancellationToken)
+                ?? throw new BadInputException($"no letter {request.LetterId} in {installation.DataDirectory}");
+        }
+        if (letter.Status == LetterStatuses.Revoked) throw new BadInputException($"letter {request.LetterId} was already revoked at {letter.RevokedAt:yyyy-MM-dd HH:mm:ss}Z");
+        if (request.Key is { } key)
+        {
+            var registered = await keys.FindAsync(key.PublicKey.KeyId, cancellationToken);
+            if (registered is null || registered.OrganizationId != letter.IssuerOrganizationId)
+                throw new BadInputException($"key {key.PublicKey.KeyId} is not a registered key of {letter.Issuer}; only the issuer signs a revocation of its letter");
+        }
+
+        var letterEntry = await log.ReadEntryAsync(letter.LogIndex, cancellationToken)
+            ?? throw new EnvironmentFailureException($"the log has no entry {letter.LogIndex} for letter {request.LetterId}");
+        var now = clock.GetUtcNow();
+        var revocation = new Revocation
+        {
+            LetterId = request.LetterId,
+            Issuer = letter.Issuer,
+            SubjectOrganization = letter.Subject,
+            LetterLogIndex = letter.LogIndex,
+            LetterEntrySha256 = Revocation.EntrySha256(letterEntry),
+            RevokedAt = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero),
+            Reason = reason,
+        };
+        var appended = await log.AppendAsync(revocation.ToLogEntry(request.Key), async (batch, ct) =>
+        {
+            // Under the log's lock: a concurrent revocation of the same letter finds it revoked here and appends nothing.
+            var row = await batch.Db.Letters.FirstAsync(l => l.Id == request.LetterId, ct);
+            if (row.Status == LetterStatuses.Revoked) throw new BadInputException($"letter {request.LetterId} was already revoked at {row.RevokedAt:yyyy-MM-dd HH:mm:ss}Z");
+            row.Status = LetterStatuses.Revoked;
+            row.RevokedAt = revocation.RevokedAt.UtcDateTime;
+            row.RevocationReason = reason;
+            row.RevocationIndex = batch.Result.FirstIndex;
+            audit.Record(batch.Db, new AuditEvent(row.IssuerOrganizationId, request.Actor, "letter.revoked", "letter", request.LetterId.ToString(),
+                Before: new { status = LetterStatuses.Valid }, After: new { status = LetterStatuses.Revoked, reason, revocation_index = batch.Result.FirstIndex, signed = request.Key is not null }));
+            await AuditTrail.SaveAsync(batch.Db, ct);
+        }, cancellationToken);
+        return new RevokedLetter(request.LetterId, revocation.RevokedAt, reason, appended.FirstIndex, request.Key is not null);
+    }
+
+    private sealed record LetterRowView(Guid IssuerOrganizationId, string Issuer, string Subject, long LogIndex, string Status, DateTime? RevokedAt);
+}

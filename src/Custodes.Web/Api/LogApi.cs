@@ -1,0 +1,77 @@
+using Custodes.Attestation;
+using Custodes.Storage.Transparency;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Custodes.Web.Api;
+
+/// <summary><c>/log</c>: the transparency log as C2SP tlog-tiles (contracts §5): the signed checkpoint, hash tiles and entry bundles.</summary>
+public static class LogApi
+{
+    public const string Immutable = "public, max-age=31536000, immutable";
+
+    public static IEndpointRouteBuilder MapLogApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/log/checkpoint", Checkpoint).WithName("LogCheckpoint").WithTags("Transparency log")
+            .WithSummary("The latest signed checkpoint (C2SP tlog-checkpoint signed note)").Produces<string>(200, "text/plain");
+        // A plain request delegate: the tile path is parsed once, strictly, and full tiles come from memory.
+        app.MapGet("/log/tile/{**path}", (RequestDelegate)ServeTileAsync).WithName("LogTile").WithTags("Transparency log")
+            .WithSummary("A hash tile (tile/<L>/<N>[.p/<W>]) or entry bundle (tile/entries/<N>[.p/<W>])");
+        return app;
+    }
+
+    private static async Task<IResult> Checkpoint(HttpContext context, TransparencyLog log, CancellationToken cancellationToken)
+    {
+        var latest = await log.LatestCheckpointAsync(cancellationToken);
+        context.Response.Headers.CacheControl = "no-cache";
+        return latest is null
+            ? TypedResults.Text("the log has no entries yet\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Text(latest.Note, "text/plain; charset=utf-8");
+    }
+
+    private static async Task ServeTileAsync(HttpContext context)
+    {
+        var path = context.Request.RouteValues["path"] as string;
+        var response = context.Response;
+        if (!TilePath.TryParse("tile/" + path, out var tile))
+        {
+            await Plain(response, StatusCodes.Status400BadRequest, "malformed tile path: expected /log/tile/<L>/<N>[.p/<W>] or /log/tile/entries/<N>[.p/<W>], N as x001/x234/067\n");
+            return;
+        }
+        var tiles = context.RequestServices.GetRequiredService<TileCache>();
+        var data = await tiles.GetAsync(tile, context.RequestAborted);
+        if (data is null)
+        {
+            await Plain(response, StatusCodes.Status404NotFound, "no such tile: the tree does not hold it (yet)\n");
+            return;
+        }
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/octet-stream";
+        response.ContentLength = data.Length;
+        // A full tile never changes; a partial one is replaced by a wider one as the log grows.
+        response.Headers.CacheControl = tile.IsPartial ? "no-cache" : Immutable;
+        await response.Body.WriteAsync(data, context.RequestAborted);
+    }
+
+    private static Task Plain(HttpResponse response, int status, string text)
+    {
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        return response.WriteAsync(text);
+    }
+}
+
+/// <summary>Tile bytes for serving: full tiles are immutable, so they are read from the database once and kept in memory (bounded).</summary>
+public sealed class TileCache(TransparencyLog log, IMemoryCache memory)
+{
+    /// <summary>The tile's bytes, or null when the log's tree does not hold all of it.</summary>
+    public async ValueTask<byte[]?> GetAsync(Tile tile, CancellationToken cancellationToken)
+    {
+        if (!tile.IsPartial && memory.TryGetValue(tile, out byte[]? cached)) return cached;
+        var size = await log.SizeAsync(cancellationToken);
+        var data = await log.ReadTileAsync(tile, size, cancellationToken);
+        if (data is not null && !tile.IsPartial)
+            memory.Set(tile, data, new MemoryCacheEntryOptions { Size = data.Length, Priority = CacheItemPriority.Low });
+        return data;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Custodes.Attestation;
+using Custodes.Common;
+using Custodes.Storage.Keys;
+using Custodes.Storage.Letters;
+using Custodes.Storage.Transparency;
+
+namespace Custodes.Web.Letters;
+
+/// <summary>The answer of the public verify page, in words an office manager reads.</summary>
+public sealed record LetterCheckResult
+{
+    /// <summary>Genuine, current and not revoked.</summary>
+    public required bool Valid { get; init; }
+    /// <summary>Signed by a registered firm key in its validity period, and recorded in this log as it claims.</summary>
+    public required bool Genuine { get; init; }
+    public LetterPredicate? Letter { get; init; }
+    public RegisteredKey? Key { get; init; }
+    public long? LogIndex { get; init; }
+    public bool Revoked { get; init; }
+    public DateTime? RevokedAt { get; init; }
+    public string? RevocationReason { get; init; }
+    public bool Expired { get; init; }
+    /// <summary>Why the letter is not valid, one plain sentence each.</summary>
+    public required IReadOnlyList<string> Reasons { get; init; }
+    /// <summary>The named errors behind <see cref="Reasons"/>, for the technically minded.</summary>
+    public required IReadOnlyList<string> Errors { get; init; }
+}
+
+/// <summary>Verifies an uploaded letter on the server: the firm's key from the registry, the offline checks, and the letter's record in this installation's log and letters.</summary>
+public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log, LetterStore letters, TimeProvider clock)
+{
+    public async Task<LetterCheckResult> CheckAsync(byte[] bundleJson, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        var reasons = new List<string>();
+        LetterBundle bundle;
+        try
+        {
+            bundle = LetterBundle.Parse(bundleJson, "letter");
+        }
+        catch (BadInputException e)
+        {
+            return Bad("This is not a readable letter file: " + e.Message, $"{LetterErrors.BundleMalformed}: {e.Describe()}");
+        }
+
+        RegisteredKey? key = null;
+        foreach (var signature in bundle.Envelope.Signatures)
+            if ((key = await registry.FindAsync(signature.KeyId, cancellationToken)) is not null) break;
+        if (key is null)
+            return Bad("It was not signed with the key of any assessor firm this service knows, so it cannot be confirmed as genuine.", $"{LetterErrors.SignatureWrongKey}: no signature by a registered key");
+
+        var identity = await log.Keys.GetAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var offline = LetterVerifier.Verify(bundleJson, key.PublicKey, now, identity.Verifier);
+        errors.AddRange(offline.Errors);
+        LetterPredicate? letter = null;
+        if (offline.Signature == SignatureStatus.Ok)
+        {
+            var statement = InTotoStatement.Parse(bundle.Envelope.Payload.Span);
+            letter = LetterPredicate.FromJson(statement.Predicate);
+            if (!key.CoversIssuance(letter.IssuedAt))
+                errors.Add($"{LetterErrors.SignatureWrongKey}: key {key.KeyId} of {key.Organization} did not sign letters on {letter.IssuedAt:yyyy-MM-dd}");
+        }
+
+        // The letter's record: its checkpoint is a prefix of this log, and its entry is this letter.
+        if (offline.Inclusion == InclusionStatus.Ok && bundle.Transparency is { } t && Checkpoint.Open(t.Checkpoint, identity.Verifier) is { IsValid: true } opened)
+        {
+            var size = await log.SizeAsync(cancellationToken);
+            if (opened.Checkpoint!.Size > size)
+                errors.Add($"{LogErrors.RolledBack}: the letter's checkpoint is of {opened.Checkpoint.Size} entries, this log has {size}");
+            else if (await log.TreeHashAsync(opened.Checkpoint.Size, cancellationToken) != opened.Checkpoint.RootHash)
+                errors.Add($"{LogErrors.Forked}: the letter's checkpoint does not describe this log's first {opened.Checkpoint.Size} entries");
+        }
+
+        var status = letter is null ? null : await letters.StatusAsync(letter.LetterId, now, cancellationToken);
+        if (status?.Status == LetterStatuses.Revoked)
+            errors.Add($"{LetterErrors.LetterRevoked}: revoked at {status.RevokedAt:yyyy-MM-dd HH:mm}Z: {status.Reason}");
+        else if (letter is not null && status?.Status == LetterStatuses.Unknown)
+            errors.Add($"{LetterErrors.RevocationUnknown}: this service issued no letter {letter.LetterId}");
+
+        foreach (var error in errors) reasons.Add(Explain(error, letter, status));
+        var genuine = offline.Signature == SignatureStatus.Ok && offline.Inclusion == InclusionStatus.Ok
+            && !errors.Any(e => LetterErrors.CodeOf(e) is LetterErrors.SignatureWrongKey or LogErrors.Forked or LogErrors.RolledBack or LetterErrors.RevocationUnknown);
+        return new LetterCheckResult
+        {
+            Valid = errors.Count == 0,
+            Genuine = genuine,
+            Letter = letter,
+            Key = key,
+            LogIndex = bundle.Transparency?.Index,
+            Revoked = status?.Status == LetterStatuses.Revoked,
+            RevokedAt = status?.RevokedAt,
+            RevocationReason = status?.Reason,
+            Expired = offline.Expired,
+            Reasons = [.. reasons.Distinct()],
+            Errors = errors,
+        };
+
+        static LetterCheckResult Bad(string reason, string error) => new() { Valid = false, Genuine = false, Reasons = [reason], Errors = [error] };
+    }
+
+    private static string Explain(string error, LetterPredicate? letter, LetterStatus? status) => LetterErrors.CodeOf(error) switch
+    {
+        LetterErrors.SignatureInvalid => "The letter was changed after the assessor signed it: what it says now is not what the assessor signed.",
+        LetterErrors.SignatureWrongKey or LetterErrors.SignatureMissing => "It was not signed with a key the assessor firm used at the time the letter says it was issued.",
+        LetterErrors.LetterExpired => $"It expired on {(letter is null ? "its end date" : LetterHtml.Date(letter.ValidUntil))}: ask for a current letter.",
+        LetterErrors.LetterRevoked => $"The assessor revoked it on {(status?.RevokedAt is { } at ? LetterHtml.Date(at) : "a date")}. Reason given: {status?.Reason}",
+        LetterErrors.RevocationUnknown => "This service has no record of issuing this letter, so it cannot confirm it was not withdrawn.",
+        LogErrors.Forked or LogErrors.RolledBack => "Its record does not match this service's public log: the letter's record was not made here, or the log was altered.",
+        LetterErrors.InclusionAbsent => "It carries no record in the public log, which every genuine letter has.",
+        LetterErrors.CheckpointWrongKey or LetterErrors.CheckpointSignatureInvalid or LetterErrors.CheckpointMalformed or LetterErrors.CheckpointOriginMismatch
+            => "Its record in the public log is not signed by this service's log.",
+        LetterErrors.PayloadTypeUnexpected or LetterErrors.StatementMalformed or LetterErrors.PredicateTypeUnexpected or LetterErrors.PredicateMalformed
+            => "The signed content is not a letter of attestation.",
+        LetterErrors.BundleMalformed or LetterErrors.EnvelopeMalformed or LetterErrors.MediaTypeUnknown or LetterErrors.TransparencyMalformed
+            => "This is not a readable letter file.",
+        _ => "Its proof of record in the public log does not check out: the letter or its proof was changed.",
+    };
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json;
+using Custodes.Attestation;
+using Custodes.Common;
+using QRCoder;
+
+namespace Custodes.Web.Letters;
+
+/// <summary>What a letter page shows: the signed facts, who signed, where the letter is in the log, and where to check it.</summary>
+public sealed record LetterView
+{
+    public required LetterPredicate Letter { get; init; }
+    /// <summary>The signing key's id (hex SHA-256 of its public key): its fingerprint.</summary>
+    public required string KeyId { get; init; }
+    public string? SignerName { get; init; }
+    public long? LogIndex { get; init; }
+    public string? Origin { get; init; }
+    /// <summary>The page anyone can open to check the letter (the QR code's target).</summary>
+    public required string VerifyUrl { get; init; }
+    /// <summary>The public page that checks an uploaded letter file.</summary>
+    public string? VerifyPageUrl { get; init; }
+    /// <summary>The status now, when the page is served by the log's server; null in a rendered file.</summary>
+    public string? Status { get; init; }
+    public DateTime? RevokedAt { get; init; }
+    public string? RevocationReason { get; init; }
+
+    /// <summary>The view of a letter file (not verified here: the page says how to verify it).</summary>
+    public static LetterView FromBundle(ReadOnlySpan<byte> bundleJson, string verifyUrlBase, string? file = null)
+    {
+        var bundle = LetterBundle.Parse(bundleJson, file);
+        var statement = InTotoStatement.Parse(bundle.Envelope.Payload.Span);
+        if (statement.PredicateType != LetterPredicate.Type) throw new BadInputException($"this is not a letter: predicateType is '{statement.PredicateType}'", file);
+        var predicate = LetterPredicate.FromJson(statement.Predicate);
+        var baseUrl = verifyUrlBase.TrimEnd('/');
+        return new LetterView
+        {
+            Letter = predicate,
+            KeyId = bundle.Envelope.Signatures.FirstOrDefault()?.KeyId ?? "",
+            LogIndex = bundle.Transparency?.Index,
+            Origin = bundle.Transparency?.Origin,
+            VerifyUrl = $"{baseUrl}/letters/{predicate.LetterId}",
+            VerifyPageUrl = $"{baseUrl}/verify",
+        };
+    }
+}
+
+/// <summary>Renders a letter of attestation as one self-contained HTML page (the web page and <c>custodes attest render</c>).</summary>
+public static class LetterHtml
+{
+    public static string Render(LetterView view)
+    {
+        var letter = view.Letter;
+        return Html.Page($"Letter of attestation: {letter.SubjectOrganization}", html =>
+        {
+            switch (view.Status)
+            {
+                case "valid":
+                    html.Open("div", ("class", "verdict ok")).Element("strong", "Valid").Text($"Not revoked, and in force until {Date(letter.ValidUntil)}.").Close("div");
+                    break;
+                case "revoked":
+                    html.Open("div", ("class", "verdict bad")).Element("strong", "Revoked")
+                        .Text($"The assessor revoked this letter on {(view.RevokedAt is { } at ? Date(at) : "an unknown date")}: {view.RevocationReason}").Close("div");
+                    break;
+                case "expired":
+                    html.Open("div", ("class", "verdict warn")).Element("strong", "Expired").Text($"This letter was valid until {Date(letter.ValidUntil)}.").Close("div");
+                    break;
+            }
+            html.Open("div", ("class", "qr"), ("title", view.VerifyUrl)).Raw(QrSvg(view.VerifyUrl)).Close("div");
+            html.Element("h1", "Letter of attestation");
+            html.Element("p", $"{letter.Issuer} · issued {Date(letter.IssuedAt)}", ("class", "sub"));
+            html.Open("dl", ("class", "facts"));
+            Fact(html, "Issued by", letter.Issuer);
+            Fact(html, "About", letter.SubjectOrganization);
+            Fact(html, "Framework", LetterText.FrameworkTitle(letter.Framework));
+            Fact(html, "Scope", letter.Scope);
+            Fact(html, "Assessed on", letter.AssessedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            html.Element("dt", "Score").Open("dd").Element("span", ScoreText(letter.Score), ("class", "score")).Text(" of 110 (DoD Assessment Methodology)").Close("dd");
+            Fact(html, "CMMC status", LetterText.CmmcSummary(letter.Cmmc));
+            Fact(html, "Valid until", Date(letter.ValidUntil));
+            Fact(html, "Letter id", letter.LetterId.ToString());
+            html.Element("dt", "Signing key").Open("dd").Element("span", Fingerprint(view.KeyId), ("class", "mono")).Text(view.SignerName is null ? "" : $" ({view.SignerName})").Close("dd");
+            if (view.LogIndex is { } index) html.Element("dt", "Public log").Open("dd").Text($"entry {index} of ").Element("span", view.Origin, ("class", "mono")).Close("dd");
+            html.Close("dl");
+            html.Element("h2", "Statement");
+            html.Paragraphs(letter.Statement);
+            html.Element("h2", "How to check this letter");
+            html.Open("p").Text("Scan the code or open ").Element("a", view.VerifyUrl, ("href", view.VerifyUrl)).Text(" to see whether the letter is still valid.");
+            if (view.VerifyPageUrl is { } page) html.Text(" Anyone can also upload the letter file at ").Element("a", page, ("href", page)).Text(".");
+            html.Close("p");
+            html.Open("p").Text("Without trusting anyone's server: ").Element("code", $"custodes attest verify letter.json --key signing.pub --log {BaseOf(view.VerifyUrl)}")
+                .Text(" checks the assessor's signature, the letter's record in the public transparency log and whether it was revoked.").Close("p");
+            html.Open("footer").Text("The signed letter file (DSSE envelope of an in-toto statement) is the letter; this page shows what it says.").Close("footer");
+        });
+    }
+
+    private static void Fact(Html html, string name, string? value) => html.Element("dt", name).Element("dd", value);
+
+    public static string ScoreText(JsonElement score) => score.ValueKind == JsonValueKind.Number ? score.GetRawText() : "none";
+
+    /// <summary>A key id in groups of four hex digits, as people compare fingerprints.</summary>
+    public static string Fingerprint(string keyId) => string.Join(' ', keyId.Chunk(4).Select(c => new string(c)));
+
+    public static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    public static string Date(DateTime at) => at.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string BaseOf(string letterUrl) => letterUrl[..Math.Max(0, letterUrl.IndexOf("/letters/", StringComparison.Ordinal))];
+
+    /// <summary>The QR code of a URL as inline SVG (QRCoder, medium error correction).</summary>
+    public static string QrSvg(string url)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
+        return new SvgQRCode(data).GetGraphic(4);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text;
+using Custodes.Assessment;
+using Custodes.Attestation;
+using Custodes.Storage;
+using Custodes.Storage.Audit;
+using Custodes.Storage.Keys;
+using Custodes.Storage.Letters;
+using Custodes.Storage.Organizations;
+using Custodes.Storage.Transparency;
+
+namespace Custodes.Web.Tests;
+
+/// <summary>The attestation use cases on a running server's installation, as the CLI runs them beside the server.</summary>
+internal sealed class Attestations : IDisposable
+{
+    public const string Issuer = "Northgate Security Assessors LLC";
+
+    public Attestations(Installation installation)
+    {
+        var audit = new AuditTrail(TimeProvider.System);
+        Log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), TimeProvider.System);
+        var registry = new SigningKeyRegistry(installation, audit, TimeProvider.System);
+        Issue = new IssueLetter(installation, audit, Log, registry, new OrganizationStore(installation, audit, TimeProvider.System), TimeProvider.System);
+        Revoke = new RevokeLetter(installation, audit, Log, registry, TimeProvider.System);
+    }
+
+    public Ed25519SigningKey Key { get; } = Ed25519SigningKey.Generate();
+    public TransparencyLog Log { get; }
+    public IssueLetter Issue { get; }
+    public RevokeLetter Revoke { get; }
+
+    public static string ExamplePath => Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json");
+
+    public Task<IssuedLetter> IssueAsync(string issuer = Issuer) => Issue.HandleAsync(new IssueLetterRequest
+    {
+        Assessment = AssessmentFile.Load(ExamplePath),
+        Source = ExamplePath,
+        Key = Key,
+        Issuer = issuer,
+        SignerName = "Ana Ruiz",
+        Actor = "test",
+    });
+
+    /// <summary>Appends filler entries (other firms' letters, say) in batches.</summary>
+    public async Task FillAsync(int count, string tag)
+    {
+        for (var done = 0; done < count; done += 100)
+            await Log.AppendAsync([.. Enumerable.Range(done, Math.Min(100, count - done)).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes($"{{\"{tag}\":{i}}}"))]);
+    }
+
+    public void Dispose() => Key.Dispose();
+}
