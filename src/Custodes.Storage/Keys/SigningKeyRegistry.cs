@@ -12,7 +12,7 @@ public sealed record RegisteredKey(string KeyId, Guid OrganizationId, string Org
     /// <summary>True when a letter issued at <paramref name="at"/> with this key counts: rotation retires keys for new letters, never for old ones.</summary>
     public bool CoversIssuance(DateTimeOffset at) => at.UtcDateTime >= NotBefore && (NotAfter is null || at.UtcDateTime <= NotAfter);
 
-    public Ed25519PublicKey PublicKey => Ed25519PublicKey.FromPem(PublicKeyPem);
+    public Ed25519PublicKey ToPublicKey() => Ed25519PublicKey.FromPem(PublicKeyPem);
 }
 
 /// <summary>The firms' public signing keys known to this installation, each with the period in which it may sign letters.</summary>

@@ -52,7 +52,7 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
 
         var identity = await log.Keys.GetAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var offline = LetterVerifier.Verify(bundleJson, key.PublicKey, now, identity.Verifier);
+        var offline = LetterVerifier.Verify(bundleJson, key.ToPublicKey(), now, identity.Verifier);
         errors.AddRange(offline.Errors);
         LetterPredicate? letter = null;
         if (offline.Signature == SignatureStatus.Ok)
