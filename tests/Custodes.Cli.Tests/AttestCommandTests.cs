@@ -54,7 +54,7 @@ public sealed class AttestCommandTests : IDisposable
     private async Task<(Guid LetterId, string File)> IssueAsync(TestInstallation test, string keys = "keys", string assessment = "", string name = "letter.json", int validDays = 365)
     {
         var output = Path_(name);
-        var result = await Cli.RunAsync(Store(test, "attest", "issue", "--assessment", assessment.Length > 0 ? assessment : Cli.Sample("example-msp.json"),
+        var result = await Cli.RunAsync(Store(test, "attest", "issue", "--assessment", assessment.Length > 0 ? assessment : Cli.Sample("assessments", "example-msp.json"),
             "--key", Path.Combine(Path_(keys), "signing.key"), "--passphrase-env", PassphraseVariable, "--issuer", Firm, "--valid-days", validDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", output));
         Assert.True(result.ExitCode == 0, result.Stderr);
         return (Guid.Parse(result.Stdout.Trim()), output);
@@ -112,7 +112,7 @@ public sealed class AttestCommandTests : IDisposable
         // The statement's subject digest is SHA-256 of the assessment's RFC 8785 form.
         var bundle = LetterBundle.Parse(File.ReadAllBytes(letter));
         var statement = InTotoStatement.Parse(bundle.Envelope.Payload.Span);
-        var expectedDigest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(CanonicalJson.Canonicalize(File.ReadAllBytes(Cli.Sample("example-msp.json")))));
+        var expectedDigest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(CanonicalJson.Canonicalize(File.ReadAllBytes(Cli.Sample("assessments", "example-msp.json")))));
         Assert.Equal(expectedDigest, statement.Subject[0].Digest["sha256"]);
         Assert.Equal("Granite Peak Managed IT LLC", statement.Subject[0].Name);
         Assert.Contains("Independence:", LetterPredicate.FromJson(statement.Predicate).Statement);
@@ -152,7 +152,7 @@ public sealed class AttestCommandTests : IDisposable
         Assert.True(expired.GetProperty("expired").GetBoolean());
         Assert.Equal([LetterErrors.LetterExpired], Codes(expired));
 
-        var notALetter = await Cli.RunAsync(["attest", "verify", Cli.Sample("example-msp.json"), "--key", Path.Combine(Path_("keys"), "signing.pub"), "--json"]);
+        var notALetter = await Cli.RunAsync(["attest", "verify", Cli.Sample("assessments", "example-msp.json"), "--key", Path.Combine(Path_("keys"), "signing.pub"), "--json"]);
         Assert.Equal(2, notALetter.ExitCode);
 
         var audit = await Cli.RunAsync(Store(test, "log", "verify", "--json"));
@@ -222,7 +222,7 @@ public sealed class AttestCommandTests : IDisposable
     {
         await using var test = await TestInstallation.CreateAsync(provider);
         await GenerateKeysAsync();
-        var example = JsonNode.Parse(File.ReadAllText(Cli.Sample("example-msp.json")))!;
+        var example = JsonNode.Parse(File.ReadAllText(Cli.Sample("assessments", "example-msp.json")))!;
         var incomplete = example.DeepClone();
         incomplete["requirements"]!.AsObject().Remove("3.1.1");
         File.WriteAllText(Path_("incomplete.json"), incomplete.ToJsonString());
@@ -240,7 +240,7 @@ public sealed class AttestCommandTests : IDisposable
         }
         Assert.Equal(0, JsonDocument.Parse((await Cli.RunAsync(Store(test, "attest", "list", "--json"))).Stdout).RootElement.GetProperty("letters").GetArrayLength());
 
-        var wrongPassphrase = await Cli.RunAsync(Store(test, "attest", "issue", "--assessment", Cli.Sample("example-msp.json"), "--key", Path.Combine(Path_("keys"), "signing.key"), "--issuer", Firm, "--out", Path_("x.json")));
+        var wrongPassphrase = await Cli.RunAsync(Store(test, "attest", "issue", "--assessment", Cli.Sample("assessments", "example-msp.json"), "--key", Path.Combine(Path_("keys"), "signing.key"), "--issuer", Firm, "--out", Path_("x.json")));
         Assert.Equal(2, wrongPassphrase.ExitCode);
         Assert.Contains("--passphrase-env", wrongPassphrase.Stderr);
     }
@@ -260,7 +260,7 @@ public sealed class AttestCommandTests : IDisposable
         var retire = await Cli.RunAsync(Store(test, "keys", "register", Path.Combine(Path_("keys"), "signing.pub"), "--org", Firm, "--not-after", DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         Assert.True(retire.ExitCode == 0, retire.Stderr);
 
-        var refused = await Cli.RunAsync(Store(test, "attest", "issue", "--assessment", Cli.Sample("example-msp.json"), "--key", Path.Combine(Path_("keys"), "signing.key"),
+        var refused = await Cli.RunAsync(Store(test, "attest", "issue", "--assessment", Cli.Sample("assessments", "example-msp.json"), "--key", Path.Combine(Path_("keys"), "signing.key"),
             "--passphrase-env", PassphraseVariable, "--issuer", Firm, "--out", Path_("refused.json")));
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("retired", refused.Stderr);
@@ -312,7 +312,7 @@ public sealed class AttestCommandTests : IDisposable
         await using var test = await TestInstallation.CreateAsync(provider);
         await GenerateKeysAsync();
         var org = (await Cli.RunAsync(Store(test, "admin", "create-org", Firm, "--kind", "assessor"))).Stdout.Trim();
-        var id = (await Cli.RunAsync(Store(test, "assessment", "import", Cli.Sample("example-msp.json"), "--org", org))).Stdout.Trim();
+        var id = (await Cli.RunAsync(Store(test, "assessment", "import", Cli.Sample("assessments", "example-msp.json"), "--org", org))).Stdout.Trim();
         var (letterId, letter) = await IssueAsync(test, assessment: id);
         Assert.Equal(0, (await VerifyAsync(letter)).Code);
 

@@ -31,14 +31,6 @@ public sealed class SupplyChainCliTests
     }
 
     [Fact]
-    public async Task Supply_chain_commands_need_a_portfolio_until_storage_is_wired()
-    {
-        var (code, _, error) = await Cli.Run("supply-chain", "blast-radius", "frontrange-it", "--json");
-        Assert.Equal(2, code);
-        Assert.Contains("--portfolio", error);
-    }
-
-    [Fact]
     public async Task Portfolio_validate_names_the_file_line_and_path_of_a_problem()
     {
         var file = Path.Combine(Path.GetTempPath(), $"custodes-{Guid.NewGuid():N}.yaml");
