@@ -15,6 +15,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<EvidenceRow> Evidence => Set<EvidenceRow>();
     public DbSet<EvidenceLinkRow> EvidenceLinks => Set<EvidenceLinkRow>();
     public DbSet<AuditRow> Audit => Set<AuditRow>();
+    public DbSet<ShareRow> Shares => Set<ShareRow>();
 
     // SQLite returns DateTime values without a kind; every timestamp here is UTC, so say so on the way out.
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
@@ -100,6 +101,14 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
             e.HasOne<EvidenceRow>().WithMany().HasForeignKey(x => x.EvidenceId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<AssessmentRow>().WithMany().HasForeignKey(x => x.AssessmentId).OnDelete(DeleteBehavior.Cascade);
         });
+        model.Entity<ShareRow>(e =>
+        {
+            e.ToTable("assessment_shares");
+            e.HasKey(x => new { x.AssessmentId, x.OrganizationId });
+            e.HasIndex(x => x.OrganizationId);
+            e.HasOne<AssessmentRow>().WithMany().HasForeignKey(x => x.AssessmentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        });
         model.Entity<AuditRow>(e =>
         {
             e.ToTable("audit_log");
@@ -107,6 +116,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Sequence).ValueGeneratedOnAdd();
             e.HasIndex(x => x.PreviousHash).IsUnique();
             e.HasIndex(x => new { x.OrganizationId, x.Sequence });
+            e.HasIndex(x => new { x.EntityId, x.Sequence });
         });
     }
 }
