@@ -10,13 +10,20 @@ public static class CustodesWebApp
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(CustodesWebApp).Assembly.GetName().Name });
         builder.WebHost.UseUrls(urls);
-        builder.AddCustodes(installation);
+        builder.Configuration.AddEnvironmentVariables();
         configure?.Invoke(builder);
+        builder.AddCustodes(installation);
 
         var app = builder.Build();
         app.UseCustodes();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithName("Health").ExcludeFromDescription();
         app.MapAssessmentsApi();
+        app.MapPoamApi();
+        app.MapEvidenceApi();
+        app.MapSharesApi();
+        app.MapMembersApi();
+        app.MapApiKeysApi();
+        app.MapAuditApi();
         return app;
     }
 }
