@@ -131,8 +131,12 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         return row.Version;
     }
 
-    /// <summary>Sets one requirement or objective determination (the web workspace's unit of change).</summary>
-    public async Task<int> SetDeterminationAsync(Tenant tenant, Guid id, string targetId, Finding finding, int? expectedVersion, CancellationToken cancellationToken = default)
+    /// <summary>Sets one requirement or objective determination.</summary>
+    public Task<int> SetDeterminationAsync(Tenant tenant, Guid id, string targetId, Finding finding, int? expectedVersion, CancellationToken cancellationToken = default) =>
+        SetDeterminationsAsync(tenant, id, [new(targetId, finding)], expectedVersion, cancellationToken);
+
+    /// <summary>Sets several determinations at once (a requirement and its objectives: the web workspace's unit of change), all or none, as one new version.</summary>
+    public async Task<int> SetDeterminationsAsync(Tenant tenant, Guid id, IReadOnlyList<KeyValuePair<string, Finding>> changes, int? expectedVersion, CancellationToken cancellationToken = default)
     {
         tenant.RequireEdit();
         await using var db = installation.OpenDb();
@@ -143,25 +147,33 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
             throw new ConcurrencyConflictException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
         var current = AssessmentRows.ToDomain(row, row.Determinations, row.Poam);
         var catalog = Catalogs.CatalogSet.Get(current.Framework);
-        var objective = catalog.FindObjective(targetId);
-        var requirement = objective is null ? catalog.Find(targetId) : null;
-        if (objective is null && requirement is null) throw new BadInputException($"'{targetId}' is neither a requirement nor an objective of {current.Framework}");
-        var key = objective?.Id ?? requirement!.Id;
-        var updated = objective is not null
-            ? current with { Objectives = With(current.Objectives, key, finding) }
-            : current with { Requirements = With(current.Requirements, key, finding) };
+        var updated = current;
+        var resolved = new List<(string Key, bool Objective, Finding Finding)>(changes.Count);
+        foreach (var (targetId, finding) in changes)
+        {
+            var objective = catalog.FindObjective(targetId);
+            var requirement = objective is null ? catalog.Find(targetId) : null;
+            if (objective is null && requirement is null) throw new BadInputException($"'{targetId}' is neither a requirement nor an objective of {current.Framework}");
+            var key = objective?.Id ?? requirement!.Id;
+            resolved.Add((key, objective is not null, finding));
+            updated = objective is not null
+                ? updated with { Objectives = With(updated.Objectives, key, finding) }
+                : updated with { Requirements = With(updated.Requirements, key, finding) };
+        }
         // Validate the whole assessment as a file would be: the same rules, the same errors.
         AssessmentFile.Parse(AssessmentFile.ToJson(updated), $"assessment {id}");
-        var existing = row.Determinations.FirstOrDefault(d => d.TargetId == key);
-        var before = existing is null ? null : new { status = existing.Status, existing.Partial, existing.Note };
-        if (existing is not null) row.Determinations.Remove(existing);
-        if (finding.Status != Status.Unassessed || !finding.IsBare)
-            row.Determinations.Add(AssessmentRows.ToRow(id, key, objective is not null, finding));
+        foreach (var (key, isObjective, finding) in resolved)
+        {
+            var existing = row.Determinations.FirstOrDefault(d => d.TargetId == key);
+            var before = existing is null ? null : new { target = key, status = existing.Status, existing.Partial, existing.Note };
+            if (existing is not null) row.Determinations.Remove(existing);
+            if (finding.Status != Status.Unassessed || !finding.IsBare)
+                row.Determinations.Add(AssessmentRows.ToRow(id, key, isObjective, finding));
+            audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "determination.set", "assessment", id.ToString(),
+                Before: before, After: new { target = key, status = finding.Status.ToWire(), finding.Partial, finding.Note }));
+        }
         row.Version++;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "determination.set", "assessment", id.ToString(),
-            Before: before is null ? null : new { target = key, before.status, before.Partial, before.Note },
-            After: new { target = key, status = finding.Status.ToWire(), finding.Partial, finding.Note }));
         await SaveConcurrentAsync(db, id, cancellationToken);
         return row.Version;
     }

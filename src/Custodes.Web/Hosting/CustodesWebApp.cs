@@ -11,6 +11,9 @@ public static class CustodesWebApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(CustodesWebApp).Assembly.GetName().Name });
         builder.WebHost.UseUrls(urls);
         builder.Configuration.AddEnvironmentVariables();
+        // A line per request at Information costs more than serving the score; warnings and errors still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         configure?.Invoke(builder);
         builder.AddCustodes(installation);
 
@@ -24,6 +27,7 @@ public static class CustodesWebApp
         app.MapMembersApi();
         app.MapApiKeysApi();
         app.MapAuditApi();
+        Pages.Assessments.EvidenceEndpoints.MapEvidencePages(app);
         return app;
     }
 }
