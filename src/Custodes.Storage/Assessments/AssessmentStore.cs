@@ -100,13 +100,15 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
     public async Task<int?> VersionAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
-        return await VersionQuery(db, id, tenant.OrganizationId);
+        return db is SqliteCustodesDb sqlite ? await SqliteVersion(sqlite, id, tenant.OrganizationId) : await PostgresVersion((PostgresCustodesDb)db, id, tenant.OrganizationId);
     }
 
-    // The score endpoint's hot path: compiled once, so a request pays no LINQ translation.
-    private static readonly Func<CustodesDb, Guid, Guid, Task<int?>> VersionQuery = EF.CompileAsyncQuery((CustodesDb db, Guid id, Guid org) =>
-        db.Assessments.AsNoTracking()
-            .Where(a => a.Id == id && (a.OrganizationId == org || db.Shares.Any(s => s.AssessmentId == a.Id && s.OrganizationId == org)))
+    // The score endpoint's hot path, compiled once per provider (a compiled query is bound to one model), so a request pays no LINQ translation.
+    private static readonly Func<SqliteCustodesDb, Guid, Guid, Task<int?>> SqliteVersion = EF.CompileAsyncQuery((SqliteCustodesDb db, Guid id, Guid org) =>
+        db.Assessments.AsNoTracking().Where(a => a.Id == id && (a.OrganizationId == org || db.Shares.Any(s => s.AssessmentId == a.Id && s.OrganizationId == org)))
+            .Select(a => (int?)a.Version).FirstOrDefault());
+    private static readonly Func<PostgresCustodesDb, Guid, Guid, Task<int?>> PostgresVersion = EF.CompileAsyncQuery((PostgresCustodesDb db, Guid id, Guid org) =>
+        db.Assessments.AsNoTracking().Where(a => a.Id == id && (a.OrganizationId == org || db.Shares.Any(s => s.AssessmentId == a.Id && s.OrganizationId == org)))
             .Select(a => (int?)a.Version).FirstOrDefault());
 
     /// <summary>Replaces an assessment's content, refusing the change when it was changed since <paramref name="expectedVersion"/> (a lost update).</summary>

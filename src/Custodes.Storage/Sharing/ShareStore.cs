@@ -17,10 +17,10 @@ public sealed class ShareStore(Installation installation, AuditTrail audit, Time
     public async Task<ShareRecipient> ShareAsync(Tenant tenant, Guid assessmentId, Guid recipientId, CancellationToken cancellationToken = default)
     {
         tenant.RequireEdit();
-        if (recipientId == tenant.OrganizationId) throw new BadInputException("an assessment is already visible to its own organization", path: "$.organization_id");
         await using var db = installation.OpenDb();
         if (!await db.Assessments.AnyAsync(a => a.Id == assessmentId && a.OrganizationId == tenant.OrganizationId, cancellationToken))
             throw new NotFoundException($"no assessment {assessmentId}");
+        if (recipientId == tenant.OrganizationId) throw new BadInputException("an assessment is already visible to its own organization", path: "$.organization_id");
         var recipient = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == recipientId, cancellationToken)
             ?? throw new BadInputException($"no organization with id {recipientId}; ask the other organization for the id shown on its Members page", path: "$.organization_id");
         var existing = await db.Shares.AsNoTracking().FirstOrDefaultAsync(s => s.AssessmentId == assessmentId && s.OrganizationId == recipientId, cancellationToken);
