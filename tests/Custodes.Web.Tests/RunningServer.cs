@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -30,10 +31,14 @@ public sealed class RunningServer : IAsyncDisposable
     public Uri Address { get; }
     public Installation Installation => _test.Installation;
 
-    public static async Task<RunningServer> StartAsync(DatabaseProvider provider)
+    public static async Task<RunningServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var test = await TestInstallation.CreateAsync(provider);
-        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
+        {
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (settings is not null) b.Configuration.AddInMemoryCollection(settings);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new RunningServer(app, test, new Uri(address));
@@ -50,6 +55,23 @@ public sealed class RunningServer : IAsyncDisposable
         var (_, key) = await accounts.CreateApiKeyAsync(email, org, "test", [], "test");
         return (org, Client(key));
     }
+
+    /// <summary>A new organization with an owner who has a password (for signing in on pages) and an API key.</summary>
+    public async Task<(Guid Organization, string Email, string Key)> NewAccountAsync(string name, string kind = "assessor", string role = Roles.Owner)
+    {
+        var audit = new AuditTrail(TimeProvider.System);
+        var org = await new OrganizationStore(Installation, audit, TimeProvider.System).CreateAsync(name, kind, "test");
+        var accounts = new AccountStore(Installation, audit, TimeProvider.System);
+        var email = $"{Guid.NewGuid():N}@example.test";
+        await accounts.CreateUserAsync(email, org, role, Password, "test");
+        var (_, key) = await accounts.CreateApiKeyAsync(email, org, "test", [], "test");
+        return (org, email, key);
+    }
+
+    public const string Password = "correct horse battery staple";
+
+    /// <summary>A browser-like session: cookies kept, redirects not followed, forms posted with their antiforgery token.</summary>
+    public WebSession Session() => new(Address);
 
     public HttpClient Client(string? apiKey = null)
     {

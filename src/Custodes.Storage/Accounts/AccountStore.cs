@@ -13,7 +13,7 @@ public sealed record ApiKeyIdentity(Guid KeyId, Guid UserId, string Email, Guid 
 }
 
 /// <summary>Users, memberships and API keys.</summary>
-public sealed class AccountStore(Installation installation, AuditTrail audit, TimeProvider clock)
+public sealed partial class AccountStore(Installation installation, AuditTrail audit, TimeProvider clock)
 {
     public const string KeyPrefix = "cst_";
 
@@ -67,7 +67,7 @@ public sealed class AccountStore(Installation installation, AuditTrail audit, Ti
             Name = string.IsNullOrWhiteSpace(name) ? "api key" : name,
             Prefix = key[..(KeyPrefix.Length + 6)],
             Hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)),
-            Scopes = string.Join(' ', scopes.Count == 0 ? ["*"] : scopes),
+            Scopes = string.Join(' ', ApiKeyScopes.Validate(scopes)),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.ApiKeys.Add(row);
@@ -92,7 +92,10 @@ public sealed class AccountStore(Installation installation, AuditTrail audit, Ti
         var now = clock.GetUtcNow().UtcDateTime;
         if (found.LastUsedAt is null || now - found.LastUsedAt > TimeSpan.FromMinutes(5))
             await db.ApiKeys.Where(k => k.Id == found.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
-        return new ApiKeyIdentity(found.Id, found.UserId, found.Email, found.OrganizationId, found.Role, found.Scopes.Split(' '));
+        var scopes = found.Scopes.Split(' ');
+        // A read-only key acts as a viewer whatever its owner's role: every write path already refuses viewers.
+        var role = ApiKeyScopes.IsReadOnly(scopes) ? Roles.Viewer : found.Role;
+        return new ApiKeyIdentity(found.Id, found.UserId, found.Email, found.OrganizationId, role, scopes);
     }
 
     public async Task RevokeApiKeyAsync(Tenant tenant, Guid keyId, CancellationToken cancellationToken = default)

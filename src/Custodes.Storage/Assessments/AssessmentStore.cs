@@ -14,6 +14,9 @@ public sealed record StoredAssessment(Guid Id, Guid OrganizationId, int Version,
     public string ETag => $"\"{Id:N}-{Version}\"";
 }
 
+/// <summary>An assessment the tenant may read: its own (<paramref name="Owned"/>) or one shared with it by <paramref name="OwnerName"/>.</summary>
+public sealed record ReadableAssessment(StoredAssessment Stored, bool Owned, string OwnerName);
+
 /// <summary>A line of an assessment list.</summary>
 public sealed record AssessmentSummary(Guid Id, string Subject, string Framework, DateOnly? AssessedOn, int Version, DateTime UpdatedAt);
 
@@ -55,6 +58,34 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         return new StoredAssessment(row.Id, row.OrganizationId, row.Version, row.CreatedAt, row.UpdatedAt, AssessmentRows.ToDomain(row, determinations, poam));
     }
 
+    /// <summary>Reads an assessment the tenant owns or that was shared with it (read-only); anything else is "not found".</summary>
+    public async Task<ReadableAssessment> ReadAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenDb();
+        var org = tenant.OrganizationId;
+        var row = await db.Assessments.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == id && (a.OrganizationId == org || db.Shares.Any(s => s.AssessmentId == a.Id && s.OrganizationId == org)), cancellationToken)
+            ?? throw new NotFoundException($"no assessment {id}");
+        var determinations = await db.Determinations.AsNoTracking().Where(d => d.AssessmentId == id).ToListAsync(cancellationToken);
+        var poam = await db.PoamItems.AsNoTracking().Where(p => p.AssessmentId == id).ToListAsync(cancellationToken);
+        var owner = await db.Organizations.AsNoTracking().Where(o => o.Id == row.OrganizationId).Select(o => o.Name).FirstAsync(cancellationToken);
+        return new ReadableAssessment(new StoredAssessment(row.Id, row.OrganizationId, row.Version, row.CreatedAt, row.UpdatedAt, AssessmentRows.ToDomain(row, determinations, poam)),
+            row.OrganizationId == org, owner);
+    }
+
+    /// <summary>The tenant's assessments with their content (three queries, whatever the count): for dashboards and trends.</summary>
+    public async Task<IReadOnlyList<StoredAssessment>> LoadManyAsync(Tenant tenant, int skip, int take, string? subject = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenDb();
+        var query = db.Assessments.AsNoTracking().Where(a => a.OrganizationId == tenant.OrganizationId);
+        if (subject is not null) query = query.Where(a => a.Subject == subject);
+        var rows = await query.OrderByDescending(a => a.UpdatedAt).ThenBy(a => a.Id).Skip(skip).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
+        var ids = rows.Select(r => r.Id).ToArray();
+        var determinations = (await db.Determinations.AsNoTracking().Where(d => ids.Contains(d.AssessmentId)).ToListAsync(cancellationToken)).ToLookup(d => d.AssessmentId);
+        var poam = (await db.PoamItems.AsNoTracking().Where(p => ids.Contains(p.AssessmentId)).ToListAsync(cancellationToken)).ToLookup(p => p.AssessmentId);
+        return rows.Select(r => new StoredAssessment(r.Id, r.OrganizationId, r.Version, r.CreatedAt, r.UpdatedAt, AssessmentRows.ToDomain(r, determinations[r.Id], poam[r.Id]))).ToArray();
+    }
+
     public async Task<StoredAssessment> GetAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default) =>
         await FindAsync(tenant, id, cancellationToken) ?? throw new NotFoundException($"no assessment {id}");
 
@@ -70,13 +101,20 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>The version of a tenant's assessment, or null: a cheap check before serving a cached score.</summary>
+    /// <summary>The version of an assessment the tenant may read (its own, or shared with it), or null: a cheap check before serving a cached score.</summary>
     public async Task<int?> VersionAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
-        return await db.Assessments.AsNoTracking().Where(a => a.Id == id && a.OrganizationId == tenant.OrganizationId)
-            .Select(a => (int?)a.Version).FirstOrDefaultAsync(cancellationToken);
+        return db is SqliteCustodesDb sqlite ? await SqliteVersion(sqlite, id, tenant.OrganizationId) : await PostgresVersion((PostgresCustodesDb)db, id, tenant.OrganizationId);
     }
+
+    // The score endpoint's hot path, compiled once per provider (a compiled query is bound to one model), so a request pays no LINQ translation.
+    private static readonly Func<SqliteCustodesDb, Guid, Guid, Task<int?>> SqliteVersion = EF.CompileAsyncQuery((SqliteCustodesDb db, Guid id, Guid org) =>
+        db.Assessments.AsNoTracking().Where(a => a.Id == id && (a.OrganizationId == org || db.Shares.Any(s => s.AssessmentId == a.Id && s.OrganizationId == org)))
+            .Select(a => (int?)a.Version).FirstOrDefault());
+    private static readonly Func<PostgresCustodesDb, Guid, Guid, Task<int?>> PostgresVersion = EF.CompileAsyncQuery((PostgresCustodesDb db, Guid id, Guid org) =>
+        db.Assessments.AsNoTracking().Where(a => a.Id == id && (a.OrganizationId == org || db.Shares.Any(s => s.AssessmentId == a.Id && s.OrganizationId == org)))
+            .Select(a => (int?)a.Version).FirstOrDefault());
 
     /// <summary>Replaces an assessment's content, refusing the change when it was changed since <paramref name="expectedVersion"/> (a lost update).</summary>
     public async Task<int> ReplaceAsync(Tenant tenant, Guid id, ParsedAssessment parsed, int? expectedVersion, CancellationToken cancellationToken = default)
@@ -105,8 +143,12 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         return row.Version;
     }
 
-    /// <summary>Sets one requirement or objective determination (the web workspace's unit of change).</summary>
-    public async Task<int> SetDeterminationAsync(Tenant tenant, Guid id, string targetId, Finding finding, int? expectedVersion, CancellationToken cancellationToken = default)
+    /// <summary>Sets one requirement or objective determination.</summary>
+    public Task<int> SetDeterminationAsync(Tenant tenant, Guid id, string targetId, Finding finding, int? expectedVersion, CancellationToken cancellationToken = default) =>
+        SetDeterminationsAsync(tenant, id, [new(targetId, finding)], expectedVersion, cancellationToken);
+
+    /// <summary>Sets several determinations at once (a requirement and its objectives: the web workspace's unit of change), all or none, as one new version.</summary>
+    public async Task<int> SetDeterminationsAsync(Tenant tenant, Guid id, IReadOnlyList<KeyValuePair<string, Finding>> changes, int? expectedVersion, CancellationToken cancellationToken = default)
     {
         tenant.RequireEdit();
         await using var db = installation.OpenDb();
@@ -117,25 +159,82 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
             throw new ConcurrencyConflictException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
         var current = AssessmentRows.ToDomain(row, row.Determinations, row.Poam);
         var catalog = Catalogs.CatalogSet.Get(current.Framework);
-        var objective = catalog.FindObjective(targetId);
-        var requirement = objective is null ? catalog.Find(targetId) : null;
-        if (objective is null && requirement is null) throw new BadInputException($"'{targetId}' is neither a requirement nor an objective of {current.Framework}");
-        var key = objective?.Id ?? requirement!.Id;
-        var updated = objective is not null
-            ? current with { Objectives = With(current.Objectives, key, finding) }
-            : current with { Requirements = With(current.Requirements, key, finding) };
+        var updated = current;
+        var resolved = new List<(string Key, bool Objective, Finding Finding)>(changes.Count);
+        foreach (var (targetId, finding) in changes)
+        {
+            var objective = catalog.FindObjective(targetId);
+            var requirement = objective is null ? catalog.Find(targetId) : null;
+            if (objective is null && requirement is null) throw new BadInputException($"'{targetId}' is neither a requirement nor an objective of {current.Framework}");
+            var key = objective?.Id ?? requirement!.Id;
+            resolved.Add((key, objective is not null, finding));
+            updated = objective is not null
+                ? updated with { Objectives = With(updated.Objectives, key, finding) }
+                : updated with { Requirements = With(updated.Requirements, key, finding) };
+        }
         // Validate the whole assessment as a file would be: the same rules, the same errors.
         AssessmentFile.Parse(AssessmentFile.ToJson(updated), $"assessment {id}");
-        var existing = row.Determinations.FirstOrDefault(d => d.TargetId == key);
-        var before = existing is null ? null : new { status = existing.Status, existing.Partial, existing.Note };
-        if (existing is not null) row.Determinations.Remove(existing);
-        if (finding.Status != Status.Unassessed || !finding.IsBare)
-            row.Determinations.Add(AssessmentRows.ToRow(id, key, objective is not null, finding));
+        foreach (var (key, isObjective, finding) in resolved)
+        {
+            var existing = row.Determinations.FirstOrDefault(d => d.TargetId == key);
+            var before = existing is null ? null : new { target = key, status = existing.Status, existing.Partial, existing.Note };
+            if (existing is not null) row.Determinations.Remove(existing);
+            if (finding.Status != Status.Unassessed || !finding.IsBare)
+                row.Determinations.Add(AssessmentRows.ToRow(id, key, isObjective, finding));
+            audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "determination.set", "assessment", id.ToString(),
+                Before: before, After: new { target = key, status = finding.Status.ToWire(), finding.Partial, finding.Note }));
+        }
         row.Version++;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "determination.set", "assessment", id.ToString(),
-            Before: before is null ? null : new { target = key, before.status, before.Partial, before.Note },
-            After: new { target = key, status = finding.Status.ToWire(), finding.Partial, finding.Note }));
+        await SaveConcurrentAsync(db, id, cancellationToken);
+        return row.Version;
+    }
+
+    /// <summary>Adds or changes the POA&amp;M item of one requirement, refusing a stale version.</summary>
+    public async Task<int> SetPoamItemAsync(Tenant tenant, Guid id, PoamItem item, int? expectedVersion, CancellationToken cancellationToken = default) =>
+        await ChangePoamAsync(tenant, id, item.Id, item, expectedVersion, cancellationToken);
+
+    /// <summary>Removes the POA&amp;M item of one requirement, refusing a stale version.</summary>
+    public async Task<int> RemovePoamItemAsync(Tenant tenant, Guid id, string requirementId, int? expectedVersion, CancellationToken cancellationToken = default) =>
+        await ChangePoamAsync(tenant, id, requirementId, null, expectedVersion, cancellationToken);
+
+    private async Task<int> ChangePoamAsync(Tenant tenant, Guid id, string requirementId, PoamItem? item, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        tenant.RequireEdit();
+        await using var db = installation.OpenDb();
+        var row = await db.Assessments.Include(a => a.Determinations).Include(a => a.Poam)
+            .FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == tenant.OrganizationId, cancellationToken)
+            ?? throw new NotFoundException($"no assessment {id}");
+        if (expectedVersion is { } expected && expected != row.Version)
+            throw new ConcurrencyConflictException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
+        var current = AssessmentRows.ToDomain(row, row.Determinations, row.Poam);
+        var requirement = Catalogs.CatalogSet.Get(current.Framework).Find(requirementId)
+            ?? throw new BadInputException($"'{requirementId}' is not a requirement of {current.Framework}", path: "$.id");
+        var existing = row.Poam.FirstOrDefault(p => p.RequirementId == requirement.Id);
+        if (item is null && existing is null) throw new NotFoundException($"no POA&M item for {requirement.Id}");
+        var items = current.Poam.Where(p => p.Id != requirement.Id).ToList();
+        if (item is not null) items.Add(item with { Id = requirement.Id });
+        var updated = current with { Poam = items.OrderBy(p => p.Id, RequirementIdComparer.Instance).ToArray() };
+        // Validate as a file would be: the same rules, the same errors.
+        AssessmentFile.Parse(AssessmentFile.ToJson(updated), $"assessment {id}");
+        var before = existing is null ? null : new { existing.RequirementId, existing.Status, existing.PlannedCompletion, existing.CompletedOn };
+        if (existing is not null) row.Poam.Remove(existing);
+        if (item is not null)
+            row.Poam.Add(new PoamItemRow
+            {
+                AssessmentId = id,
+                RequirementId = requirement.Id,
+                PlannedCompletion = item.PlannedCompletion,
+                Milestones = item.Milestones,
+                Status = AssessmentFile.PoamStatusName(item.Status),
+                CompletedOn = item.CompletedOn,
+                Owner = item.Owner,
+                Note = item.Note,
+            });
+        row.Version++;
+        row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, item is null ? "poam.removed" : "poam.set", "assessment", id.ToString(),
+            Before: before, After: item is null ? null : new { item = requirement.Id, status = AssessmentFile.PoamStatusName(item.Status), item.PlannedCompletion, item.CompletedOn }));
         await SaveConcurrentAsync(db, id, cancellationToken);
         return row.Version;
     }

@@ -22,6 +22,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<LogStateRow> LogState => Set<LogStateRow>();
     public DbSet<SigningKeyRow> SigningKeys => Set<SigningKeyRow>();
     public DbSet<LetterRow> Letters => Set<LetterRow>();
+    public DbSet<ShareRow> Shares => Set<ShareRow>();
 
     // SQLite returns DateTime values without a kind; every timestamp here is UTC, so say so on the way out.
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
@@ -107,6 +108,14 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
             e.HasOne<EvidenceRow>().WithMany().HasForeignKey(x => x.EvidenceId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<AssessmentRow>().WithMany().HasForeignKey(x => x.AssessmentId).OnDelete(DeleteBehavior.Cascade);
         });
+        model.Entity<ShareRow>(e =>
+        {
+            e.ToTable("assessment_shares");
+            e.HasKey(x => new { x.AssessmentId, x.OrganizationId });
+            e.HasIndex(x => x.OrganizationId);
+            e.HasOne<AssessmentRow>().WithMany().HasForeignKey(x => x.AssessmentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        });
         model.Entity<AuditRow>(e =>
         {
             e.ToTable("audit_log");
@@ -114,6 +123,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Sequence).ValueGeneratedOnAdd();
             e.HasIndex(x => x.PreviousHash).IsUnique();
             e.HasIndex(x => new { x.OrganizationId, x.Sequence });
+            e.HasIndex(x => new { x.EntityId, x.Sequence });
         });
         model.Entity<PortfolioRow>(e =>
         {

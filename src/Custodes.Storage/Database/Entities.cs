@@ -23,6 +23,10 @@ public sealed class UserRow
     /// <summary>Base32 TOTP secret once multi-factor is enrolled.</summary>
     public string? TotpSecret { get; set; }
     public bool MfaEnabled { get; set; }
+    /// <summary>The last TOTP time step accepted, so a code cannot be replayed within its window.</summary>
+    public long? LastTotpStep { get; set; }
+    /// <summary>Newline-separated SHA-256 (hex) of the unused one-time recovery codes.</summary>
+    public string? RecoveryCodes { get; set; }
     public int FailedSignIns { get; set; }
     public DateTime? LockedUntil { get; set; }
     public DateTime CreatedAt { get; set; }
@@ -88,6 +92,16 @@ public sealed class DeterminationRow
     public string? Methods { get; set; }
     /// <summary>Newline-separated evidence references.</summary>
     public string? Evidence { get; set; }
+}
+
+/// <summary>An assessment shared read-only with another organization (an MSP with its customer, an assessor with the MSP it assessed).</summary>
+public sealed class ShareRow
+{
+    public Guid AssessmentId { get; set; }
+    /// <summary>The organization that may read the assessment.</summary>
+    public Guid OrganizationId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
 }
 
 /// <summary>A POA&amp;M item of an assessment.</summary>

@@ -109,6 +109,19 @@ public sealed class EvidenceStore(Installation installation, AuditTrail audit, T
         return rows.Select(ToItem).ToArray();
     }
 
+    /// <summary>Which evidence is linked to which requirement or objective of a tenant's assessment.</summary>
+    public async Task<ILookup<string, EvidenceItem>> LinksAsync(Tenant tenant, Guid assessmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenDb();
+        var rows = await (
+            from l in db.EvidenceLinks
+            join e in db.Evidence on l.EvidenceId equals e.Id
+            where l.AssessmentId == assessmentId && e.OrganizationId == tenant.OrganizationId
+            orderby e.Name, e.Version
+            select new { l.TargetId, Row = e }).AsNoTracking().ToListAsync(cancellationToken);
+        return rows.ToLookup(r => r.TargetId, r => ToItem(r.Row), StringComparer.Ordinal);
+    }
+
     /// <summary>Opens a tenant's evidence file for reading, checking that its content still has the recorded hash.</summary>
     public async Task<(EvidenceItem Item, Stream Content)> OpenAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
     {

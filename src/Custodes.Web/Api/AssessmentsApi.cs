@@ -21,6 +21,7 @@ public static class AssessmentsApi
         group.MapPut("/{id:guid}", Replace).WithName("ReplaceAssessment").WithSummary("Replace an assessment; send If-Match with the ETag you read")
             .Accepts<object>("application/json", "application/yaml").ProducesProblem(400).ProducesProblem(404).ProducesProblem(412);
         group.MapGet("/{id:guid}/score", Score).WithName("ScoreAssessment").WithSummary("The SPRS score and CMMC status (as custodes score --json)").ProducesProblem(404);
+        group.MapGet("/{id:guid}/history", History).WithName("AssessmentHistory").WithSummary("The assessment's audit trail entries (who changed what, when, before and after), newest first").ProducesProblem(404);
         group.MapPut("/{id:guid}/determinations/{target}", SetDetermination).WithName("SetDetermination")
             .WithSummary("Set one requirement or objective determination; send If-Match with the ETag you read").ProducesProblem(400).ProducesProblem(404).ProducesProblem(412);
         return group;
@@ -53,8 +54,9 @@ public static class AssessmentsApi
 
     private static async Task<IResult> Get(Guid id, HttpContext context, AssessmentStore store, CancellationToken cancellationToken)
     {
-        var stored = await store.GetAsync(context.User.Tenant(), id, cancellationToken);
+        var stored = (await store.ReadAsync(context.User.Tenant(), id, cancellationToken)).Stored;
         context.Response.Headers.ETag = stored.ETag;
+        if (context.Request.Headers.IfNoneMatch.ToString() == stored.ETag) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.Bytes(AssessmentFile.ToJson(stored.Assessment), "application/json");
     }
 
@@ -73,10 +75,21 @@ public static class AssessmentsApi
         var version = await store.VersionAsync(tenant, id, cancellationToken) ?? throw new NotFoundException($"no assessment {id}");
         if (!cache.TryGet(id, version, out var json))
         {
-            var stored = await store.GetAsync(tenant, id, cancellationToken);
+            var stored = (await store.ReadAsync(tenant, id, cancellationToken)).Stored;
             json = cache.Put(id, stored.Version, ScoreAssessment.Score(stored.Assessment));
         }
         return TypedResults.Bytes(json, "application/json");
+    }
+
+    private static async Task<Ok<Page<Storage.Audit.AuditEntry>>> History(Guid id, HttpContext context, AssessmentStore store, Storage.Audit.AuditLog audit,
+        [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, CancellationToken cancellationToken)
+    {
+        var tenant = context.User.Tenant();
+        var readable = await store.ReadAsync(tenant, id, cancellationToken);
+        if (!readable.Owned) throw new NotFoundException($"no history of assessment {id} for your organization");
+        var (number, size) = Paging.Of(page, pageSize);
+        var items = await audit.ListAsync(tenant.OrganizationId, new Storage.Audit.AuditFilter(EntityId: id.ToString()), (number - 1) * size, size + 1, cancellationToken);
+        return TypedResults.Ok(Paging.Page(items, number, size, $"/api/v1/assessments/{id}/history?"));
     }
 
     private static async Task<IResult> SetDetermination(Guid id, string target, DeterminationChange change, HttpContext context, AssessmentStore store, CancellationToken cancellationToken)
@@ -90,6 +103,16 @@ public static class AssessmentsApi
         context.Response.Headers.ETag = $"\"{id:N}-{version}\"";
         return TypedResults.NoContent();
     }
+}
+
+/// <summary>Page number and size from the query, and the page with a link to the next.</summary>
+public static class Paging
+{
+    public static (int Number, int Size) Of(int? page, int? pageSize) => (Math.Max(page ?? 1, 1), Math.Clamp(pageSize ?? 50, 1, 200));
+
+    /// <summary>A page from up to <paramref name="size"/> + 1 items (one more tells whether there is a next page).</summary>
+    public static AssessmentsApi.Page<T> Page<T>(IReadOnlyList<T> items, int number, int size, string basePath) =>
+        new(items.Take(size).ToArray(), number, size, items.Count > size ? $"{basePath}page={number + 1}&page_size={size}" : null);
 }
 
 /// <summary>Reads the version out of an <c>If-Match</c> ETag (<c>"&lt;id&gt;-&lt;version&gt;"</c>).</summary>

@@ -1,12 +1,15 @@
 using Custodes.Common;
 using Custodes.Storage;
+using Custodes.Storage.Audit;
+using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Custodes.Web.Api;
 
 /// <summary>The one place that turns exceptions into HTTP problems: bad input 400, forbidden 403, not found 404, stale version 412.</summary>
-public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> log) : IExceptionHandler
+/// <remarks>API calls get RFC 9457 problem details; a browser on a page gets the same status as a short HTML page. Refusals are security events and go to the audit trail.</remarks>
+public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog audit, ILogger<ProblemMapping> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -22,19 +25,46 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             _ => (StatusCodes.Status500InternalServerError, "Internal error"),
         };
         if (status == StatusCodes.Status500InternalServerError) log.LogError(exception, "unhandled error on {Path}", context.Request.Path);
-        var problem = new ProblemDetails
+        var detail = exception is BadInputException bad ? bad.Describe() : status == 500 ? "an internal error occurred; it was logged" : exception.Message;
+        await RecordRefusalAsync(context, status, detail, cancellationToken);
+        context.Response.StatusCode = status;
+        if (!context.Request.Path.StartsWithSegments("/api") && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
         {
-            Status = status,
-            Title = title,
-            Detail = exception is BadInputException bad ? bad.Describe() : status == 500 ? "an internal error occurred; it was logged" : exception.Message,
-        };
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync(ErrorPage.Html(status, title, status == 404 ? "There is nothing here for your organization. It may have been removed, or it belongs to someone else." : detail), cancellationToken);
+            return true;
+        }
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
         if (exception is BadInputException located)
         {
             if (located.File is not null) problem.Extensions["file"] = located.File;
             if (located.Path is not null) problem.Extensions["path"] = located.Path;
             if (located.Line is not null) problem.Extensions["line"] = located.Line;
         }
-        context.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    // 403 and 404 for a signed-in caller are how probing another tenant looks; 412 is a refused lost update.
+    private async Task RecordRefusalAsync(HttpContext context, int status, string detail, CancellationToken cancellationToken)
+    {
+        var action = status switch
+        {
+            StatusCodes.Status403Forbidden => "security.forbidden",
+            StatusCodes.Status404NotFound => "security.not_found",
+            StatusCodes.Status412PreconditionFailed => "security.stale_write_refused",
+            _ => null,
+        };
+        if (action is null || context.User.Identity?.IsAuthenticated != true) return;
+        Guid? org = Guid.TryParse(context.User.FindFirst(ApiKeyAuthentication.OrganizationClaim)?.Value, out var id) ? id : null;
+        var actor = context.User.FindFirst(ApiKeyAuthentication.ActorClaim)?.Value ?? "unknown";
+        try
+        {
+            await audit.RecordAsync(new AuditEvent(org, actor, action, "request", context.Request.Path.Value ?? "",
+                After: new { method = context.Request.Method, path = context.Request.Path.Value, status, detail }), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "could not record {Action} in the audit trail", action);
+        }
     }
 }

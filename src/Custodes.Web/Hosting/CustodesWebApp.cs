@@ -11,8 +11,12 @@ public static class CustodesWebApp
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(CustodesWebApp).Assembly.GetName().Name });
         builder.WebHost.UseUrls(urls);
-        builder.AddCustodes(installation);
+        builder.Configuration.AddEnvironmentVariables();
+        // A line per request at Information costs more than serving the score; warnings and errors still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         configure?.Invoke(builder);
+        builder.AddCustodes(installation);
 
         var app = builder.Build();
         app.UseCustodes();
@@ -22,6 +26,13 @@ public static class CustodesWebApp
         app.MapKeysApi();
         app.MapLettersApi();
         app.MapLetterPages();
+        app.MapPoamApi();
+        app.MapEvidenceApi();
+        app.MapSharesApi();
+        app.MapMembersApi();
+        app.MapApiKeysApi();
+        app.MapAuditApi();
+        Pages.Assessments.EvidenceEndpoints.MapEvidencePages(app);
         return app;
     }
 }

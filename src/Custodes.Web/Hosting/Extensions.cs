@@ -1,41 +1,99 @@
+using System.IO.Compression;
+using System.Threading.RateLimiting;
 using Custodes.Storage;
 using Custodes.Storage.Accounts;
 using Custodes.Storage.Assessments;
 using Custodes.Storage.Audit;
 using Custodes.Storage.Evidence;
 using Custodes.Storage.Organizations;
+using Custodes.Storage.Sharing;
+using Custodes.Web.Accounts;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace Custodes.Web.Hosting;
 
-/// <summary>The web host's wiring, in one place: services, authentication, JSON, errors, OpenAPI.</summary>
+/// <summary>The web host's wiring, in one place: services, authentication, JSON, errors, OpenAPI, pages.</summary>
 public static class Extensions
 {
+    public const string SignInRateLimit = "sign-in";
+
     public static WebApplicationBuilder AddCustodes(this WebApplicationBuilder builder, Installation installation)
     {
         var services = builder.Services;
+        var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
+        var oidc = builder.Configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+        services.AddSingleton(web);
+        services.AddSingleton(oidc);
         services.AddSingleton(installation);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<AssessmentStore>();
-        services.AddSingleton<EvidenceStore>();
+        services.AddSingleton<ShareStore>();
+        services.AddSingleton(sp => new EvidenceStore(installation, sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()) { MaxBytes = web.EvidenceMaxBytes });
         services.AddSingleton<ScoreCache>();
         services.AddCustodesAttestation(builder.Configuration);
 
         services.Configure<JsonOptions>(o => CopyJsonOptions(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();
-        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+
+        // Cookies and antiforgery tokens are encrypted with keys kept in the installation, so sessions survive a restart.
+        services.AddDataProtection().SetApplicationName("custodes")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(installation.KeysDirectory, "data-protection")));
+        services.AddCustodesAuthentication(web, oidc);
         services.AddAuthorization();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "custodes.af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.HeaderName = "X-CSRF-TOKEN";
+        });
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToFolder("/Account");
+            o.Conventions.ConfigureFilter(new SecurityEventFilter());
+        });
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Only the attempts count, not the page views; partitioned by client address.
+            o.AddPolicy(SignInRateLimit, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = web.SignInPermitsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter("views"));
+            o.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await context.HttpContext.Response.WriteAsync("Too many sign-in attempts from your address. Wait a minute and try again.", ct);
+            };
+        });
+        services.AddResponseCompression(o =>
+        {
+            // Antiforgery tokens differ on every response, which keeps compressed pages from leaking them (BREACH).
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["image/svg+xml", "application/problem+json", "application/yaml", "text/csv"]);
+        });
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Optimal);
+        services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Optimal);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Custodes API";
-            document.Info.Description = "Independent NIST SP 800-171 / CMMC assessments, attestation letters, MSP supply chain and RMM watch. Authenticate with `Authorization: Bearer <api key>` (create one with `custodes admin create-api-key`).";
+            document.Info.Description = "Independent NIST SP 800-171 / CMMC assessments, attestation letters, MSP supply chain and RMM watch. Authenticate with `Authorization: Bearer <api key>` (create one in the web app under API keys, or with `custodes admin create-api-key`). Errors are RFC 9457 problem details; lists are paged (`page`, `page_size`, `next`); changes take `If-Match` with the ETag you read and answer 412 when it is stale.";
             return Task.CompletedTask;
         }));
         return builder;
@@ -45,10 +103,60 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseResponseCompression();
+        app.UseSecurityHeaders();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new EmbeddedFileProvider(typeof(Extensions).Assembly, "Custodes.Web.Assets"),
+            RequestPath = "/assets",
+            OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=3600",
+        });
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
+        // The reference page's script is served from the Scalar package itself; fonts are the browser's, so nothing comes from a CDN.
+        app.MapScalarApiReference("/scalar", o => o.WithTitle("Custodes API").DisableDefaultFonts());
+        app.MapRazorPages();
         return app;
+    }
+
+    private static void AddCustodesAuthentication(this IServiceCollection services, WebOptions web, OidcOptions oidc)
+    {
+        var auth = services.AddAuthentication(o =>
+        {
+            o.DefaultScheme = CookieSessions.PolicyScheme;
+            o.DefaultChallengeScheme = CookieSessions.PolicyScheme;
+        });
+        // The API is key-authenticated and pages use the session cookie: a cookie never authorizes an API call (no CSRF through the API).
+        auth.AddPolicyScheme(CookieSessions.PolicyScheme, null, o => o.ForwardDefaultSelector = context =>
+            context.Request.Path.StartsWithSegments("/api") ? ApiKeyAuthentication.SchemeName : CookieSessions.Scheme);
+        auth.AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        auth.AddCookie(CookieSessions.Scheme, o =>
+        {
+            o.Cookie.Name = "custodes";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = web.IdleTimeout;
+            o.SlidingExpiration = true;
+            o.LoginPath = "/account/sign-in";
+            o.LogoutPath = "/account/sign-out";
+            o.AccessDeniedPath = "/account/denied";
+            o.Events.OnValidatePrincipal = CookieSessions.ValidateAsync;
+        });
+        // Between the password and the code: holds only the user id, for five minutes.
+        auth.AddCookie(CookieSessions.SecondFactorScheme, o =>
+        {
+            o.Cookie.Name = "custodes.2fa";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+            o.SlidingExpiration = false;
+        });
+        if (oidc.Enabled) OidcSignIn.Add(auth, oidc);
     }
 
     private static void CopyJsonOptions(System.Text.Json.JsonSerializerOptions target)

@@ -173,6 +173,8 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.HasIndex("PreviousHash")
                         .IsUnique();
 
+                    b.HasIndex("EntityId", "Sequence");
+
                     b.HasIndex("OrganizationId", "Sequence");
 
                     b.ToTable("audit_log", (string)null);
@@ -550,6 +552,28 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.ToTable("portfolios", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
+                {
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("AssessmentId", "OrganizationId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("assessment_shares", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.SigningKeyRow", b =>
                 {
                     b.Property<string>("KeyId")
@@ -604,6 +628,9 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.Property<int>("FailedSignIns")
                         .HasColumnType("integer");
 
+                    b.Property<long?>("LastTotpStep")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("timestamp with time zone");
 
@@ -611,6 +638,9 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<string>("PasswordHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RecoveryCodes")
                         .HasColumnType("text");
 
                     b.Property<string>("TotpSecret")
@@ -710,6 +740,21 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
                         .WithMany("Poam")
                         .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -166,6 +166,8 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.HasIndex("PreviousHash")
                         .IsUnique();
 
+                    b.HasIndex("EntityId", "Sequence");
+
                     b.HasIndex("OrganizationId", "Sequence");
 
                     b.ToTable("audit_log", (string)null);
@@ -541,6 +543,28 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.ToTable("portfolios", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
+                {
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AssessmentId", "OrganizationId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("assessment_shares", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.SigningKeyRow", b =>
                 {
                     b.Property<string>("KeyId")
@@ -595,6 +619,9 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.Property<int>("FailedSignIns")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastTotpStep")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("TEXT");
 
@@ -602,6 +629,9 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecoveryCodes")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TotpSecret")
@@ -701,6 +731,21 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
                         .WithMany("Poam")
                         .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Custodes.Storage.Database.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCustodesDb))]
-    [Migration("20261123101812_AttestationLog")]
-    partial class AttestationLog
+    [Migration("20261123105305_AttestationLogAndPortfolios")]
+    partial class AttestationLogAndPortfolios
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -168,6 +168,8 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
 
                     b.HasIndex("PreviousHash")
                         .IsUnique();
+
+                    b.HasIndex("EntityId", "Sequence");
 
                     b.HasIndex("OrganizationId", "Sequence");
 
@@ -513,6 +515,59 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.ToTable("poam_items", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRow", b =>
+                {
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Organizations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Relationships")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Tools")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("portfolios", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
+                {
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AssessmentId", "OrganizationId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("assessment_shares", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.SigningKeyRow", b =>
                 {
                     b.Property<string>("KeyId")
@@ -567,6 +622,9 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.Property<int>("FailedSignIns")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastTotpStep")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("TEXT");
 
@@ -574,6 +632,9 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecoveryCodes")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TotpSecret")
@@ -673,6 +734,21 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
                         .WithMany("Poam")
                         .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Custodes.Storage.Database.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCustodesDb))]
-    [Migration("20261123103912_Portfolios")]
-    partial class Portfolios
+    [Migration("20261123101418_AccountsAndSharing")]
+    partial class AccountsAndSharing
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -176,6 +176,8 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.HasIndex("PreviousHash")
                         .IsUnique();
 
+                    b.HasIndex("EntityId", "Sequence");
+
                     b.HasIndex("OrganizationId", "Sequence");
 
                     b.ToTable("audit_log", (string)null);
@@ -282,166 +284,6 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.ToTable("evidence", (string)null);
                 });
 
-            modelBuilder.Entity("Custodes.Storage.Database.LetterRow", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid?>("AssessmentId")
-                        .HasColumnType("uuid");
-
-                    b.Property<byte[]>("Bundle")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
-                    b.Property<string>("Framework")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
-
-                    b.Property<DateTime>("IssuedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Issuer")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<Guid>("IssuerOrganizationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("KeyId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<long>("LogIndex")
-                        .HasColumnType("bigint");
-
-                    b.Property<long?>("RevocationIndex")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("RevocationReason")
-                        .HasColumnType("text");
-
-                    b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int?>("Score")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTime>("ValidUntil")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("IssuerOrganizationId");
-
-                    b.HasIndex("LogIndex")
-                        .IsUnique();
-
-                    b.ToTable("letters", (string)null);
-                });
-
-            modelBuilder.Entity("Custodes.Storage.Database.LogCheckpointRow", b =>
-                {
-                    b.Property<long>("Size")
-                        .HasColumnType("bigint")
-                        .HasColumnName("size");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Note")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("note");
-
-                    b.Property<byte[]>("RootHash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("root_hash");
-
-                    b.HasKey("Size");
-
-                    b.ToTable("log_checkpoints", (string)null);
-                });
-
-            modelBuilder.Entity("Custodes.Storage.Database.LogEntryRow", b =>
-                {
-                    b.Property<long>("Index")
-                        .HasColumnType("bigint")
-                        .HasColumnName("idx");
-
-                    b.Property<byte[]>("Data")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("data");
-
-                    b.HasKey("Index");
-
-                    b.ToTable("log_entries", (string)null);
-                });
-
-            modelBuilder.Entity("Custodes.Storage.Database.LogHashRow", b =>
-                {
-                    b.Property<long>("StoredIndex")
-                        .HasColumnType("bigint")
-                        .HasColumnName("stored_index");
-
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("hash");
-
-                    b.HasKey("StoredIndex");
-
-                    b.ToTable("log_hashes", (string)null);
-                });
-
-            modelBuilder.Entity("Custodes.Storage.Database.LogStateRow", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Origin")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("origin");
-
-                    b.Property<long>("Size")
-                        .HasColumnType("bigint")
-                        .HasColumnName("size");
-
-                    b.Property<string>("VerifierKey")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
-                        .HasColumnName("verifier_key");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("log_state", (string)null);
-
-                    b.HasData(
-                        new
-                        {
-                            Id = 1,
-                            Size = 0L
-                        });
-                });
-
             modelBuilder.Entity("Custodes.Storage.Database.MembershipRow", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -520,71 +362,26 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.ToTable("poam_items", (string)null);
                 });
 
-            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRow", b =>
+            modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
                 {
-                    b.Property<long>("Version")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Version"));
-
-                    b.Property<string>("Content")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTime>("ImportedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ImportedBy")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<int>("Organizations")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Relationships")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Tools")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Version");
-
-                    b.ToTable("portfolios", (string)null);
-                });
-
-            modelBuilder.Entity("Custodes.Storage.Database.SigningKeyRow", b =>
-                {
-                    b.Property<string>("KeyId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime?>("NotAfter")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime>("NotBefore")
-                        .HasColumnType("timestamp with time zone");
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid");
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
-                    b.Property<string>("PublicKeyPem")
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("SignerName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.HasKey("KeyId");
+                    b.HasKey("AssessmentId", "OrganizationId");
 
                     b.HasIndex("OrganizationId");
 
-                    b.ToTable("signing_keys", (string)null);
+                    b.ToTable("assessment_shares", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Storage.Database.UserRow", b =>
@@ -607,6 +404,9 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.Property<int>("FailedSignIns")
                         .HasColumnType("integer");
 
+                    b.Property<long?>("LastTotpStep")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("timestamp with time zone");
 
@@ -614,6 +414,9 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<string>("PasswordHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RecoveryCodes")
                         .HasColumnType("text");
 
                     b.Property<string>("TotpSecret")
@@ -684,15 +487,6 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Custodes.Storage.Database.LetterRow", b =>
-                {
-                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
-                        .WithMany()
-                        .HasForeignKey("IssuerOrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Custodes.Storage.Database.MembershipRow", b =>
                 {
                     b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
@@ -717,12 +511,18 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Custodes.Storage.Database.SigningKeyRow", b =>
+            modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
                 {
+                    b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,12 +1,13 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
 namespace Custodes.Storage.Database.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class AttestationLog : Migration
+    public partial class AttestationLogAndPortfolios : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -96,6 +97,24 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "portfolios",
+                columns: table => new
+                {
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ImportedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ImportedBy = table.Column<string>(type: "text", nullable: false),
+                    Content = table.Column<string>(type: "text", nullable: false),
+                    Organizations = table.Column<int>(type: "integer", nullable: false),
+                    Tools = table.Column<int>(type: "integer", nullable: false),
+                    Relationships = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portfolios", x => x.Version);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "signing_keys",
                 columns: table => new
                 {
@@ -157,6 +176,9 @@ namespace Custodes.Storage.Database.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "log_state");
+
+            migrationBuilder.DropTable(
+                name: "portfolios");
 
             migrationBuilder.DropTable(
                 name: "signing_keys");

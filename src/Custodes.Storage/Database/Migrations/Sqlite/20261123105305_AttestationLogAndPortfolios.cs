@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Custodes.Storage.Database.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class AttestationLog : Migration
+    public partial class AttestationLogAndPortfolios : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -96,6 +96,24 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "portfolios",
+                columns: table => new
+                {
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ImportedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ImportedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    Content = table.Column<string>(type: "TEXT", nullable: false),
+                    Organizations = table.Column<int>(type: "INTEGER", nullable: false),
+                    Tools = table.Column<int>(type: "INTEGER", nullable: false),
+                    Relationships = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_portfolios", x => x.Version);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "signing_keys",
                 columns: table => new
                 {
@@ -157,6 +175,9 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "log_state");
+
+            migrationBuilder.DropTable(
+                name: "portfolios");
 
             migrationBuilder.DropTable(
                 name: "signing_keys");

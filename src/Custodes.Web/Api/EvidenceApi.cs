@@ -1,0 +1,89 @@
+using Custodes.Common;
+using Custodes.Storage.Evidence;
+using Custodes.Web.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Custodes.Web.Api;
+
+/// <summary>Evidence: upload (<c>multipart/form-data</c>) linked to requirements or objectives of an assessment, list, download.</summary>
+public static class EvidenceApi
+{
+    public static IEndpointRouteBuilder MapEvidenceApi(this IEndpointRouteBuilder app)
+    {
+        var assessment = app.MapGroup("/api/v1/assessments/{id:guid}/evidence").RequireAuthorization().WithTags("Evidence");
+        assessment.MapGet("/", List).WithName("ListEvidence").WithSummary("Evidence linked to the assessment, with the requirements and objectives it supports").ProducesProblem(404);
+        // Bearer-authenticated: a browser never sends the key on its own, so there is no cross-site request to forge.
+        assessment.MapPost("/", Upload).WithName("UploadEvidence")
+            .WithSummary("Upload a file (form fields: file, name (optional, the document's name; a new version when it exists), targets (requirement or objective ids, comma-separated or repeated))")
+            .Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().ProducesProblem(400).ProducesProblem(404).ProducesProblem(413);
+        app.MapGet("/api/v1/evidence/{evidenceId:guid}", Download).RequireAuthorization().WithTags("Evidence").WithName("DownloadEvidence")
+            .WithSummary("Download an evidence file (its content is checked against the recorded SHA-256)").ProducesProblem(404);
+        return app;
+    }
+
+    /// <summary>An evidence version with what it is linked to.</summary>
+    public sealed record EvidenceView(Guid Id, string Name, int Version, string Sha256, string FileName, string ContentType, long Size, DateTime UploadedAt, string UploadedBy, IReadOnlyList<string> Targets, string Download);
+
+    private static async Task<Ok<IReadOnlyList<EvidenceView>>> List(Guid id, HttpContext context, EvidenceStore evidence, Storage.Assessments.AssessmentStore store, CancellationToken cancellationToken)
+    {
+        var tenant = context.User.Tenant();
+        await store.GetAsync(tenant, id, cancellationToken);
+        var links = await evidence.LinksAsync(tenant, id, cancellationToken);
+        var views = links.SelectMany(g => g.Select(item => (item, target: g.Key))).GroupBy(x => x.item.Id)
+            .Select(g => View(g.First().item, g.Select(x => x.target).Order().ToArray())).OrderBy(v => v.Name).ThenBy(v => v.Version).ToArray();
+        return TypedResults.Ok<IReadOnlyList<EvidenceView>>(views);
+    }
+
+    private static async Task<Created<EvidenceView>> Upload(Guid id, HttpRequest request, EvidenceStore evidence, WebOptions web, CancellationToken cancellationToken)
+    {
+        var tenant = request.HttpContext.User.Tenant();
+        tenant.RequireEdit();
+        var upload = await EvidenceUpload.ReadAsync(request, web.EvidenceMaxBytes, cancellationToken);
+        await using var content = upload.File.OpenReadStream();
+        var item = await evidence.AddAsync(tenant, content, upload.File.FileName, upload.File.ContentType, upload.Name, id, upload.Targets, cancellationToken);
+        return TypedResults.Created($"/api/v1/evidence/{item.Id}", View(item, upload.Targets));
+    }
+
+    private static async Task<IResult> Download(Guid evidenceId, HttpContext context, EvidenceStore evidence, CancellationToken cancellationToken)
+    {
+        var (item, content) = await evidence.OpenAsync(context.User.Tenant(), evidenceId, cancellationToken);
+        return TypedResults.Stream(content, item.ContentType, item.FileName, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{item.Sha256}\""));
+    }
+
+    private static EvidenceView View(EvidenceItem item, IReadOnlyList<string> targets) =>
+        new(item.Id, item.Name, item.Version, item.Sha256, item.FileName, item.ContentType, item.Size, item.UploadedAt, item.UploadedBy, targets, $"/api/v1/evidence/{item.Id}");
+}
+
+/// <summary>Reads an evidence upload form within the size limit, with a clear message when it is over.</summary>
+public static class EvidenceUpload
+{
+    public sealed record Form(IFormFile File, string? Name, IReadOnlyList<string> Targets);
+
+    public static async Task<Form> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        var limit = maxBytes + 64 * 1024; // room for the multipart envelope
+        if (request.ContentLength > limit) throw TooLarge(maxBytes);
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
+        if (!request.HasFormContentType) throw new BadInputException("send the file as multipart/form-data with a 'file' field");
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit }, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            throw TooLarge(maxBytes);
+        }
+        var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault() ?? throw new BadInputException("no file in the upload; choose a file", path: "file");
+        if (file.Length > maxBytes) throw TooLarge(maxBytes);
+        var targets = form["targets"].SelectMany(t => (t ?? "").Split([',', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToArray();
+        var name = form["name"].ToString();
+        return new Form(file, string.IsNullOrWhiteSpace(name) ? null : name, targets);
+    }
+
+    public static BadHttpRequestException TooLarge(long maxBytes) =>
+        new($"the file is larger than the evidence limit of {Describe(maxBytes)}; split it or ask the installation's operator to raise Custodes:Web:EvidenceMaxBytes", StatusCodes.Status413PayloadTooLarge);
+
+    public static string Describe(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";
+}

@@ -1,0 +1,114 @@
+// Progressive enhancement only: every form works without this script.
+// 1. Determination forms (data-live) are saved in the background and the score panel refreshes.
+// 2. Evidence uploads (data-upload) accept drag-and-drop and show progress.
+// 3. Details open on the requirement named in the address (#r-3.1.1).
+(function () {
+  'use strict';
+
+  function setVersion(version) {
+    document.querySelectorAll('input[name="version"]').forEach(function (input) { input.value = version; });
+  }
+
+  function setStatuses(statuses) {
+    Object.keys(statuses || {}).forEach(function (id) {
+      var badge = document.getElementById('b-' + id);
+      if (!badge) return;
+      var status = statuses[id];
+      badge.className = 'badge st-' + status;
+      badge.textContent = { 'met': 'Met', 'not-met': 'Not met', 'not-applicable': 'N/A', 'unassessed': 'Unassessed' }[status] || status;
+    });
+  }
+
+  function say(form, text, ok) {
+    var box = form.querySelector('.msg') || document.getElementById('live-msg');
+    if (!box) return;
+    box.className = 'msg ' + (ok ? 'ok' : 'error');
+    box.textContent = text;
+  }
+
+  function apply(result) {
+    if (result.version) setVersion(result.version);
+    if (result.score_html) {
+      var panel = document.getElementById('score-panel');
+      if (panel) panel.innerHTML = result.score_html;
+    }
+    setStatuses(result.statuses);
+  }
+
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-live') || !window.fetch) return;
+    event.preventDefault();
+    var button = form.querySelector('button[type=submit], button:not([type])');
+    if (button) button.disabled = true;
+    fetch(form.action, { method: 'POST', body: new FormData(form), headers: { 'X-Requested-With': 'fetch', 'Accept': 'application/json' }, credentials: 'same-origin' })
+      .then(function (response) { return response.json().then(function (body) { return { status: response.status, body: body }; }); })
+      .then(function (r) {
+        if (r.body.ok) apply(r.body);
+        say(form, r.body.message || (r.body.ok ? 'Saved.' : 'Not saved.'), r.body.ok);
+      })
+      .catch(function () { form.removeAttribute('data-live'); form.submit(); })
+      .finally(function () { if (button) button.disabled = false; });
+  });
+
+  function upload(form, file) {
+    var data = new FormData(form);
+    if (file) data.set('file', file);
+    var bar = form.querySelector('progress');
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', form.action);
+    xhr.setRequestHeader('X-Requested-With', 'fetch');
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (bar) { bar.hidden = false; bar.value = 0; }
+    xhr.upload.onprogress = function (e) { if (bar && e.lengthComputable) bar.value = e.loaded / e.total; };
+    xhr.onload = function () {
+      var body = {};
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = { ok: false, message: 'The upload failed (' + xhr.status + ').' }; }
+      if (bar) bar.hidden = true;
+      say(form, body.message || (body.ok ? 'Uploaded.' : 'The upload failed.'), body.ok);
+      if (body.ok) {
+        apply(body);
+        var list = form.parentElement.querySelector('ul.evidence');
+        if (list && body.evidence) {
+          var li = document.createElement('li');
+          var a = document.createElement('a');
+          a.href = body.evidence.href;
+          a.textContent = body.evidence.label;
+          li.appendChild(a);
+          list.appendChild(li);
+        }
+        form.reset();
+      }
+    };
+    xhr.onerror = function () { if (bar) bar.hidden = true; say(form, 'The upload failed; check your connection and try again.', false); };
+    xhr.send(data);
+  }
+
+  document.querySelectorAll('form[data-upload]').forEach(function (form) {
+    var zone = form.querySelector('.drop');
+    form.addEventListener('submit', function (event) {
+      if (!window.FormData) return;
+      event.preventDefault();
+      upload(form, null);
+    });
+    if (!zone) return;
+    ['dragenter', 'dragover'].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add('over'); });
+    });
+    ['dragleave', 'drop'].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.remove('over'); });
+    });
+    zone.addEventListener('drop', function (e) {
+      if (e.dataTransfer && e.dataTransfer.files.length) upload(form, e.dataTransfer.files[0]);
+    });
+  });
+
+  function openTarget() {
+    if (!location.hash) return;
+    var el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    for (var node = el; node; node = node.parentElement) if (node.tagName === 'DETAILS') node.open = true;
+    if (el) el.scrollIntoView();
+  }
+  window.addEventListener('hashchange', openTarget);
+  openTarget();
+})();

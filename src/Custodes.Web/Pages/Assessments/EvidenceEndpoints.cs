@@ -1,0 +1,67 @@
+using Custodes.Common;
+using Custodes.Storage;
+using Custodes.Storage.Audit;
+using Custodes.Storage.Evidence;
+using Custodes.Web.Api;
+using Custodes.Web.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace Custodes.Web.Pages.Assessments;
+
+/// <summary>Evidence upload and download for the browser (session cookie): the size limit is checked before the body is read, then the form's antiforgery token.</summary>
+public static class EvidenceEndpoints
+{
+    public static IEndpointRouteBuilder MapEvidencePages(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/assessments/{id:guid}/evidence", Upload).RequireAuthorization().DisableAntiforgery().ExcludeFromDescription();
+        app.MapGet("/assessments/{id:guid}/evidence/{evidenceId:guid}", Download).RequireAuthorization().ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> Upload(Guid id, HttpContext context, IAntiforgery antiforgery, EvidenceStore evidence, Storage.Assessments.AssessmentStore store, AuditLog audit, WebOptions web)
+    {
+        var json = context.Request.WantsJson();
+        IResult Answer(bool ok, string notice, string message, int status, object? extra = null, int? version = null) => json
+            ? Results.Json(new { ok, message, evidence = extra, version }, Common.Json.Options, statusCode: status)
+            : Results.Redirect($"/assessments/{id}?notice={notice}");
+        try
+        {
+            // Checked before antiforgery reads the form, so an oversized body is refused without being stored.
+            var limit = web.EvidenceMaxBytes + 64 * 1024;
+            if (context.Request.ContentLength > limit) throw EvidenceUpload.TooLarge(web.EvidenceMaxBytes);
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
+            try
+            {
+                await antiforgery.ValidateRequestAsync(context);
+            }
+            catch (AntiforgeryValidationException)
+            {
+                await audit.RecordAsync(new AuditEvent(User(context).OrganizationId, User(context).Actor, "security.csrf_rejected", "request", context.Request.Path.Value ?? "", After: new { path = context.Request.Path.Value }));
+                return json ? Results.Json(new { ok = false, message = "The form's security token is missing or expired; reload the page." }, statusCode: 400)
+                    : Results.Content(ErrorPage.Html(400, "This form could not be accepted", "The form was missing its security token or it had expired. Reload the page and try again."), "text/html; charset=utf-8", statusCode: 400);
+            }
+            var upload = await EvidenceUpload.ReadAsync(context.Request, web.EvidenceMaxBytes, context.RequestAborted);
+            await using var content = upload.File.OpenReadStream();
+            var item = await evidence.AddAsync(User(context), content, upload.File.FileName, upload.File.ContentType, upload.Name, id, upload.Targets, context.RequestAborted);
+            // The upload changed the assessment's version: the page's other forms need the new one.
+            var version = await store.VersionAsync(User(context), id, context.RequestAborted);
+            return Answer(true, "uploaded", $"Uploaded {item.FileName}.", 200, new { href = $"/assessments/{id}/evidence/{item.Id}", label = $"{item.Name} v{item.Version}" }, version);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Answer(false, "too-large", $"Not uploaded: the file is larger than the evidence limit of {EvidenceUpload.Describe(web.EvidenceMaxBytes)}.", 413);
+        }
+        catch (BadInputException e)
+        {
+            return Answer(false, "upload-failed", "Not uploaded: " + e.Message, 400);
+        }
+    }
+
+    private static async Task<IResult> Download(Guid id, Guid evidenceId, HttpContext context, EvidenceStore evidence)
+    {
+        var (item, content) = await evidence.OpenAsync(User(context), evidenceId, context.RequestAborted);
+        return Results.Stream(content, item.ContentType, item.FileName);
+    }
+
+    private static Tenant User(HttpContext context) => context.User.Tenant();
+}

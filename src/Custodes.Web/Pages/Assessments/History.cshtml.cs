@@ -1,0 +1,32 @@
+using Custodes.Storage;
+using Custodes.Storage.Assessments;
+using Custodes.Storage.Audit;
+using Custodes.Web.Api;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Custodes.Web.Pages.Assessments;
+
+/// <summary>The audit trail entries of one assessment, newest first.</summary>
+public sealed class HistoryModel(AssessmentStore store, AuditLog audit) : PageModel
+{
+    private const int PageSize = 50;
+
+    public Guid Id { get; private set; }
+    public string Subject { get; private set; } = "";
+    public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
+    public int PageNumber { get; private set; }
+    public bool HasMore { get; private set; }
+
+    public async Task OnGetAsync(Guid id, int? page)
+    {
+        var tenant = User.Tenant();
+        var readable = await store.ReadAsync(tenant, id, HttpContext.RequestAborted);
+        if (!readable.Owned) throw new NotFoundException($"no history of assessment {id} for your organization");
+        Id = id;
+        Subject = readable.Stored.Assessment.Organization;
+        PageNumber = Math.Max(page ?? 1, 1);
+        var entries = await audit.ListAsync(tenant.OrganizationId, new AuditFilter(EntityId: id.ToString()), (PageNumber - 1) * PageSize, PageSize + 1, HttpContext.RequestAborted);
+        HasMore = entries.Count > PageSize;
+        Entries = entries.Take(PageSize).ToArray();
+    }
+}

@@ -1,0 +1,60 @@
+using Custodes.Assessment;
+using Custodes.Common;
+using Custodes.Storage.Assessments;
+using Custodes.Web.Api;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Custodes.Web.Pages.Assessments;
+
+/// <summary>Imports an assessment file (all or nothing, errors located by line and path), or starts an empty one.</summary>
+[RequestSizeLimit(AssessmentFile.MaxBytes + 64 * 1024)]
+public sealed class ImportModel(AssessmentStore store) : PageModel
+{
+    public string? Error { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(IFormFile? file)
+    {
+        if (file is null || file.Length == 0)
+        {
+            Error = "choose a file to import.";
+            return Page();
+        }
+        try
+        {
+            if (file.Length > AssessmentFile.MaxBytes) throw new BadInputException($"the file is {file.Length:N0} bytes; an assessment file may be at most {AssessmentFile.MaxBytes:N0} bytes", file.FileName);
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, HttpContext.RequestAborted);
+            var parsed = AssessmentFile.Parse(buffer.ToArray(), Path.GetFileName(file.FileName));
+            var id = await store.ImportAsync(User.Tenant(), parsed, HttpContext.RequestAborted);
+            return Redirect($"/assessments/{id}");
+        }
+        catch (BadInputException e)
+        {
+            Error = e.Describe();
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostNewAsync(string organization, string framework, DateOnly? assessedOn, string? scope, bool ssp)
+    {
+        try
+        {
+            var assessment = new Assessment.Assessment { Framework = framework, Organization = organization?.Trim() ?? "", AssessedOn = assessedOn, Scope = string.IsNullOrWhiteSpace(scope) ? null : scope.Trim(), Ssp = ssp };
+            var parsed = AssessmentFile.Parse(AssessmentFile.ToJson(assessment), "new assessment");
+            var id = await store.ImportAsync(User.Tenant(), parsed, HttpContext.RequestAborted);
+            return Redirect($"/assessments/{id}");
+        }
+        catch (Exception e) when (e is BadInputException or ArgumentException)
+        {
+            Error = e is BadInputException bad ? bad.Describe() : e.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Custodes.Common;
+using Custodes.Storage.Assessments;
+using Custodes.Storage.Sharing;
+using Custodes.Web.Api;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Custodes.Web.Pages.Assessments;
+
+/// <summary>Who may read an assessment besides its organization: explicit, read-only, revocable.</summary>
+public sealed class SharesModel(AssessmentStore store, ShareStore shares) : PageModel
+{
+    public Guid Id { get; private set; }
+    public string Subject { get; private set; } = "";
+    public IReadOnlyList<ShareRecipient> Recipients { get; private set; } = [];
+    public string? Error { get; private set; }
+    public string? Message { get; private set; }
+
+    public async Task OnGetAsync(Guid id) => await LoadAsync(id);
+
+    public async Task<IActionResult> OnPostShareAsync(Guid id, string organization)
+    {
+        try
+        {
+            if (!Guid.TryParse(organization?.Trim(), out var org)) throw new BadInputException("an organization id looks like 0190c3a2-7d4e-7b1c-9f00-2b6c8d1e4a55");
+            var recipient = await shares.ShareAsync(User.Tenant(), id, org, HttpContext.RequestAborted);
+            Message = $"Shared with {recipient.Name}.";
+        }
+        catch (BadInputException e)
+        {
+            Error = e.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        await LoadAsync(id);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(Guid id, Guid organization)
+    {
+        await shares.RevokeAsync(User.Tenant(), id, organization, HttpContext.RequestAborted);
+        Message = "No longer shared.";
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private async Task LoadAsync(Guid id)
+    {
+        var stored = await store.GetAsync(User.Tenant(), id, HttpContext.RequestAborted);
+        Id = id;
+        Subject = stored.Assessment.Organization;
+        Recipients = await shares.RecipientsAsync(User.Tenant(), id, HttpContext.RequestAborted);
+    }
+}

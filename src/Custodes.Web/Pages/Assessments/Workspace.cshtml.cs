@@ -1,0 +1,172 @@
+using Custodes.Assessment;
+using Custodes.Assessment.Scoring;
+using Custodes.Catalogs;
+using Custodes.Common;
+using Custodes.Storage;
+using Custodes.Storage.Assessments;
+using Custodes.Storage.Evidence;
+using Custodes.Web.Api;
+using Custodes.Web.Charts;
+using Custodes.Web.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Custodes.Web.Pages.Assessments;
+
+/// <summary>The assessor's workspace: family → requirement → objective, with determinations, methods, notes, evidence and a live score.</summary>
+/// <remarks>Every form carries the assessment's version; a save against an older version is refused with a clear message and nothing is overwritten.</remarks>
+public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence, WebOptions web) : PageModel
+{
+    public const string StaleMessage = "Not saved: this assessment was changed since you opened it (by a colleague, or by you in another tab). Nothing was overwritten. Reload the page to see the current determinations, then make your change again.";
+
+    public ReadableAssessment Readable { get; private set; } = null!;
+    public Assessment.Assessment Assessment => Readable.Stored.Assessment;
+    public Catalog Catalog { get; private set; } = null!;
+    public Resolution Resolution { get; private set; } = null!;
+    public ScoreReport Report { get; private set; } = null!;
+    public ILookup<string, EvidenceItem> Evidence { get; private set; } = Array.Empty<EvidenceItem>().ToLookup(_ => "");
+    public bool Editable { get; private set; }
+    public string? Error { get; private set; }
+    public string? ErrorTarget { get; private set; }
+    public string? Notice { get; private set; }
+    public string? Saved { get; private set; }
+    public string TrendSvg { get; private set; } = "";
+    public string BarsSvg { get; private set; } = "";
+    public long EvidenceMaxBytes => web.EvidenceMaxBytes;
+    public int Version => Readable.Stored.Version;
+
+    public async Task OnGetAsync(Guid id, string? saved, string? notice)
+    {
+        Saved = saved;
+        Notice = notice switch
+        {
+            "uploaded" => "Evidence uploaded.",
+            "too-large" => $"The file is larger than the evidence limit of {EvidenceUpload.Describe(web.EvidenceMaxBytes)}; nothing was stored.",
+            "stale" => StaleMessage,
+            "upload-failed" => "The upload was not accepted: choose a non-empty file.",
+            _ => null,
+        };
+        await LoadAsync(id);
+    }
+
+    /// <summary>Saves one requirement's form: its own determination and those of its objectives that changed, as one new version.</summary>
+    public async Task<IActionResult> OnPostDeterminationAsync(Guid id, string target, int version)
+    {
+        var tenant = User.Tenant();
+        string? error = null;
+        var changed = 0;
+        try
+        {
+            var current = await store.ReadAsync(tenant, id, HttpContext.RequestAborted);
+            if (!current.Owned) throw new ForbiddenException("this assessment was shared with your organization read-only");
+            var a = current.Stored.Assessment;
+            var requirement = CatalogSet.Get(a.Framework).Find(target) ?? throw new BadInputException($"'{target}' is not a requirement of {a.Framework}");
+            var changes = new List<KeyValuePair<string, Finding>>();
+            var form = Request.Form;
+            if (form.ContainsKey("status"))
+            {
+                var existing = a.Requirements.GetValueOrDefault(requirement.Id);
+                var note = form["note"].ToString();
+                var finding = new Finding
+                {
+                    Status = ParseStatus(form["status"]),
+                    Partial = string.IsNullOrWhiteSpace(form["partial"]) ? null : form["partial"].ToString(),
+                    Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim().ReplaceLineEndings("\n"),
+                    Methods = form["methods"].Select(m => Enum.TryParse<AssessmentMethod>(m, true, out var x) ? x : throw new BadInputException($"invalid method '{m}'")).Distinct().Order().ToArray(),
+                    // Evidence is added by upload, never dropped by saving a determination.
+                    Evidence = existing?.Evidence ?? [],
+                };
+                if (!Same(existing, finding)) changes.Add(new(requirement.Id, finding));
+            }
+            foreach (var oid in requirement.Objectives)
+            {
+                if (!form.TryGetValue("o_" + oid, out var value)) continue;
+                var existing = a.Objectives.GetValueOrDefault(oid);
+                var finding = (existing ?? new Finding()) with { Status = ParseStatus(value) };
+                if (!Same(existing, finding)) changes.Add(new(oid, finding));
+            }
+            changed = changes.Count;
+            if (changed > 0) await store.SetDeterminationsAsync(tenant, id, changes, version, HttpContext.RequestAborted);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            error = StaleMessage;
+        }
+        catch (BadInputException e)
+        {
+            error = "Not saved: " + e.Message;
+        }
+        if (Request.WantsJson())
+        {
+            await LoadAsync(id);
+            var message = error ?? (changed == 0 ? "Nothing changed." : $"Saved {target}.");
+            return new JsonResult(Live(error is null, message), Common.Json.Options) { StatusCode = error is null ? 200 : error == StaleMessage ? 409 : 400 };
+        }
+        if (error is null) return Redirect($"/assessments/{id}?saved={Uri.EscapeDataString(target)}#r-{target}");
+        await LoadAsync(id);
+        Error = error;
+        ErrorTarget = target;
+        Response.StatusCode = error == StaleMessage ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private static Status ParseStatus(string? text) =>
+        StatusNames.TryParse(text, out var status) ? status : throw new BadInputException($"invalid status '{text}'; expected one of {string.Join(", ", StatusNames.All)}");
+
+    private static bool Same(Finding? existing, Finding finding) =>
+        (existing ?? new Finding()) is var e && e.Status == finding.Status && e.Partial == finding.Partial && e.Note == finding.Note
+        && e.Methods.Order().SequenceEqual(finding.Methods.Order());
+
+    public async Task<IActionResult> OnGetExportAsync(Guid id, string? format)
+    {
+        var readable = await store.ReadAsync(User.Tenant(), id, HttpContext.RequestAborted);
+        var a = readable.Stored.Assessment;
+        var name = $"{Slug(a.Organization)}-{a.AssessedOn?.ToString("yyyy-MM-dd") ?? "undated"}";
+        return format == "yaml"
+            ? File(AssessmentFile.ToYaml(a), "application/yaml", name + ".yaml")
+            : File(AssessmentFile.ToJson(a), "application/json", name + ".json");
+    }
+
+    /// <summary>What the page's script needs after a background save: the new version, the score panel, every requirement's status.</summary>
+    internal object Live(bool ok, string message) => new
+    {
+        ok,
+        message,
+        version = Version,
+        score_html = ScorePanel.Html(Report),
+        statuses = Report.Requirements,
+    };
+
+    internal async Task LoadAsync(Guid id)
+    {
+        var tenant = User.Tenant();
+        Readable = await store.ReadAsync(tenant, id, HttpContext.RequestAborted);
+        Catalog = CatalogSet.Get(Assessment.Framework);
+        Resolution = Resolution.Resolve(Assessment);
+        Report = ScoreAssessment.Score(Resolution, Assessment.Ssp, Assessment.AssessedOn);
+        Editable = Readable.Owned && Roles.CanEdit(tenant.Role);
+        BarsSvg = Svg.FamilyBars(Catalog, Resolution.Statuses, "family-bars");
+        if (Readable.Owned)
+        {
+            Evidence = await evidence.LinksAsync(tenant, id, HttpContext.RequestAborted);
+            var history = await store.LoadManyAsync(tenant, 0, 24, Assessment.Organization, HttpContext.RequestAborted);
+            var points = history.Where(h => h.Assessment.Framework == Assessment.Framework)
+                .OrderBy(h => h.Assessment.AssessedOn ?? DateOnly.MaxValue).ThenBy(h => h.CreatedAt)
+                .Select(h => (h.Assessment.AssessedOn?.ToString("yyyy-MM-dd") ?? "undated", ScoreAssessment.Score(h.Assessment).Score)).ToArray();
+            TrendSvg = Svg.Trend(points, "trend");
+        }
+    }
+
+    public Status EffectiveStatus(int ordinal) => Resolution.Statuses[ordinal];
+
+    public Finding? RequirementFinding(string id) => Assessment.Requirements.GetValueOrDefault(id);
+
+    public Finding? ObjectiveFinding(string id) => Assessment.Objectives.GetValueOrDefault(id);
+
+    private static string Slug(string text)
+    {
+        var chars = text.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
+        var slug = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
+        return slug.Length == 0 ? "assessment" : slug;
+    }
+}

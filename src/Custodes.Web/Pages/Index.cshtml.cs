@@ -1,0 +1,29 @@
+using Custodes.Assessment.Scoring;
+using Custodes.Storage.Assessments;
+using Custodes.Storage.Sharing;
+using Custodes.Web.Api;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Custodes.Web.Pages;
+
+/// <summary>The dashboard: the organization's assessments with score and CMMC status, and those shared with it.</summary>
+public sealed class IndexModel(AssessmentStore assessments, ShareStore shares) : PageModel
+{
+    /// <summary>One line of the dashboard.</summary>
+    public sealed record Row(Guid Id, string Subject, string Framework, DateOnly? AssessedOn, int? Score, string Level2, bool Complete, DateTime Updated);
+
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public IReadOnlyList<SharedAssessment> Shared { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        var tenant = User.Tenant();
+        var stored = await assessments.LoadManyAsync(tenant, 0, 100, cancellationToken: HttpContext.RequestAborted);
+        Rows = stored.Select(s =>
+        {
+            var report = ScoreAssessment.Score(s.Assessment);
+            return new Row(s.Id, s.Assessment.Organization, s.Assessment.Framework, s.Assessment.AssessedOn, report.Score, report.Cmmc.Level2.Status, report.Complete, s.UpdatedAt);
+        }).ToArray();
+        Shared = await shares.SharedWithAsync(tenant, HttpContext.RequestAborted);
+    }
+}
