@@ -37,7 +37,7 @@ public sealed partial class AccountsTests
         return secret;
     }
 
-    [GeneratedRegex("id=\"totp-secret\">([A-Z2-7]+)<")]
+    [GeneratedRegex("id=\"totp-secret\">([A-Z2-7 ]+)<")]
     internal static partial Regex SecretPattern();
 
     [GeneratedRegex("<li>([a-z2-9]{5}-[a-z2-9]{5})</li>")]

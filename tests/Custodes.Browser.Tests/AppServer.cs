@@ -1,0 +1,61 @@
+using Custodes.Storage;
+using Custodes.Storage.Accounts;
+using Custodes.Storage.Audit;
+using Custodes.Storage.Organizations;
+using Custodes.Testing;
+using Custodes.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Custodes.Browser.Tests;
+
+/// <summary>The real web app on a real port of 127.0.0.1 on a fresh installation (SQLite or PostgreSQL).</summary>
+public sealed class AppServer : IAsyncDisposable
+{
+    public const string Password = "correct horse battery staple";
+    private readonly WebApplication _app;
+    private readonly TestInstallation _test;
+
+    private AppServer(WebApplication app, TestInstallation test, string address)
+    {
+        _app = app;
+        _test = test;
+        Address = address.TrimEnd('/');
+    }
+
+    public string Address { get; }
+    public Installation Installation => _test.Installation;
+
+    public static async Task<AppServer> StartAsync(DatabaseProvider provider)
+    {
+        var test = await TestInstallation.CreateAsync(provider);
+        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        return new AppServer(app, test, app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+    }
+
+    /// <summary>An organization with an owner (password <see cref="Password"/>) and that owner's API key.</summary>
+    public async Task<(Guid Organization, string Email, string Key)> NewAccountAsync(string name, string kind)
+    {
+        var audit = new AuditTrail(TimeProvider.System);
+        var org = await new OrganizationStore(Installation, audit, TimeProvider.System).CreateAsync(name, kind, "test");
+        var accounts = new AccountStore(Installation, audit, TimeProvider.System);
+        var email = $"owner-{Guid.NewGuid():N}@{kind}.example";
+        await accounts.CreateUserAsync(email, org, Roles.Owner, Password, "test");
+        var (_, key) = await accounts.CreateApiKeyAsync(email, org, "test", [], "test");
+        return (org, email, key);
+    }
+
+    public string Url(string path) => Address + path;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _test.DisposeAsync();
+    }
+}
