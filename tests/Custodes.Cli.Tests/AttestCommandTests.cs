@@ -218,6 +218,34 @@ public sealed class AttestCommandTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task Issuers_in_separate_processes_never_fork_the_log(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        await GenerateKeysAsync(encrypted: false);
+        await IssueAsync(test, name: "first.json"); // the schema, the firm and the log key exist before the race
+        var cli = Path.Combine(AppContext.BaseDirectory, "custodes.dll");
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() =>
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in Store(test, cli, "attest", "issue", "--assessment", Cli.Sample("example-msp.json"), "--key", Path.Combine(Path_("keys"), "signing.key"),
+                "--issuer", Firm, "--out", Path_($"parallel-{i}.json"))) start.ArgumentList.Add(arg);
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, stdout, stderr.Result);
+        })));
+        Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.Item3));
+        var indexes = Enumerable.Range(0, 4).Select(i => LetterBundle.Parse(File.ReadAllBytes(Path_($"parallel-{i}.json"))).Transparency!.Index).Order().ToArray();
+        Assert.Equal([1L, 2, 3, 4], indexes);
+        var audit = await Cli.RunAsync(Store(test, "log", "verify", "--json"));
+        Assert.True(audit.ExitCode == 0, audit.Stdout);
+        Assert.Equal(5, JsonDocument.Parse(audit.Stdout).RootElement.GetProperty("checkpoints_checked").GetInt32());
+        var logKey = (await Cli.RunAsync(Store(test, "log", "verifier-key"))).Stdout.Trim();
+        for (var i = 0; i < 4; i++) Assert.Equal(0, (await VerifyAsync(Path_($"parallel-{i}.json"), "--log-key", logKey)).Code);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Incomplete_or_unscored_assessments_are_refused_with_the_reason(DatabaseProvider provider)
     {
         await using var test = await TestInstallation.CreateAsync(provider);

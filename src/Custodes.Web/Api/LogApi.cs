@@ -61,17 +61,22 @@ public static class LogApi
     }
 }
 
-/// <summary>Tile bytes for serving: full tiles are immutable, so they are read from the database once and kept in memory (bounded).</summary>
+/// <summary>Tile bytes for serving, read from the database once and kept in memory (bounded).</summary>
+/// <remarks>
+/// A tile's bytes never change once the tree holds it — a partial tile of width W too, since its W hashes (or entries) are
+/// fixed forever; only clients must move on to wider tiles, which the headers tell them. A tile the tree does not hold yet
+/// is never cached, so it appears as soon as it is integrated.
+/// </remarks>
 public sealed class TileCache(TransparencyLog log, IMemoryCache memory)
 {
     /// <summary>The tile's bytes, or null when the log's tree does not hold all of it.</summary>
     public async ValueTask<byte[]?> GetAsync(Tile tile, CancellationToken cancellationToken)
     {
-        if (!tile.IsPartial && memory.TryGetValue(tile, out byte[]? cached)) return cached;
+        if (memory.TryGetValue(tile, out byte[]? cached)) return cached;
         var size = await log.SizeAsync(cancellationToken);
         var data = await log.ReadTileAsync(tile, size, cancellationToken);
-        if (data is not null && !tile.IsPartial)
-            memory.Set(tile, data, new MemoryCacheEntryOptions { Size = data.Length, Priority = CacheItemPriority.Low });
+        if (data is not null)
+            memory.Set(tile, data, new MemoryCacheEntryOptions { Size = data.Length, Priority = tile.IsPartial ? CacheItemPriority.Low : CacheItemPriority.Normal });
         return data;
     }
 }

@@ -55,7 +55,8 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
         var offline = LetterVerifier.Verify(bundleJson, key.ToPublicKey(), now, identity.Verifier);
         errors.AddRange(offline.Errors);
         LetterPredicate? letter = null;
-        if (offline.Signature == SignatureStatus.Ok)
+        // The verifier read a predicate only when the signed content is a well-formed letter.
+        if (offline.Signature == SignatureStatus.Ok && offline.Issuer is not null)
         {
             var statement = InTotoStatement.Parse(bundle.Envelope.Payload.Span);
             letter = LetterPredicate.FromJson(statement.Predicate);
