@@ -29,6 +29,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Custodes.slnx -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
 results="$(mktemp -d)"
+# Each test process starts its own PostgreSQL cluster under this run's directory (tests/Custodes.Testing/PostgresServer).
+export CUSTODES_PG_ROOT="$(mktemp -d /tmp/custodes-pg-run.XXXXXX)"
+chmod 755 "$CUSTODES_PG_ROOT"
 trap 'rm -rf "$results"' EXIT
 passed=0 failed=0 skipped=0 status=0
 for project in tests/*/*.csproj; do
@@ -51,8 +54,9 @@ for project in tests/*/*.csproj; do
   [[ $rc -ne 0 || $f -ne 0 ]] && status=1
 done
 
-# A test host killed mid-run cannot stop its PostgreSQL cluster; stop any left in temp directories.
-pkill -f 'postgres -D /tmp/custodes-pg-' 2>/dev/null || true
+# A test host killed mid-run cannot stop its PostgreSQL cluster; stop any this run left behind (and only those).
+pkill -f "postgres -D $CUSTODES_PG_ROOT/" 2>/dev/null || true
+rm -rf "$CUSTODES_PG_ROOT" 2>/dev/null || true
 
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

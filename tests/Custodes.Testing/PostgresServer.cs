@@ -51,7 +51,9 @@ public sealed class PostgresServer
         if (bin is null)
             throw new InvalidOperationException("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb). Run scripts/test.sh, which installs it, or: apt-get install -y postgresql");
         var runAs = Environment.UserName == "root" ? "postgres" : null;
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"custodes-pg-{Guid.NewGuid():N}");
+        // scripts/test.sh gives each run its own root, so it can stop exactly the clusters it started.
+        var root = Environment.GetEnvironmentVariable("CUSTODES_PG_ROOT") is { Length: > 0 } r ? r : Path.GetTempPath();
+        var dataDirectory = Path.Combine(root, $"custodes-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDirectory);
         if (runAs is not null) Run("chown", $"{runAs} {dataDirectory}", null);
         var port = FreePort();
