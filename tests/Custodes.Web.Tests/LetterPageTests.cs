@@ -81,6 +81,7 @@ public sealed class LetterPageTests
         Assert.Contains(Web.Letters.LetterHtml.Fingerprint(letter.KeyId), page);
         Assert.Contains($"entry {letter.LogIndex} of", page);
         Assert.Contains("<svg", page);
+        Assert.Contains($"href=\"/api/v1/letters/{letter.LetterId}\"", page);
         Assert.Contains($"/letters/{letter.LetterId}", page);
         Assert.Contains("Valid", page);
         Assert.DoesNotContain("<script>", page);

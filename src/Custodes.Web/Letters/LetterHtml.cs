@@ -86,6 +86,7 @@ public static class LetterHtml
             html.Element("h2", "How to check this letter");
             html.Open("p").Text("Scan the code or open ").Element("a", view.VerifyUrl, ("href", view.VerifyUrl)).Text(" to see whether the letter is still valid.");
             if (view.VerifyPageUrl is { } page) html.Text(" Anyone can also upload the letter file at ").Element("a", page, ("href", page)).Text(".");
+            if (view.Status is not null) html.Text(" ").Element("a", "Download the signed letter file", ("href", $"/api/v1/letters/{letter.LetterId}"), ("download", $"letter-{letter.LetterId}.json")).Text(".");
             html.Close("p");
             html.Open("p").Text("Without trusting anyone's server: ").Element("code", $"custodes attest verify letter.json --key signing.pub --log {BaseOf(view.VerifyUrl)}")
                 .Text(" checks the assessor's signature, the letter's record in the public transparency log and whether it was revoked.").Close("p");
