@@ -227,7 +227,7 @@ public sealed class AttestCommandTests : IDisposable
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() =>
         {
             var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in Store(test, cli, "attest", "issue", "--assessment", Cli.Sample("example-msp.json"), "--key", Path.Combine(Path_("keys"), "signing.key"),
+            foreach (var arg in Store(test, cli, "attest", "issue", "--assessment", Cli.Sample("assessments", "example-msp.json"), "--key", Path.Combine(Path_("keys"), "signing.key"),
                 "--issuer", Firm, "--out", Path_($"parallel-{i}.json"))) start.ArgumentList.Add(arg);
             using var process = System.Diagnostics.Process.Start(start)!;
             var stderr = process.StandardError.ReadToEndAsync();
