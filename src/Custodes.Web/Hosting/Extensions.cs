@@ -42,6 +42,7 @@ public static class Extensions
         services.AddSingleton<ShareStore>();
         services.AddSingleton(sp => new EvidenceStore(installation, sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()) { MaxBytes = web.EvidenceMaxBytes });
         services.AddSingleton<ScoreCache>();
+        services.AddSingleton<ApiKeyCache>();
 
         services.Configure<JsonOptions>(o => CopyJsonOptions(o.SerializerOptions));
         services.AddProblemDetails();
