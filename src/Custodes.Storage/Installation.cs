@@ -2,6 +2,7 @@ using Custodes.Common;
 using Custodes.Storage.Database;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Custodes.Storage;
 
@@ -17,6 +18,8 @@ public sealed class Installation
 {
     private readonly DbContextOptions<SqliteCustodesDb>? _sqlite;
     private readonly DbContextOptions<PostgresCustodesDb>? _postgres;
+    private readonly IDbContextFactory<SqliteCustodesDb>? _sqliteReads;
+    private readonly IDbContextFactory<PostgresCustodesDb>? _postgresReads;
 
     private Installation(string dataDirectory, string? postgres)
     {
@@ -31,11 +34,13 @@ public sealed class Installation
                 DefaultTimeout = 30,
             }.ToString();
             _sqlite = new DbContextOptionsBuilder<SqliteCustodesDb>().UseSqlite(connection).Options;
+            _sqliteReads = new PooledDbContextFactory<SqliteCustodesDb>(_sqlite, ReadPoolSize);
         }
         else
         {
             Provider = DatabaseProvider.Postgres;
             _postgres = new DbContextOptionsBuilder<PostgresCustodesDb>().UseNpgsql(postgres).Options;
+            _postgresReads = new PooledDbContextFactory<PostgresCustodesDb>(_postgres, ReadPoolSize);
         }
     }
 
@@ -56,6 +61,15 @@ public sealed class Installation
 
     /// <summary>A new unit of work on the installation's database.</summary>
     public CustodesDb OpenDb() => Provider == DatabaseProvider.Sqlite ? new SqliteCustodesDb(_sqlite!) : new PostgresCustodesDb(_postgres!);
+
+    private const int ReadPoolSize = 128;
+
+    /// <summary>A pooled, read-only unit of work for the hot paths (API key lookup, score version check).</summary>
+    /// <remarks>
+    /// Setting up a new context's services costs more than these queries; pooled contexts are reset and reused instead.
+    /// Read-only: nothing recorded in the audit trail may go through one (a pooled context outlives its use).
+    /// </remarks>
+    public CustodesDb OpenReadDb() => Provider == DatabaseProvider.Sqlite ? _sqliteReads!.CreateDbContext() : _postgresReads!.CreateDbContext();
 
     /// <summary>Creates the data directory and brings the database schema up to date.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)

@@ -45,6 +45,7 @@ public sealed partial class AccountStore
         membership.Role = role;
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "membership.role_changed", "user", userId.ToString(), Before: new { role = before }, After: new { role }));
         await AuditTrail.SaveAsync(db, cancellationToken);
+        OnAccessChanged();
         return (await ListMembersAsync(tenant, cancellationToken)).First(m => m.UserId == userId);
     }
 
@@ -62,6 +63,7 @@ public sealed partial class AccountStore
             key.RevokedAt = now;
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "membership.removed", "user", userId.ToString(), Before: new { role = membership.Role }));
         await AuditTrail.SaveAsync(db, cancellationToken);
+        OnAccessChanged();
     }
 
     /// <summary>Creates an API key for the signed-in user in the tenant's organization; the key is returned this once.</summary>

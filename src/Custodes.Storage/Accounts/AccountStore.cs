@@ -17,6 +17,11 @@ public sealed partial class AccountStore(Installation installation, AuditTrail a
 {
     public const string KeyPrefix = "cst_";
 
+    /// <summary>Raised after a change that can alter what a key may do (revocation, role change, removal), so per-node caches drop what they hold.</summary>
+    public event Action? AccessChanged;
+
+    private void OnAccessChanged() => AccessChanged?.Invoke();
+
     public async Task<Guid> CreateUserAsync(string email, Guid organizationId, string role, string? password, string actor, CancellationToken cancellationToken = default)
     {
         email = NormalizeEmail(email);
@@ -81,13 +86,8 @@ public sealed partial class AccountStore(Installation installation, AuditTrail a
     {
         if (!key.StartsWith(KeyPrefix, StringComparison.Ordinal) || key.Length > 100) return null;
         var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
-        await using var db = installation.OpenDb();
-        var found = await (
-            from k in db.ApiKeys
-            join u in db.Users on k.UserId equals u.Id
-            join m in db.Memberships on new { k.UserId, k.OrganizationId } equals new { m.UserId, m.OrganizationId }
-            where k.Hash == hash && k.RevokedAt == null
-            select new { k.Id, k.UserId, u.Email, k.OrganizationId, m.Role, k.Scopes, k.LastUsedAt }).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        await using var db = installation.OpenReadDb();
+        var found = db is SqliteCustodesDb sqlite ? await SqliteKeyQuery(sqlite, hash) : await PostgresKeyQuery((PostgresCustodesDb)db, hash);
         if (found is null) return null;
         var now = clock.GetUtcNow().UtcDateTime;
         if (found.LastUsedAt is null || now - found.LastUsedAt > TimeSpan.FromMinutes(5))
@@ -98,6 +98,24 @@ public sealed partial class AccountStore(Installation installation, AuditTrail a
         return new ApiKeyIdentity(found.Id, found.UserId, found.Email, found.OrganizationId, role, scopes);
     }
 
+    /// <summary>What authenticating a key needs from the database.</summary>
+    private sealed record KeyLookup(Guid Id, Guid UserId, string Email, Guid OrganizationId, string Role, string Scopes, DateTime? LastUsedAt);
+
+    // Every API request runs this: compiled once per provider (a compiled query is bound to one model) so it pays no LINQ translation.
+    private static readonly Func<SqliteCustodesDb, byte[], Task<KeyLookup?>> SqliteKeyQuery = EF.CompileAsyncQuery((SqliteCustodesDb db, byte[] hash) =>
+        (from k in db.ApiKeys
+         join u in db.Users on k.UserId equals u.Id
+         join m in db.Memberships on new { k.UserId, k.OrganizationId } equals new { m.UserId, m.OrganizationId }
+         where k.Hash == hash && k.RevokedAt == null
+         select new KeyLookup(k.Id, k.UserId, u.Email, k.OrganizationId, m.Role, k.Scopes, k.LastUsedAt)).AsNoTracking().FirstOrDefault());
+
+    private static readonly Func<PostgresCustodesDb, byte[], Task<KeyLookup?>> PostgresKeyQuery = EF.CompileAsyncQuery((PostgresCustodesDb db, byte[] hash) =>
+        (from k in db.ApiKeys
+         join u in db.Users on k.UserId equals u.Id
+         join m in db.Memberships on new { k.UserId, k.OrganizationId } equals new { m.UserId, m.OrganizationId }
+         where k.Hash == hash && k.RevokedAt == null
+         select new KeyLookup(k.Id, k.UserId, u.Email, k.OrganizationId, m.Role, k.Scopes, k.LastUsedAt)).AsNoTracking().FirstOrDefault());
+
     public async Task RevokeApiKeyAsync(Tenant tenant, Guid keyId, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
@@ -107,6 +125,7 @@ public sealed partial class AccountStore(Installation installation, AuditTrail a
         row.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "api_key.revoked", "api_key", row.Id.ToString(), After: new { row.Prefix }));
         await AuditTrail.SaveAsync(db, cancellationToken);
+        OnAccessChanged();
     }
 
     public static string NormalizeEmail(string email)

@@ -104,7 +104,7 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
     /// <summary>The version of an assessment the tenant may read (its own, or shared with it), or null: a cheap check before serving a cached score.</summary>
     public async Task<int?> VersionAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
     {
-        await using var db = installation.OpenDb();
+        await using var db = installation.OpenReadDb();
         return db is SqliteCustodesDb sqlite ? await SqliteVersion(sqlite, id, tenant.OrganizationId) : await PostgresVersion((PostgresCustodesDb)db, id, tenant.OrganizationId);
     }
 
