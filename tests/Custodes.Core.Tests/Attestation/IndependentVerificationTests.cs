@@ -1,85 +1,13 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custodes.Attestation;
+using Custodes.Testing.Independent;
 
 namespace Custodes.Core.Tests.Attestation;
 
-/// <summary>Builds the Go checker once per test run, in GOPATH mode against Debian's golang.org/x/mod.</summary>
-public sealed class GoChecker : IDisposable
-{
-    private const string XMod = "/usr/share/gocode/src/golang.org/x/mod/sumdb";
-    private readonly string _root = Directory.CreateTempSubdirectory("custodes-go-").FullName;
-    private readonly Lazy<string> _binary;
-
-    public GoChecker() => _binary = new Lazy<string>(Build);
-
-    /// <summary>The built program; fails the test (never skips it) when Go or x/mod is missing.</summary>
-    public string Binary => _binary.Value;
-
-    private string Build()
-    {
-        var go = Independent.Find("go", "/usr/bin/go", "/usr/lib/go/bin/go")
-            ?? throw new InvalidOperationException("Go is not installed: the independent tlog check needs it (apt-get install golang-go; scripts/test.sh installs it)");
-        if (!Directory.Exists(XMod))
-            throw new InvalidOperationException($"{XMod} is missing: the independent tlog check needs golang.org/x/mod (apt-get install golang-golang-x-mod-dev; scripts/test.sh installs it)");
-        var source = Path.Combine(_root, "src", "tlogcheck");
-        Directory.CreateDirectory(source);
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Attestation", "Independent", "tlogcheck.go"), Path.Combine(source, "main.go"));
-        var binary = Path.Combine(_root, "tlogcheck");
-        var environment = new Dictionary<string, string> { ["GO111MODULE"] = "off", ["GOPATH"] = $"{_root}:/usr/share/gocode", ["GOFLAGS"] = "" };
-        // Go keeps its build cache under $HOME; a CI runner without one gets a throwaway cache (a slower, cold build).
-        if (new[] { "GOCACHE", "XDG_CACHE_HOME", "HOME" }.All(v => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
-            environment["GOCACHE"] = Path.Combine(_root, "cache");
-        var (code, stdout, stderr) = Independent.Run(go, ["build", "-o", binary, "tlogcheck"], _root, environment);
-        if (code != 0) throw new InvalidOperationException($"go build failed ({code}):\n{stdout}\n{stderr}");
-        return binary;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
-internal static class Independent
-{
-    public static string? Find(string name, params string[] candidates) =>
-        candidates.FirstOrDefault(File.Exists)
-        ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-
-    public static (int Code, string Stdout, string Stderr) Run(string program, IEnumerable<string> arguments, string workingDirectory, Dictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} did not finish in 3 minutes");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    public static void AssertAllChecksOk(string tool, (int Code, string Stdout, string Stderr) run)
-    {
-        Assert.True(run.Stdout.TrimStart().StartsWith('{'), $"{tool} printed no result (exit {run.Code}):\n{run.Stdout}\n{run.Stderr}");
-        var checks = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("checks").EnumerateObject().ToList();
-        Assert.NotEmpty(checks);
-        var failed = checks.Where(c => c.Value.GetString() != "ok").Select(c => $"{c.Name}: {c.Value.GetString()}").ToList();
-        Assert.True(failed.Count == 0 && run.Code == 0, $"{tool} rejected our output (exit {run.Code}):\n{string.Join("\n", failed)}\n{run.Stderr}");
-    }
-}
+/// <summary>The Go checker, built once per test run.</summary>
+public sealed class GoChecker() : GoProgram("tlogcheck", "Attestation/Independent/tlogcheck.go");
 
 // Our formats checked by implementations we did not write: Go's x/mod sumdb note/tlog and Python's cryptography.
 public sealed class IndependentVerificationTests(GoChecker go) : IClassFixture<GoChecker>, IDisposable
@@ -135,8 +63,8 @@ public sealed class IndependentVerificationTests(GoChecker go) : IClassFixture<G
         var casePath = Path.Combine(_dir.FullName, "case.json");
         File.WriteAllText(casePath, input.ToJsonString());
 
-        var run = Independent.Run(go.Binary, [casePath], _dir.FullName);
-        Independent.AssertAllChecksOk("Go tlogcheck", run);
+        var run = ExternalTool.Run(go.Binary, [casePath], _dir.FullName);
+        Assert.Null(ExternalTool.Failure("Go tlogcheck", run));
         var output = JsonNode.Parse(run.Stdout)!["go"]!;
 
         // Go computes the same proofs from our tiles as we do from our stored hashes.
@@ -155,9 +83,9 @@ public sealed class IndependentVerificationTests(GoChecker go) : IClassFixture<G
     [Fact]
     public void Python_cryptography_verifies_our_DSSE_signature_and_loads_our_keys_and_we_load_its()
     {
-        var python = Independent.Find("python3", "/usr/bin/python3")
+        var python = ExternalTool.Find("python3", "/usr/bin/python3")
             ?? throw new InvalidOperationException("python3 is not installed: the independent DSSE check needs it");
-        var probe = Independent.Run(python, ["-c", "import cryptography; print(cryptography.__version__)"], _dir.FullName);
+        var probe = ExternalTool.Run(python, ["-c", "import cryptography; print(cryptography.__version__)"], _dir.FullName);
         Assert.True(probe.Code == 0, $"Python's cryptography is missing (apt-get install python3-cryptography; scripts/test.sh installs it):\n{probe.Stderr}");
 
         using var letter = new LetterFixture(0, 0);
@@ -169,7 +97,7 @@ public sealed class IndependentVerificationTests(GoChecker go) : IClassFixture<G
         File.WriteAllText(Path.Combine(_dir.FullName, "passphrase"), passphrase);
 
         var script = Path.Combine(AppContext.BaseDirectory, "Attestation", "Independent", "dssecheck.py");
-        Independent.AssertAllChecksOk("Python dssecheck", Independent.Run(python, [script, _dir.FullName], _dir.FullName));
+        Assert.Null(ExternalTool.Failure("Python dssecheck", ExternalTool.Run(python, [script, _dir.FullName], _dir.FullName)));
 
         var pythonPublic = Ed25519PublicKey.FromPem(File.ReadAllText(Path.Combine(_dir.FullName, "python.pub")));
         using var pythonKey = Ed25519SigningKey.FromPem(File.ReadAllText(Path.Combine(_dir.FullName, "python.key")));
