@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Custodes.Bench.Attestation;
 
@@ -13,6 +14,7 @@ switch (args.FirstOrDefault())
         await TileLoad.RunAsync(args[1..]);
         break;
     default:
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        // The generated benchmark project builds slowly on a busy 2-core machine; the default 2-minute build timeout is too short.
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.WithBuildTimeout(TimeSpan.FromMinutes(10)));
         break;
 }
