@@ -56,7 +56,7 @@ public static class ReportsApi
         app.MapPost("/api/v1/assessments/{id:guid}/imports", Import).RequireAuthorization().WithTags("Reports").WithName("ImportIntoAssessment")
             .WithSummary("Import an edited workbook (.xlsx), a requirements or objectives CSV, or an OSCAL system-security-plan or assessment-results into the assessment, " +
                 "as one new version or not at all. Send the file as the body (Content-Type names the kind) or as multipart/form-data field 'file'; send If-Match with the ETag you read")
-            .Accepts<IFormFile>("multipart/form-data").Accepts<byte[]>(XlsxType, "text/csv", "application/json")
+            .Accepts<IFormFile>("multipart/form-data", XlsxType, "text/csv", "application/json")
             .DisableAntiforgery()
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
         return app;
