@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -19,12 +20,18 @@ using Microsoft.Extensions.Logging;
 
 // A bounded load run on loopback only: starts the web app on 127.0.0.1 on a fresh installation, seeds one organization
 // with the example assessment, then (1) N workers GET /api/v1/assessments/{id}/score for a fixed time, (2) the full
-// assessment page is rendered a fixed number of times by a signed-in session. Stops by itself.
-// Usage: dotnet run -c Release --project bench/Custodes.LoadTest -- [--provider sqlite|postgres] [--concurrency 32] [--seconds 15] [--pages 60]
+// assessment page is rendered a fixed number of times by a signed-in session (on a full assessment: 110 requirements, all 320
+// objectives with notes, methods and evidence), timed inside the server and at the client, (3) every report download of that
+// assessment is fetched a few times. Stops by itself.
+// Usage: dotnet run -c Release --project bench/Custodes.LoadTest -- [--provider sqlite|postgres] [--concurrency 32] [--seconds 15] [--pages 60] [--exports 5]
 
 var options = Options.Parse(args);
 await using var test = await TestInstallation.CreateAsync(options.Provider);
-var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
+{
+    b.Logging.SetMinimumLevel(LogLevel.Warning);
+    b.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ServerTimer>();
+});
 await app.StartAsync();
 var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 if (!IPAddress.IsLoopback(IPAddress.Parse(address.Host))) throw new InvalidOperationException("the load run only targets loopback");
@@ -42,6 +49,8 @@ client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bear
 var created = await client.PostAsync("/api/v1/assessments", new StringContent(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "example-msp.json")), Encoding.UTF8, "application/json"));
 var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
 var path = options.Path ?? $"/api/v1/assessments/{id}/score";
+var fullCreated = await client.PostAsync("/api/v1/assessments", new ByteArrayContent(Custodes.Assessment.AssessmentFile.ToJson(FullAssessment.Create())) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } });
+var full = JsonDocument.Parse(await fullCreated.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
 
 if (args.Contains("--micro"))
 {
@@ -100,10 +109,13 @@ var signedIn = await browser.PostAsync("/account/sign-in", new FormUrlEncodedCon
 if (signedIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"sign-in answered {signedIn.StatusCode}");
 var times = new List<double>();
 long compressed = 0, raw = 0;
+ServerTimer.Times.Clear();
+var pageCpu = TimeSpan.Zero;
 for (var i = 0; i < options.Pages + 5; i++)
 {
-    var request = new HttpRequestMessage(HttpMethod.Get, $"/assessments/{id}");
-    request.Headers.AcceptEncoding.ParseAdd("br");
+    var request = new HttpRequestMessage(HttpMethod.Get, $"/assessments/{full}");
+    if (Environment.GetEnvironmentVariable("LOADTEST_IDENTITY") is null) request.Headers.AcceptEncoding.ParseAdd("br");
+    if (i == 5) { ServerTimer.Times.Clear(); pageCpu = Process.GetCurrentProcess().TotalProcessorTime; }
     var watch = Stopwatch.StartNew();
     var response = await browser.SendAsync(request);
     var body = await response.Content.ReadAsByteArrayAsync();
@@ -113,11 +125,44 @@ for (var i = 0; i < options.Pages + 5; i++)
     times.Add(watch.Elapsed.TotalMilliseconds);
     compressed = body.Length;
 }
-var plain = new HttpRequestMessage(HttpMethod.Get, $"/assessments/{id}");
+var cpuPerPage = (Process.GetCurrentProcess().TotalProcessorTime - pageCpu).TotalMilliseconds / options.Pages;
+var server = ServerTimer.Times.ToArray().Order().ToArray();
+var plain = new HttpRequestMessage(HttpMethod.Get, $"/assessments/{full}");
 raw = (await (await browser.SendAsync(plain)).Content.ReadAsByteArrayAsync()).Length;
 times.Sort();
-Console.WriteLine($"GET /assessments/{{id}} (full page)  renders={times.Count} median={times[times.Count / 2]:F1}ms p90={times[(int)(times.Count * 0.9)]:F1}ms " +
-                  $"html={raw / 1024.0:F0}KB brotli={compressed / 1024.0:F1}KB");
+Console.WriteLine($"GET /assessments/{{id}} (full page: 110 requirements, 320 objectives)  renders={times.Count} server median={server[server.Length / 2]:F1}ms p90={server[(int)(server.Length * 0.9)]:F1}ms " +
+                  $"client median={times[times.Count / 2]:F1}ms cpu/render={cpuPerPage:F1}ms html={raw / 1024.0:F0}KB brotli={compressed / 1024.0:F1}KB load-average={File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+
+// Every download of the full assessment, through the API (one at a time; the median of a few).
+foreach (var export in Custodes.Web.Api.ReportsApi.Exports)
+{
+    var exportTimes = new List<double>();
+    long size = 0;
+    for (var i = 0; i < 2 + options.Exports; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        var bytes = await client.GetByteArrayAsync($"/api/v1/assessments/{full}/exports/{export.Path}");
+        watch.Stop();
+        if (i >= 2) exportTimes.Add(watch.Elapsed.TotalMilliseconds);
+        size = bytes.Length;
+    }
+    exportTimes.Sort();
+    Console.WriteLine($"GET exports/{export.Path,-17} median={exportTimes[exportTimes.Count / 2],7:F1}ms size={size / 1024.0,7:F0}KB");
+}
+var workbook = await client.GetByteArrayAsync($"/api/v1/assessments/{full}/exports/workbook.xlsx");
+var importTimes = new List<double>();
+for (var i = 0; i < 2 + options.Exports; i++)
+{
+    var round = Stopwatch.StartNew();
+    var upload = new ByteArrayContent(await client.GetByteArrayAsync($"/api/v1/assessments/{full}/exports/workbook.xlsx"));
+    upload.Headers.ContentType = new MediaTypeHeaderValue(Custodes.Web.Api.ReportsApi.XlsxType);
+    var imported = await client.PostAsync($"/api/v1/assessments/{full}/imports", upload);
+    round.Stop();
+    if (imported.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"the workbook import answered {imported.StatusCode}: {await imported.Content.ReadAsStringAsync()}");
+    if (i >= 2) importTimes.Add(round.Elapsed.TotalMilliseconds);
+}
+importTimes.Sort();
+Console.WriteLine($"XLSX round trip through the API (download + import as a new version)  median={importTimes[importTimes.Count / 2]:F0}ms workbook={workbook.Length / 1024.0:F0}KB");
 await app.StopAsync();
 return 0;
 
@@ -148,7 +193,24 @@ internal sealed record RunResult(double[] Sorted, int Errors, TimeSpan Elapsed)
     public double Percentile(double p) => Sorted.Length == 0 ? 0 : Sorted[Math.Clamp((int)Math.Ceiling(p / 100 * Sorted.Length) - 1, 0, Sorted.Length - 1)];
 }
 
-internal sealed record Options(DatabaseProvider Provider, int Concurrency, int Seconds, int Pages, string? Path)
+/// <summary>Times every page request inside the server, from the first middleware to the last byte written.</summary>
+internal sealed class ServerTimer : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public static readonly System.Collections.Concurrent.ConcurrentQueue<double> Times = new();
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            await nextMiddleware(context);
+            if (context.Request.Path.StartsWithSegments("/assessments")) Times.Enqueue(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        });
+        next(app);
+    };
+}
+
+internal sealed record Options(DatabaseProvider Provider, int Concurrency, int Seconds, int Pages, int Exports, string? Path)
 {
     public static Options Parse(string[] args)
     {
@@ -158,6 +220,7 @@ internal sealed record Options(DatabaseProvider Provider, int Concurrency, int S
             Math.Clamp(int.Parse(Value("--concurrency", "32")), 1, 256),
             Math.Clamp(int.Parse(Value("--seconds", "15")), 1, 120),
             Math.Clamp(int.Parse(Value("--pages", "60")), 5, 1000),
+            Math.Clamp(int.Parse(Value("--exports", "5")), 1, 100),
             args.SkipWhile(a => a != "--path").Skip(1).FirstOrDefault());
     }
 }

@@ -353,4 +353,36 @@ public sealed class AttestCommandTests : IDisposable
         Assert.Contains("<svg", page);
         Assert.Contains("Independence", page);
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_letter_renders_as_a_PDF_with_subject_score_fingerprint_log_index_and_verification_URL(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        var keyId = await GenerateKeysAsync();
+        await IssueAsync(test, name: "first.json");
+        var (letterId, letter) = await IssueAsync(test);
+        var bundle = LetterBundle.Parse(File.ReadAllBytes(letter), letter);
+        var predicate = LetterPredicate.FromJson(InTotoStatement.Parse(bundle.Envelope.Payload.Span).Predicate);
+
+        var pdf = Path_("letter.pdf");
+        var render = await Cli.RunAsync(["attest", "render", letter, "--out", pdf, "--base-url", "https://assessor.example"]);
+        Assert.True(render.ExitCode == 0, render.Stderr);
+        Assert.StartsWith("%PDF-", File.ReadAllText(pdf, Encoding.Latin1));
+        var text = ExternalTools.PdfText(File.ReadAllBytes(pdf));
+        Assert.Contains("Subject: Granite Peak Managed IT LLC", text);
+        Assert.Contains($"{predicate.Score.GetInt32()} of 110", text);
+        // The fingerprint is printed in groups of eight and may wrap: compare it without the spacing.
+        Assert.Contains(keyId, System.Text.RegularExpressions.Regex.Replace(text, @"\s+", ""));
+        Assert.Equal(1, bundle.Transparency!.Index);
+        Assert.Matches(@"Log index\s+1\b", text);
+        Assert.Contains($"https://assessor.example/letters/{letterId}", text);
+
+        // --format wins over the extension, and the HTML is still the default.
+        var forced = Path_("letter.out");
+        Assert.Equal(0, (await Cli.RunAsync(["attest", "render", letter, "--out", forced, "--format", "pdf"])).ExitCode);
+        Assert.StartsWith("%PDF-", File.ReadAllText(forced, Encoding.Latin1));
+        var html = Path_("letter.page");
+        Assert.Equal(0, (await Cli.RunAsync(["attest", "render", letter, "--out", html])).ExitCode);
+        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(html, Encoding.UTF8), StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -117,7 +117,10 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
             .Select(a => (int?)a.Version).FirstOrDefault());
 
     /// <summary>Replaces an assessment's content, refusing the change when it was changed since <paramref name="expectedVersion"/> (a lost update).</summary>
-    public async Task<int> ReplaceAsync(Tenant tenant, Guid id, ParsedAssessment parsed, int? expectedVersion, CancellationToken cancellationToken = default)
+    /// <param name="action">The audit trail's name for the change (an import names where the content came from).</param>
+    /// <param name="source">What the change came from (an uploaded file's name and kind), recorded with the change.</param>
+    public async Task<int> ReplaceAsync(Tenant tenant, Guid id, ParsedAssessment parsed, int? expectedVersion, CancellationToken cancellationToken = default,
+        string action = "assessment.replaced", object? source = null)
     {
         tenant.RequireEdit();
         await using var db = installation.OpenDb();
@@ -134,8 +137,8 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         row.Determinations = [];
         row.Version++;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "assessment.replaced", "assessment", id.ToString(),
-            Before: Summary(before), After: Summary(parsed.Assessment)));
+        audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, action, "assessment", id.ToString(),
+            Before: Summary(before), After: source is null ? Summary(parsed.Assessment) : new { summary = Summary(parsed.Assessment), source }));
         await SaveConcurrentAsync(db, id, cancellationToken);
         await db.Determinations.Where(d => d.AssessmentId == id).ExecuteDeleteAsync(cancellationToken);
         await DeterminationBulkInsert.InsertAsync(db, determinations, cancellationToken);

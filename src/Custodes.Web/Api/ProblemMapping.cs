@@ -16,7 +16,9 @@ public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog aud
         var (status, title) = exception switch
         {
             BadInputException => (StatusCodes.Status400BadRequest, "Bad input"),
+            UnprocessableException => (StatusCodes.Status422UnprocessableEntity, "The file cannot be used"),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Too large"),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (StatusCodes.Status415UnsupportedMediaType, "Unsupported file type"),
             BadHttpRequestException => (StatusCodes.Status400BadRequest, "Bad request"),
             ForbiddenException => (StatusCodes.Status403Forbidden, "Forbidden"),
             NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
@@ -25,7 +27,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog aud
             _ => (StatusCodes.Status500InternalServerError, "Internal error"),
         };
         if (status == StatusCodes.Status500InternalServerError) log.LogError(exception, "unhandled error on {Path}", context.Request.Path);
-        var detail = exception is BadInputException bad ? bad.Describe() : status == 500 ? "an internal error occurred; it was logged" : exception.Message;
+        var detail = exception is BadInputException bad ? bad.Describe() : exception is UnprocessableException unprocessable ? unprocessable.Located.Describe() : status == 500 ? "an internal error occurred; it was logged" : exception.Message;
         await RecordRefusalAsync(context, status, detail, cancellationToken);
         context.Response.StatusCode = status;
         if (!context.Request.Path.StartsWithSegments("/api") && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
@@ -35,7 +37,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog aud
             return true;
         }
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
-        if (exception is BadInputException located)
+        if ((exception as BadInputException ?? (exception as UnprocessableException)?.Located) is { } located)
         {
             if (located.File is not null) problem.Extensions["file"] = located.File;
             if (located.Path is not null) problem.Extensions["path"] = located.Path;

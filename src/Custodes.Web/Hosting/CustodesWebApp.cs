@@ -27,6 +27,7 @@ public static class CustodesWebApp
         app.MapLettersApi();
         app.MapLetterPages();
         app.MapPoamApi();
+        app.MapReportsApi();
         app.MapEvidenceApi();
         app.MapSharesApi();
         app.MapMembersApi();

@@ -42,6 +42,7 @@ public static class Extensions
         services.AddSingleton<ShareStore>();
         services.AddSingleton(sp => new EvidenceStore(installation, sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()) { MaxBytes = web.EvidenceMaxBytes });
         services.AddSingleton<ScoreCache>();
+        services.AddSingleton<AssessmentImports>();
         services.AddCustodesAttestation(builder.Configuration);
         services.AddSingleton<ApiKeyCache>();
 
@@ -130,9 +131,14 @@ public static class Extensions
             o.DefaultScheme = CookieSessions.PolicyScheme;
             o.DefaultChallengeScheme = CookieSessions.PolicyScheme;
         });
-        // The API is key-authenticated and pages use the session cookie: a cookie never authorizes an API call (no CSRF through the API).
+        // The API is key-authenticated and pages use the session cookie: a cookie never authorizes a change through the API (no CSRF through
+        // the API). The one exception is a download a page links to (a GET marked SessionCookieReadable, sent without a key).
         auth.AddPolicyScheme(CookieSessions.PolicyScheme, null, o => o.ForwardDefaultSelector = context =>
-            context.Request.Path.StartsWithSegments("/api") ? ApiKeyAuthentication.SchemeName : CookieSessions.Scheme);
+            !context.Request.Path.StartsWithSegments("/api") ? CookieSessions.Scheme
+            : HttpMethods.IsGet(context.Request.Method) && string.IsNullOrEmpty(context.Request.Headers.Authorization)
+              && context.GetEndpoint()?.Metadata.GetMetadata<SessionCookieReadable>() is not null && context.Request.Cookies.ContainsKey("custodes")
+                ? CookieSessions.Scheme
+                : ApiKeyAuthentication.SchemeName);
         auth.AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         auth.AddCookie(CookieSessions.Scheme, o =>
         {

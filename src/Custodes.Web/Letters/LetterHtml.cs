@@ -42,6 +42,31 @@ public sealed record LetterView
             VerifyPageUrl = $"{baseUrl}/verify",
         };
     }
+
+    /// <summary>The same facts for the PDF letter (<see cref="Reports.Pdf.AttestationLetterPdf"/>): the web page's PDF and <c>custodes attest render --format pdf</c>.</summary>
+    public Reports.Pdf.LetterView ToPdf() => new()
+    {
+        Issuer = Letter.Issuer,
+        SubjectOrganization = Letter.SubjectOrganization,
+        Scope = Letter.Scope,
+        Framework = Letter.Framework,
+        AssessedOn = Letter.AssessedOn,
+        IssuedAt = Letter.IssuedAt,
+        ValidUntil = DateOnly.FromDateTime(Letter.ValidUntil.UtcDateTime),
+        Score = Letter.Score.ValueKind == JsonValueKind.Number && Letter.Score.TryGetInt32(out var score) ? score : null,
+        CmmcLevel1 = CmmcStatus(Letter.Cmmc, "level1"),
+        CmmcLevel2 = CmmcStatus(Letter.Cmmc, "level2"),
+        Statement = Letter.Statement,
+        SignatureKeyFingerprint = KeyId,
+        LogOrigin = Origin ?? throw new BadInputException("the letter file has no transparency record (origin and index); only a letter recorded in a log can be printed"),
+        LogIndex = LogIndex ?? throw new BadInputException("the letter file has no transparency record (origin and index); only a letter recorded in a log can be printed"),
+        VerificationUrl = VerifyUrl,
+        LetterId = Letter.LetterId.ToString(),
+    };
+
+    private static string? CmmcStatus(JsonElement cmmc, string level) =>
+        cmmc.ValueKind == JsonValueKind.Object && cmmc.TryGetProperty(level, out var l) && l.ValueKind == JsonValueKind.Object
+        && l.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
 }
 
 /// <summary>Renders a letter of attestation as one self-contained HTML page (the web page and <c>custodes attest render</c>).</summary>
@@ -86,8 +111,13 @@ public static class LetterHtml
             html.Element("h2", "How to check this letter");
             html.Open("p").Text("Scan the code or open ").Element("a", view.VerifyUrl, ("href", view.VerifyUrl)).Text(" to see whether the letter is still valid.");
             if (view.VerifyPageUrl is { } page) html.Text(" Anyone can also upload the letter file at ").Element("a", page, ("href", page)).Text(".");
-            if (view.Status is not null) html.Text(" ").Element("a", "Download the signed letter file", ("href", $"/api/v1/letters/{letter.LetterId}"), ("download", $"letter-{letter.LetterId}.json")).Text(".");
             html.Close("p");
+            if (view.Status is not null)
+                html.Open("p", ("class", "noprint downloads"))
+                    .Element("a", "Download the letter as PDF", ("href", $"/letters/{letter.LetterId}.pdf"), ("download", $"letter-{letter.LetterId}.pdf"), ("id", "letter-pdf"))
+                    .Text(" · ")
+                    .Element("a", "Download the signed letter file", ("href", $"/api/v1/letters/{letter.LetterId}"), ("download", $"letter-{letter.LetterId}.json"), ("id", "letter-file"))
+                    .Text(" (what verifiers check)").Close("p");
             html.Open("p").Text("Without trusting anyone's server: ").Element("code", $"custodes attest verify letter.json --key signing.pub --log {BaseOf(view.VerifyUrl)}")
                 .Text(" checks the assessor's signature, the letter's record in the public transparency log and whether it was revoked.").Close("p");
             html.Open("footer").Text("The signed letter file (DSSE envelope of an in-toto statement) is the letter; this page shows what it says.").Close("footer");

@@ -18,6 +18,9 @@ public static class LetterPages
     public static IEndpointRouteBuilder MapLetterPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/letters/{id:guid}", Letter).WithName("LetterPage").ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/letters/{id:guid}.pdf", LetterPdf).WithName("LetterPdf").WithTags("Letters").AllowAnonymous()
+            .WithSummary("The letter as a printable PDF: letter text, score, CMMC status, signing-key fingerprint, log index and a QR code of its verification URL")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").ProducesProblem(404);
         app.MapGet("/verify", VerifyForm).WithName("VerifyPage").ExcludeFromDescription().AllowAnonymous();
         // Verifying changes nothing and needs no session, so there is nothing for a forged request to abuse: no antiforgery token.
         app.MapPost("/verify", Verify).WithName("VerifyLetter").ExcludeFromDescription().AllowAnonymous().DisableAntiforgery();
@@ -41,6 +44,18 @@ public static class LetterPages
             RevocationReason = status.Reason,
         };
         return Page(LetterHtml.Render(view));
+    }
+
+    private static async Task<IResult> LetterPdf(Guid id, HttpContext context, LetterStore letters, SigningKeyRegistry keys, CancellationToken cancellationToken)
+    {
+        var row = await letters.FindAsync(id, cancellationToken) ?? throw new Storage.NotFoundException($"no letter {id}");
+        // The PDF is the letter as signed (its status is on the page its QR code opens), so it changes only with the server's address.
+        var view = LetterView.FromBundle(row.Bundle, BaseUrl(context.Request));
+        var tag = $"\"{id:N}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(view.VerifyUrl)))[..16]}\"";
+        context.Response.Headers.CacheControl = "public, max-age=3600";
+        context.Response.Headers.ETag = tag;
+        if (context.Request.Headers.IfNoneMatch.ToString() == tag) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.File(Reports.Pdf.AttestationLetterPdf.Write(view.ToPdf()), "application/pdf", $"letter-{id}.pdf");
     }
 
     private static IResult VerifyForm() => Page(Form(null, null));

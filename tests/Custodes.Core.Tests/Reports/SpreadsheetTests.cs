@@ -155,4 +155,43 @@ public sealed class SpreadsheetTests
         Assert.Contains("Summary level score:             101 of 110", text);
         Assert.Contains("Plan of action completion date:  2027-03-01", text);
     }
+
+    [Fact]
+    public void Both_CSVs_apply_back_to_their_assessment_without_loss()
+    {
+        var sample = Sample.Assessment;
+        var requirements = CsvImport.Apply(sample, AssessmentCsv.Requirements(SampleData), "requirements.csv");
+        Assert.Equal(Json(sample), Json(requirements));
+        var objectives = CsvImport.Apply(sample, AssessmentCsv.Objectives(SampleData), "objectives.csv");
+        Assert.Equal(Json(sample), Json(objectives));
+        // Also from an empty assessment of the same organization: the requirement CSV carries every recorded determination.
+        var empty = sample with { Requirements = new Dictionary<string, Finding>(), Objectives = new Dictionary<string, Finding>(), Poam = [] };
+        var rebuilt = CsvImport.Apply(CsvImport.Apply(empty, AssessmentCsv.Objectives(SampleData), "o.csv"), AssessmentCsv.Requirements(SampleData), "r.csv");
+        Assert.Equal(Json(sample with { Poam = [] }), Json(rebuilt with { Poam = [] }));
+    }
+
+    [Fact]
+    public void A_CSV_edit_changes_its_rows_and_a_bad_row_changes_nothing()
+    {
+        var sample = Sample.Assessment;
+        var csv = Encoding.UTF8.GetString(AssessmentCsv.Requirements(SampleData));
+        var line = csv.Split("\r\n").First(l => l.StartsWith("nist-sp800-171r2,3.1.4,", StringComparison.Ordinal));
+        var edited = line.Split(',');
+        edited[7] = "not-met";
+        edited[11] = "2027-01-31";
+        edited[12] = "=cmd|' /C calc'!A0";
+        var changed = CsvImport.Apply(sample, Encoding.UTF8.GetBytes(csv.Replace(line, string.Join(",", edited))), "r.csv");
+        Assert.Equal(Status.NotMet, changed.Requirements["3.1.4"].Status);
+        Assert.Equal(new DateOnly(2027, 1, 31), changed.Poam.Single(p => p.Id == "3.1.4").PlannedCompletion);
+        // What the export defused with a quote reads back as it was written.
+        var roundTrip = CsvImport.Apply(changed, AssessmentCsv.Requirements(ReportData.From(changed)), "again.csv");
+        Assert.Equal(Json(changed), Json(roundTrip));
+
+        var bad = Assert.Throws<BadInputException>(() => CsvImport.Apply(sample, Encoding.UTF8.GetBytes(csv.Replace(line, line.Replace("nist-sp800-171r2,", "nist-sp800-171r3,"))), "r.csv"));
+        Assert.Contains("nist-sp800-171r3", bad.Message);
+        Assert.StartsWith("row ", bad.Path);
+        var badMethod = Assert.Throws<BadInputException>(() => CsvImport.Apply(sample, Encoding.UTF8.GetBytes(csv.Replace(line, string.Join(",", edited[..14]) + ",observe")), "r.csv"));
+        Assert.EndsWith("column methods", badMethod.Path);
+        Assert.Throws<BadInputException>(() => CsvImport.Apply(sample, Encoding.UTF8.GetBytes(csv + "nist-sp800-171r2,3.1.4\r\n"), "r.csv"));
+    }
 }

@@ -228,16 +228,21 @@ public static class AttestCommand
     private static Command Render()
     {
         var file = new Argument<string>("letter") { Description = "The letter file (letter.json)." };
-        var output = new Option<string>("--out") { Required = true, Description = "The HTML file to write." };
+        var output = OutputFile.Option("The file to write: .html (a self-contained, printable page) or .pdf.");
+        var format = new Option<string?>("--format") { Description = "html or pdf (default: from the --out extension; html when it says neither)." };
+        format.AcceptOnlyFromAmong("html", "pdf");
         var baseUrl = new Option<string>("--base-url") { Description = "The public address of the log's server, for the verification link and QR code.", DefaultValueFactory = _ => DefaultBaseUrl };
-        var command = new Command("render", "Render a letter as a self-contained, printable HTML page with a verification QR code.") { file, output, baseUrl };
+        var command = new Command("render", "Render a letter as a printable HTML page or a PDF, with the letter text, score, signing-key fingerprint, log index and a verification QR code.")
+            { file, output, format, baseUrl };
         command.SetHandler(null, async (parse, reporter, ct) =>
         {
             var path = parse.GetValue(file)!;
             if (!File.Exists(path)) throw new BadInputException("no such file", path);
             var view = LetterView.FromBundle(await File.ReadAllBytesAsync(path, ct), parse.GetValue(baseUrl)!, path);
-            await File.WriteAllTextAsync(parse.GetValue(output)!, LetterHtml.Render(view), ct);
-            reporter.Err.WriteLine($"wrote {parse.GetValue(output)} (verify link {view.VerifyUrl})");
+            var target = parse.GetValue(output)!;
+            var pdf = (parse.GetValue(format) ?? (Path.GetExtension(target).Equals(".pdf", StringComparison.OrdinalIgnoreCase) ? "pdf" : "html")) == "pdf";
+            if (pdf) OutputFile.Write(target, Reports.Pdf.AttestationLetterPdf.Write(view.ToPdf()), reporter, $"the letter PDF (verify link {view.VerifyUrl})", binary: true);
+            else OutputFile.Write(target, System.Text.Encoding.UTF8.GetBytes(LetterHtml.Render(view)), reporter, $"the letter page (verify link {view.VerifyUrl})");
             return ExitCodes.Ok;
         });
         return command;

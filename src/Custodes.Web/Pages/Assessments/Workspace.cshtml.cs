@@ -15,7 +15,7 @@ namespace Custodes.Web.Pages.Assessments;
 
 /// <summary>The assessor's workspace: family → requirement → objective, with determinations, methods, notes, evidence and a live score.</summary>
 /// <remarks>Every form carries the assessment's version; a save against an older version is refused with a clear message and nothing is overwritten.</remarks>
-public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence, WebOptions web) : PageModel
+public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence, AssessmentImports imports, WebOptions web) : PageModel
 {
     public const string StaleMessage = "Not saved: this assessment was changed since you opened it (by a colleague, or by you in another tab). Nothing was overwritten. Reload the page to see the current determinations, then make your change again.";
 
@@ -44,6 +44,7 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
             "too-large" => $"The file is larger than the evidence limit of {EvidenceUpload.Describe(web.EvidenceMaxBytes)}; nothing was stored.",
             "stale" => StaleMessage,
             "upload-failed" => "The upload was not accepted: choose a non-empty file.",
+            "imported" => "Imported: the file's determinations are now the assessment's (see History for what changed).",
             _ => null,
         };
         await LoadAsync(id);
@@ -110,6 +111,41 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
         return Page();
     }
 
+    /// <summary>Imports an edited workbook or CSV (or an OSCAL SSP / assessment results) into the assessment: all of it, or nothing with the reason and where.</summary>
+    public async Task<IActionResult> OnPostImportAsync(Guid id, IFormFile? file, int version)
+    {
+        string error;
+        try
+        {
+            if (file is null || file.Length == 0) throw new BadInputException("choose the edited file (.xlsx, .csv or OSCAL .json) first");
+            var kind = AssessmentImports.KindOf(file.FileName, file.ContentType)
+                ?? throw new BadInputException($"'{file.FileName}' is not an importable file: choose an assessment workbook (.xlsx), a requirements or objectives CSV (.csv) or an OSCAL SSP or assessment results (.json)");
+            if (file.Length > Reports.ImportInto.MaxBytes(kind)) throw new BadInputException($"'{file.FileName}' is larger than {EvidenceUpload.Describe(Reports.ImportInto.MaxBytes(kind))}, the most an import reads");
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, HttpContext.RequestAborted);
+            await imports.ApplyAsync(User.Tenant(), id, kind, buffer.ToArray(), Path.GetFileName(file.FileName), version, HttpContext.RequestAborted);
+            return Redirect($"/assessments/{id}?notice=imported");
+        }
+        catch (ConcurrencyConflictException)
+        {
+            error = StaleMessage;
+            Response.StatusCode = StatusCodes.Status409Conflict;
+        }
+        catch (UnprocessableException e)
+        {
+            error = "Nothing was imported: " + e.Located.Describe();
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        }
+        catch (BadInputException e)
+        {
+            error = "Nothing was imported: " + e.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        await LoadAsync(id);
+        Error = error;
+        return Page();
+    }
+
     private static Status ParseStatus(string? text) =>
         StatusNames.TryParse(text, out var status) ? status : throw new BadInputException($"invalid status '{text}'; expected one of {string.Join(", ", StatusNames.All)}");
 
@@ -121,7 +157,7 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
     {
         var readable = await store.ReadAsync(User.Tenant(), id, HttpContext.RequestAborted);
         var a = readable.Stored.Assessment;
-        var name = $"{Slug(a.Organization)}-{a.AssessedOn?.ToString("yyyy-MM-dd") ?? "undated"}";
+        var name = ReportsApi.FileStem(a);
         return format == "yaml"
             ? File(AssessmentFile.ToYaml(a), "application/yaml", name + ".yaml")
             : File(AssessmentFile.ToJson(a), "application/json", name + ".json");
@@ -162,11 +198,4 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
     public Finding? RequirementFinding(string id) => Assessment.Requirements.GetValueOrDefault(id);
 
     public Finding? ObjectiveFinding(string id) => Assessment.Objectives.GetValueOrDefault(id);
-
-    private static string Slug(string text)
-    {
-        var chars = text.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
-        var slug = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
-        return slug.Length == 0 ? "assessment" : slug;
-    }
 }
