@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Custodes.Assessment;
 using Custodes.Assessment.Scoring;
+using Custodes.Testing;
 
 namespace Custodes.Bench;
 
@@ -29,35 +30,4 @@ public class AssessmentBenchmarks
 
     [Benchmark(Description = "parse + validate file")]
     public ParsedAssessment Parse() => AssessmentFile.Parse(_file, "bench");
-}
-
-/// <summary>A full assessment: all 110 requirements through their 320 objectives, a few gaps, evidence and notes.</summary>
-public static class FullAssessment
-{
-    public static Custodes.Assessment.Assessment Create()
-    {
-        var catalog = Catalogs.CatalogSet.NistR2;
-        var objectives = new Dictionary<string, Finding>();
-        var i = 0;
-        foreach (var requirement in catalog.Requirements)
-            foreach (var objective in requirement.Objectives)
-                objectives[objective] = new Finding
-                {
-                    Status = i++ % 53 == 7 ? Status.NotMet : Status.Met,
-                    Methods = [AssessmentMethod.Examine, AssessmentMethod.Interview],
-                    Note = $"Reviewed {objective} with the IT manager.",
-                    Evidence = [$"sha256:{i:x64}"],
-                };
-        objectives["3.12.4[a]"] = objectives["3.12.4[a]"] with { Status = Status.Met };
-        return new Custodes.Assessment.Assessment
-        {
-            Framework = Catalogs.Frameworks.NistR2,
-            Organization = "Granite Peak Managed IT LLC",
-            Scope = "Corporate network and RMM platform",
-            AssessedOn = new DateOnly(2026, 10, 1),
-            Ssp = true,
-            Objectives = objectives,
-            Requirements = new Dictionary<string, Finding>(),
-        };
-    }
 }

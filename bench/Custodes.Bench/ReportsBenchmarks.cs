@@ -1,3 +1,4 @@
+using Custodes.Testing;
 using BenchmarkDotNet.Attributes;
 using Custodes.Assessment;
 using Custodes.Assessment.Scoring;
@@ -21,7 +22,7 @@ public class ReportsBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _assessment = Testing.FullAssessment.Create();
+        _assessment = FullAssessment.Create();
         _data = ReportData.From(_assessment);
         _workbook = AssessmentWorkbook.Write(_data);
     }

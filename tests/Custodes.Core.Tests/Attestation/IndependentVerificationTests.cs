@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custodes.Attestation;
+using Custodes.Testing;
 using Custodes.Testing.Independent;
 
 namespace Custodes.Core.Tests.Attestation;
@@ -63,8 +64,8 @@ public sealed class IndependentVerificationTests(GoChecker go) : IClassFixture<G
         var casePath = Path.Combine(_dir.FullName, "case.json");
         File.WriteAllText(casePath, input.ToJsonString());
 
-        var run = ExternalTool.Run(go.Binary, [casePath], _dir.FullName);
-        Assert.Null(ExternalTool.Failure("Go tlogcheck", run));
+        var run = ExternalTools.Capture(go.Binary, [casePath], _dir.FullName);
+        Assert.Null(ExternalTools.CheckFailure("Go tlogcheck", run));
         var output = JsonNode.Parse(run.Stdout)!["go"]!;
 
         // Go computes the same proofs from our tiles as we do from our stored hashes.
@@ -83,9 +84,9 @@ public sealed class IndependentVerificationTests(GoChecker go) : IClassFixture<G
     [Fact]
     public void Python_cryptography_verifies_our_DSSE_signature_and_loads_our_keys_and_we_load_its()
     {
-        var python = ExternalTool.Find("python3", "/usr/bin/python3")
+        var python = ExternalTools.Find("python3", "/usr/bin/python3")
             ?? throw new InvalidOperationException("python3 is not installed: the independent DSSE check needs it");
-        var probe = ExternalTool.Run(python, ["-c", "import cryptography; print(cryptography.__version__)"], _dir.FullName);
+        var probe = ExternalTools.Capture(python, ["-c", "import cryptography; print(cryptography.__version__)"], _dir.FullName);
         Assert.True(probe.Code == 0, $"Python's cryptography is missing (apt-get install python3-cryptography; scripts/test.sh installs it):\n{probe.Stderr}");
 
         using var letter = new LetterFixture(0, 0);
@@ -97,7 +98,7 @@ public sealed class IndependentVerificationTests(GoChecker go) : IClassFixture<G
         File.WriteAllText(Path.Combine(_dir.FullName, "passphrase"), passphrase);
 
         var script = Path.Combine(AppContext.BaseDirectory, "Attestation", "Independent", "dssecheck.py");
-        Assert.Null(ExternalTool.Failure("Python dssecheck", ExternalTool.Run(python, [script, _dir.FullName], _dir.FullName)));
+        Assert.Null(ExternalTools.CheckFailure("Python dssecheck", ExternalTools.Capture(python, [script, _dir.FullName], _dir.FullName)));
 
         var pythonPublic = Ed25519PublicKey.FromPem(File.ReadAllText(Path.Combine(_dir.FullName, "python.pub")));
         using var pythonKey = Ed25519SigningKey.FromPem(File.ReadAllText(Path.Combine(_dir.FullName, "python.key")));

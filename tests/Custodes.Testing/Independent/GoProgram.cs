@@ -23,7 +23,7 @@ public abstract class GoProgram : IDisposable
 
     private string Build(string name, string source)
     {
-        var go = ExternalTool.Find("go", "/usr/bin/go", "/usr/lib/go/bin/go")
+        var go = ExternalTools.Find("go", "/usr/bin/go", "/usr/lib/go/bin/go")
             ?? throw new InvalidOperationException($"Go is not installed: the independent check {name} needs it (apt-get install golang-go; scripts/test.sh installs it)");
         if (!Directory.Exists(XMod))
             throw new InvalidOperationException($"{XMod} is missing: the independent check {name} needs golang.org/x/mod (apt-get install golang-golang-x-mod-dev; scripts/test.sh installs it)");
@@ -35,7 +35,7 @@ public abstract class GoProgram : IDisposable
         // Go keeps its build cache under $HOME; a CI runner without one gets a throwaway cache (a slower, cold build).
         if (new[] { "GOCACHE", "XDG_CACHE_HOME", "HOME" }.All(v => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
             environment["GOCACHE"] = Path.Combine(_root, "cache");
-        var (code, stdout, stderr) = ExternalTool.Run(go, ["build", "-o", binary, name], _root, environment);
+        var (code, stdout, stderr) = ExternalTools.Capture(go, ["build", "-o", binary, name], _root, environment);
         if (code != 0) throw new InvalidOperationException($"go build of {name} failed ({code}):\n{stdout}\n{stderr}");
         return binary;
     }

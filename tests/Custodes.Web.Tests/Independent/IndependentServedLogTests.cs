@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custodes.Attestation;
+using Custodes.Testing;
 using Custodes.Testing.Independent;
 using Custodes.Storage;
 
@@ -40,14 +41,14 @@ public sealed class IndependentServedLogTests(ServedCheckBuild go) : IClassFixtu
         var casePath = Path.Combine(_dir.FullName, "case.json");
         await File.WriteAllTextAsync(casePath, input.ToJsonString());
         // Run outside the test's thread: the server answers Go's requests meanwhile.
-        var run = await Task.Run(() => ExternalTool.Run(go.Binary, [casePath], _dir.FullName));
-        Assert.Null(ExternalTool.Failure("Go servedcheck", run));
+        var run = await Task.Run(() => ExternalTools.Capture(go.Binary, [casePath], _dir.FullName));
+        Assert.Null(ExternalTools.CheckFailure("Go servedcheck", run));
     }
 
     [Fact]
     public async Task Python_cryptography_verifies_the_DSSE_signature_of_an_issued_letter()
     {
-        var python = ExternalTool.Find("python3", "/usr/bin/python3") ?? throw new InvalidOperationException("python3 is not installed");
+        var python = ExternalTools.Find("python3", "/usr/bin/python3") ?? throw new InvalidOperationException("python3 is not installed");
         await using var server = await RunningServer.StartAsync(DatabaseProvider.Sqlite);
         using var attest = new Attestations(server.Installation);
         var letter = await attest.IssueAsync();
@@ -59,6 +60,6 @@ public sealed class IndependentServedLogTests(ServedCheckBuild go) : IClassFixtu
         await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "signing-encrypted.key"), attest.Key.ToPem(passphrase));
         await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "passphrase"), passphrase);
         var script = Path.Combine(AppContext.BaseDirectory, "Independent", "dssecheck.py");
-        Assert.Null(ExternalTool.Failure("Python dssecheck", ExternalTool.Run(python, [script, _dir.FullName], _dir.FullName)));
+        Assert.Null(ExternalTools.CheckFailure("Python dssecheck", ExternalTools.Capture(python, [script, _dir.FullName], _dir.FullName)));
     }
 }
