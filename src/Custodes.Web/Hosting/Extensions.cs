@@ -8,6 +8,7 @@ using Custodes.Storage.Evidence;
 using Custodes.Storage.Organizations;
 using Custodes.Storage.Sharing;
 using Custodes.Web.Accounts;
+using Custodes.Web.Alerting;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -44,6 +45,7 @@ public static class Extensions
         services.AddSingleton<ScoreCache>();
         services.AddCustodesAttestation(builder.Configuration);
         services.AddSingleton<ApiKeyCache>();
+        services.AddCustodesAlerting(builder.Configuration);
 
         services.Configure<JsonOptions>(o => CopyJsonOptions(o.SerializerOptions));
         services.AddProblemDetails();
