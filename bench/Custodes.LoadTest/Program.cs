@@ -21,8 +21,14 @@ using Microsoft.Extensions.Logging;
 // with the example assessment, then (1) N workers GET /api/v1/assessments/{id}/score for a fixed time, (2) the full
 // assessment page is rendered a fixed number of times by a signed-in session. Stops by itself.
 // Usage: dotnet run -c Release --project bench/Custodes.LoadTest -- [--provider sqlite|postgres] [--concurrency 32] [--seconds 15] [--pages 60]
+// With --alerts it measures alert delivery latency instead (AlertLatency.cs).
 
 var options = Options.Parse(args);
+if (args.Contains("--alerts"))
+{
+    await AlertLatency.RunAsync(args, options.Provider);
+    return 0;
+}
 await using var test = await TestInstallation.CreateAsync(options.Provider);
 var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
 await app.StartAsync();

@@ -7,12 +7,47 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Storage.Alerting;
 
-/// <summary>Wakes the delivery worker when something was enqueued in this process (others are found by polling).</summary>
-public sealed class DeliverySignal
+/// <summary>The in-process path from <see cref="AlertNotifications"/> to this process's delivery worker.</summary>
+/// <remarks>
+/// While a worker runs here, what is enqueued is stored already leased to it and handed over in memory, so it is sent at once
+/// without being read back; the worker is also woken for retries and for deliveries other processes enqueued (which it polls for).
+/// A handed-over delivery that is not sent before its lease runs out (a crash, a stop) is claimed again from the database.
+/// </remarks>
+public sealed class DeliveryQueue
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<DueDelivery> _handed = Channel.CreateUnbounded<DueDelivery>();
 
+    /// <summary>Whether a worker in this process takes deliveries from memory (set by the worker while it runs).</summary>
+    public bool Accepting { get; set; }
+
+    private volatile bool _lookInOutbox = true;
+
+    /// <summary>Wakes the worker (a slot came free, something was handed over).</summary>
     public void Notify() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Wakes the worker to look in the outbox: something is due there that was not handed over.</summary>
+    public void LookInOutbox()
+    {
+        _lookInOutbox = true;
+        Notify();
+    }
+
+    /// <summary>Whether the outbox is worth a look before the next poll; resets the request.</summary>
+    public bool TakeLookRequest()
+    {
+        var look = _lookInOutbox;
+        _lookInOutbox = false;
+        return look;
+    }
+
+    internal void HandOver(IEnumerable<DueDelivery> deliveries)
+    {
+        foreach (var delivery in deliveries) _handed.Writer.TryWrite(delivery);
+        Notify();
+    }
+
+    public bool TryTake(out DueDelivery delivery) => _handed.Reader.TryRead(out delivery!);
 
     /// <summary>Waits until notified or until <paramref name="timeout"/> passes.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -35,7 +70,7 @@ public sealed class DeliverySignal
 /// The MSP's enabled channels get every alert at or above their minimum severity; a customer's get those that concern it, with its
 /// own tenants only. Deliveries are stored (and so survive a restart) before this returns; the worker sends them.
 /// </remarks>
-public sealed class AlertNotifications(Installation installation, AlertingOptions options, DeliverySignal signal, AuditTrail audit, TimeProvider clock)
+public sealed class AlertNotifications(Installation installation, AlertingOptions options, DeliveryQueue queue, AuditTrail audit, TimeProvider clock)
 {
     /// <summary>Enqueues the alert for delivery; returns the delivery ids (none when no channel wants it).</summary>
     public async Task<IReadOnlyList<Guid>> EnqueueAsync(AlertNotice notice, CancellationToken cancellationToken = default)
@@ -45,17 +80,19 @@ public sealed class AlertNotifications(Installation installation, AlertingOption
         var severity = notice.Severity;
         await using var db = installation.OpenDb();
         var channels = await db.AlertChannels.AsNoTracking().Where(c => organizations.Contains(c.OrganizationId) && c.Enabled).ToListAsync(cancellationToken);
-        var deliveries = new List<Guid>(channels.Count);
+        var lease = queue.Accepting ? Guid.NewGuid() : (Guid?)null;
+        var deliveries = new List<DueDelivery>(channels.Count);
         foreach (var channel in channels)
         {
             if (AlertChannelStore.ToChannel(channel).MinSeverity > severity) continue;
             var scoped = channel.OrganizationId == notice.MspOrganizationId ? notice : notice.ForCustomer(channel.OrganizationId);
-            deliveries.Add(Add(db, channel, AlertEnvelope.Raised, scoped));
+            deliveries.Add(Add(db, channel, AlertEnvelope.Raised, scoped, lease));
         }
-        if (deliveries.Count == 0) return deliveries;
+        if (deliveries.Count == 0) return [];
         await db.SaveChangesAsync(cancellationToken);
-        signal.Notify();
-        return deliveries;
+        if (lease is null) queue.LookInOutbox();
+        else queue.HandOver(deliveries);
+        return deliveries.Select(d => d.Id).ToArray();
     }
 
     /// <summary>Sends a sample alert to one channel of the tenant, whatever its severity filter or state (the "send test" button).</summary>
@@ -81,18 +118,18 @@ public sealed class AlertNotifications(Installation installation, AlertingOption
             Summary = $"This is a test alert from Custodes for {organization.Name}: if you can read it, the channel works.",
             Link = options.AlertLink("test"),
         };
-        var id = Add(db, channel, AlertEnvelope.Test, sample);
-        audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "alert_channel.tested", "alert_channel", channelId.ToString(), After: new { delivery = id }));
+        var delivery = Add(db, channel, AlertEnvelope.Test, sample, lease: null);
+        audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "alert_channel.tested", "alert_channel", channelId.ToString(), After: new { delivery = delivery.Id }));
         await AuditTrail.SaveAsync(db, cancellationToken);
-        signal.Notify();
-        return id;
+        queue.LookInOutbox();
+        return delivery.Id;
     }
 
-    private Guid Add(CustodesDb db, AlertChannelRow channel, string type, AlertNotice notice)
+    private DueDelivery Add(CustodesDb db, AlertChannelRow channel, string type, AlertNotice notice, Guid? lease)
     {
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
-        db.AlertDeliveries.Add(new AlertDeliveryRow
+        var row = new AlertDeliveryRow
         {
             Id = id,
             ChannelId = channel.Id,
@@ -103,7 +140,10 @@ public sealed class AlertNotifications(Installation installation, AlertingOption
             Status = DeliveryStatus.Pending,
             CreatedAt = now.UtcDateTime,
             NextAttemptAt = now.UtcDateTime,
-        });
-        return id;
+            LeaseToken = lease,
+            LeaseUntil = lease is null ? null : now.UtcDateTime + options.Lease,
+        };
+        db.AlertDeliveries.Add(row);
+        return new DueDelivery(id, lease ?? Guid.Empty, channel.Kind, channel.Target, channel.ProtectedSecret, type, row.Payload, 0, row.CreatedAt, row.LeaseUntil ?? row.CreatedAt);
     }
 }

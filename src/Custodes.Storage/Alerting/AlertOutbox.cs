@@ -13,7 +13,10 @@ public static class DeliveryStatus
 }
 
 /// <summary>A delivery claimed by a worker: what to send, where, and with which (encrypted) secret.</summary>
-public sealed record DueDelivery(Guid Id, Guid LeaseToken, string Kind, string Target, string? ProtectedSecret, string Type, string Payload, int Attempts, DateTime CreatedAt);
+public sealed record DueDelivery(Guid Id, Guid LeaseToken, string Kind, string Target, string? ProtectedSecret, string Type, string Payload, int Attempts, DateTime CreatedAt, DateTime LeaseUntil);
+
+/// <summary>An attempt made, to be recorded: the delivery as claimed, when the attempt started, and what came of it.</summary>
+public sealed record FinishedAttempt(DueDelivery Delivery, DateTime StartedAt, AttemptResult Result);
 
 /// <summary>One attempt, as listed on the settings page and by the API.</summary>
 public sealed record DeliveryAttempt(int Number, DateTime At, int DurationMs, int? StatusCode, string Outcome, string? Error);
@@ -30,7 +33,7 @@ public sealed class AlertOutbox(Installation installation, AlertingOptions optio
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
-        var leaseUntil = now + options.AttemptTimeout + TimeSpan.FromSeconds(30);
+        var leaseUntil = now + options.Lease;
         await using var db = installation.OpenDb();
         var candidates = await db.AlertDeliveries.AsNoTracking()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LeaseUntil == null || d.LeaseUntil < now))
@@ -45,44 +48,55 @@ public sealed class AlertOutbox(Installation installation, AlertingOptions optio
             join c in db.AlertChannels on d.ChannelId equals c.Id
             where d.LeaseToken == token
             orderby d.NextAttemptAt
-            select new DueDelivery(d.Id, token, c.Kind, c.Target, c.ProtectedSecret, d.Type, d.Payload, d.Attempts, d.CreatedAt)).AsNoTracking().ToListAsync(cancellationToken);
+            select new DueDelivery(d.Id, token, c.Kind, c.Target, c.ProtectedSecret, d.Type, d.Payload, d.Attempts, d.CreatedAt, leaseUntil)).AsNoTracking().ToListAsync(cancellationToken);
     }
 
-    /// <summary>Records an attempt and decides what follows: delivered, retried later, or given up.</summary>
-    /// <returns>The delivery's new status.</returns>
-    public async Task<string> RecordAttemptAsync(DueDelivery delivery, DateTime startedAt, AttemptResult result, CancellationToken cancellationToken = default)
+    /// <summary>Records attempts and decides what follows each: delivered, retried later, or given up.</summary>
+    /// <remarks>One transaction for the lot: on SQLite every commit is a write to disk, and a busy worker records many attempts at once.</remarks>
+    /// <returns>Each delivery's new status, in order.</returns>
+    public async Task<IReadOnlyList<string>> RecordAttemptsAsync(IReadOnlyList<FinishedAttempt> finished, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var number = delivery.Attempts + 1;
-        var next = RetrySchedule.Next(options, result, number, delivery.CreatedAt, now, Random.Shared.NextDouble());
-        var status = result.Delivered ? DeliveryStatus.Delivered : next is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
-        var error = result.Error is null ? null : result.Error.Length > 2000 ? result.Error[..2000] : result.Error;
+        var statuses = new string[finished.Count];
         await using var db = installation.OpenDb();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await db.AlertDeliveries.Where(d => d.Id == delivery.Id && d.LeaseToken == delivery.LeaseToken)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.Attempts, number)
-                .SetProperty(d => d.Status, status)
-                .SetProperty(d => d.NextAttemptAt, next ?? now)
-                .SetProperty(d => d.LeaseToken, (Guid?)null)
-                .SetProperty(d => d.LeaseUntil, (DateTime?)null)
-                .SetProperty(d => d.CompletedAt, status == DeliveryStatus.Pending ? null : now)
-                .SetProperty(d => d.LastError, result.Delivered ? null : error), cancellationToken);
-        // The lease ran out and another worker took the delivery over (or its channel was deleted): its record wins.
-        if (updated == 0) return DeliveryStatus.Pending;
-        db.AlertAttempts.Add(new AlertAttemptRow
+        for (var i = 0; i < finished.Count; i++)
         {
-            DeliveryId = delivery.Id,
-            Number = number,
-            At = startedAt,
-            DurationMs = (int)Math.Min(int.MaxValue, result.Duration.TotalMilliseconds),
-            StatusCode = result.StatusCode,
-            Outcome = result.Delivered ? DeliveryStatus.Delivered : status == DeliveryStatus.Failed ? DeliveryStatus.Failed : DeliveryStatus.Retry,
-            Error = error,
-        });
+            var (delivery, startedAt, result) = finished[i];
+            var number = delivery.Attempts + 1;
+            var next = RetrySchedule.Next(options, result, number, delivery.CreatedAt, now, Random.Shared.NextDouble());
+            var status = result.Delivered ? DeliveryStatus.Delivered : next is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
+            var error = result.Error is null ? null : result.Error.Length > 2000 ? result.Error[..2000] : result.Error;
+            var updated = await db.AlertDeliveries.Where(d => d.Id == delivery.Id && d.LeaseToken == delivery.LeaseToken)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.Attempts, number)
+                    .SetProperty(d => d.Status, status)
+                    .SetProperty(d => d.NextAttemptAt, next ?? now)
+                    .SetProperty(d => d.LeaseToken, (Guid?)null)
+                    .SetProperty(d => d.LeaseUntil, (DateTime?)null)
+                    .SetProperty(d => d.CompletedAt, status == DeliveryStatus.Pending ? null : now)
+                    .SetProperty(d => d.LastError, result.Delivered ? null : error), cancellationToken);
+            // The lease ran out and another worker took the delivery over (or its channel was deleted): its record wins.
+            if (updated == 0)
+            {
+                statuses[i] = DeliveryStatus.Pending;
+                continue;
+            }
+            statuses[i] = status;
+            db.AlertAttempts.Add(new AlertAttemptRow
+            {
+                DeliveryId = delivery.Id,
+                Number = number,
+                At = startedAt,
+                DurationMs = (int)Math.Min(int.MaxValue, result.Duration.TotalMilliseconds),
+                StatusCode = result.StatusCode,
+                Outcome = result.Delivered ? DeliveryStatus.Delivered : status == DeliveryStatus.Failed ? DeliveryStatus.Failed : DeliveryStatus.Retry,
+                Error = error,
+            });
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return status;
+        return statuses;
     }
 
     /// <summary>When the earliest pending delivery falls due (null when none is pending).</summary>

@@ -34,6 +34,9 @@ public sealed class AlertingOptions
     /// <summary>Whether this server runs the delivery worker (one or more servers of an installation may).</summary>
     public bool Worker { get; set; } = true;
 
+    /// <summary>How long a worker holds a delivery it took: an attempt, and time to record it.</summary>
+    public TimeSpan Lease => AttemptTimeout + TimeSpan.FromSeconds(30);
+
     public string AlertLink(string alertId) => $"{PublicUrl.TrimEnd('/')}/watch/alerts/{Uri.EscapeDataString(alertId)}";
 }
 

@@ -12,7 +12,7 @@ public static class AlertingServices
         Validate(alerting, smtp);
         services.AddSingleton(alerting);
         services.AddSingleton(smtp);
-        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddSingleton<AlertChannelStore>();
         services.AddSingleton<AlertOutbox>();
