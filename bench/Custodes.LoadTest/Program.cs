@@ -24,8 +24,14 @@ using Microsoft.Extensions.Logging;
 // objectives with notes, methods and evidence), timed inside the server and at the client, (3) every report download of that
 // assessment is fetched a few times. Stops by itself.
 // Usage: dotnet run -c Release --project bench/Custodes.LoadTest -- [--provider sqlite|postgres] [--concurrency 32] [--seconds 15] [--pages 60] [--exports 5]
+// With --alerts it measures alert delivery latency instead (AlertLatency.cs).
 
 var options = Options.Parse(args);
+if (args.Contains("--alerts"))
+{
+    await AlertLatency.RunAsync(args, options.Provider);
+    return 0;
+}
 await using var test = await TestInstallation.CreateAsync(options.Provider);
 var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
 {

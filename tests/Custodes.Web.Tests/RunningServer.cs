@@ -18,22 +18,39 @@ namespace Custodes.Web.Tests;
 /// <summary>The real web app on a real port of 127.0.0.1, on a fresh installation (SQLite or PostgreSQL).</summary>
 public sealed class RunningServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app;
     private readonly TestInstallation _test;
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
 
-    private RunningServer(WebApplication app, TestInstallation test, Uri address)
+    private RunningServer(WebApplication app, TestInstallation test, Uri address, IReadOnlyDictionary<string, string?>? settings)
     {
         _app = app;
         _test = test;
+        _settings = settings;
         Address = address;
     }
 
-    public Uri Address { get; }
+    public Uri Address { get; private set; }
     public Installation Installation => _test.Installation;
+    public IServiceProvider Services => _app.Services;
 
     public static async Task<RunningServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var test = await TestInstallation.CreateAsync(provider);
+        var (app, address) = await StartAppAsync(test, settings);
+        return new RunningServer(app, test, address, settings);
+    }
+
+    /// <summary>Stops the app and starts a new one on the same installation (a new port), as a restarted server.</summary>
+    public async Task RestartAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        (_app, Address) = await StartAppAsync(_test, _settings);
+    }
+
+    private static async Task<(WebApplication, Uri)> StartAppAsync(TestInstallation test, IReadOnlyDictionary<string, string?>? settings)
+    {
         var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
         {
             b.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -41,7 +58,7 @@ public sealed class RunningServer : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RunningServer(app, test, new Uri(address));
+        return (app, new Uri(address));
     }
 
     /// <summary>A new organization with an owner and an HTTP client authenticated with that owner's API key.</summary>

@@ -23,6 +23,9 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<SigningKeyRow> SigningKeys => Set<SigningKeyRow>();
     public DbSet<LetterRow> Letters => Set<LetterRow>();
     public DbSet<ShareRow> Shares => Set<ShareRow>();
+    public DbSet<AlertChannelRow> AlertChannels => Set<AlertChannelRow>();
+    public DbSet<AlertDeliveryRow> AlertDeliveries => Set<AlertDeliveryRow>();
+    public DbSet<AlertAttemptRow> AlertAttempts => Set<AlertAttemptRow>();
 
     // SQLite returns DateTime values without a kind; every timestamp here is UTC, so say so on the way out.
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
@@ -132,6 +135,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Version).ValueGeneratedOnAdd();
         });
         AttestationModel.Configure(model);
+        AlertingModel.Configure(model);
     }
 }
 

@@ -1,4 +1,5 @@
 using Custodes.Storage;
+using Custodes.Web.Alerting;
 using Custodes.Web.Api;
 using Custodes.Web.Letters;
 
@@ -33,6 +34,7 @@ public static class CustodesWebApp
         app.MapMembersApi();
         app.MapApiKeysApi();
         app.MapAuditApi();
+        app.MapAlertChannelsApi();
         Pages.Assessments.EvidenceEndpoints.MapEvidencePages(app);
         return app;
     }

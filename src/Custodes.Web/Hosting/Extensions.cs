@@ -8,6 +8,7 @@ using Custodes.Storage.Evidence;
 using Custodes.Storage.Organizations;
 using Custodes.Storage.Sharing;
 using Custodes.Web.Accounts;
+using Custodes.Web.Alerting;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -45,6 +46,7 @@ public static class Extensions
         services.AddSingleton<AssessmentImports>();
         services.AddCustodesAttestation(builder.Configuration);
         services.AddSingleton<ApiKeyCache>();
+        services.AddCustodesAlerting(builder.Configuration);
 
         services.Configure<JsonOptions>(o => CopyJsonOptions(o.SerializerOptions));
         services.AddProblemDetails();

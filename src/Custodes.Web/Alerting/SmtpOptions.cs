@@ -1,0 +1,23 @@
+namespace Custodes.Web.Alerting;
+
+/// <summary>The SMTP server alert email goes through (configuration section <c>Custodes:Smtp</c>); email channels need <see cref="Host"/>.</summary>
+public sealed class SmtpOptions
+{
+    public const string Section = "Custodes:Smtp";
+
+    public string? Host { get; set; }
+    public int Port { get; set; } = 587;
+
+    /// <summary><c>starttls</c> (upgrade the connection or refuse to send), <c>tls</c> (TLS from the start, port 465), <c>auto</c>
+    /// (STARTTLS when the server offers it), or <c>none</c> (plain text: a local relay only).</summary>
+    public string Security { get; set; } = "starttls";
+
+    /// <summary>Sign-in name; no authentication when empty.</summary>
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+
+    /// <summary>The sender, e.g. <c>Custodes &lt;alerts@msp.example&gt;</c>.</summary>
+    public string From { get; set; } = "Custodes <custodes@localhost>";
+
+    public bool Configured => !string.IsNullOrWhiteSpace(Host);
+}

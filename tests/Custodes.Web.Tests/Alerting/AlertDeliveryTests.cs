@@ -1,0 +1,293 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Custodes.Storage;
+using Custodes.Storage.Alerting;
+using Custodes.Testing;
+using Custodes.Watch.Detection;
+using Custodes.Web.Alerting;
+using Custodes.Web.Tests.Independent;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Custodes.Web.Tests.Alerting;
+
+public sealed class AlertDeliveryTests
+{
+    public static TheoryData<DatabaseProvider> Providers => TestInstallation.Providers;
+
+    private const string PublicUrl = "https://custodes.example";
+
+    // Short backoff so that retries happen within a test; the schedule's shape is what is checked.
+    private static Dictionary<string, string?> Settings(TimeSpan? firstRetry = null, int? smtpPort = null) => new()
+    {
+        ["Custodes:Alerting:PublicUrl"] = PublicUrl,
+        ["Custodes:Alerting:FirstRetryDelay"] = (firstRetry ?? TimeSpan.FromMilliseconds(200)).ToString(),
+        ["Custodes:Alerting:MaxRetryDelay"] = "00:00:05",
+        ["Custodes:Alerting:PollInterval"] = "00:00:00.500",
+        ["Custodes:Alerting:AttemptTimeout"] = "00:00:05",
+        ["Custodes:Smtp:Host"] = smtpPort is null ? null : "127.0.0.1",
+        ["Custodes:Smtp:Port"] = smtpPort?.ToString() ?? "587",
+        ["Custodes:Smtp:Security"] = "none",
+        ["Custodes:Smtp:Username"] = smtpPort is null ? null : "relay-user",
+        ["Custodes:Smtp:Password"] = smtpPort is null ? null : "relay-password",
+        ["Custodes:Smtp:From"] = "Custodes <alerts@custodes.example>",
+    };
+
+    internal static async Task<(Guid Id, string? Secret)> AddChannelAsync(HttpClient owner, object body)
+    {
+        var response = await owner.PostAsJsonAsync("/api/v1/alert-channels", body);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var secret = created.GetProperty("secret");
+        return (created.GetProperty("channel").GetProperty("id").GetGuid(), secret.ValueKind == JsonValueKind.Null ? null : secret.GetString());
+    }
+
+    private static AlertNotice Notice(Guid msp, Severity severity = Severity.Critical, IReadOnlyList<AlertCustomer>? customers = null, IReadOnlyList<string>? tenants = null) => new()
+    {
+        AlertId = Guid.NewGuid().ToString(),
+        MspOrganizationId = msp,
+        MspName = "Granite Peak IT",
+        Customers = customers ?? [],
+        Rule = RuleIds.MassExecution,
+        Severity = severity,
+        Actor = "jdoe@granitepeak.example",
+        Tenants = tenants ?? ["smile-dental", "oak-family-practice"],
+        FirstSeen = new DateTimeOffset(2019, 8, 29, 3, 12, 7, TimeSpan.Zero),
+        LastSeen = new DateTimeOffset(2019, 8, 29, 3, 14, 55, TimeSpan.Zero),
+        EventCount = 214,
+        Summary = "jdoe@granitepeak.example ran vssadmin delete shadows /all /quiet on 2 tenants",
+        Subject = "vssadmin delete shadows /all /quiet",
+    };
+
+    private static Task<IReadOnlyList<Guid>> EnqueueAsync(RunningServer server, AlertNotice notice) =>
+        server.Services.GetRequiredService<AlertNotifications>().EnqueueAsync(notice);
+
+    private static async Task<JsonElement> DeliveryAsync(HttpClient owner, Guid channel, Func<JsonElement, bool> until)
+    {
+        for (var i = 0; ; i++)
+        {
+            var deliveries = await owner.GetFromJsonAsync<JsonElement>($"/api/v1/alert-channels/{channel}/deliveries");
+            if (deliveries.GetArrayLength() > 0 && until(deliveries[0])) return deliveries[0];
+            if (i > 200) throw new TimeoutException($"delivery state not reached: {deliveries}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_webhook_gets_the_alert_signed_and_Python_hmac_verifies_the_signature(DatabaseProvider provider)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var server = await RunningServer.StartAsync(provider, Settings());
+        var (msp, owner) = await server.NewTenantAsync("Granite Peak IT", "msp");
+        var (_, secret) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("soc"), min_severity = "high" });
+        Assert.StartsWith("whsec_", secret);
+
+        var notice = Notice(msp);
+        var ids = await EnqueueAsync(server, notice);
+        var got = Assert.Single(await receiver.WaitAsync("soc", 1));
+
+        Assert.Equal("application/json", got.ContentType);
+        Assert.Equal(Assert.Single(ids).ToString(), got.Delivery);
+        var body = JsonDocument.Parse(got.Body).RootElement;
+        Assert.Equal("alert.raised", body.GetProperty("type").GetString());
+        Assert.Equal(got.Delivery, body.GetProperty("id").GetString());
+        var alert = body.GetProperty("alert");
+        Assert.Equal(notice.AlertId, alert.GetProperty("id").GetString());
+        Assert.Equal("mass-execution", alert.GetProperty("rule").GetString());
+        Assert.Equal("critical", alert.GetProperty("severity").GetString());
+        Assert.Equal(msp, alert.GetProperty("msp_organization_id").GetGuid());
+        Assert.Equal("2019-08-29T03:12:07Z", alert.GetProperty("first_seen").GetString());
+        Assert.Equal(214, alert.GetProperty("event_count").GetInt64());
+        Assert.Equal(["smile-dental", "oak-family-practice"], alert.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal($"{PublicUrl}/watch/alerts/{notice.AlertId}", alert.GetProperty("link").GetString());
+
+        // An independent implementation (Python's hmac) accepts it, and refuses a changed body, another secret, a stale time.
+        Assert.Matches("^t=[0-9]+,v1=[0-9a-f]{64}$", got.Signature);
+        var python = ExternalTools.Find("python3", "/usr/bin/python3") ?? throw new InvalidOperationException("python3 is not installed");
+        var script = Path.Combine(AppContext.BaseDirectory, "Alerting", "verify_webhook.py");
+        var dir = Directory.CreateTempSubdirectory("custodes-webhook-");
+        try
+        {
+            var bodyFile = Path.Combine(dir.FullName, "body.json");
+            var tampered = Path.Combine(dir.FullName, "tampered.json");
+            await File.WriteAllTextAsync(bodyFile, got.Body);
+            await File.WriteAllTextAsync(tampered, got.Body.Replace("critical", "low"));
+            Assert.Equal(0, ExternalTools.Capture(python, [script, secret!, got.Signature!, bodyFile], dir.FullName).Code);
+            Assert.Equal(1, ExternalTools.Capture(python, [script, secret!, got.Signature!, tampered], dir.FullName).Code);
+            Assert.Equal(1, ExternalTools.Capture(python, [script, secret + "x", got.Signature!, bodyFile], dir.FullName).Code);
+            var late = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 301).ToString();
+            Assert.Equal(1, ExternalTools.Capture(python, [script, secret!, got.Signature!, bodyFile, late], dir.FullName).Code);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+        Assert.True(WebhookSignature.Verify(secret!, got.Signature!, Encoding.UTF8.GetBytes(got.Body), DateTimeOffset.UtcNow));
+
+        // Below the channel's minimum severity: nothing is queued.
+        Assert.Empty(await EnqueueAsync(server, Notice(msp, Severity.Medium)));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Failures_are_retried_with_growing_backoff_and_every_attempt_is_shown(DatabaseProvider provider)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = (_, n) => n switch { 1 => (500, null), 2 => (503, null), _ => (200, null) };
+        await using var server = await RunningServer.StartAsync(provider, Settings());
+        var (msp, email, key) = await server.NewAccountAsync("Granite Peak IT", "msp");
+        var owner = server.Client(key);
+        var (channel, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("soc"), min_severity = "low" });
+
+        await EnqueueAsync(server, Notice(msp));
+        var got = await receiver.WaitAsync("soc", 3);
+        Assert.Single(got.Select(g => g.Delivery).Distinct());
+        var first = got[1].At - got[0].At;
+        var second = got[2].At - got[1].At;
+        // 200 ms then 400 ms, each ±25 %: the second wait is longer than the first can be.
+        Assert.True(first >= TimeSpan.FromMilliseconds(140), $"first retry after {first}");
+        Assert.True(second >= TimeSpan.FromMilliseconds(290) && second > first, $"second retry after {second} (first {first})");
+
+        var delivery = await DeliveryAsync(owner, channel, d => d.GetProperty("status").GetString() == "delivered");
+        var attempts = delivery.GetProperty("attempt_log").EnumerateArray().ToArray();
+        Assert.Equal([500, 503, 200], attempts.Select(a => a.GetProperty("status_code").GetInt32()));
+        Assert.Equal(["retry", "retry", "delivered"], attempts.Select(a => a.GetProperty("outcome").GetString()));
+        Assert.Equal("HTTP 500 Internal Server Error", attempts[0].GetProperty("error").GetString());
+
+        using var session = server.Session();
+        await session.SignInAsync(email);
+        var (status, html, _) = await session.GetAsync("/settings/alerts");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(receiver.Url("soc"), html);
+        Assert.Contains("HTTP 503 Service Unavailable", html);
+        Assert.Contains("3 (delivered)", html);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Retry_After_on_429_is_honoured_and_a_400_is_not_retried(DatabaseProvider provider)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = (hook, n) => hook == "busy" && n == 1 ? (429, (string?)"1") : hook == "broken" ? (400, null) : (200, null);
+        await using var server = await RunningServer.StartAsync(provider, Settings());
+        var (msp, owner) = await server.NewTenantAsync("Granite Peak IT", "msp");
+        await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("busy"), min_severity = "low" });
+        var (broken, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("broken"), min_severity = "low" });
+
+        await EnqueueAsync(server, Notice(msp));
+        var busy = await receiver.WaitAsync("busy", 2);
+        Assert.True(busy[1].At - busy[0].At >= TimeSpan.FromMilliseconds(950), $"retried {busy[1].At - busy[0].At} after Retry-After: 1");
+
+        var failed = await DeliveryAsync(owner, broken, d => d.GetProperty("status").GetString() == "failed");
+        Assert.Equal(1, failed.GetProperty("attempts").GetInt32());
+        Assert.Equal("HTTP 400 Bad Request", failed.GetProperty("last_error").GetString());
+        await Task.Delay(700); // longer than the backoff would wait
+        Assert.Single(receiver.Received("broken"));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_delivery_pending_at_shutdown_is_delivered_after_the_restart(DatabaseProvider provider)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = (_, n) => n == 1 ? (500, null) : (200, null);
+        await using var server = await RunningServer.StartAsync(provider, Settings(firstRetry: TimeSpan.FromSeconds(2)));
+        var (msp, _, key) = await server.NewAccountAsync("Granite Peak IT", "msp");
+        var owner = server.Client(key);
+        var (channel, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("soc"), min_severity = "low" });
+
+        var id = Assert.Single(await EnqueueAsync(server, Notice(msp)));
+        await receiver.WaitAsync("soc", 1);
+        await DeliveryAsync(owner, channel, d => d.GetProperty("attempts").GetInt32() == 1);
+        await server.RestartAsync();
+        Assert.Single(receiver.Received("soc"));
+
+        var got = await receiver.WaitAsync("soc", 2);
+        Assert.Equal(id.ToString(), got[1].Delivery);
+        Assert.Equal(got[0].Body, got[1].Body);
+        var delivery = await DeliveryAsync(server.Client(key), channel, d => d.GetProperty("status").GetString() == "delivered");
+        Assert.Equal(2, delivery.GetProperty("attempts").GetInt32());
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Customers_channels_get_only_the_alerts_that_concern_them_with_their_own_tenants(DatabaseProvider provider)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var server = await RunningServer.StartAsync(provider, Settings());
+        var (msp, mspOwner) = await server.NewTenantAsync("Granite Peak IT", "msp");
+        var (smile, smileOwner) = await server.NewTenantAsync("Smile Dental", "customer");
+        var (_, oakOwner) = await server.NewTenantAsync("Oak Family Practice", "customer");
+        await AddChannelAsync(mspOwner, new { kind = "webhook", url = receiver.Url("msp"), min_severity = "low" });
+        await AddChannelAsync(mspOwner, new { kind = "webhook", url = receiver.Url("msp-critical-only"), min_severity = "critical" });
+        await AddChannelAsync(smileOwner, new { kind = "webhook", url = receiver.Url("smile"), min_severity = "low" });
+        await AddChannelAsync(oakOwner, new { kind = "webhook", url = receiver.Url("oak"), min_severity = "low" });
+
+        var notice = Notice(msp, Severity.High, [new AlertCustomer(smile, ["smile-dental"])], ["smile-dental", "unregistered-clinic"]);
+        Assert.Equal(2, (await EnqueueAsync(server, notice)).Count);
+
+        var toMsp = JsonDocument.Parse(Assert.Single(await receiver.WaitAsync("msp", 1)).Body).RootElement.GetProperty("alert");
+        var toSmile = JsonDocument.Parse(Assert.Single(await receiver.WaitAsync("smile", 1)).Body).RootElement.GetProperty("alert");
+        Assert.Equal(["smile-dental", "unregistered-clinic"], toMsp.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["smile-dental"], toSmile.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(smile, Assert.Single(toSmile.GetProperty("customers").EnumerateArray()).GetProperty("organization_id").GetGuid());
+        await Task.Delay(500);
+        Assert.Empty(receiver.Received("oak"));
+        Assert.Empty(receiver.Received("msp-critical-only"));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Alert_email_reaches_the_SMTP_sink_with_text_and_html(DatabaseProvider provider)
+    {
+        await using var sink = new SmtpSink();
+        await using var server = await RunningServer.StartAsync(provider, Settings(smtpPort: sink.Port));
+        var (msp, mspOwner) = await server.NewTenantAsync("Granite Peak IT", "msp");
+        var (smile, smileOwner) = await server.NewTenantAsync("Smile Dental", "customer");
+        var (_, noSecret) = await AddChannelAsync(mspOwner, new { kind = "email", address = "soc@granitepeak.example", min_severity = "high" });
+        Assert.Null(noSecret);
+        await AddChannelAsync(smileOwner, new { kind = "email", address = "office@smiledental.example", min_severity = "low" });
+
+        var notice = Notice(msp, Severity.Critical, [new AlertCustomer(smile, ["smile-dental"])]);
+        await EnqueueAsync(server, notice);
+        var messages = new[] { await sink.NextAsync(TimeSpan.FromSeconds(20)), await sink.NextAsync(TimeSpan.FromSeconds(20)) };
+
+        var toMsp = Assert.Single(messages, m => m.Recipients.SequenceEqual(["soc@granitepeak.example"]));
+        var toSmile = Assert.Single(messages, m => m.Recipients.SequenceEqual(["office@smiledental.example"]));
+        Assert.Equal("alerts@custodes.example", toMsp.From);
+        Assert.Equal("relay-user", toMsp.User);
+        var mail = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(toMsp.Data)));
+        Assert.Equal("[Custodes] CRITICAL mass-execution at Granite Peak IT: jdoe@granitepeak.example", mail.Subject);
+        Assert.Contains(notice.Summary, mail.TextBody);
+        Assert.Contains($"{PublicUrl}/watch/alerts/{notice.AlertId}", mail.TextBody);
+        Assert.Contains("Tenants: 2: smile-dental, oak-family-practice", mail.TextBody);
+        Assert.Contains($"href=\"{PublicUrl}/watch/alerts/{notice.AlertId}\"", mail.HtmlBody);
+        Assert.Contains("<th scope=\"row\"", mail.HtmlBody);
+        var customerMail = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(toSmile.Data)));
+        Assert.Contains("Tenants: 1: smile-dental", customerMail.TextBody);
+        Assert.DoesNotContain("oak-family-practice", customerMail.TextBody);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task The_settings_page_adds_a_webhook_shows_its_secret_once_and_sends_a_test(DatabaseProvider provider)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var server = await RunningServer.StartAsync(provider, Settings());
+        var (_, email, _) = await server.NewAccountAsync("Granite Peak IT", "msp");
+        using var session = server.Session();
+        await session.SignInAsync(email);
+
+        var bad = await session.PostFormAsync("/settings/alerts", [new("kind", "webhook"), new("target", "ftp://soc.example/in"), new("minSeverity", "high")], "/settings/alerts?handler=create");
+        Assert.Contains("webhook URLs must be http or https; &#x27;ftp&#x27; is not supported", await bad.Content.ReadAsStringAsync());
+
+        var added = await (await session.PostFormAsync("/settings/alerts", [new("kind", "webhook"), new("target", receiver.Url("soc")), new("minSeverity", "high")],
+            "/settings/alerts?handler=create")).Content.ReadAsStringAsync();
+        var secret = System.Text.RegularExpressions.Regex.Match(added, "id=\"new-secret\">(whsec_[^<]+)<").Groups[1].Value;
+        Assert.NotEmpty(secret);
+        var (_, page, _) = await session.GetAsync("/settings/alerts");
+        Assert.DoesNotContain(secret, page);
+
+        var id = System.Text.RegularExpressions.Regex.Match(page, "name=\"id\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
+        await session.PostFormAsync("/settings/alerts", [new("id", id)], "/settings/alerts?handler=test");
+        var got = Assert.Single(await receiver.WaitAsync("soc", 1));
+        Assert.Equal("alert.test", JsonDocument.Parse(got.Body).RootElement.GetProperty("type").GetString());
+        Assert.True(WebhookSignature.Verify(secret, got.Signature!, Encoding.UTF8.GetBytes(got.Body), DateTimeOffset.UtcNow));
+    }
+}
