@@ -10,6 +10,13 @@ namespace Custodes.Storage.Watch;
 public sealed record WatchProfile(Guid OrganizationId, string EventName, string? SettingsText, DetectionSettings Settings, int Version, long Batches, long Events)
 {
     public string ETag => $"\"{OrganizationId:N}-{Version}\"";
+
+    /// <summary>Why an event may not be stored as this MSP's (it names another MSP), or null: its <c>msp</c> must be the
+    /// event name or the organization's id. For <see cref="Custodes.Watch.Formats.ReadOptions.Refuse"/>.</summary>
+    public string? Refuse(Custodes.Watch.Events.WatchEvent e) =>
+        e.Msp == EventName || string.Equals(e.Msp, OrganizationId.ToString("D"), StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"msp '{e.Msp}' is not this organization's: its events carry msp '{EventName}'";
 }
 
 /// <summary>An RMM tenant of an MSP and the customer organization it is.</summary>

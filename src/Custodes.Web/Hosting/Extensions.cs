@@ -43,6 +43,7 @@ public static class Extensions
         services.AddSingleton(sp => new EvidenceStore(installation, sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()) { MaxBytes = web.EvidenceMaxBytes });
         services.AddSingleton<ScoreCache>();
         services.AddCustodesAttestation(builder.Configuration);
+        Watch.WatchServices.AddCustodesWatch(services, builder.Configuration);
         services.AddSingleton<ApiKeyCache>();
 
         services.Configure<JsonOptions>(o => CopyJsonOptions(o.SerializerOptions));

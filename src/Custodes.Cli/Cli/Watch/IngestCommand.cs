@@ -39,7 +39,7 @@ public static class IngestCommand
                 Tenant = parse.GetValue(tenant),
                 TimeZone = parse.GetValue(timezone) is { } z ? Timestamps.ResolveZone(z) : null,
                 FieldMap = DetectCommand.ParseMap(parse.GetValue(map) ?? []),
-                Refuse = MspCheck(org.Id, profile.EventName),
+                Refuse = profile.Refuse,
             };
             var pending = new List<QuarantineEntry>();
             var shown = new List<QuarantineEntry>();
@@ -104,14 +104,5 @@ public static class IngestCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>Refuses events naming another MSP than <paramref name="eventName"/> (or the organization's id).</summary>
-    public static Func<WatchEvent, string?> MspCheck(Guid organization, string eventName)
-    {
-        var id = organization.ToString("D");
-        return e => e.Msp == eventName || string.Equals(e.Msp, id, StringComparison.OrdinalIgnoreCase)
-            ? null
-            : $"msp '{e.Msp}' is not this organization's: its events carry msp '{eventName}'";
     }
 }
