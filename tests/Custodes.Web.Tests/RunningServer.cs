@@ -30,6 +30,7 @@ public sealed class RunningServer : IAsyncDisposable
 
     public Uri Address { get; }
     public Installation Installation => _test.Installation;
+    public IServiceProvider Services => _app.Services;
 
     public static async Task<RunningServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
