@@ -21,6 +21,7 @@ using Microsoft.Extensions.Logging;
 // with the example assessment, then (1) N workers GET /api/v1/assessments/{id}/score for a fixed time, (2) the full
 // assessment page is rendered a fixed number of times by a signed-in session. Stops by itself.
 // Usage: dotnet run -c Release --project bench/Custodes.LoadTest -- [--provider sqlite|postgres] [--concurrency 32] [--seconds 15] [--pages 60]
+// With --watch: sustained watch event ingestion and alert latency instead (WatchLoad.cs).
 
 var options = Options.Parse(args);
 await using var test = await TestInstallation.CreateAsync(options.Provider);
@@ -28,6 +29,12 @@ var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b
 await app.StartAsync();
 var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 if (!IPAddress.IsLoopback(IPAddress.Parse(address.Host))) throw new InvalidOperationException("the load run only targets loopback");
+if (args.Contains("--watch"))
+{
+    var code = await WatchLoad.RunAsync(test.Installation, address, options.Concurrency, options.Seconds);
+    await app.StopAsync();
+    return code;
+}
 
 const string password = "load test password 2026";
 var audit = new AuditTrail(TimeProvider.System);

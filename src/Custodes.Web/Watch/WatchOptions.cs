@@ -5,8 +5,9 @@ public sealed class WatchOptions
 {
     public const string Section = "Custodes:Watch";
 
-    /// <summary>Events accepted but not yet stored, at most; beyond it <c>POST /api/v1/watch/events</c> answers 429.</summary>
-    public int QueueCapacity { get; set; } = 500_000;
+    /// <summary>Events accepted but not yet stored, at most; beyond it <c>POST /api/v1/watch/events</c> answers 429. Small on
+    /// purpose: an event waits behind the whole queue, so its size bounds alert latency (about 2 s of storage throughput).</summary>
+    public int QueueCapacity { get; set; } = 50_000;
 
     /// <summary>Largest request body of <c>POST /api/v1/watch/events</c> (default 32 MiB); larger ones answer 413.</summary>
     public long MaxBodyBytes { get; set; } = 32L * 1024 * 1024;
