@@ -25,6 +25,7 @@ using Microsoft.Extensions.Logging;
 // assessment is fetched a few times. Stops by itself.
 // Usage: dotnet run -c Release --project bench/Custodes.LoadTest -- [--provider sqlite|postgres] [--concurrency 32] [--seconds 15] [--pages 60] [--exports 5]
 // With --alerts it measures alert delivery latency instead (AlertLatency.cs).
+// With --watch: sustained watch event ingestion and alert latency instead (WatchLoad.cs).
 
 var options = Options.Parse(args);
 if (args.Contains("--alerts"))
@@ -41,6 +42,12 @@ var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
 await app.StartAsync();
 var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 if (!IPAddress.IsLoopback(IPAddress.Parse(address.Host))) throw new InvalidOperationException("the load run only targets loopback");
+if (args.Contains("--watch"))
+{
+    var code = await WatchLoad.RunAsync(test.Installation, address, options.Concurrency, options.Seconds);
+    await app.StopAsync();
+    return code;
+}
 
 const string password = "load test password 2026";
 var audit = new AuditTrail(TimeProvider.System);

@@ -41,7 +41,19 @@ public sealed class Workspace
         Assessments = new AssessmentStore(installation, Audit, clock);
         Evidence = new EvidenceStore(installation, Audit, clock);
         Attestation = new Attest.AttestationWorkspace(installation, Audit, Organizations, clock);
+        var msps = new Storage.Watch.WatchMspStore(installation, Audit, clock);
+        var alerts = new Storage.Watch.AlertStore(installation, Audit, clock);
+        var log = new Storage.Watch.WatchLog(installation, Attestation.LogKeys, clock);
+        // Alerts raised at the command line go to the delivery outbox; the worker of a `custodes serve` on this installation sends them.
+        var notifications = new Storage.Alerting.AlertNotifications(installation, new Storage.Alerting.AlertingOptions(), new Storage.Alerting.DeliveryQueue(), Audit, clock);
+        var publisher = new Storage.Watch.AlertPublisher(alerts, [new Storage.Alerting.DeliverAlerts(installation, notifications)]);
+        Watch = new(msps, alerts, log, new Storage.Watch.WatchPipeline(log, msps, publisher, clock));
     }
+
+    /// <summary>The watch stores: MSP profiles and tenants, alerts, the per-MSP event log, and the ingestion pipeline.</summary>
+    public sealed record WatchStores(Storage.Watch.WatchMspStore Msps, Storage.Watch.AlertStore Alerts, Storage.Watch.WatchLog Log, Storage.Watch.WatchPipeline Pipeline);
+
+    public WatchStores Watch { get; }
 
     public Installation Installation { get; }
     public AuditTrail Audit { get; }

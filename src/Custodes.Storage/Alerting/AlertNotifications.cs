@@ -72,7 +72,10 @@ public sealed class DeliveryQueue
 /// </remarks>
 public sealed class AlertNotifications(Installation installation, AlertingOptions options, DeliveryQueue queue, AuditTrail audit, TimeProvider clock)
 {
-    /// <summary>Enqueues the alert for delivery; returns the delivery ids (none when no channel wants it).</summary>
+    /// <summary>
+    /// Enqueues the alert for delivery to the channels that want it and have not had it yet (an alert published again as it grows
+    /// reaches only customers it newly concerns); returns the delivery ids (none when no channel wants it).
+    /// </summary>
     public async Task<IReadOnlyList<Guid>> EnqueueAsync(AlertNotice notice, CancellationToken cancellationToken = default)
     {
         notice = notice with { Link = notice.Link ?? options.AlertLink(notice.AlertId) };
@@ -80,11 +83,16 @@ public sealed class AlertNotifications(Installation installation, AlertingOption
         var severity = notice.Severity;
         await using var db = installation.OpenDb();
         var channels = await db.AlertChannels.AsNoTracking().Where(c => organizations.Contains(c.OrganizationId) && c.Enabled).ToListAsync(cancellationToken);
+        // An alert reaches each channel once, however often it is published while it grows.
+        var channelIds = channels.Select(c => c.Id).ToArray();
+        var reached = (await db.AlertDeliveries.AsNoTracking()
+            .Where(d => d.AlertId == notice.AlertId && d.Type == AlertEnvelope.Raised && channelIds.Contains(d.ChannelId))
+            .Select(d => d.ChannelId).ToListAsync(cancellationToken)).ToHashSet();
         var lease = queue.Accepting ? Guid.NewGuid() : (Guid?)null;
         var deliveries = new List<DueDelivery>(channels.Count);
         foreach (var channel in channels)
         {
-            if (AlertChannelStore.ToChannel(channel).MinSeverity > severity) continue;
+            if (reached.Contains(channel.Id) || AlertChannelStore.ToChannel(channel).MinSeverity > severity) continue;
             var scoped = channel.OrganizationId == notice.MspOrganizationId ? notice : notice.ForCustomer(channel.OrganizationId);
             deliveries.Add(Add(db, channel, AlertEnvelope.Raised, scoped, lease));
         }

@@ -89,6 +89,7 @@ internal static class AlertingModel
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });
             e.HasIndex(x => new { x.ChannelId, x.CreatedAt });
             e.HasIndex(x => x.LeaseToken);
+            e.HasIndex(x => new { x.AlertId, x.ChannelId });
             e.HasOne<AlertChannelRow>().WithMany().HasForeignKey(x => x.ChannelId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<AlertAttemptRow>(e =>

@@ -26,6 +26,16 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<AlertChannelRow> AlertChannels => Set<AlertChannelRow>();
     public DbSet<AlertDeliveryRow> AlertDeliveries => Set<AlertDeliveryRow>();
     public DbSet<AlertAttemptRow> AlertAttempts => Set<AlertAttemptRow>();
+    public DbSet<WatchMspRow> WatchMsps => Set<WatchMspRow>();
+    public DbSet<WatchEventRow> WatchEvents => Set<WatchEventRow>();
+    public DbSet<WatchBatchRow> WatchBatches => Set<WatchBatchRow>();
+    public DbSet<WatchLogHashRow> WatchLogHashes => Set<WatchLogHashRow>();
+    public DbSet<WatchCheckpointRow> WatchCheckpoints => Set<WatchCheckpointRow>();
+    public DbSet<WatchQuarantineRow> WatchQuarantine => Set<WatchQuarantineRow>();
+    public DbSet<WatchTenantRow> WatchTenants => Set<WatchTenantRow>();
+    public DbSet<WatchAlertRow> WatchAlerts => Set<WatchAlertRow>();
+    public DbSet<WatchAlertTenantRow> WatchAlertTenants => Set<WatchAlertTenantRow>();
+    public DbSet<WatchAlertEventRow> WatchAlertEvents => Set<WatchAlertEventRow>();
 
     // SQLite returns DateTime values without a kind; every timestamp here is UTC, so say so on the way out.
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
@@ -136,6 +146,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
         });
         AttestationModel.Configure(model);
         AlertingModel.Configure(model);
+        WatchModel.Configure(model);
     }
 }
 

@@ -276,8 +276,9 @@ public sealed class TransparencyLog(Installation installation, LogKeys keys, Tim
     }
 }
 
-/// <summary>Reads stored hashes with one query per call, on a given connection (and transaction).</summary>
-internal sealed class SqlHashReader(DbConnection connection, DbTransaction? tx) : IHashReader
+/// <summary>Reads stored hashes with one query per call, on a given connection (and transaction): the installation's log, or
+/// with <paramref name="mspLog"/> that MSP's watch log (<c>watch_log_hashes</c>).</summary>
+internal sealed class SqlHashReader(DbConnection connection, DbTransaction? tx, Guid? mspLog = null) : IHashReader
 {
     public async ValueTask<MerkleHash[]> ReadHashesAsync(long[] indexes, CancellationToken cancellationToken = default)
     {
@@ -285,8 +286,10 @@ internal sealed class SqlHashReader(DbConnection connection, DbTransaction? tx) 
         var found = new Dictionary<long, MerkleHash>(indexes.Length);
         foreach (var chunk in indexes.Distinct().Chunk(500))
         {
-            // Integers only, formatted invariantly: nothing here can inject.
-            var sql = new StringBuilder("SELECT stored_index, hash FROM log_hashes WHERE stored_index IN (");
+            // Integers and a Guid only, formatted invariantly: nothing here can inject.
+            var sql = new StringBuilder(mspLog is { } msp
+                ? $"SELECT stored_index, hash FROM watch_log_hashes WHERE msp_organization_id = '{msp.ToString("D").ToUpperInvariant()}' AND stored_index IN ("
+                : "SELECT stored_index, hash FROM log_hashes WHERE stored_index IN (");
             for (var i = 0; i < chunk.Length; i++) sql.Append(i == 0 ? "" : ",").Append(chunk[i].ToString(CultureInfo.InvariantCulture));
             sql.Append(')');
             await using var command = TransparencyLog.Command(connection, tx, sql.ToString());

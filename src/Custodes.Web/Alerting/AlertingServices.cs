@@ -17,6 +17,7 @@ public static class AlertingServices
         services.AddSingleton<AlertChannelStore>();
         services.AddSingleton<AlertOutbox>();
         services.AddSingleton<AlertNotifications>();
+        services.AddSingleton<Custodes.Storage.Watch.IAlertSink, DeliverAlerts>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<EmailSender>();
         if (alerting.Worker) services.AddHostedService<DeliveryWorker>();

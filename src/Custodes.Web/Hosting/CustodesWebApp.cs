@@ -35,6 +35,7 @@ public static class CustodesWebApp
         app.MapApiKeysApi();
         app.MapAuditApi();
         app.MapAlertChannelsApi();
+        app.MapWatchApi();
         Pages.Assessments.EvidenceEndpoints.MapEvidencePages(app);
         return app;
     }

@@ -45,6 +45,7 @@ public static class Extensions
         services.AddSingleton<ScoreCache>();
         services.AddSingleton<AssessmentImports>();
         services.AddCustodesAttestation(builder.Configuration);
+        Watch.WatchServices.AddCustodesWatch(services, builder.Configuration);
         services.AddSingleton<ApiKeyCache>();
         services.AddCustodesAlerting(builder.Configuration);
 

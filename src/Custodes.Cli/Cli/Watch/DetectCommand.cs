@@ -107,7 +107,7 @@ public static class DetectCommand
         return request.FailOn is { } threshold && ordered.Any(a => a.Severity >= threshold) ? ExitCodes.CheckFailed : ExitCodes.Ok;
     }
 
-    private static IReadOnlyDictionary<string, string> ParseMap(IReadOnlyList<string> entries)
+    internal static IReadOnlyDictionary<string, string> ParseMap(IReadOnlyList<string> entries)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in entries)

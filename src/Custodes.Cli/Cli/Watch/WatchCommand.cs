@@ -3,7 +3,7 @@ using Custodes.Watch.Formats;
 
 namespace Custodes.Cli.Watch;
 
-/// <summary><c>custodes watch detect|simulate|formats</c> (contracts §7): RMM audit logs in, MSP-borne attacks out.</summary>
+/// <summary><c>custodes watch detect|simulate|ingest|verify|map-tenant|formats</c> (contracts §7): RMM audit logs in, MSP-borne attacks out.</summary>
 public static class WatchCommand
 {
     public static Command Create()
@@ -11,6 +11,9 @@ public static class WatchCommand
         var command = new Command("watch", "Watch what MSP tools do: detect attacks in RMM/remote-access audit logs, simulate logs.");
         command.Subcommands.Add(DetectCommand.Create());
         command.Subcommands.Add(SimulateCommand.Create());
+        command.Subcommands.Add(IngestCommand.Create());
+        command.Subcommands.Add(VerifyCommand.Create());
+        command.Subcommands.Add(MapTenantCommand.Create());
         command.Subcommands.Add(Formats());
         return command;
     }

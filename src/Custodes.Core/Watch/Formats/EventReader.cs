@@ -49,6 +49,11 @@ public sealed class EventReader(IEventFormat format, ReadOptions options, Quaran
                         sink.Events.Count == 1 ? Decode(record.Bytes.Span) : EventJson.Serialize(e)));
                     continue;
                 }
+                if (options.Refuse?.Invoke(e) is { } refusal)
+                {
+                    quarantine.Add(new QuarantineEntry(file, record.Line, refusal, sink.Events.Count == 1 ? Decode(record.Bytes.Span) : EventJson.Serialize(e)));
+                    continue;
+                }
                 Events++;
                 yield return e;
             }

@@ -89,6 +89,10 @@ public sealed record ReadOptions
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>A reason to refuse an event that parsed (it names another MSP than the caller's), or null to keep it; a
+    /// refused event is quarantined with its file, line and that reason.</summary>
+    public Func<WatchEvent, string?>? Refuse { get; init; }
+
     /// <summary>Field mapping for csv/jsonl/syslog (and overrides for vendor formats): event field → source field name.</summary>
     public IReadOnlyDictionary<string, string> FieldMap { get; init; } = new Dictionary<string, string>();
 }

@@ -1,0 +1,157 @@
+using Custodes.Common;
+using Custodes.Storage;
+using Custodes.Storage.Watch;
+using Custodes.Watch.Formats;
+using Custodes.Web.Watch;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Custodes.Web.Api;
+
+/// <summary>Watch: an MSP sends its RMM audit events; alerts are listed, read with their events, acknowledged and resolved;
+/// the MSP's settings and tenant → customer mapping; the tamper check of its stored events.</summary>
+public static class WatchApi
+{
+    public static IEndpointRouteBuilder MapWatchApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/watch").RequireAuthorization().WithTags("Watch");
+        group.MapPost("/events", Ingest).WithName("IngestWatchEvents")
+            .WithSummary("Send audit events (NDJSON custodes.event/v1, or ?format=<fmt>); 202 with what was queued and each refused line. 429 with Retry-After when the queue is full")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(413).ProducesProblem(429);
+        group.MapGet("/alerts", ListAlerts).WithName("ListWatchAlerts").WithSummary("Alerts your organization may see (an MSP: its own; a customer: those concerning its tenants), newest first");
+        group.MapGet("/alerts/{id:guid}", GetAlert).WithName("GetWatchAlert").WithSummary("An alert with the stored events behind it, and its ETag").ProducesProblem(404);
+        group.MapPost("/alerts/{id:guid}/acknowledge", (Guid id, StatusChange body, HttpContext context, AlertStore alerts, CancellationToken ct) =>
+                SetStatusAsync(id, AlertStatuses.Acknowledged, body, context, alerts, ct))
+            .WithName("AcknowledgeWatchAlert").WithSummary("Acknowledge an alert with a note; send If-Match with the ETag you read").ProducesProblem(403).ProducesProblem(404).ProducesProblem(412);
+        group.MapPost("/alerts/{id:guid}/resolve", (Guid id, StatusChange body, HttpContext context, AlertStore alerts, CancellationToken ct) =>
+                SetStatusAsync(id, AlertStatuses.Resolved, body, context, alerts, ct))
+            .WithName("ResolveWatchAlert").WithSummary("Resolve an alert with a note; send If-Match with the ETag you read").ProducesProblem(403).ProducesProblem(404).ProducesProblem(412);
+        group.MapGet("/verify", Verify).WithName("VerifyWatchEvents")
+            .WithSummary("Recompute every stored batch of your MSP's events and check them against its signed Merkle log; problems name the batch and position").ProducesProblem(403);
+        group.MapGet("/settings", GetSettings).WithName("GetWatchSettings").WithSummary("Your MSP's event name and detection settings, with their ETag").ProducesProblem(403);
+        group.MapPut("/settings", PutSettings).WithName("PutWatchSettings")
+            .WithSummary("Change the event name and detection settings (YAML or JSON text: thresholds, working hours, time zone, approved tools); send If-Match").ProducesProblem(400).ProducesProblem(403).ProducesProblem(412);
+        group.MapGet("/tenants", Tenants).WithName("ListWatchTenants").WithSummary("Your MSP's RMM tenants mapped to customer organizations").ProducesProblem(403);
+        group.MapPut("/tenants/{tenant}", MapTenant).WithName("MapWatchTenant").WithSummary("Map an RMM tenant to a customer organization").ProducesProblem(400).ProducesProblem(403);
+        group.MapDelete("/tenants/{tenant}", UnmapTenant).WithName("UnmapWatchTenant").WithSummary("Remove a tenant's mapping").ProducesProblem(403).ProducesProblem(404);
+        return app;
+    }
+
+    /// <summary>What <c>POST /api/v1/watch/events</c> did: events queued for storage and detection, lines refused.</summary>
+    public sealed record IngestAccepted(long Accepted, long Quarantined, IReadOnlyList<QuarantineEntry> Quarantine, long Queued);
+
+    public sealed record StatusChange(string? Note);
+
+    public sealed record SettingsBody(string? EventName, string? Settings);
+
+    public sealed record SettingsView(Guid OrganizationId, string EventName, string? Settings, int Version, long Batches, long Events);
+
+    public sealed record TenantBody(Guid CustomerOrganizationId);
+
+    private const int ShownQuarantine = 1000;
+
+    private static async Task<IResult> Ingest(HttpRequest request, IngestionQueue queue, WatchMspStore msps, WatchOptions options,
+        [FromQuery] string? format, [FromQuery] string? tenant, [FromQuery] string? timezone, CancellationToken cancellationToken)
+    {
+        var caller = request.HttpContext.User.Tenant();
+        var profile = await RequireMspAsync(caller, msps, cancellationToken);
+        caller.RequireEdit();
+        if (queue.IsFull) return TooMany(request.HttpContext, queue, options);
+        var eventFormat = EventFormats.Get(format ?? EventFormats.Default);
+        var body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
+        var read = new ReadOptions
+        {
+            Msp = profile.EventName, Tenant = tenant, TimeZone = timezone is { } z ? Timestamps.ResolveZone(z) : null, Refuse = profile.Refuse,
+        };
+        var quarantined = new List<QuarantineEntry>();
+        var quarantine = new Quarantine(quarantined.Add, keep: 0);
+        var reader = new EventReader(eventFormat, read, quarantine);
+        List<Custodes.Watch.Events.WatchEvent> events;
+        using (var stream = new MemoryStream(body, writable: false)) events = [.. reader.Read(stream, "request body")];
+        if (events.Count > 0 || quarantined.Count > 0)
+            if (!queue.TryEnqueue(new IngestItem(profile.OrganizationId, events, quarantined))) return TooMany(request.HttpContext, queue, options);
+        return TypedResults.Accepted((string?)null, new IngestAccepted(events.Count, quarantined.Count, quarantined.Take(ShownQuarantine).ToArray(), queue.Queued));
+    }
+
+    private static IResult TooMany(HttpContext context, IngestionQueue queue, WatchOptions options)
+    {
+        context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many events",
+            detail: $"the ingestion queue is full ({queue.Queued:N0} of {queue.Capacity:N0} events waiting to be stored); send again after {options.RetryAfterSeconds} s");
+    }
+
+    private static async Task<Ok<AssessmentsApi.Page<AlertView>>> ListAlerts(HttpContext context, AlertStore alerts, [FromQuery] string? status, [FromQuery] string? severity,
+        [FromQuery] string? rule, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to, [FromQuery] Guid? customer,
+        [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, CancellationToken cancellationToken)
+    {
+        var (number, size) = Paging.Of(page, pageSize);
+        var items = await alerts.ListAsync(context.User.Tenant(), new AlertFilter(status, severity, rule, from, to, customer), (number - 1) * size, size + 1, cancellationToken);
+        var query = string.Join("", new[] { ("status", status), ("severity", severity), ("rule", rule), ("from", from?.ToString("O")), ("to", to?.ToString("O")), ("customer", customer?.ToString()) }
+            .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}&"));
+        return TypedResults.Ok(Paging.Page(items, number, size, $"/api/v1/watch/alerts?{query}"));
+    }
+
+    private static async Task<IResult> GetAlert(Guid id, HttpContext context, AlertStore alerts, CancellationToken cancellationToken)
+    {
+        var detail = await alerts.GetAsync(context.User.Tenant(), id, cancellationToken);
+        context.Response.Headers.ETag = detail.Alert.ETag;
+        return TypedResults.Ok(new { alert = detail.Alert, events = detail.Events });
+    }
+
+    private static async Task<IResult> SetStatusAsync(Guid id, string status, StatusChange body, HttpContext context, AlertStore alerts, CancellationToken cancellationToken)
+    {
+        var view = await alerts.SetStatusAsync(context.User.Tenant(), id, status, body.Note, IfMatch.Version(context.Request, id), cancellationToken);
+        context.Response.Headers.ETag = view.ETag;
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<WatchVerification>> Verify(HttpContext context, WatchMspStore msps, WatchLog log, CancellationToken cancellationToken)
+    {
+        var profile = await RequireMspAsync(context.User.Tenant(), msps, cancellationToken);
+        return TypedResults.Ok(await log.VerifyAsync(profile.OrganizationId, cancellationToken));
+    }
+
+    private static async Task<Ok<SettingsView>> GetSettings(HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
+    {
+        var profile = await RequireMspAsync(context.User.Tenant(), msps, cancellationToken);
+        context.Response.Headers.ETag = profile.ETag;
+        return TypedResults.Ok(View(profile));
+    }
+
+    private static async Task<Ok<SettingsView>> PutSettings(SettingsBody body, HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
+    {
+        var tenant = context.User.Tenant();
+        await RequireMspAsync(tenant, msps, cancellationToken);
+        var profile = await msps.UpdateAsync(tenant, body.EventName, body.Settings, IfMatch.Version(context.Request, tenant.OrganizationId), cancellationToken);
+        context.Response.Headers.ETag = profile.ETag;
+        return TypedResults.Ok(View(profile));
+    }
+
+    private static async Task<Ok<IReadOnlyList<TenantMapping>>> Tenants(HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
+    {
+        var tenant = context.User.Tenant();
+        await RequireMspAsync(tenant, msps, cancellationToken);
+        return TypedResults.Ok(await msps.TenantsAsync(tenant, cancellationToken));
+    }
+
+    private static async Task<Ok<TenantMapping>> MapTenant(string tenant, TenantBody body, HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
+    {
+        var caller = context.User.Tenant();
+        await RequireMspAsync(caller, msps, cancellationToken);
+        return TypedResults.Ok(await msps.MapTenantAsync(caller, tenant, body.CustomerOrganizationId, cancellationToken));
+    }
+
+    private static async Task<NoContent> UnmapTenant(string tenant, HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
+    {
+        var caller = context.User.Tenant();
+        await RequireMspAsync(caller, msps, cancellationToken);
+        await msps.UnmapTenantAsync(caller, tenant, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static SettingsView View(WatchProfile p) => new(p.OrganizationId, p.EventName, p.SettingsText, p.Version, p.Batches, p.Events);
+
+    internal static async Task<WatchProfile> RequireMspAsync(Tenant tenant, WatchMspStore msps, CancellationToken cancellationToken) =>
+        await msps.FindAsync(tenant.OrganizationId, cancellationToken)
+            ?? throw new ForbiddenException("only an MSP organization sends watch events and manages watch settings; this key's organization is not an MSP");
+}

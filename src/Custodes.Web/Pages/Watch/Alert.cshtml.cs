@@ -1,0 +1,39 @@
+using Custodes.Common;
+using Custodes.Storage;
+using Custodes.Storage.Watch;
+using Custodes.Web.Api;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Custodes.Web.Pages.Watch;
+
+/// <summary>One alert with its events; its MSP acknowledges or resolves it with a note (the version guards against a lost update).</summary>
+public sealed class AlertModel(AlertStore alerts) : PageModel
+{
+    public AlertDetail Detail { get; private set; } = null!;
+    public bool CanChange => Detail.Alert.MspOrganizationId == User.Tenant().OrganizationId && User.CanEdit();
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(Guid id) => Detail = await alerts.GetAsync(User.Tenant(), id, HttpContext.RequestAborted);
+
+    public Task<IActionResult> OnPostAcknowledgeAsync(Guid id, int version, string? note) => ChangeAsync(id, AlertStatuses.Acknowledged, version, note);
+
+    public Task<IActionResult> OnPostResolveAsync(Guid id, int version, string? note) => ChangeAsync(id, AlertStatuses.Resolved, version, note);
+
+    private async Task<IActionResult> ChangeAsync(Guid id, string status, int version, string? note)
+    {
+        try
+        {
+            await alerts.SetStatusAsync(User.Tenant(), id, status, note, version, HttpContext.RequestAborted);
+            Message = $"Alert {status}.";
+        }
+        catch (Exception e) when (e is BadInputException or ConcurrencyConflictException)
+        {
+            Error = e.Message;
+            Response.StatusCode = e is ConcurrencyConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+        }
+        Detail = await alerts.GetAsync(User.Tenant(), id, HttpContext.RequestAborted);
+        return Page();
+    }
+}

@@ -1,0 +1,63 @@
+using Custodes.Common;
+using Custodes.Storage;
+using Custodes.Storage.Watch;
+using Custodes.Web.Api;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Custodes.Web.Pages.Watch;
+
+/// <summary>An MSP's watch settings (event name, detection settings) and its tenant → customer mapping.</summary>
+public sealed class SettingsModel(WatchMspStore msps) : PageModel
+{
+    public WatchProfile Profile { get; private set; } = null!;
+    public IReadOnlyList<TenantMapping> Tenants { get; private set; } = [];
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public Task<IActionResult> OnPostSettingsAsync(string? eventName, string? settings, int version) =>
+        RunAsync(async () =>
+        {
+            await msps.UpdateAsync(User.Tenant(), eventName, settings, version, HttpContext.RequestAborted);
+            Message = "Settings saved; detection uses them from the next events on.";
+        });
+
+    public Task<IActionResult> OnPostMapAsync(string tenant, string customer) =>
+        RunAsync(async () =>
+        {
+            if (!Guid.TryParse(customer?.Trim(), out var id)) throw new BadInputException("a customer organization id looks like 0190c3a2-7d4e-7b1c-9f00-2b6c8d1e4a55");
+            var mapping = await msps.MapTenantAsync(User.Tenant(), tenant, id, HttpContext.RequestAborted);
+            Message = $"Tenant '{mapping.Tenant}' is {mapping.CustomerName}.";
+        });
+
+    public Task<IActionResult> OnPostUnmapAsync(string tenant) =>
+        RunAsync(async () =>
+        {
+            await msps.UnmapTenantAsync(User.Tenant(), tenant, HttpContext.RequestAborted);
+            Message = $"Tenant '{tenant}' is no longer mapped.";
+        });
+
+    private async Task<IActionResult> RunAsync(Func<Task> change)
+    {
+        await WatchApi.RequireMspAsync(User.Tenant(), msps, HttpContext.RequestAborted);
+        try
+        {
+            await change();
+        }
+        catch (Exception e) when (e is BadInputException or ConcurrencyConflictException)
+        {
+            Error = e is BadInputException bad ? bad.Describe() : e.Message;
+            Response.StatusCode = e is ConcurrencyConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+        }
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
+        Profile = await WatchApi.RequireMspAsync(User.Tenant(), msps, HttpContext.RequestAborted);
+        Tenants = await msps.TenantsAsync(User.Tenant(), HttpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,32 @@
+namespace Custodes.Web.Watch;
+
+/// <summary>Settings of event ingestion (configuration section <c>Custodes:Watch</c>).</summary>
+public sealed class WatchOptions
+{
+    public const string Section = "Custodes:Watch";
+
+    /// <summary>Events accepted but not yet stored, at most; beyond it <c>POST /api/v1/watch/events</c> answers 429. Small on
+    /// purpose: an event waits behind the whole queue, so its size bounds alert latency (about 2 s of storage throughput).</summary>
+    public int QueueCapacity { get; set; } = 50_000;
+
+    /// <summary>Largest request body of <c>POST /api/v1/watch/events</c> (default 32 MiB); larger ones answer 413.</summary>
+    public long MaxBodyBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Seconds a client is told to wait (<c>Retry-After</c>) when the queue is full.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>Events stored per batch at most when the queue holds many (one transaction, one log leaf, one checkpoint).</summary>
+    public int MaxBatch { get; set; } = 20_000;
+
+    /// <summary>An MSP quiet for this long has its detector advanced to the wall clock (buffered events evaluated, idle alerts closed).</summary>
+    public TimeSpan QuietAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>MSPs whose detector state is kept in memory at most.</summary>
+    public int MaxDetectors { get; set; } = 1000;
+
+    /// <summary>Where the syslog listener listens (<c>127.0.0.1:5514</c>, UDP and TCP, loopback only); off when empty.</summary>
+    public string? Syslog { get; set; }
+
+    /// <summary>The MSP organization (id) whose events arrive by syslog.</summary>
+    public Guid? SyslogMsp { get; set; }
+}
