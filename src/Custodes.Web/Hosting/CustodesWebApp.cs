@@ -32,6 +32,7 @@ public static class CustodesWebApp
         app.MapMembersApi();
         app.MapApiKeysApi();
         app.MapAuditApi();
+        app.MapSupplyChainApi();
         Pages.Assessments.EvidenceEndpoints.MapEvidencePages(app);
         return app;
     }

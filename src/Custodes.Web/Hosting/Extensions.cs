@@ -9,6 +9,7 @@ using Custodes.Storage.Organizations;
 using Custodes.Storage.Sharing;
 using Custodes.Web.Accounts;
 using Custodes.Web.Api;
+using Custodes.Web.SupplyChain;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -43,6 +44,7 @@ public static class Extensions
         services.AddSingleton(sp => new EvidenceStore(installation, sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()) { MaxBytes = web.EvidenceMaxBytes });
         services.AddSingleton<ScoreCache>();
         services.AddCustodesAttestation(builder.Configuration);
+        services.AddCustodesSupplyChain(builder.Configuration);
         services.AddSingleton<ApiKeyCache>();
 
         services.Configure<JsonOptions>(o => CopyJsonOptions(o.SerializerOptions));
