@@ -21,6 +21,8 @@ public sealed record Organization
     public DataClasses? Data { get; init; }
     /// <summary>How the organization is known inside tools (an RMM site, a Microsoft 365 tenant): ties watch events to customers.</summary>
     public IReadOnlyList<Tenant> Tenants { get; init; } = [];
+    /// <summary>The organization's account in the Custodes installation (its id, or its exact name in a file), through which its letters and assessments are found.</summary>
+    public string? CustodesOrganization { get; init; }
 }
 
 /// <summary>An organization's identity in one tool or platform (the <c>tenant</c> of watch events).</summary>

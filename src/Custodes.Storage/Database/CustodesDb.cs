@@ -16,6 +16,12 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<EvidenceLinkRow> EvidenceLinks => Set<EvidenceLinkRow>();
     public DbSet<AuditRow> Audit => Set<AuditRow>();
     public DbSet<PortfolioRow> Portfolios => Set<PortfolioRow>();
+    public DbSet<PortfolioOrganizationRow> PortfolioOrganizations => Set<PortfolioOrganizationRow>();
+    public DbSet<PortfolioToolRow> PortfolioTools => Set<PortfolioToolRow>();
+    public DbSet<PortfolioRelationshipRow> PortfolioRelationships => Set<PortfolioRelationshipRow>();
+    public DbSet<ResponsibilityMatrixRow> ResponsibilityMatrices => Set<ResponsibilityMatrixRow>();
+    public DbSet<SupplyChainNoticeRow> SupplyChainNotices => Set<SupplyChainNoticeRow>();
+    public DbSet<LetterChangeRow> LetterChanges => Set<LetterChangeRow>();
     public DbSet<LogEntryRow> LogEntries => Set<LogEntryRow>();
     public DbSet<LogHashRow> LogHashes => Set<LogHashRow>();
     public DbSet<LogCheckpointRow> LogCheckpoints => Set<LogCheckpointRow>();
@@ -138,15 +144,10 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.OrganizationId, x.Sequence });
             e.HasIndex(x => new { x.EntityId, x.Sequence });
         });
-        model.Entity<PortfolioRow>(e =>
-        {
-            e.ToTable("portfolios");
-            e.HasKey(x => x.Version);
-            e.Property(x => x.Version).ValueGeneratedOnAdd();
-        });
         AttestationModel.Configure(model);
         AlertingModel.Configure(model);
         WatchModel.Configure(model);
+        SupplyChainModel.Configure(model);
     }
 }
 

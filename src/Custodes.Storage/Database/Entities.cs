@@ -158,16 +158,3 @@ public sealed class AuditRow
     public required byte[] PreviousHash { get; set; }
     public required byte[] Hash { get; set; }
 }
-
-/// <summary>One imported version of the installation's supply-chain portfolio (custodes.portfolio/v1), kept whole: each import is a new version, never an edit.</summary>
-public sealed class PortfolioRow
-{
-    public long Version { get; set; }
-    public DateTime ImportedAt { get; set; }
-    public required string ImportedBy { get; set; }
-    /// <summary>The validated portfolio as custodes.portfolio/v1 JSON.</summary>
-    public required string Content { get; set; }
-    public int Organizations { get; set; }
-    public int Tools { get; set; }
-    public int Relationships { get; set; }
-}

@@ -1,8 +1,13 @@
+using System.Text;
 using Custodes.Assessment;
+using Custodes.Attestation;
 using Custodes.Storage.Accounts;
 using Custodes.Storage.Assessments;
 using Custodes.Storage.Evidence;
+using Custodes.Storage.Letters;
 using Custodes.Storage.Organizations;
+using Custodes.Storage.SupplyChain;
+using Custodes.SupplyChain;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Storage.Demo;
@@ -16,7 +21,9 @@ public sealed record DemoSummary(
     Guid Assessment,
     Guid? PriorAssessment,
     IReadOnlyList<DemoSignIn> SignIns,
-    string? ApiKey);
+    string? ApiKey,
+    Guid? Letter = null,
+    string? SigningKeyFile = null);
 
 /// <summary>A demo account.</summary>
 public sealed record DemoSignIn(string Email, string Organization, string Role);
@@ -24,10 +31,15 @@ public sealed record DemoSignIn(string Email, string Organization, string Role);
 /// <summary>
 /// A realistic sample installation: an assessor firm, an MSP serving dental practices and a defense subcontractor,
 /// a full 110-requirement assessment of the MSP (from samples/assessments/example-msp.json) with a few gaps, a POA&amp;M and evidence,
-/// and an earlier assessment to show the trend.
+/// and an earlier assessment to show the trend. Its supply chain: the assessor firm's signing key and a letter attesting the MSP's
+/// assessment (in the transparency log), and Smile Dental Group's portfolio — the attested MSP and a backup provider without a letter,
+/// the MSP's responsibility matrix — with the practice's own assessment, so the practice inherits what the MSP covers.
 /// </summary>
-public sealed class DemoWorkspace(Installation installation, OrganizationStore organizations, AccountStore accounts, AssessmentStore assessments, EvidenceStore evidence)
+public sealed class DemoWorkspace(Installation installation, OrganizationStore organizations, AccountStore accounts, AssessmentStore assessments, EvidenceStore evidence,
+    IssueLetter issue, PortfolioStore portfolios)
 {
+    public const string BackupProviderName = "CloudVault Backup Inc.";
+
     public const string AssessorName = "Northgate Security Assessors LLC";
     public const string MspName = "Granite Peak Managed IT LLC";
     public static readonly string[] CustomerNames = ["Smile Dental Group", "Bayside Family Dentistry", "Ridgeline Precision Machining"];
@@ -46,8 +58,11 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
             {
                 var assessor = existing.First(o => o.Name == AssessorName).Id;
                 var ids = await db.Assessments.AsNoTracking().Where(a => a.OrganizationId == assessor).OrderByDescending(a => a.AssessedOn).Select(a => a.Id).ToListAsync(cancellationToken);
-                return new DemoSummary(false, assessor, existing.First(o => o.Name == MspName).Id, existing.Where(o => CustomerNames.Contains(o.Name)).Select(o => o.Id).ToArray(),
-                    ids.FirstOrDefault(), ids.Skip(1).Cast<Guid?>().FirstOrDefault(), SignIns(), null);
+                var msp = existing.First(o => o.Name == MspName).Id;
+                var practice = existing.First(o => o.Name == CustomerNames[0]).Id;
+                var (letter, keyFile) = await EnsureSupplyChainAsync(msp, practice, ids.FirstOrDefault(), cancellationToken);
+                return new DemoSummary(false, assessor, msp, existing.Where(o => CustomerNames.Contains(o.Name)).Select(o => o.Id).ToArray(),
+                    ids.FirstOrDefault(), ids.Skip(1).Cast<Guid?>().FirstOrDefault(), SignIns(), null, letter, keyFile);
             }
         }
 
@@ -74,7 +89,69 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
             await using var content = new MemoryStream(Resource($"evidence.{file}"));
             await evidence.AddAsync(tenant, content, file, file.EndsWith(".csv") ? "text/csv" : "text/plain", name, currentId, targets, cancellationToken);
         }
-        return new DemoSummary(true, assessorId, mspId, customers, currentId, priorId, SignIns(), key);
+        var (issued, signingKey) = await EnsureSupplyChainAsync(mspId, customers[0], currentId, cancellationToken);
+        return new DemoSummary(true, assessorId, mspId, customers, currentId, priorId, SignIns(), key, issued, signingKey);
+    }
+
+    /// <summary>The letter attesting the MSP's assessment and the practice's portfolio and assessment, once (also added to a demo made before them).</summary>
+    private async Task<(Guid? Letter, string? KeyFile)> EnsureSupplyChainAsync(Guid mspId, Guid practiceId, Guid mspAssessment, CancellationToken cancellationToken)
+    {
+        var keyFile = Path.Combine(installation.KeysDirectory, "demo", "northgate-signing.key");
+        if (await portfolios.VersionAsync(practiceId, cancellationToken) is not null)
+        {
+            await using var db = installation.OpenDb();
+            var existing = await db.Letters.AsNoTracking().Where(l => l.Subject == MspName).OrderByDescending(l => l.IssuedAt).Select(l => (Guid?)l.Id).FirstOrDefaultAsync(cancellationToken);
+            return (existing, File.Exists(keyFile) ? keyFile : null);
+        }
+
+        // The assessor firm's key, kept in the data directory so 'custodes attest revoke --key' can sign a revocation with it.
+        using var signing = Ed25519SigningKey.Generate();
+        Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
+        await File.WriteAllTextAsync(keyFile, signing.ToPem(), cancellationToken);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var mspFile = AssessmentFile.Parse(Resource("example-msp.json"), "example-msp.json");
+        var letter = await issue.HandleAsync(new IssueLetterRequest
+        {
+            Assessment = mspFile,
+            Source = $"assessment {mspAssessment}",
+            AssessmentId = mspAssessment,
+            Key = signing,
+            Issuer = AssessorName,
+            SignerName = "Ana Ruiz, Northgate",
+            ValidDays = 365,
+            Actor = Actor,
+        }, cancellationToken);
+
+        var own = AssessmentFile.Parse(Resource("dental-001-assessment.yaml"), "dental-001-assessment.yaml").Assessment with { Organization = CustomerNames[0] };
+        await assessments.ImportAsync(new Tenant(practiceId, Roles.Owner, Actor), AssessmentFile.Parse(AssessmentFile.ToJson(own), "Smile Dental Group's assessment"), cancellationToken);
+
+        var crm = Encoding.UTF8.GetString(Resource("crm-frontrange-it.yaml")).Replace("provider: frontrange-it", "provider: granite-peak", StringComparison.Ordinal)
+            .Replace("Backups to Vaultline", "Backups to CloudVault", StringComparison.Ordinal);
+        var portfolio = new Portfolio
+        {
+            Organizations =
+            [
+                new Organization { Id = "smile-dental", Name = CustomerNames[0], Kind = OrganizationKind.Customer, Data = DataClasses.Phi | DataClasses.Pii, CustodesOrganization = practiceId.ToString() },
+                new Organization { Id = "granite-peak", Name = MspName, Kind = OrganizationKind.Msp, CustodesOrganization = mspId.ToString() },
+                new Organization { Id = "cloudvault", Name = BackupProviderName, Kind = OrganizationKind.BackupProvider },
+            ],
+            Tools =
+            [
+                new Tool { Id = "granite-vsa", Product = ToolProduct.KaseyaVsa, Operator = "granite-peak", Instance = "https://vsa.granitepeak.example", Name = "Granite Peak VSA" },
+                new Tool { Id = "granite-screenconnect", Product = ToolProduct.Screenconnect, Operator = "granite-peak" },
+                new Tool { Id = "cloudvault-console", Product = ToolProduct.BackupConsole, Operator = "cloudvault", Instance = "https://console.cloudvault.example" },
+            ],
+            Relationships =
+            [
+                new Relationship { Id = "granite-smile", Customer = "smile-dental", Provider = "granite-peak", Services = Services.OnPremisesIt | Services.Microsoft365 | Services.HelpDesk,
+                    Tools = ["granite-vsa", "granite-screenconnect"], Access = AccessLevels.AdminAllEndpoints | AccessLevels.CloudGlobalAdmin, Endpoints = 14,
+                    ContractStart = new DateOnly(2025, 1, 1), ContractEnd = new DateOnly(2027, 12, 31) },
+                new Relationship { Id = "cloudvault-smile", Customer = "smile-dental", Provider = "cloudvault", Services = Services.Backup, Tools = ["cloudvault-console"],
+                    Access = AccessLevels.BackupAdmin, Endpoints = 3, Data = DataClasses.Phi | DataClasses.Pii, ContractStart = new DateOnly(2025, 6, 1) },
+            ],
+        };
+        await portfolios.ImportAsync(practiceId, portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Granite Peak responsibility matrix")], Actor, "demo portfolio", cancellationToken);
+        return (letter.LetterId, keyFile);
     }
 
     private static readonly (string File, string Name, string[] Targets)[] EvidenceFiles =

@@ -2,6 +2,7 @@ using Custodes.Attestation;
 using Custodes.Common;
 using Custodes.Storage.Audit;
 using Custodes.Storage.Keys;
+using Custodes.Storage.SupplyChain;
 using Custodes.Storage.Transparency;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,10 +12,16 @@ namespace Custodes.Storage.Letters;
 public sealed record RevokeLetterRequest(Guid LetterId, string Reason, Ed25519SigningKey? Key, string Actor);
 
 /// <summary>A recorded revocation and where it is in the log.</summary>
-public sealed record RevokedLetter(Guid LetterId, DateTimeOffset RevokedAt, string Reason, long RevocationIndex, bool Signed);
+/// <param name="Dependents">What recomputing the customers that inherit from the letter's organization did; null when not recomputed here
+/// (<see cref="DependentsError"/> says why, and the periodic check retries).</param>
+public sealed record RevokedLetter(Guid LetterId, DateTimeOffset RevokedAt, string Reason, long RevocationIndex, bool Signed,
+    LetterChangeOutcome? Dependents = null, string? DependentsError = null);
 
-/// <summary>Revokes a letter: appends a revocation entry to the log (entries are never changed) and marks the letter revoked, in one transaction.</summary>
-public sealed class RevokeLetter(Installation installation, AuditTrail audit, TransparencyLog log, SigningKeyRegistry keys, TimeProvider clock)
+/// <summary>
+/// Revokes a letter: appends a revocation entry to the log (entries are never changed) and marks the letter revoked, in one transaction;
+/// then, given <paramref name="dependents"/>, recomputes every customer inheriting from the letter's organization and notifies them.
+/// </summary>
+public sealed class RevokeLetter(Installation installation, AuditTrail audit, TransparencyLog log, SigningKeyRegistry keys, TimeProvider clock, LetterChanges? dependents = null)
 {
     public async Task<RevokedLetter> HandleAsync(RevokeLetterRequest request, CancellationToken cancellationToken = default)
     {
@@ -63,7 +70,17 @@ public sealed class RevokeLetter(Installation installation, AuditTrail audit, Tr
                 Before: new { status = LetterStatuses.Valid }, After: new { status = LetterStatuses.Revoked, reason, revocation_index = batch.Result.FirstIndex, signed = request.Key is not null }));
             await AuditTrail.SaveAsync(batch.Db, ct);
         }, cancellationToken);
-        return new RevokedLetter(request.LetterId, revocation.RevokedAt, reason, appended.FirstIndex, request.Key is not null);
+        var revoked = new RevokedLetter(request.LetterId, revocation.RevokedAt, reason, appended.FirstIndex, request.Key is not null);
+        if (dependents is null) return revoked;
+        try
+        {
+            return revoked with { Dependents = await dependents.ProcessAsync(request.LetterId, cancellationToken) };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The revocation stands (it is in the log); the recompute is retried by the periodic check and 'supply-chain recompute'.
+            return revoked with { DependentsError = e.Message };
+        }
     }
 
     private sealed record LetterRowView(Guid IssuerOrganizationId, string Issuer, string Subject, long LogIndex, string Status, DateTime? RevokedAt);

@@ -36,6 +36,7 @@ public static class CustodesWebApp
         app.MapAuditApi();
         app.MapAlertChannelsApi();
         app.MapWatchApi();
+        app.MapSupplyChainApi();
         Pages.Assessments.EvidenceEndpoints.MapEvidencePages(app);
         return app;
     }

@@ -10,6 +10,7 @@ using Custodes.Storage.Sharing;
 using Custodes.Web.Accounts;
 using Custodes.Web.Alerting;
 using Custodes.Web.Api;
+using Custodes.Web.SupplyChain;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -46,6 +47,7 @@ public static class Extensions
         services.AddSingleton<AssessmentImports>();
         services.AddCustodesAttestation(builder.Configuration);
         Watch.WatchServices.AddCustodesWatch(services, builder.Configuration);
+        services.AddCustodesSupplyChain(builder.Configuration);
         services.AddSingleton<ApiKeyCache>();
         services.AddCustodesAlerting(builder.Configuration);
 

@@ -1,19 +1,22 @@
 using Custodes.Assessment.Scoring;
 using Custodes.Storage.Assessments;
 using Custodes.Storage.Sharing;
+using Custodes.Storage.SupplyChain;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Custodes.Web.Pages;
 
 /// <summary>The dashboard: the organization's assessments with score and CMMC status, and those shared with it.</summary>
-public sealed class IndexModel(AssessmentStore assessments, ShareStore shares) : PageModel
+public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, LetterChanges supplyChain) : PageModel
 {
     /// <summary>One line of the dashboard.</summary>
     public sealed record Row(Guid Id, string Subject, string Framework, DateOnly? AssessedOn, int? Score, string Level2, bool Complete, DateTime Updated);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public IReadOnlyList<SharedAssessment> Shared { get; private set; } = [];
+    /// <summary>Recent supply-chain notices (a provider's letter revoked or expired changed this organization's score).</summary>
+    public IReadOnlyList<SupplyChainNotice> Notices { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -25,5 +28,6 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares) :
             return new Row(s.Id, s.Assessment.Organization, s.Assessment.Framework, s.Assessment.AssessedOn, report.Score, report.Cmmc.Level2.Status, report.Complete, s.UpdatedAt);
         }).ToArray();
         Shared = await shares.SharedWithAsync(tenant, HttpContext.RequestAborted);
+        Notices = await supplyChain.ListAsync(tenant, 3, HttpContext.RequestAborted);
     }
 }

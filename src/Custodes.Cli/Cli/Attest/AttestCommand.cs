@@ -214,12 +214,15 @@ public static class AttestCommand
             var workspace = await store.OpenAsync(parse, ct);
             using var signingKey = parse.GetValue(key) is { } path ? workspace.Attestation.KeyProvider.Load(new KeyReference(path, parse.GetValue(passphrase))) : null;
             var revoked = await workspace.Attestation.Revoke.HandleAsync(new RevokeLetterRequest(parse.GetValue(letter), parse.GetValue(reason)!, signingKey, $"cli:{Environment.UserName}"), ct);
-            if (reporter.Json) reporter.WriteJson(new { letter_id = revoked.LetterId, status = LetterStatuses.Revoked, revoked_at = Dates.Format(revoked.RevokedAt), reason = revoked.Reason, revocation_index = revoked.RevocationIndex, signed = revoked.Signed });
+            if (reporter.Json) reporter.WriteJson(new { letter_id = revoked.LetterId, status = LetterStatuses.Revoked, revoked_at = Dates.Format(revoked.RevokedAt), reason = revoked.Reason, revocation_index = revoked.RevocationIndex, signed = revoked.Signed,
+                supply_chain_notices = revoked.Dependents?.Notices, supply_chain_error = revoked.DependentsError });
             else
             {
                 reporter.Out.WriteLine(revoked.RevocationIndex);
                 reporter.Err.WriteLine($"letter {revoked.LetterId} revoked; the revocation is log entry {revoked.RevocationIndex}{(revoked.Signed ? " (signed by the firm)" : "")}");
+                if (revoked.Dependents is { Notices: > 0 } d) reporter.Err.WriteLine($"{d.Notices} customer organization(s) inheriting from it were recomputed and notified");
             }
+            if (revoked.DependentsError is { } error) reporter.Warning($"dependent customers were not recomputed ({error}); 'custodes supply-chain recompute' retries");
             return ExitCodes.Ok;
         });
         return command;

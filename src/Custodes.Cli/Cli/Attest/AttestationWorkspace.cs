@@ -3,6 +3,7 @@ using Custodes.Storage.Audit;
 using Custodes.Storage.Keys;
 using Custodes.Storage.Letters;
 using Custodes.Storage.Organizations;
+using Custodes.Storage.SupplyChain;
 using Custodes.Storage.Transparency;
 
 namespace Custodes.Cli.Attest;
@@ -26,7 +27,10 @@ public sealed class AttestationWorkspace
         Registry = new SigningKeyRegistry(installation, audit, clock);
         Letters = new LetterStore(installation, clock);
         Issue = new IssueLetter(installation, audit, Log, Registry, organizations, clock);
-        Revoke = new RevokeLetter(installation, audit, Log, Registry, clock);
+        Portfolios = new PortfolioStore(installation, audit, clock);
+        ProviderLetters = new ProviderLetters(installation, Registry);
+        LetterChanges = new LetterChanges(installation, Portfolios, ProviderLetters, audit, clock);
+        Revoke = new RevokeLetter(installation, audit, Log, Registry, clock, LetterChanges);
     }
 
     public ISigningKeyProvider KeyProvider { get; }
@@ -36,6 +40,10 @@ public sealed class AttestationWorkspace
     public LetterStore Letters { get; }
     public IssueLetter Issue { get; }
     public RevokeLetter Revoke { get; }
+    /// <summary>Supply-chain portfolios, their providers' letters, and the recompute after a letter changes (a revocation triggers it).</summary>
+    public PortfolioStore Portfolios { get; }
+    public ProviderLetters ProviderLetters { get; }
+    public LetterChanges LetterChanges { get; }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -10,12 +10,12 @@ public static class DemoCommand
     {
         var json = CommonOptions.Json();
         var store = new InstallationOptions();
-        var command = new Command("demo", "Create a demo workspace: an assessor firm, an MSP serving dental practices and a defense subcontractor, a full assessment with gaps, POA&M and evidence.") { json };
+        var command = new Command("demo", "Create a demo workspace: an assessor firm, an MSP serving dental practices and a defense subcontractor, a full assessment with gaps, POA&M and evidence, a letter attesting it, and a dental practice's supply-chain portfolio.") { json };
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var w = await store.OpenAsync(parse, ct);
-            var summary = await new DemoWorkspace(w.Installation, w.Organizations, w.Accounts, w.Assessments, w.Evidence).EnsureAsync(ct);
+            var summary = await new DemoWorkspace(w.Installation, w.Organizations, w.Accounts, w.Assessments, w.Evidence, w.Attestation.Issue, w.Attestation.Portfolios).EnsureAsync(ct);
             if (reporter.Json)
             {
                 reporter.WriteJson(summary);
@@ -25,6 +25,11 @@ public static class DemoCommand
             reporter.Line($"Assessment of {DemoWorkspace.MspName}: {summary.Assessment}");
             reporter.Line($"Sign in (password: {DemoWorkspace.Password}):");
             foreach (var s in summary.SignIns) reporter.Line($"  {s.Email,-28} {s.Role,-9} {s.Organization}");
+            if (summary.Letter is { } letter)
+            {
+                reporter.Line($"Letter attesting {DemoWorkspace.MspName}: {letter} (signed with {summary.SigningKeyFile}); {DemoWorkspace.CustomerNames[0]} inherits what it covers.");
+                reporter.Line($"  Revoke it to watch the practice's score drop: custodes attest revoke {letter} --reason \"…\" (or Supply chain → Letters as lead@northgate.example)");
+            }
             if (summary.ApiKey is not null) reporter.Line($"API key for lead@northgate.example (shown once): {summary.ApiKey}");
             return ExitCodes.Ok;
         });

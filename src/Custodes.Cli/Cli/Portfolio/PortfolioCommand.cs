@@ -22,17 +22,22 @@ public static class PortfolioCommand
     private static Command Import()
     {
         var file = new Argument<string>("file") { Description = "A custodes.portfolio/v1 file (YAML or JSON)." };
+        var crm = new Option<string[]>("--crm") { Description = "Providers' responsibility matrices (custodes.crm/v1) to store with the portfolio; repeat for each provider.", AllowMultipleArgumentsPerToken = true };
+        var org = PortfolioSource.OrgOption();
         var json = CommonOptions.Json();
         var store = new InstallationOptions();
-        var command = new Command("import", "Validate a portfolio file whole and store it as the installation's current portfolio (a new version; nothing is stored when it is invalid).") { file, json };
+        var command = new Command("import", "Validate a portfolio file (and its providers' matrices) whole and store it as the organization's portfolio (a new version; nothing is stored when anything is invalid).") { file, crm, org, json };
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var portfolio = PortfolioFile.Load(parse.GetValue(file)!);
+            var path = parse.GetValue(file)!;
+            var portfolio = PortfolioFile.Load(path);
+            var matrices = (parse.GetValue(crm) ?? []).Select(MatrixUpload.Load).ToArray();
             var workspace = await store.OpenAsync(parse, ct);
-            var version = await new PortfolioStore(workspace.Installation, workspace.Audit, TimeProvider.System).ImportAsync(portfolio, $"cli:{Environment.UserName}", ct);
-            if (reporter.Json) reporter.WriteJson(new { version, organizations = portfolio.Organizations.Count, tools = portfolio.Tools.Count, relationships = portfolio.Relationships.Count });
-            else reporter.Line($"imported portfolio version {version}: {portfolio.Organizations.Count} organizations, {portfolio.Tools.Count} tools, {portfolio.Relationships.Count} relationships");
+            var owner = await PortfolioSource.OwnerAsync(workspace, parse.GetValue(org), ct);
+            var version = await workspace.Attestation.Portfolios.ImportAsync(owner, portfolio, matrices, $"cli:{Environment.UserName}", path, ct);
+            if (reporter.Json) reporter.WriteJson(new { version, organizations = portfolio.Organizations.Count, tools = portfolio.Tools.Count, relationships = portfolio.Relationships.Count, matrices = matrices.Length });
+            else reporter.Line($"imported portfolio version {version}: {portfolio.Organizations.Count} organizations, {portfolio.Tools.Count} tools, {portfolio.Relationships.Count} relationships, {matrices.Length} responsibility matrices");
             return ExitCodes.Ok;
         });
         return command;

@@ -18,6 +18,7 @@ public static class SupplyChainCommand
         command.Subcommands.Add(WhatIf());
         command.Subcommands.Add(Inherit());
         command.Subcommands.Add(Compare());
+        command.Subcommands.Add(Recompute());
         return command;
     }
 
@@ -107,8 +108,8 @@ public static class SupplyChainCommand
     {
         var source = new PortfolioSource();
         var assessment = new Option<string>("--assessment") { Description = "The customer's own custodes.assessment/v1 file.", Required = true };
-        var crm = new Option<string[]>("--crm") { Description = "Providers' responsibility matrices (custodes.crm/v1); repeat for each provider.", AllowMultipleArgumentsPerToken = true };
-        var letters = new Option<string?>("--letters") { Description = "Providers' current letters (custodes.letter-status/v1). Without it, no provider has a letter." };
+        var crm = new Option<string[]>("--crm") { Description = "Providers' responsibility matrices (custodes.crm/v1); repeat for each provider. Default: the matrices stored with the portfolio.", AllowMultipleArgumentsPerToken = true };
+        var letters = new Option<string?>("--letters") { Description = "Providers' current letters (custodes.letter-status/v1), offline. Default: with a stored portfolio, the letters this installation holds; with a file, none." };
         var customer = new Option<string?>("--customer") { Description = "The customer's organization id (default: the assessment's organization, when it is an id of the portfolio)." };
         var asOf = AsOfOption();
         var output = new Option<string?>("--out") { Description = "Write the effective assessment (custodes.assessment/v1 JSON) to this file." };
@@ -117,14 +118,16 @@ public static class SupplyChainCommand
         source.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var graph = PortfolioGraph.Build(await source.LoadAsync(parse, ct));
+            var input = await source.InputAsync(parse, ct);
+            var graph = PortfolioGraph.Build(input.Portfolio);
             var own = AssessmentInput.LoadFile(parse.GetValue(assessment)!).Assessment;
             var customerId = parse.GetValue(customer) ?? own.Organization;
             var node = graph.IndexOf(customerId);
             if (node < 0 || graph.Organization(customerId) is null)
                 throw new BadInputException($"'{customerId}' is not an organization of the portfolio; pass --customer <id>");
-            var matrices = LoadMatrices(parse.GetValue(crm) ?? []);
-            var letterStates = LoadLetters(parse.GetValue(letters));
+            var crmFiles = parse.GetValue(crm) ?? [];
+            var matrices = crmFiles.Length > 0 || input.Stored is null ? LoadMatrices(crmFiles) : new Dictionary<string, ResponsibilityMatrix>(input.Stored.Matrices, StringComparer.Ordinal);
+            var letterStates = await LettersAsync(input, parse.GetValue(letters), ct);
             var providers = new List<ProviderCoverage>();
             foreach (var r in graph.RelationshipsOfCustomer(node))
             {
@@ -158,7 +161,7 @@ public static class SupplyChainCommand
     {
         var source = new PortfolioSource();
         var customer = new Argument<string>("customer") { Description = "The customer's organization id." };
-        var letters = new Option<string?>("--letters") { Description = "Providers' current letters (custodes.letter-status/v1)." };
+        var letters = new Option<string?>("--letters") { Description = "Providers' current letters (custodes.letter-status/v1), offline. Default: with a stored portfolio, the letters this installation holds." };
         var assessments = new Option<string[]>("--provider-assessment") { Description = "A provider's shared assessment file; its organization must be the provider's id or name. Repeatable.", AllowMultipleArgumentsPerToken = true };
         var asOf = AsOfOption();
         var json = CommonOptions.Json();
@@ -166,8 +169,9 @@ public static class SupplyChainCommand
         source.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var graph = PortfolioGraph.Build(await source.LoadAsync(parse, ct));
-            var letterStates = LoadLetters(parse.GetValue(letters));
+            var input = await source.InputAsync(parse, ct);
+            var graph = PortfolioGraph.Build(input.Portfolio);
+            var letterStates = await LettersAsync(input, parse.GetValue(letters), ct);
             var shared = new Dictionary<string, Assessment.Assessment>(StringComparer.Ordinal);
             foreach (var path in parse.GetValue(assessments) ?? [])
             {
@@ -201,6 +205,32 @@ public static class SupplyChainCommand
         text is null ? DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime)
         : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date
         : throw new BadInputException($"--as-of: expected a date written YYYY-MM-DD, found '{text}'");
+
+    private static Command Recompute()
+    {
+        var letter = new Option<Guid?>("--letter") { Description = "Only this letter (default: every revoked or expired letter not processed yet)." };
+        var json = CommonOptions.Json();
+        var store = new InstallationOptions();
+        var command = new Command("recompute", "After letters are revoked or expire: recompute every dependent customer's score and CMMC status and record a supply-chain notice for each one that changed (each change once).") { letter, json };
+        store.AddTo(command);
+        command.SetHandler(json, async (parse, reporter, ct) =>
+        {
+            var changes = (await store.OpenAsync(parse, ct)).Attestation.LetterChanges;
+            var outcome = parse.GetValue(letter) is { } id ? await changes.ProcessAsync(id, ct) : await changes.ProcessPendingAsync(ct);
+            if (reporter.Json) reporter.WriteJson(new { letters = outcome.Letters, portfolios = outcome.Portfolios, notices = outcome.Notices });
+            else reporter.Line($"{outcome.Letters} letter change(s) processed: {outcome.Notices} notice(s) in {outcome.Portfolios} portfolio(s)");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Providers' letters: from a <c>custodes.letter-status/v1</c> file when given, else those the installation holds for a stored portfolio.</summary>
+    private static async Task<IReadOnlyDictionary<string, LetterState>> LettersAsync(PortfolioInput input, string? path, CancellationToken cancellationToken)
+    {
+        if (path is not null || input.Stored is null || input.Workspace is null) return LoadLetters(path);
+        var held = await input.Workspace.Attestation.ProviderLetters.ForAsync(input.Stored, TimeProvider.System.GetUtcNow(), cancellationToken);
+        return held.ToDictionary(l => l.Key, l => l.Value.State, StringComparer.Ordinal);
+    }
 
     internal static IReadOnlyDictionary<string, LetterState> LoadLetters(string? path) =>
         path is null ? new Dictionary<string, LetterState>() : LetterStatusFile.Load(path).ToDictionary(l => l.Provider, StringComparer.Ordinal);

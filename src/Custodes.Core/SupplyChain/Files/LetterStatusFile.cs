@@ -12,7 +12,9 @@ public static class LetterStatusFile
 
     private static readonly string[] RootKeys = ["schema", "letters"];
     private static readonly string[] LetterKeys =
-        ["letter_id", "provider", "signature_valid", "expired", "revoked", "valid_until", "framework", "issuer", "assessed_on", "score", "cmmc_level2", "met", "not_met"];
+        ["letter_id", "provider", "signature_valid", "expired", "revoked", "valid_until", "framework", "issuer", "assessed_on", "score", "cmmc_level2", "met", "not_met",
+         // The fields of `custodes attest status --json` (GET /api/v1/letters/{id}/status), so its output can be pasted in: status sets revoked/expired.
+         "status", "subject_organization", "revoked_at", "reason", "revocation_index", "issued_at", "log_index", "key_id", "checked_at"];
 
     public static IReadOnlyList<LetterState> Load(string path)
     {
@@ -68,14 +70,23 @@ public static class LetterStatusFile
             cmmcStatus = cmmc!.AsString();
             if (cmmcStatus is not ("final" or "conditional" or "no-status")) throw cmmc!.Error($"invalid CMMC status '{cmmcStatus}'; expected final, conditional or no-status");
         }
+        var statusNode = map.Get("status");
+        var status = statusNode.IsNull() ? null : statusNode!.AsString();
+        if (status is not (null or "valid" or "revoked" or "expired"))
+            throw statusNode!.Error(status == "unknown" ? "the installation does not know this letter (status 'unknown'): leave it out, the provider then has no letter"
+                : $"invalid status '{status}'; expected valid, revoked or expired (as 'custodes attest status --json' prints)");
+        var revoked = map.OptionalBool("revoked");
+        var expired = map.OptionalBool("expired");
+        if (status is not null && (revoked == (status != "revoked") && revoked is not null || expired is true && status == "valid"))
+            throw statusNode!.Error($"status '{status}' contradicts the revoked/expired flags");
         return new LetterState
         {
             LetterId = map.Required("letter_id").AsNonEmptyString(),
             Provider = map.Required("provider").AsNonEmptyString(),
             SignatureValid = map.OptionalBool("signature_valid") ?? true,
-            Expired = map.OptionalBool("expired") ?? false,
-            Revoked = map.OptionalBool("revoked") ?? false,
-            ValidUntil = map.OptionalDate("valid_until"),
+            Expired = expired ?? status == "expired",
+            Revoked = revoked ?? status == "revoked",
+            ValidUntil = ValidUntil(map),
             Framework = framework is null ? null : catalog.Framework,
             Issuer = map.OptionalString("issuer"),
             AssessedOn = map.OptionalDate("assessed_on"),
@@ -83,6 +94,17 @@ public static class LetterStatusFile
             CmmcLevel2 = cmmcStatus,
             MetRequirements = metSet,
         };
+    }
+
+    // valid_until is a date, or a timestamp as the status API writes it (2027-11-23T10:26:53Z).
+    private static DateOnly? ValidUntil(DocMap map)
+    {
+        var node = map.Get("valid_until");
+        if (node.IsNull()) return null;
+        var text = node!.AsString();
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && text.Contains('T'))
+            return DateOnly.FromDateTime(at.UtcDateTime);
+        return map.OptionalDate("valid_until");
     }
 
     private static HashSet<string> Ids(DocNode node, Catalog catalog)

@@ -12,7 +12,7 @@ public static class PortfolioFile
     public const long MaxBytes = 256L * 1024 * 1024;
 
     private static readonly string[] RootKeys = ["schema", "organizations", "tools", "relationships"];
-    private static readonly string[] OrganizationKeys = ["id", "name", "kind", "data", "tenants"];
+    private static readonly string[] OrganizationKeys = ["id", "name", "kind", "data", "tenants", "custodes_organization"];
     private static readonly string[] TenantKeys = ["id", "tool", "name"];
     private static readonly string[] ToolKeys = ["id", "product", "operator", "instance", "name"];
     private static readonly string[] RelationshipKeys = ["id", "customer", "provider", "services", "tools", "access", "endpoints", "data", "contract_start", "contract_end"];
@@ -63,6 +63,7 @@ public static class PortfolioFile
             Kind = map.Required("kind").Enum(PortfolioNames.Kinds, "organization kind"),
             Data = map.Get("data") is { } data && !data.IsNull() ? data.DataClasses() : null,
             Tenants = map.Get("tenants") is { } tenants && !tenants.IsNull() ? tenants.AsList().Items.Select(ReadTenant).ToArray() : [],
+            CustodesOrganization = map.OptionalString("custodes_organization"),
         };
     }
 
@@ -135,6 +136,7 @@ public static class PortfolioFile
                     }
                     w.WriteEndArray();
                 }
+                if (org.CustodesOrganization is not null) w.WriteString("custodes_organization", org.CustodesOrganization);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

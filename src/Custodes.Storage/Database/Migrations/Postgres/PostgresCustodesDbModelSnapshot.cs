@@ -432,6 +432,26 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.ToTable("evidence", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.LetterChangeRow", b =>
+                {
+                    b.Property<Guid>("LetterId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Change")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Notices")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("LetterId", "Change");
+
+                    b.ToTable("letter_changes", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.LetterRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -670,37 +690,193 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.ToTable("poam_items", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioOrganizationRow", b =>
+                {
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("Data")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid?>("LinkedOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Tenants")
+                        .HasColumnType("text");
+
+                    b.HasKey("PortfolioId", "Key");
+
+                    b.HasIndex("LinkedOrganizationId");
+
+                    b.ToTable("portfolio_organizations", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRelationshipRow", b =>
+                {
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Access")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("ContractEnd")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("ContractStart")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Customer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("Data")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Endpoints")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Services")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Tools")
+                        .HasColumnType("text");
+
+                    b.HasKey("PortfolioId", "Position");
+
+                    b.HasIndex("PortfolioId", "Customer");
+
+                    b.HasIndex("PortfolioId", "Provider");
+
+                    b.ToTable("portfolio_relationships", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.PortfolioRow", b =>
                 {
-                    b.Property<long>("Version")
+                    b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Version"));
-
-                    b.Property<string>("Content")
-                        .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("uuid");
 
                     b.Property<DateTime>("ImportedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ImportedBy")
                         .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("OwnerKey")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<Guid?>("OwnerOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerKey")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerOrganizationId");
+
+                    b.ToTable("supply_chain_portfolios", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioToolRow", b =>
+                {
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Instance")
                         .HasColumnType("text");
 
-                    b.Property<int>("Organizations")
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Operator")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Position")
                         .HasColumnType("integer");
 
-                    b.Property<int>("Relationships")
-                        .HasColumnType("integer");
+                    b.Property<string>("Product")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
-                    b.Property<int>("Tools")
-                        .HasColumnType("integer");
+                    b.HasKey("PortfolioId", "Key");
 
-                    b.HasKey("Version");
+                    b.ToTable("portfolio_tools", (string)null);
+                });
 
-                    b.ToTable("portfolios", (string)null);
+            modelBuilder.Entity("Custodes.Storage.Database.ResponsibilityMatrixRow", b =>
+                {
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Framework")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateOnly?>("PublishedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("PortfolioId", "Provider");
+
+                    b.ToTable("responsibility_matrices", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
@@ -757,6 +933,97 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("signing_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.SupplyChainNoticeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CmmcLevel1After")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("CmmcLevel1Before")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("CmmcLevel2After")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("CmmcLevel2Before")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Customer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("CustomerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("LetterId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Requirements")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("ScoreAfter")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ScoreBefore")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PortfolioId");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
+
+                    b.HasIndex("LetterId", "Change", "PortfolioId", "Customer", "OrganizationId")
+                        .IsUnique();
+
+                    b.ToTable("supply_chain_notices", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Storage.Database.UserRow", b =>
@@ -889,6 +1156,15 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.LetterChangeRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.LetterRow", null)
+                        .WithMany()
+                        .HasForeignKey("LetterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.LetterRow", b =>
                 {
                     b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
@@ -922,6 +1198,55 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioOrganizationRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("LinkedOrganizationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRelationshipRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioToolRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.ResponsibilityMatrixRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
                 {
                     b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
@@ -943,6 +1268,21 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.SupplyChainNoticeRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -423,6 +423,26 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.ToTable("evidence", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.LetterChangeRow", b =>
+                {
+                    b.Property<Guid>("LetterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Change")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Notices")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ProcessedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("LetterId", "Change");
+
+                    b.ToTable("letter_changes", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.LetterRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -661,14 +681,100 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.ToTable("poam_items", (string)null);
                 });
 
-            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRow", b =>
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioOrganizationRow", b =>
                 {
-                    b.Property<long>("Version")
-                        .ValueGeneratedOnAdd()
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Data")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Content")
+                    b.Property<string>("Kind")
                         .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LinkedOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tenants")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PortfolioId", "Key");
+
+                    b.HasIndex("LinkedOrganizationId");
+
+                    b.ToTable("portfolio_organizations", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRelationshipRow", b =>
+                {
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Access")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("ContractEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ContractStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Customer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Data")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Endpoints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Services")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tools")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PortfolioId", "Position");
+
+                    b.HasIndex("PortfolioId", "Customer");
+
+                    b.HasIndex("PortfolioId", "Provider");
+
+                    b.ToTable("portfolio_relationships", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("ImportedAt")
@@ -676,20 +782,92 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
 
                     b.Property<string>("ImportedBy")
                         .IsRequired()
+                        .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Organizations")
+                    b.Property<string>("OwnerKey")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OwnerOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Relationships")
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerKey")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerOrganizationId");
+
+                    b.ToTable("supply_chain_portfolios", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioToolRow", b =>
+                {
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Instance")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Operator")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Tools")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Product")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
 
-                    b.HasKey("Version");
+                    b.HasKey("PortfolioId", "Key");
 
-                    b.ToTable("portfolios", (string)null);
+                    b.ToTable("portfolio_tools", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.ResponsibilityMatrixRow", b =>
+                {
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Framework")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("PublishedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PortfolioId", "Provider");
+
+                    b.ToTable("responsibility_matrices", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
@@ -746,6 +924,97 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.HasIndex("OrganizationId");
 
                     b.ToTable("signing_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.SupplyChainNoticeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CmmcLevel1After")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CmmcLevel1Before")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CmmcLevel2After")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CmmcLevel2Before")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Customer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LetterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Requirements")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ScoreAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ScoreBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PortfolioId");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
+
+                    b.HasIndex("LetterId", "Change", "PortfolioId", "Customer", "OrganizationId")
+                        .IsUnique();
+
+                    b.ToTable("supply_chain_notices", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Storage.Database.UserRow", b =>
@@ -878,6 +1147,15 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.LetterChangeRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.LetterRow", null)
+                        .WithMany()
+                        .HasForeignKey("LetterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.LetterRow", b =>
                 {
                     b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
@@ -911,6 +1189,55 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioOrganizationRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("LinkedOrganizationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRelationshipRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioToolRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.ResponsibilityMatrixRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.ShareRow", b =>
                 {
                     b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
@@ -932,6 +1259,21 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.SupplyChainNoticeRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,0 +1,193 @@
+using Custodes.Assessment;
+using Custodes.Storage.Assessments;
+using Custodes.Storage.Audit;
+using Custodes.Storage.Database;
+using Custodes.Storage.Letters;
+using Custodes.SupplyChain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custodes.Storage.SupplyChain;
+
+/// <summary>A supply-chain notice: what a provider's letter change did to a customer's score and CMMC status, and why.</summary>
+public sealed record SupplyChainNotice(
+    Guid Id,
+    string Customer,
+    string CustomerName,
+    string Provider,
+    string ProviderName,
+    Guid LetterId,
+    string Change,
+    DateTime ChangedAt,
+    string? Reason,
+    int? ScoreBefore,
+    int? ScoreAfter,
+    string CmmcLevel1Before,
+    string CmmcLevel1After,
+    string CmmcLevel2Before,
+    string CmmcLevel2After,
+    IReadOnlyList<string> RequirementsLost,
+    DateTime CreatedAt);
+
+/// <summary>What processing letter changes did.</summary>
+public sealed record LetterChangeOutcome(int Letters, int Portfolios, int Notices);
+
+/// <summary>
+/// When a letter is revoked or expires, every dependent customer's score and CMMC status is recomputed (<see cref="RecomputeAfterLetterChange"/>)
+/// in every portfolio where the letter's organization is a provider, and each customer organization whose result changed gets a notice.
+/// Each change of each letter is processed once (<c>letter_changes</c>); the revocation calls it at once, a periodic check and
+/// <c>custodes supply-chain recompute</c> catch expiries and anything missed.
+/// </summary>
+public sealed class LetterChanges(Installation installation, PortfolioStore portfolios, ProviderLetters letters, AuditTrail audit, TimeProvider clock)
+{
+    public const string Revoked = "revoked";
+    public const string Expired = "expired";
+
+    /// <summary>Processes one letter's change now (nothing when it is still valid or was processed).</summary>
+    public async Task<LetterChangeOutcome> ProcessAsync(Guid letterId, CancellationToken cancellationToken = default)
+    {
+        LetterRow? row;
+        await using (var db = installation.OpenDb())
+            row = await db.Letters.AsNoTracking().FirstOrDefaultAsync(l => l.Id == letterId, cancellationToken);
+        if (row is null) throw new NotFoundException($"no letter {letterId}");
+        var now = clock.GetUtcNow();
+        var change = row.Status == LetterStatuses.Revoked ? Revoked : now.UtcDateTime > row.ValidUntil ? Expired : null;
+        if (change is null) return new LetterChangeOutcome(0, 0, 0);
+        await using (var db = installation.OpenDb())
+            if (await db.LetterChanges.AnyAsync(c => c.LetterId == letterId && c.Change == change, cancellationToken)) return new LetterChangeOutcome(0, 0, 0);
+
+        var subjects = await SubjectsAsync(row, cancellationToken);
+        var notices = new List<SupplyChainNoticeRow>();
+        var touched = 0;
+        foreach (var portfolio in await portfolios.ContainingAsync(subjects, cancellationToken))
+        {
+            var before = notices.Count;
+            await RecomputeAsync(portfolio, row, change, subjects, now, notices, cancellationToken);
+            if (notices.Count > before) touched++;
+        }
+
+        await using (var db = installation.OpenDb())
+        {
+            db.LetterChanges.Add(new LetterChangeRow { LetterId = letterId, Change = change, ProcessedAt = now.UtcDateTime, Notices = notices.Count });
+            db.SupplyChainNotices.AddRange(notices);
+            foreach (var n in notices)
+                audit.Record(db, new AuditEvent(n.OrganizationId, "system", "supply-chain.notice", "supply-chain-notice", n.Id.ToString(),
+                    Before: new { score = n.ScoreBefore, cmmc_level2 = n.CmmcLevel2Before },
+                    After: new { score = n.ScoreAfter, cmmc_level2 = n.CmmcLevel2After, provider = n.Provider, letter_id = n.LetterId, change = n.Change, requirements = n.Requirements }));
+            try
+            {
+                await AuditTrail.SaveAsync(db, cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another node processed the same change at the same moment: its notices stand.
+                if (await AlreadyProcessedAsync(letterId, change, cancellationToken)) return new LetterChangeOutcome(0, 0, 0);
+                throw;
+            }
+        }
+        return new LetterChangeOutcome(1, touched, notices.Count);
+    }
+
+    /// <summary>Every revoked or expired letter whose change was not processed yet (the periodic check and <c>supply-chain recompute</c>).</summary>
+    public async Task<LetterChangeOutcome> ProcessPendingAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        List<Guid> pending;
+        await using (var db = installation.OpenDb())
+        {
+            pending = await db.Letters.AsNoTracking()
+                .Where(l => (l.Status == LetterStatuses.Revoked && !db.LetterChanges.Any(c => c.LetterId == l.Id && c.Change == Revoked))
+                         || (l.Status != LetterStatuses.Revoked && l.ValidUntil < now && !db.LetterChanges.Any(c => c.LetterId == l.Id && c.Change == Expired)))
+                .OrderBy(l => l.LogIndex).Select(l => l.Id).ToListAsync(cancellationToken);
+        }
+        var total = new LetterChangeOutcome(0, 0, 0);
+        foreach (var id in pending)
+        {
+            var one = await ProcessAsync(id, cancellationToken);
+            total = new LetterChangeOutcome(total.Letters + one.Letters, total.Portfolios + one.Portfolios, total.Notices + one.Notices);
+        }
+        return total;
+    }
+
+    /// <summary>The tenant's notices, newest first.</summary>
+    public async Task<IReadOnlyList<SupplyChainNotice>> ListAsync(Tenant tenant, int take = 100, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenDb();
+        var rows = await db.SupplyChainNotices.AsNoTracking().Where(n => n.OrganizationId == tenant.OrganizationId)
+            .OrderByDescending(n => n.CreatedAt).ThenBy(n => n.Customer).Take(Math.Clamp(take, 1, 1000)).ToListAsync(cancellationToken);
+        return rows.Select(n => new SupplyChainNotice(n.Id, n.Customer, n.CustomerName, n.Provider, n.ProviderName, n.LetterId, n.Change, n.ChangedAt, n.Reason,
+            n.ScoreBefore, n.ScoreAfter, n.CmmcLevel1Before, n.CmmcLevel1After, n.CmmcLevel2Before, n.CmmcLevel2After,
+            n.Requirements.Length == 0 ? [] : n.Requirements.Split(','), n.CreatedAt)).ToArray();
+    }
+
+    private async Task RecomputeAsync(StoredPortfolio portfolio, LetterRow row, string change, IReadOnlyCollection<Guid> subjects, DateTimeOffset now,
+        List<SupplyChainNoticeRow> notices, CancellationToken cancellationToken)
+    {
+        var graph = PortfolioGraph.Build(portfolio.Portfolio);
+        var current = await letters.ForAsync(portfolio, now, cancellationToken);
+        var asOf = DateOnly.FromDateTime(now.UtcDateTime);
+        foreach (var (provider, linked) in portfolio.Links)
+        {
+            if (!subjects.Contains(linked) || !portfolio.Matrices.ContainsKey(provider)) continue;
+            // Only the provider's current letter counts: a change to a letter it has since replaced changes nothing.
+            if (!current.TryGetValue(provider, out var held) || held.Letter.Id != row.Id) continue;
+            var after = held.State;
+            var holding = after with { Revoked = false, Expired = false, ValidUntil = null };
+            var states = current.ToDictionary(l => l.Key, l => l.Key == provider ? holding : l.Value.State, StringComparer.Ordinal);
+
+            var assessments = new Dictionary<string, CompactAssessment>(StringComparer.Ordinal);
+            var node = graph.IndexOf(provider);
+            foreach (var r in graph.RelationshipsOfProvider(node).ToArray())
+            {
+                var customer = graph.Portfolio.Relationships[r].Customer;
+                if (!portfolio.Links.TryGetValue(customer, out var customerOrg) || assessments.ContainsKey(customer)) continue;
+                if (await CustomerInheritance.LatestOwnAssessmentAsync(installation, customerOrg, cancellationToken) is { } own)
+                    assessments[customer] = CompactAssessment.From(own.Assessment);
+            }
+            if (assessments.Count == 0) continue;
+            var snapshot = new InheritanceSnapshot(graph, assessments, portfolio.Matrices, states);
+            var providerName = graph.Organization(provider)?.Name ?? provider;
+            foreach (var c in RecomputeAfterLetterChange.Run(snapshot, after, asOf))
+            {
+                var lost = c.Requirements.Where(id => assessments[c.Customer].StatusOf(id) != Status.NotApplicable).ToArray();
+                notices.Add(new SupplyChainNoticeRow
+                {
+                    Id = Guid.CreateVersion7(),
+                    OrganizationId = portfolio.Links[c.Customer],
+                    PortfolioId = portfolio.Id,
+                    Customer = c.Customer,
+                    CustomerName = graph.Organization(c.Customer)?.Name ?? c.Customer,
+                    Provider = provider,
+                    ProviderName = providerName,
+                    LetterId = row.Id,
+                    Change = change,
+                    ChangedAt = change == Revoked ? row.RevokedAt ?? now.UtcDateTime : row.ValidUntil,
+                    Reason = change == Revoked ? row.RevocationReason : null,
+                    ScoreBefore = c.ScoreBefore,
+                    ScoreAfter = c.ScoreAfter,
+                    CmmcLevel1Before = c.CmmcLevel1Before,
+                    CmmcLevel1After = c.CmmcLevel1After,
+                    CmmcLevel2Before = c.CmmcLevel2Before,
+                    CmmcLevel2After = c.CmmcLevel2After,
+                    Requirements = string.Join(',', lost),
+                    CreatedAt = now.UtcDateTime,
+                });
+            }
+        }
+    }
+
+    /// <summary>The Custodes organizations a letter is about: by name, and through the assessment it attests.</summary>
+    private async Task<IReadOnlyCollection<Guid>> SubjectsAsync(LetterRow row, CancellationToken cancellationToken)
+    {
+        await using var db = installation.OpenDb();
+        var ids = await db.Organizations.AsNoTracking().Where(o => o.Name == row.Subject).Select(o => o.Id).ToListAsync(cancellationToken);
+        if (row.AssessmentId is { } a && await db.Assessments.AsNoTracking().Where(x => x.Id == a).Select(x => x.SubjectOrganizationId).FirstOrDefaultAsync(cancellationToken) is { } subject)
+            ids.Add(subject);
+        return ids.Distinct().ToArray();
+    }
+
+    private async Task<bool> AlreadyProcessedAsync(Guid letterId, string change, CancellationToken cancellationToken)
+    {
+        await using var db = installation.OpenDb();
+        return await db.LetterChanges.AnyAsync(c => c.LetterId == letterId && c.Change == change, cancellationToken);
+    }
+}
