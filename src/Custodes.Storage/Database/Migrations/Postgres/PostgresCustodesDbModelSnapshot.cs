@@ -166,6 +166,8 @@ namespace Custodes.Storage.Database.Migrations.Postgres
 
                     b.HasIndex("LeaseToken");
 
+                    b.HasIndex("AlertId", "ChannelId");
+
                     b.HasIndex("ChannelId", "CreatedAt");
 
                     b.HasIndex("Status", "NextAttemptAt");
@@ -1072,6 +1074,360 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertEventRow", b =>
+                {
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AlertId", "Seq");
+
+                    b.ToTable("watch_alert_events", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Actor")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("DetectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("FirstSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Growing")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("LastSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Msp")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("StatusAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StatusBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("StatusNote")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Tenants")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MspOrganizationId", "FirstSeen");
+
+                    b.ToTable("watch_alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertTenantRow", b =>
+                {
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Tenant")
+                        .HasColumnType("text");
+
+                    b.HasKey("AlertId", "Tenant");
+
+                    b.HasIndex("Tenant");
+
+                    b.ToTable("watch_alert_tenants", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchBatchRow", b =>
+                {
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("msp_organization_id");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("bigint")
+                        .HasColumnName("idx");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Entry")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("entry");
+
+                    b.Property<byte[]>("EventHashes")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("event_hashes");
+
+                    b.Property<long>("FirstSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_seq");
+
+                    b.HasKey("MspOrganizationId", "Index");
+
+                    b.ToTable("watch_batches", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchCheckpointRow", b =>
+                {
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("msp_organization_id");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("root_hash");
+
+                    b.HasKey("MspOrganizationId", "Size");
+
+                    b.ToTable("watch_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchEventRow", b =>
+                {
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("msp_organization_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorIp")
+                        .HasColumnType("text")
+                        .HasColumnName("actor_ip");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Msp")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("msp");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("text")
+                        .HasColumnName("target");
+
+                    b.Property<string>("Tenant")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant");
+
+                    b.Property<long>("TimeTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_ticks");
+
+                    b.HasKey("MspOrganizationId", "Seq");
+
+                    b.ToTable("watch_events", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchLogHashRow", b =>
+                {
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("msp_organization_id");
+
+                    b.Property<long>("StoredIndex")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stored_index");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.HasKey("MspOrganizationId", "StoredIndex");
+
+                    b.ToTable("watch_log_hashes", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchMspRow", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<string>("EventName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("event_name");
+
+                    b.Property<long>("LogSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("log_size");
+
+                    b.Property<string>("Settings")
+                        .HasColumnType("text")
+                        .HasColumnName("settings");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("OrganizationId");
+
+                    b.HasIndex("EventName")
+                        .IsUnique();
+
+                    b.ToTable("watch_msps", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchQuarantineRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("File")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<long>("Line")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Raw")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RawBase64")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Truncated")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MspOrganizationId", "Id");
+
+                    b.ToTable("watch_quarantine", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchTenantRow", b =>
+                {
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Tenant")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CustomerOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("MspOrganizationId", "Tenant");
+
+                    b.HasIndex("CustomerOrganizationId");
+
+                    b.ToTable("watch_tenants", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.AlertAttemptRow", b =>
                 {
                     b.HasOne("Custodes.Storage.Database.AlertDeliveryRow", null)
@@ -1282,6 +1638,57 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
                         .WithMany()
                         .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertEventRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.WatchAlertRow", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("MspOrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertTenantRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.WatchAlertRow", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchMspRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchTenantRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("MspOrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -159,6 +159,8 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
 
                     b.HasIndex("LeaseToken");
 
+                    b.HasIndex("AlertId", "ChannelId");
+
                     b.HasIndex("ChannelId", "CreatedAt");
 
                     b.HasIndex("Status", "NextAttemptAt");
@@ -1063,6 +1065,358 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertEventRow", b =>
+                {
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AlertId", "Seq");
+
+                    b.ToTable("watch_alert_events", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DetectedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FirstSeen")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Growing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastSeen")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Msp")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StatusAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusNote")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tenants")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MspOrganizationId", "FirstSeen");
+
+                    b.ToTable("watch_alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertTenantRow", b =>
+                {
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tenant")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AlertId", "Tenant");
+
+                    b.HasIndex("Tenant");
+
+                    b.ToTable("watch_alert_tenants", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchBatchRow", b =>
+                {
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("msp_organization_id");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("idx");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Entry")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("entry");
+
+                    b.Property<byte[]>("EventHashes")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("event_hashes");
+
+                    b.Property<long>("FirstSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_seq");
+
+                    b.HasKey("MspOrganizationId", "Index");
+
+                    b.ToTable("watch_batches", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchCheckpointRow", b =>
+                {
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("msp_organization_id");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("root_hash");
+
+                    b.HasKey("MspOrganizationId", "Size");
+
+                    b.ToTable("watch_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchEventRow", b =>
+                {
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("msp_organization_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorIp")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor_ip");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Msp")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("msp");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<string>("Tenant")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant");
+
+                    b.Property<long>("TimeTicks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_ticks");
+
+                    b.HasKey("MspOrganizationId", "Seq");
+
+                    b.ToTable("watch_events", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchLogHashRow", b =>
+                {
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("msp_organization_id");
+
+                    b.Property<long>("StoredIndex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stored_index");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("hash");
+
+                    b.HasKey("MspOrganizationId", "StoredIndex");
+
+                    b.ToTable("watch_log_hashes", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchMspRow", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization_id");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_count");
+
+                    b.Property<string>("EventName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_name");
+
+                    b.Property<long>("LogSize")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("log_size");
+
+                    b.Property<string>("Settings")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("settings");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("OrganizationId");
+
+                    b.HasIndex("EventName")
+                        .IsUnique();
+
+                    b.ToTable("watch_msps", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchQuarantineRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("File")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Line")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Raw")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RawBase64")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Truncated")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MspOrganizationId", "Id");
+
+                    b.ToTable("watch_quarantine", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchTenantRow", b =>
+                {
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tenant")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CustomerOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MspOrganizationId", "Tenant");
+
+                    b.HasIndex("CustomerOrganizationId");
+
+                    b.ToTable("watch_tenants", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.AlertAttemptRow", b =>
                 {
                     b.HasOne("Custodes.Storage.Database.AlertDeliveryRow", null)
@@ -1273,6 +1627,57 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
                         .WithMany()
                         .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertEventRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.WatchAlertRow", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("MspOrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchAlertTenantRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.WatchAlertRow", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchMspRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchTenantRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("MspOrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
