@@ -24,14 +24,8 @@ public sealed class SupplyChainTests
 
     private static async Task<(DemoSummary Demo, HttpClient Practice)> DemoAsync(RunningServer server)
     {
-        var installation = server.Installation;
-        var audit = new AuditTrail(TimeProvider.System);
-        var organizations = new OrganizationStore(installation, audit, TimeProvider.System);
-        var accounts = new AccountStore(installation, audit, TimeProvider.System);
-        var log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), TimeProvider.System);
-        var issue = new IssueLetter(installation, audit, log, new SigningKeyRegistry(installation, audit, TimeProvider.System), organizations, TimeProvider.System);
-        var demo = await new DemoWorkspace(installation, organizations, accounts, new AssessmentStore(installation, audit, TimeProvider.System),
-            new EvidenceStore(installation, audit, TimeProvider.System), issue, new PortfolioStore(installation, audit, TimeProvider.System)).EnsureAsync();
+        var demo = await Demo.EnsureAsync(server.Installation);
+        var accounts = new AccountStore(server.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System);
         var (_, key) = await accounts.CreateApiKeyAsync("office@smiledental.example", demo.CustomerOrganizations[0], "test", [], "test");
         return (demo, server.Client(key));
     }

@@ -91,7 +91,9 @@ public sealed partial class AccountStore(Installation installation, AuditTrail a
         if (found is null) return null;
         var now = clock.GetUtcNow().UtcDateTime;
         if (found.LastUsedAt is null || now - found.LastUsedAt > TimeSpan.FromMinutes(5))
-            await db.ApiKeys.Where(k => k.Id == found.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+            // Not cancelled with the request: a SQLite statement interrupted mid-way can stay active on the pooled connection, which
+            // then fails when it is next closed or opened ("unable to delete/modify collation sequence due to active statements").
+            await db.ApiKeys.Where(k => k.Id == found.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), CancellationToken.None);
         var scopes = found.Scopes.Split(' ');
         // A read-only key acts as a viewer whatever its owner's role: every write path already refuses viewers.
         var role = ApiKeyScopes.IsReadOnly(scopes) ? Roles.Viewer : found.Role;

@@ -145,7 +145,10 @@ public sealed class WatchLog(Installation installation, LogKeys keys, TimeProvid
         await using var meta = installation.OpenDb();
         var profile = await meta.WatchMsps.AsNoTracking().FirstOrDefaultAsync(m => m.OrganizationId == msp, cancellationToken)
             ?? throw new NotFoundException($"organization {msp} has no watch profile; it is not an MSP organization");
-        var batches = await meta.WatchBatches.AsNoTracking().Where(b => b.MspOrganizationId == msp).OrderBy(b => b.Index)
+        // The cut: the log as it stood when the profile was read. Appends commit their events, batch, checkpoint and the profile's
+        // counts in one transaction, so whatever lies beyond the cut was appended while this ran and is checked next time.
+        var (cutBatches, cutEvents) = (profile.LogSize, profile.EventCount);
+        var batches = await meta.WatchBatches.AsNoTracking().Where(b => b.MspOrganizationId == msp && b.Index < cutBatches).OrderBy(b => b.Index)
             .Select(b => new { b.Index, b.FirstSeq, b.Count }).ToListAsync(cancellationToken);
 
         var tree = new MemoryLog();
@@ -153,7 +156,7 @@ public sealed class WatchLog(Installation installation, LogKeys keys, TimeProvid
         var recomputed = new byte[32];
         long events = 0, expectedSeq = 0;
         await using var eventsDb = installation.OpenDb();
-        await using var stream = eventsDb.WatchEvents.AsNoTracking().Where(e => e.MspOrganizationId == msp).OrderBy(e => e.Seq)
+        await using var stream = eventsDb.WatchEvents.AsNoTracking().Where(e => e.MspOrganizationId == msp && e.Seq < cutEvents).OrderBy(e => e.Seq)
             .AsAsyncEnumerable().GetAsyncEnumerator(cancellationToken);
         var pending = await stream.MoveNextAsync() ? stream.Current : null;
 
@@ -195,7 +198,7 @@ public sealed class WatchLog(Installation installation, LogKeys keys, TimeProvid
             pending = await stream.MoveNextAsync() ? stream.Current : null;
         }
 
-        var checkpoints = await meta.WatchCheckpoints.AsNoTracking().Where(c => c.MspOrganizationId == msp).OrderBy(c => c.Size).ToListAsync(cancellationToken);
+        var checkpoints = await meta.WatchCheckpoints.AsNoTracking().Where(c => c.MspOrganizationId == msp && c.Size <= cutBatches).OrderBy(c => c.Size).ToListAsync(cancellationToken);
         if (profile.LogSize > 0 && checkpoints.Count == 0) Problem(new WatchProblem(null, null, null, "the log's signed checkpoints are missing"));
         var latest = 0L;
         foreach (var row in checkpoints)

@@ -1,0 +1,49 @@
+using BenchmarkDotNet.Attributes;
+using Custodes.Storage;
+using Custodes.Storage.Audit;
+using Custodes.Storage.SupplyChain;
+using Custodes.SupplyChain;
+using Custodes.Testing;
+
+namespace Custodes.Bench;
+
+/// <summary>
+/// Blast radius from the database on the generated 2,000 providers / 50,000 customers / 200,000 relationships portfolio
+/// (target ≤ 300 ms from PostgreSQL). <c>warm</c> is what the web app pays per query once a portfolio version is loaded (the
+/// version check, then the in-memory graph); <c>cold</c> is the first query after an import or a restart (read every row,
+/// build the graph, query).
+/// </summary>
+[ShortJob]
+public class StoredSupplyChainBenchmarks
+{
+    private TestInstallation _test = null!;
+    private PortfolioStore _store = null!;
+    private PortfolioGraphs _graphs = null!;
+    private string _subcontractor = null!;
+
+    [Params(DatabaseProvider.Sqlite, DatabaseProvider.Postgres)]
+    public DatabaseProvider Provider { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _test = TestInstallation.CreateAsync(Provider).GetAwaiter().GetResult();
+        _store = new PortfolioStore(_test.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System);
+        var chain = SyntheticSupplyChain.Generate(2_000, 50_000, 200_000);
+        var started = DateTime.UtcNow;
+        _store.ImportAsync(null, chain.Portfolio, [], "bench").GetAwaiter().GetResult();
+        Console.WriteLine($"// import of {chain.Portfolio.Relationships.Count:N0} relationships: {(DateTime.UtcNow - started).TotalSeconds:F1} s");
+        _subcontractor = chain.Portfolio.Relationships.Where(r => r.Customer.StartsWith('p')).GroupBy(r => r.Provider).MaxBy(g => g.Count())!.Key;
+        _graphs = new PortfolioGraphs(_store);
+        _graphs.GetAsync(null).GetAwaiter().GetResult();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _test.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [Benchmark(Description = "blast radius, warm (version check + cached graph)")]
+    public async Task<int> Warm() => ComputeBlastRadius.For((await _graphs.GetAsync(null))!.Graph, _subcontractor).TotalCustomers;
+
+    [Benchmark(Description = "blast radius, cold (load portfolio + build graph)")]
+    public async Task<int> Cold() => ComputeBlastRadius.For(PortfolioGraph.Build((await _store.LoadAsync(null))!.Portfolio), _subcontractor).TotalCustomers;
+}

@@ -1,0 +1,57 @@
+using Custodes.Storage;
+using Custodes.Storage.Demo;
+using Custodes.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Custodes.Browser.Tests;
+
+/// <summary>Issue 6's done-means journey in a real browser on the demo workspace.</summary>
+public sealed class SupplyChainJourneyTests
+{
+    public static TheoryData<DatabaseProvider> Providers => TestInstallation.Providers;
+
+    private static async Task SignInAsync(IPage tab, AppServer server, string email)
+    {
+        await tab.GotoAsync(server.Url("/account/sign-in"));
+        await tab.FillAsync("#email", email);
+        await tab.FillAsync("#password", DemoWorkspace.Password);
+        await tab.ClickAsync("main button[type=submit]");
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task The_practice_sees_its_providers_and_its_score_drops_with_a_notice_when_the_msp_letter_is_revoked(DatabaseProvider provider)
+    {
+        await using var server = await AppServer.StartAsync(provider);
+        var demo = await Demo.EnsureAsync(server.Installation);
+        await using var browser = await Browser.LaunchAsync($"supply-chain-{provider}".ToLowerInvariant());
+
+        var practice = await browser.PageAsync();
+        await SignInAsync(practice, server, "office@smiledental.example");
+        await practice.ClickAsync("nav >> text=Supply chain");
+        await Expect(practice.Locator("svg.portfolio-graph")).ToBeVisibleAsync();
+        await Expect(practice.Locator("#relationships")).ToContainTextAsync(DemoWorkspace.BackupProviderName);
+        var before = int.Parse(await practice.Locator("#effective-score").InnerTextAsync());
+        var own = int.Parse(await practice.Locator("#own-score").InnerTextAsync());
+        Assert.True(before > own, $"the practice inherits from its attested MSP ({own} → {before})");
+        await browser.ShotAsync(practice, "supply-chain-portfolio");
+
+        // The assessor firm's lead, in a browser of its own (a second sign-in in the same browser would replace the practice's session).
+        await using var firm = await Browser.LaunchAsync($"supply-chain-firm-{provider}".ToLowerInvariant());
+        var assessor = await firm.PageAsync();
+        await SignInAsync(assessor, server, "lead@northgate.example");
+        await assessor.GotoAsync(server.Url("/supply-chain/letters"));
+        await assessor.FillAsync($"#reason-{demo.Letter}", "Scope was misstated");
+        await assessor.ClickAsync($"#letters tr:has(#reason-{demo.Letter}) button:has-text('Revoke')");
+        await Expect(assessor.Locator("#revoked")).ToContainTextAsync("1 customer organization(s)");
+
+        await practice.ReloadAsync();
+        var after = int.Parse(await practice.Locator("#effective-score").InnerTextAsync());
+        Assert.True(after < before, $"revoking the MSP's letter drops the practice's score ({before} → {after})");
+        await practice.GotoAsync(server.Url("/"));
+        await Expect(practice.Locator("main")).ToContainTextAsync("letter was revoked");
+        await practice.GotoAsync(server.Url("/supply-chain/notices"));
+        await Expect(practice.Locator("main")).ToContainTextAsync("Scope was misstated");
+        await browser.ShotAsync(practice, "supply-chain-notice");
+    }
+}

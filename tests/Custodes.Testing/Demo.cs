@@ -1,0 +1,28 @@
+using Custodes.Storage;
+using Custodes.Storage.Accounts;
+using Custodes.Storage.Assessments;
+using Custodes.Storage.Audit;
+using Custodes.Storage.Demo;
+using Custodes.Storage.Evidence;
+using Custodes.Storage.Keys;
+using Custodes.Storage.Letters;
+using Custodes.Storage.Organizations;
+using Custodes.Storage.SupplyChain;
+using Custodes.Storage.Transparency;
+
+namespace Custodes.Testing;
+
+/// <summary>The demo workspace (<c>custodes demo</c>) on a test installation, wired as the CLI wires it.</summary>
+public static class Demo
+{
+    public static Task<DemoSummary> EnsureAsync(Installation installation)
+    {
+        var clock = TimeProvider.System;
+        var audit = new AuditTrail(clock);
+        var organizations = new OrganizationStore(installation, audit, clock);
+        var log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), clock);
+        var issue = new IssueLetter(installation, audit, log, new SigningKeyRegistry(installation, audit, clock), organizations, clock);
+        return new DemoWorkspace(installation, organizations, new AccountStore(installation, audit, clock), new AssessmentStore(installation, audit, clock),
+            new EvidenceStore(installation, audit, clock), issue, new PortfolioStore(installation, audit, clock)).EnsureAsync();
+    }
+}
