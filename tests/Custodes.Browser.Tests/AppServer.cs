@@ -52,6 +52,32 @@ public sealed class AppServer : IAsyncDisposable
 
     public string Url(string path) => Address + path;
 
+    /// <summary>An API client authenticated with <paramref name="key"/>.</summary>
+    public HttpClient Api(string key)
+    {
+        var api = new HttpClient { BaseAddress = new Uri(Address) };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return api;
+    }
+
+    /// <summary>Imports samples/assessments/example-msp.json through the API; returns the new assessment's id.</summary>
+    public static async Task<Guid> ImportExampleAsync(HttpClient api)
+    {
+        var file = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json"));
+        var created = await api.PostAsync("/api/v1/assessments", new StringContent(file, System.Text.Encoding.UTF8, "application/json"));
+        created.EnsureSuccessStatusCode();
+        return System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Signs in through the sign-in form (an account without MFA).</summary>
+    public async Task SignInAsync(Microsoft.Playwright.IPage page, string email, string password = Password)
+    {
+        await page.GotoAsync(Url("/account/sign-in"));
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("main button[type=submit]");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

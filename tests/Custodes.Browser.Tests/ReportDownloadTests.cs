@@ -21,17 +21,12 @@ public sealed class ReportDownloadTests
     {
         await using var server = await AppServer.StartAsync(provider);
         var (_, email, key) = await server.NewAccountAsync("Northgate", "assessor");
-        using var api = new HttpClient { BaseAddress = new Uri(server.Address) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        var created = await api.PostAsync("/api/v1/assessments", new StringContent(File.ReadAllText(Path.Combine(Samples, "example-msp.json")), Encoding.UTF8, "application/json"));
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        using var api = server.Api(key);
+        var id = await AppServer.ImportExampleAsync(api);
 
         await using var browser = await Browser.LaunchAsync($"reports-{provider}".ToLowerInvariant(), javaScript: false);
         var page = await browser.PageAsync();
-        await page.GotoAsync(server.Url("/account/sign-in"));
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", AppServer.Password);
-        await page.ClickAsync("main button[type=submit]");
+        await server.SignInAsync(page, email);
         await page.GotoAsync(server.Url($"/assessments/{id}"));
         await page.Locator("#reports").ScrollIntoViewIfNeededAsync();
         await browser.ShotAsync(page, "reports-and-exports");

@@ -1,7 +1,6 @@
 using Custodes.Storage;
 using Custodes.Storage.Demo;
 using Custodes.Testing;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Custodes.Browser.Tests;
@@ -11,14 +10,6 @@ public sealed class SupplyChainJourneyTests
 {
     public static TheoryData<DatabaseProvider> Providers => TestInstallation.Providers;
 
-    private static async Task SignInAsync(IPage tab, AppServer server, string email)
-    {
-        await tab.GotoAsync(server.Url("/account/sign-in"));
-        await tab.FillAsync("#email", email);
-        await tab.FillAsync("#password", DemoWorkspace.Password);
-        await tab.ClickAsync("main button[type=submit]");
-    }
-
     [Theory, MemberData(nameof(Providers))]
     public async Task The_practice_sees_its_providers_and_its_score_drops_with_a_notice_when_the_msp_letter_is_revoked(DatabaseProvider provider)
     {
@@ -27,7 +18,7 @@ public sealed class SupplyChainJourneyTests
         await using var browser = await Browser.LaunchAsync($"supply-chain-{provider}".ToLowerInvariant());
 
         var practice = await browser.PageAsync();
-        await SignInAsync(practice, server, "office@smiledental.example");
+        await server.SignInAsync(practice, "office@smiledental.example", DemoWorkspace.Password);
         await practice.ClickAsync("nav >> text=Supply chain");
         await Expect(practice.Locator("svg.portfolio-graph")).ToBeVisibleAsync();
         await Expect(practice.Locator("#relationships")).ToContainTextAsync(DemoWorkspace.BackupProviderName);
@@ -39,7 +30,7 @@ public sealed class SupplyChainJourneyTests
         // The assessor firm's lead, in a browser of its own (a second sign-in in the same browser would replace the practice's session).
         await using var firm = await Browser.LaunchAsync($"supply-chain-firm-{provider}".ToLowerInvariant());
         var assessor = await firm.PageAsync();
-        await SignInAsync(assessor, server, "lead@northgate.example");
+        await server.SignInAsync(assessor, "lead@northgate.example", DemoWorkspace.Password);
         await assessor.GotoAsync(server.Url("/supply-chain/letters"));
         await assessor.FillAsync($"#reason-{demo.Letter}", "Scope was misstated");
         await assessor.ClickAsync($"#letters tr:has(#reason-{demo.Letter}) button:has-text('Revoke')");

@@ -28,10 +28,7 @@ public sealed class TenantWallTests
         var (_, customerEmail, customerKey) = await server.NewAccountAsync("Smile Dental Group", "customer");
         await using var browser = await Browser.LaunchAsync($"walls-{provider}".ToLowerInvariant());
         var page = await browser.PageAsync();
-        await page.GotoAsync(server.Url("/account/sign-in"));
-        await page.FillAsync("#email", customerEmail);
-        await page.FillAsync("#password", AppServer.Password);
-        await page.ClickAsync("main button[type=submit]");
+        await server.SignInAsync(page, customerEmail);
         await Expect(page.Locator("h1")).ToContainTextAsync("Assessments of Smile Dental Group");
         await Expect(page.Locator("#assessments")).ToHaveCountAsync(0);
         await browser.ShotAsync(page, "customer-dashboard");

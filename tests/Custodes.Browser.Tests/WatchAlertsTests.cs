@@ -33,10 +33,7 @@ public sealed class WatchAlertsTests
 
         await using var browser = await Browser.LaunchAsync($"watch-{provider}".ToLowerInvariant());
         var tab = await browser.PageAsync();
-        await tab.GotoAsync(server.Url("/account/sign-in"));
-        await tab.FillAsync("#email", email);
-        await tab.FillAsync("#password", AppServer.Password);
-        await tab.ClickAsync("main button[type=submit]");
+        await server.SignInAsync(tab, email);
         await tab.ClickAsync("nav >> text=Watch");
         await Expect(tab.Locator("h1")).ToHaveTextAsync("Watch alerts");
         await tab.SelectOptionAsync("#f-severity", "critical");
