@@ -51,14 +51,9 @@ public static class ExternalTools
     /// <summary>Runs a program; a non-zero exit fails with its stderr.</summary>
     public static string Run(string program, params string[] args)
     {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} exited {process.ExitCode}: {stderr.Result}");
-        return stdout.Result;
+        var (code, stdout, stderr) = Capture(program, args, Environment.CurrentDirectory);
+        if (code != 0) throw new InvalidOperationException($"{program} exited {code}: {stderr}");
+        return stdout;
     }
 
     /// <summary>The text of a PDF (pdftotext, layout kept).</summary>

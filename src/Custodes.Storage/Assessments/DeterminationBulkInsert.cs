@@ -1,4 +1,3 @@
-using System.Text;
 using Custodes.Storage.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -35,29 +34,25 @@ internal static class DeterminationBulkInsert
         var entity = db.Model.FindEntityType(typeof(DeterminationRow))!;
         var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var mappings = Properties.Select(p => entity.FindProperty(p)!.GetRelationalTypeMapping()).ToArray();
-        var header = $"INSERT INTO \"{store.Name}\" ({string.Join(", ", Properties.Select(p => $"\"{entity.FindProperty(p)!.GetColumnName(store)}\""))}) VALUES ";
+        var columns = string.Join(", ", Properties.Select(p => $"\"{entity.FindProperty(p)!.GetColumnName(store)}\""));
+        string Sql(int rowCount) => $"INSERT INTO \"{store.Name}\" ({columns}) VALUES " + string.Join(", ", Enumerable.Range(0, rowCount)
+            .Select(r => "(" + string.Join(", ", Enumerable.Range(0, Properties.Length).Select(c => $"@p{r * Properties.Length + c}")) + ")"));
+
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var rowsPerStatement = db is SqliteCustodesDb ? 1 : PostgresRowsPerStatement;
+        var textRows = 0;
         foreach (var chunk in rows.Chunk(rowsPerStatement))
         {
-            var sql = new StringBuilder(header);
             command.Parameters.Clear();
             foreach (var r in chunk)
             {
-                sql.Append(command.Parameters.Count == 0 ? "(" : ", (");
                 var values = Values(r);
                 for (var c = 0; c < values.Length; c++)
-                {
-                    var name = $"p{command.Parameters.Count}";
-                    sql.Append(c == 0 ? "@" : ", @").Append(name);
-                    command.Parameters.Add(mappings[c].CreateParameter(command, name, values[c], nullable: true));
-                }
-                sql.Append(')');
+                    command.Parameters.Add(mappings[c].CreateParameter(command, $"p{command.Parameters.Count}", values[c], nullable: true));
             }
-            // Same text for every full chunk: the provider keeps the prepared statement and only rebinds.
-            var text = sql.ToString();
-            if (command.CommandText != text) command.CommandText = text;
+            // The text changes only for a shorter last chunk: the provider keeps the prepared statement and only rebinds.
+            if (chunk.Length != textRows) (command.CommandText, textRows) = (Sql(chunk.Length), chunk.Length);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
