@@ -99,6 +99,21 @@ if (args.Contains("--micro"))
     {
         await using var source = Npgsql.NpgsqlDataSource.Create(test.Database);
         await Time("raw npgsql open+close", async () => { await using var c = await source.OpenConnectionAsync(); });
+        await Time("raw npgsql version query", async () =>
+        {
+            await using var c = await source.OpenConnectionAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("SELECT \"Version\" FROM assessments WHERE \"Id\" = @id", c);
+            cmd.Parameters.AddWithValue("id", id);
+            await cmd.ExecuteScalarAsync();
+        });
+        await using var prepared = Npgsql.NpgsqlDataSource.Create(new Npgsql.NpgsqlConnectionStringBuilder(test.Database) { MaxAutoPrepare = 10, NoResetOnClose = true }.ConnectionString);
+        await Time("raw npgsql version query, auto prepare, no reset", async () =>
+        {
+            await using var c = await prepared.OpenConnectionAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("SELECT \"Version\" FROM assessments WHERE \"Id\" = @id", c);
+            cmd.Parameters.AddWithValue("id", id);
+            await cmd.ExecuteScalarAsync();
+        });
     }
     await Time("authenticate key", async () => await accounts.AuthenticateAsync(key));
     return 0;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Custodes.Common;
 using Custodes.Storage.Database;
 using Microsoft.Data.Sqlite;
@@ -39,10 +40,30 @@ public sealed class Installation
         else
         {
             Provider = DatabaseProvider.Postgres;
-            _postgres = new DbContextOptionsBuilder<PostgresCustodesDb>().UseNpgsql(postgres).Options;
-            _postgresReads = new PooledDbContextFactory<PostgresCustodesDb>(_postgres, ReadPoolSize);
+            _postgres = new DbContextOptionsBuilder<PostgresCustodesDb>().UseNpgsql(DataSource(postgres, reads: false)).Options;
+            _postgresReads = new PooledDbContextFactory<PostgresCustodesDb>(
+                new DbContextOptionsBuilder<PostgresCustodesDb>().UseNpgsql(DataSource(postgres, reads: true)).Options, ReadPoolSize);
         }
     }
+
+    // One connection pool per connection string and use for the whole process (as Npgsql keeps for plain connection strings), however
+    // often an installation is opened.
+    private static readonly ConcurrentDictionary<(string, bool), Npgsql.NpgsqlDataSource> DataSources = new();
+
+    /// <summary>The PostgreSQL connection pool for writes or for the pooled read contexts.</summary>
+    /// <remarks>
+    /// Statements the application runs again and again (the score endpoint's version check, API key lookups, audit appends) are
+    /// prepared on the server after a few uses, so PostgreSQL stops parsing and planning them per request; a connection string that
+    /// sets its own <c>Max Auto Prepare</c> keeps it. Read contexts run plain SELECTs and never change session state, so their
+    /// connections skip the reset when they go back to the pool (server work on every use otherwise).
+    /// </remarks>
+    private static Npgsql.NpgsqlDataSource DataSource(string connectionString, bool reads) => DataSources.GetOrAdd((connectionString, reads), key =>
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(key.Item1);
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        if (key.Item2) builder.NoResetOnClose = true;
+        return Npgsql.NpgsqlDataSource.Create(builder);
+    });
 
     public string DataDirectory { get; }
     public DatabaseProvider Provider { get; }

@@ -41,7 +41,7 @@ public sealed class PostgresServer
     }
 
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Timeout=30;Command Timeout=60";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Timeout=30;Command Timeout=60;Connection Idle Lifetime=15;Connection Pruning Interval=5";
 
     private static PostgresServer Start()
     {

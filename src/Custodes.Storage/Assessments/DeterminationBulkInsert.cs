@@ -44,15 +44,23 @@ internal static class DeterminationBulkInsert
         var textRows = 0;
         foreach (var chunk in rows.Chunk(rowsPerStatement))
         {
-            command.Parameters.Clear();
+            // The text changes only for a shorter last chunk. Otherwise the parameters stay the same objects and only their values
+            // change, so the provider keeps its prepared statement (Npgsql's auto-prepared statements are bound to the parameters).
+            if (chunk.Length != textRows)
+            {
+                (command.CommandText, textRows) = (Sql(chunk.Length), chunk.Length);
+                command.Parameters.Clear();
+                for (var i = 0; i < chunk.Length * Properties.Length; i++)
+                    command.Parameters.Add(mappings[i % Properties.Length].CreateParameter(command, $"p{i}", null, nullable: true));
+            }
+            var index = 0;
             foreach (var r in chunk)
             {
                 var values = Values(r);
-                for (var c = 0; c < values.Length; c++)
-                    command.Parameters.Add(mappings[c].CreateParameter(command, $"p{command.Parameters.Count}", values[c], nullable: true));
+                // The mapping converts the value to what the column stores (e.g. an enum to its text), as EF would.
+                for (var c = 0; c < values.Length; c++, index++)
+                    command.Parameters[index].Value = mappings[c].CreateParameter(command, "value", values[c], nullable: true).Value;
             }
-            // The text changes only for a shorter last chunk: the provider keeps the prepared statement and only rebinds.
-            if (chunk.Length != textRows) (command.CommandText, textRows) = (Sql(chunk.Length), chunk.Length);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
