@@ -85,6 +85,52 @@ public sealed class SupplyChainTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task Editing_the_attested_assessment_after_issuance_changes_nothing_customers_inherit_and_the_firm_sees_what_changed(DatabaseProvider provider)
+    {
+        await using var server = await RunningServer.StartAsync(provider);
+        var (demo, practice) = await DemoAsync(server);
+        var before = await practice.GetFromJsonAsync<JsonElement>("/api/v1/supply-chain/inheritance");
+
+        // 3.8.9 is met in the attested assessment and the practice inherits it from the MSP; the firm edits its stored copy afterwards.
+        using var firm = server.Client(demo.ApiKey!);
+        var edited = await firm.PutAsJsonAsync($"/api/v1/assessments/{demo.Assessment}/determinations/3.8.9", new { status = "not-met", note = "backups found unencrypted after the letter" });
+        Assert.Equal(HttpStatusCode.NoContent, edited.StatusCode);
+        var stored = await firm.GetFromJsonAsync<JsonElement>($"/api/v1/assessments/{demo.Assessment}/score");
+        Assert.Equal("not-met", stored.GetProperty("requirements").GetProperty("3.8.9").GetString());
+
+        var after = await practice.GetFromJsonAsync<JsonElement>("/api/v1/supply-chain/inheritance");
+        Assert.Equal(before.GetProperty("score").GetInt32(), after.GetProperty("score").GetInt32());
+        Assert.Equal(before.GetProperty("inheritance").GetProperty("holding").GetInt32(), after.GetProperty("inheritance").GetProperty("holding").GetInt32());
+
+        using var session = server.Session();
+        await session.SignInAsync("lead@northgate.example", DemoWorkspace.Password);
+        var (_, letters, _) = await session.GetAsync("/supply-chain/letters");
+        Assert.Contains("changed: 1 requirement(s)", letters);
+        Assert.Contains("(3.8.9)", letters);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_letter_whose_copy_of_the_attested_assessment_does_not_match_its_signature_covers_nothing(DatabaseProvider provider)
+    {
+        await using var server = await RunningServer.StartAsync(provider);
+        var (demo, practice) = await DemoAsync(server);
+        var own = (await practice.GetFromJsonAsync<JsonElement>("/api/v1/supply-chain/inheritance")).GetProperty("own_score").GetInt32();
+
+        await using (var db = server.Installation.OpenDb())
+        {
+            var letter = await db.Letters.FindAsync(demo.Letter!.Value);
+            var copy = Encoding.UTF8.GetString(letter!.AttestedAssessment!);
+            letter.AttestedAssessment = Encoding.UTF8.GetBytes(copy.Replace("\"not-met\"", "\"met\""));
+            Assert.NotEqual(copy, Encoding.UTF8.GetString(letter.AttestedAssessment));
+            await db.SaveChangesAsync();
+        }
+
+        var after = await practice.GetFromJsonAsync<JsonElement>("/api/v1/supply-chain/inheritance");
+        Assert.Equal(0, after.GetProperty("inheritance").GetProperty("holding").GetInt32());
+        Assert.True(after.GetProperty("score").GetInt32() <= own, "nothing is inherited from a letter whose attested copy was altered");
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task An_expired_letter_is_found_by_the_periodic_check_and_notified_once(DatabaseProvider provider)
     {
         await using var server = await RunningServer.StartAsync(provider);

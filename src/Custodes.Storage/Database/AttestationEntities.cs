@@ -75,6 +75,11 @@ public sealed class LetterRow
     public long? RevocationIndex { get; set; }
     /// <summary>The letter file as issued (with the proof to the checkpoint of its own batch).</summary>
     public required byte[] Bundle { get; set; }
+    /// <summary>
+    /// The assessment the letter attests, as its RFC 8785 JSON: the bytes whose SHA-256 is the signed statement's subject digest. What the
+    /// letter covers is read from here, not from the stored assessment, which its owner may edit after the letter was issued.
+    /// </summary>
+    public byte[]? AttestedAssessment { get; set; }
 }
 
 /// <summary>The model of the attestation tables, applied by <see cref="CustodesDb"/>.</summary>

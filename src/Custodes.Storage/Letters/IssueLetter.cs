@@ -101,6 +101,7 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
                 ValidUntil = predicate.ValidUntil.UtcDateTime,
                 Status = LetterStatuses.Valid,
                 Bundle = bundle.ToUtf8Bytes(),
+                AttestedAssessment = CanonicalJson.Serialize(document),
             });
             audit.Record(batch.Db, new AuditEvent(issuerId, request.Actor, "letter.issued", "letter", predicate.LetterId.ToString(),
                 After: new { subject = predicate.SubjectOrganization, predicate.Framework, score = score.Score, key_id = key.KeyId, log_index = index, valid_until = predicate.ValidUntil }));

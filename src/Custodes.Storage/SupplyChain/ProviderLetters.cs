@@ -16,7 +16,7 @@ public sealed record ProviderLetter(LetterState State, LetterRow Letter);
 /// <summary>
 /// The letters a portfolio's providers hold in this installation: for each provider entry linked to a Custodes organization, the newest
 /// letter about that organization, verified here (the firm's registered key signed it while the key was valid, not revoked, not expired),
-/// with the requirements met in the attested assessment.
+/// with the requirements met in the assessment it attests (the letter's own signed copy, so later edits to the stored assessment do not change it).
 /// </summary>
 public sealed class ProviderLetters(Installation installation, SigningKeyRegistry keys)
 {
@@ -41,27 +41,23 @@ public sealed class ProviderLetters(Installation installation, SigningKeyRegistr
         var about = db.Assessments.Where(a => a.SubjectOrganizationId == organization).Select(a => (Guid?)a.Id);
         var row = await db.Letters.AsNoTracking().Where(l => l.Subject == name || about.Contains(l.AssessmentId))
             .OrderByDescending(l => l.IssuedAt).ThenByDescending(l => l.LogIndex).FirstOrDefaultAsync(cancellationToken);
-        return row is null ? null : new ProviderLetter(await StateAsync(db, provider, row, at, cancellationToken), row);
+        return row is null ? null : new ProviderLetter(await StateAsync(provider, row, at, cancellationToken), row);
     }
 
     /// <summary>The state of one stored letter at a time, for the portfolio's provider <paramref name="provider"/>.</summary>
     public async Task<LetterState> StateAsync(string provider, LetterRow row, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        await using var db = installation.OpenDb();
-        return await StateAsync(db, provider, row, at, cancellationToken);
-    }
-
-    private async Task<LetterState> StateAsync(CustodesDb db, string provider, LetterRow row, DateTimeOffset at, CancellationToken cancellationToken)
-    {
         var key = await keys.FindAsync(row.KeyId, cancellationToken);
         var signatureValid = false;
+        InTotoStatement? statement = null;
         LetterPredicate? predicate = null;
         if (key is not null)
         {
             var verification = LetterVerifier.Verify(row.Bundle, key.ToPublicKey(), at);
             if (verification.Signature == SignatureStatus.Ok)
             {
-                predicate = LetterPredicate.FromJson(InTotoStatement.Parse(LetterBundle.Parse(row.Bundle, $"letter {row.Id}").Envelope.Payload.Span).Predicate);
+                statement = InTotoStatement.Parse(LetterBundle.Parse(row.Bundle, $"letter {row.Id}").Envelope.Payload.Span);
+                predicate = LetterPredicate.FromJson(statement.Predicate);
                 signatureValid = key.CoversIssuance(predicate.IssuedAt) && predicate.LetterId == row.Id;
             }
         }
@@ -79,23 +75,19 @@ public sealed class ProviderLetters(Installation installation, SigningKeyRegistr
             AssessedOn = predicate?.AssessedOn,
             Score = row.Score,
             CmmcLevel2 = predicate is null ? null : Level2(predicate),
-            MetRequirements = await MetAsync(db, row.AssessmentId, cancellationToken),
+            MetRequirements = statement is null ? new HashSet<string>() : Met(AttestedAssessment.Read(row, statement)),
         };
     }
 
     private static string? Level2(LetterPredicate predicate) =>
         predicate.Cmmc.TryGetProperty("level2", out var l2) && l2.TryGetProperty("status", out var status) ? status.GetString() : null;
 
-    /// <summary>The requirements met in the stored assessment a letter attests (none when the letter was issued from a file).</summary>
-    private static async Task<IReadOnlySet<string>> MetAsync(CustodesDb db, Guid? assessmentId, CancellationToken cancellationToken)
+    /// <summary>The requirements met in the assessment a letter attests (its own signed copy; none when it holds no copy that matches the signature).</summary>
+    private static IReadOnlySet<string> Met(ParsedAssessment? attested)
     {
-        if (assessmentId is not { } id) return new HashSet<string>();
-        var row = await db.Assessments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        if (row is null) return new HashSet<string>();
-        var determinations = await db.Determinations.AsNoTracking().Where(d => d.AssessmentId == id).ToListAsync(cancellationToken);
-        var assessment = AssessmentRows.ToDomain(row, determinations, []);
-        var resolution = Resolution.Resolve(assessment);
         var met = new HashSet<string>(StringComparer.Ordinal);
+        if (attested is null) return met;
+        var resolution = attested.Resolution;
         for (var i = 0; i < resolution.Catalog.Requirements.Count; i++)
             if (resolution.Statuses[i] == Status.Met) met.Add(resolution.Catalog.Requirements[i].Id);
         return met;

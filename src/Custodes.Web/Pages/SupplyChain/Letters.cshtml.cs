@@ -8,13 +8,22 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.SupplyChain;
 
 /// <summary>Letters the organization issued, and revoking one: the customers inheriting from the attested organization are recomputed and notified.</summary>
-public sealed class LettersModel(LetterStore letters, RevokeLetter revoke) : PageModel
+public sealed class LettersModel(LetterStore letters, RevokeLetter revoke, Storage.Installation installation) : PageModel
 {
     public IReadOnlyList<LetterRow> Issued { get; private set; } = [];
+    /// <summary>For each letter in force issued from a stored assessment: how that assessment has changed since (the letter still covers what it attested).</summary>
+    public IReadOnlyDictionary<Guid, AttestedAssessmentDrift> Drift { get; private set; } = new Dictionary<Guid, AttestedAssessmentDrift>();
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
-    public async Task OnGetAsync() => Issued = await letters.ListAsync(User.Tenant().OrganizationId, cancellationToken: HttpContext.RequestAborted);
+    public async Task OnGetAsync()
+    {
+        Issued = await letters.ListAsync(User.Tenant().OrganizationId, cancellationToken: HttpContext.RequestAborted);
+        var drift = new Dictionary<Guid, AttestedAssessmentDrift>();
+        foreach (var letter in Issued.Where(l => l.Status != LetterStatuses.Revoked && l.ValidUntil >= DateTime.UtcNow))
+            if (await AttestedAssessment.DriftAsync(installation, letter, HttpContext.RequestAborted) is { } d) drift[letter.Id] = d;
+        Drift = drift;
+    }
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid letter, string? reason)
     {

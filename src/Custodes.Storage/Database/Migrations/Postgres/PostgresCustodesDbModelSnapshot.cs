@@ -463,6 +463,9 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.Property<Guid?>("AssessmentId")
                         .HasColumnType("uuid");
 
+                    b.Property<byte[]>("AttestedAssessment")
+                        .HasColumnType("bytea");
+
                     b.Property<byte[]>("Bundle")
                         .IsRequired()
                         .HasColumnType("bytea");

@@ -454,6 +454,9 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.Property<Guid?>("AssessmentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("AttestedAssessment")
+                        .HasColumnType("BLOB");
+
                     b.Property<byte[]>("Bundle")
                         .IsRequired()
                         .HasColumnType("BLOB");
