@@ -228,7 +228,7 @@ public sealed class WatchApiTests
     }
 
     [Theory, MemberData(nameof(Providers))]
-    public async Task Syslog_over_udp_and_tcp_on_loopback_feeds_the_same_pipeline(DatabaseProvider provider)
+    public async Task Syslog_over_udp_and_tcp_with_either_framing_on_loopback_feeds_the_same_pipeline(DatabaseProvider provider)
     {
         await using var server = await RunningServer.StartAsync(provider);
         var (org, _, key) = await server.NewAccountAsync("msp-01", "msp");
@@ -246,8 +246,9 @@ public sealed class WatchApiTests
             using (var tcp = new TcpClient())
             {
                 await tcp.ConnectAsync(listener.TcpEndpoint!);
-                var lines = "<13>Mar 12 03:00:00 host kaseya: {\"time\": \"2025-03-12T03:00:00Z\", \"actor\": \"tcp-tech\", \"action\": \"mfa.disabled\", \"tenant\": \"t2\"}\n" +
-                    "this is not syslog\n";
+                // An RFC 6587 octet-counted frame (no line end after it), then a line-framed one.
+                var counted = "<13>Mar 12 03:00:00 host kaseya: {\"time\": \"2025-03-12T03:00:00Z\", \"actor\": \"tcp-tech\", \"action\": \"mfa.disabled\", \"tenant\": \"t2\"}";
+                var lines = $"{Encoding.UTF8.GetByteCount(counted)} {counted}this is not syslog\n";
                 await tcp.GetStream().WriteAsync(Encoding.UTF8.GetBytes(lines));
             }
             var client = server.Client(key);

@@ -10,7 +10,7 @@ namespace Custodes.Web.Watch;
 
 /// <summary>
 /// Receives syslog (RFC 5424 or RFC 3164, parsed by the <c>syslog</c> format) on a loopback address, over UDP (one message
-/// per datagram) and TCP (one message per line, RFC 6587 non-transparent framing), for one configured MSP, into the same
+/// per datagram) and TCP (RFC 6587 octet counting or non-transparent framing, see <see cref="SyslogTcpFramer"/>), for one configured MSP, into the same
 /// ingestion queue as the API. Loopback only: a forwarder on the host (rsyslog, syslog-ng) relays the network's logs.
 /// </summary>
 public sealed class SyslogListener(IngestionQueue queue, WatchMspStore msps, WatchOptions options, ILogger<SyslogListener> log) : BackgroundService
@@ -110,15 +110,15 @@ public sealed class SyslogListener(IngestionQueue queue, WatchMspStore msps, Wat
     {
         using var _ = client;
         var name = $"syslog tcp {client.Client.RemoteEndPoint}";
+        var frames = new SyslogTcpFramer(client.GetStream(), MaxMessageBytes);
+        var pending = new StringBuilder();
+        long line = 0;
+        var lines = 0;
         try
         {
-            using var reader = new StreamReader(client.GetStream(), Encoding.UTF8);
-            var pending = new StringBuilder();
-            long line = 0;
-            var lines = 0;
             while (true)
             {
-                var next = reader.ReadLineAsync(cancellationToken);
+                var next = frames.NextAsync(cancellationToken);
                 if (!next.IsCompleted && lines > 0)
                 {
                     await QueueAsync(msp, read, name, pending, line - lines, cancellationToken);
@@ -134,12 +134,13 @@ public sealed class SyslogListener(IngestionQueue queue, WatchMspStore msps, Wat
                     lines = 0;
                 }
             }
-            if (lines > 0) await QueueAsync(msp, read, name, pending, line - lines, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or SocketException)
+        catch (Exception e) when (e is IOException or SocketException or InvalidDataException)
         {
-            log.LogWarning("syslog: connection {Name} ended: {Message}", name, e.Message);
+            // The messages received before the break are sound: they are still queued below.
+            log.LogWarning("syslog: connection {Name} ended after message {Line}: {Message}", name, line, e.Message);
         }
+        if (lines > 0) await QueueAsync(msp, read, name, pending, line - lines, cancellationToken);
     }
 
     // Parses the gathered messages with the syslog format; line numbers count from the connection's (or socket's) first message.
