@@ -168,7 +168,7 @@ public sealed class WatchApiTests
     public async Task A_detected_attack_fires_the_msp_webhook_and_the_mapped_customer_gets_only_its_tenant(DatabaseProvider provider)
     {
         await using var receiver = await Alerting.WebhookReceiver.StartAsync();
-        await using var server = await RunningServer.StartAsync(provider, new Dictionary<string, string?> { ["Custodes:Alerting:PollInterval"] = "00:00:00.500" });
+        await using var server = await RunningServer.StartAsync(provider, new Dictionary<string, string?> { ["Custodes:Alerting:PollInterval"] = "00:00:00.500", ["Custodes:Alerting:AllowPrivateWebhookTargets"] = "true" });
         var (_, _, key) = await server.NewAccountAsync("msp-01", "msp");
         var msp = server.Client(key);
         var (dentalOrg, dental) = await server.NewTenantAsync("Dental One", "customer");

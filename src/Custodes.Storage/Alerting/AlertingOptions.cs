@@ -31,6 +31,12 @@ public sealed class AlertingOptions
     /// <summary>Deliveries attempted at the same time by one server.</summary>
     public int Concurrency { get; set; } = 16;
 
+    /// <summary>
+    /// Whether webhooks may be delivered to loopback, private, link-local and other internal addresses. Off by default: any
+    /// organization's owner sets webhook URLs, and the server must not become their way into its own network.
+    /// </summary>
+    public bool AllowPrivateWebhookTargets { get; set; }
+
     /// <summary>Whether this server runs the delivery worker (one or more servers of an installation may).</summary>
     public bool Worker { get; set; } = true;
 

@@ -1,22 +1,41 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using Custodes.Storage.Alerting;
 
 namespace Custodes.Web.Alerting;
 
 /// <summary>One signed POST of a delivery's body to a webhook, and what came of it.</summary>
-public sealed class WebhookSender(TimeProvider clock) : IDisposable
+public sealed class WebhookSender(TimeProvider clock, AlertingOptions options) : IDisposable
 {
     // One long-lived client: connections are pooled per receiver and renewed every few minutes (DNS changes are seen).
-    // Redirects are not followed: the signed alert goes to the URL the owner registered, nowhere else.
+    // Redirects are not followed: the signed alert goes to the URL the owner registered, nowhere else. Every connection goes
+    // through WebhookTargets, which refuses internal addresses unless the installation allows them.
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, options.AllowPrivateWebhookTargets, cancellationToken),
     }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowPrivate, CancellationToken cancellationToken)
+    {
+        var addresses = await WebhookTargets.ResolveAsync(endpoint.Host, allowPrivate, cancellationToken);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, endpoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     private static readonly ProductInfoHeaderValue UserAgent = new("Custodes-Webhooks", "1");
 
@@ -48,6 +67,10 @@ public sealed class WebhookSender(TimeProvider clock) : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new AttemptResult(false, null, Stopwatch.GetElapsedTime(started), $"no answer within {timeout.TotalSeconds:0.###} s");
+        }
+        catch (HttpRequestException e) when (e.InnerException is WebhookTargetRefusedException refused)
+        {
+            return new AttemptResult(false, null, Stopwatch.GetElapsedTime(started), refused.Message, Permanent: true);
         }
         catch (HttpRequestException e)
         {

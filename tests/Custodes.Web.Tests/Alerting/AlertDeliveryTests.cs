@@ -19,10 +19,12 @@ public sealed class AlertDeliveryTests
 
     private const string PublicUrl = "https://custodes.example";
 
-    // Short backoff so that retries happen within a test; the schedule's shape is what is checked.
-    private static Dictionary<string, string?> Settings(TimeSpan? firstRetry = null, int? smtpPort = null) => new()
+    // Short backoff so that retries happen within a test; the schedule's shape is what is checked. The test receivers listen on
+    // loopback, which webhooks may reach only when the installation allows internal targets.
+    private static Dictionary<string, string?> Settings(TimeSpan? firstRetry = null, int? smtpPort = null, bool allowPrivateTargets = true) => new()
     {
         ["Custodes:Alerting:PublicUrl"] = PublicUrl,
+        ["Custodes:Alerting:AllowPrivateWebhookTargets"] = allowPrivateTargets.ToString(),
         ["Custodes:Alerting:FirstRetryDelay"] = (firstRetry ?? TimeSpan.FromMilliseconds(200)).ToString(),
         ["Custodes:Alerting:MaxRetryDelay"] = "00:00:05",
         ["Custodes:Alerting:PollInterval"] = "00:00:00.500",
@@ -166,6 +168,54 @@ public sealed class AlertDeliveryTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task By_default_a_webhook_to_an_internal_address_is_refused_at_connect_time_and_not_retried(DatabaseProvider provider)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var server = await RunningServer.StartAsync(provider, Settings(allowPrivateTargets: false));
+        var (msp, owner) = await server.NewTenantAsync("Granite Peak IT", "msp");
+        var (loopback, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("soc"), min_severity = "low" });
+        // A name, not an address: the check is on what the name resolves to when connecting.
+        var (byName, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("soc").Replace("127.0.0.1", "localhost"), min_severity = "low" });
+        var (metadata, _) = await AddChannelAsync(owner, new { kind = "webhook", url = "http://169.254.169.254/latest/meta-data/", min_severity = "low" });
+
+        await EnqueueAsync(server, Notice(msp));
+        foreach (var channel in new[] { loopback, byName, metadata })
+        {
+            var failed = await DeliveryAsync(owner, channel, d => d.GetProperty("status").GetString() == "failed");
+            Assert.Equal(1, failed.GetProperty("attempts").GetInt32());
+            Assert.Contains("AllowPrivateWebhookTargets", failed.GetProperty("last_error").GetString());
+        }
+        await Task.Delay(500);
+        Assert.Empty(receiver.Received("soc"));
+    }
+
+    [Theory]
+    [InlineData("8.8.8.8", true)]
+    [InlineData("2606:4700:4700::1111", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("172.16.0.1", false)]
+    [InlineData("172.31.255.255", false)]
+    [InlineData("172.32.0.1", true)]
+    [InlineData("192.168.1.1", false)]
+    [InlineData("169.254.169.254", false)]
+    [InlineData("100.64.0.1", false)]
+    [InlineData("100.128.0.1", true)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("224.0.0.1", false)]
+    [InlineData("255.255.255.255", false)]
+    [InlineData("::1", false)]
+    [InlineData("::", false)]
+    [InlineData("fe80::1", false)]
+    [InlineData("fd00::1", false)]
+    [InlineData("ff02::1", false)]
+    [InlineData("::ffff:127.0.0.1", false)]
+    [InlineData("::ffff:8.8.8.8", true)]
+    [InlineData("64:ff9b::a00:1", false)]
+    public void Only_public_addresses_are_webhook_targets(string address, bool isPublic) =>
+        Assert.Equal(isPublic, WebhookTargets.IsPublic(IPAddress.Parse(address)));
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Retry_After_on_429_is_honoured_and_a_400_is_not_retried(DatabaseProvider provider)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -191,7 +241,8 @@ public sealed class AlertDeliveryTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Answer = (_, n) => n == 1 ? (500, null) : (200, null);
-        await using var server = await RunningServer.StartAsync(provider, Settings(firstRetry: TimeSpan.FromSeconds(2)));
+        // The retry is due 3.75–6.25 s after the failure: long enough for the restart to happen first on a busy machine.
+        await using var server = await RunningServer.StartAsync(provider, Settings(firstRetry: TimeSpan.FromSeconds(5)));
         var (msp, _, key) = await server.NewAccountAsync("Granite Peak IT", "msp");
         var owner = server.Client(key);
         var (channel, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("soc"), min_severity = "low" });
