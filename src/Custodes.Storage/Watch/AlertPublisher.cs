@@ -4,7 +4,8 @@ namespace Custodes.Storage.Watch;
 
 /// <summary>An alert as published: stored (with its id and the readers' view) and as the detector reported it.</summary>
 /// <param name="IsNew">True the first time the alert is published; later publications update a growing alert.</param>
-public sealed record PublishedAlert(AlertView Stored, Alert Detected, bool IsNew);
+/// <param name="NewTenants">The tenants the alert touches that it did not before this save (all of them when it is new).</param>
+public sealed record PublishedAlert(AlertView Stored, Alert Detected, bool IsNew, IReadOnlyList<string> NewTenants);
 
 /// <summary>Where published alerts go besides the database (webhooks, email). Register one in the service collection.</summary>
 public interface IAlertSink
@@ -20,8 +21,8 @@ public sealed class AlertPublisher(AlertStore store, IEnumerable<IAlertSink> sin
 
     public async Task<PublishedAlert> PublishAsync(Guid msp, Guid? existing, Alert alert, IReadOnlyList<long> eventSeqs, bool growing, CancellationToken cancellationToken = default)
     {
-        var stored = await store.SaveAsync(msp, existing, alert, eventSeqs, growing, cancellationToken);
-        var published = new PublishedAlert(stored, alert, existing is null || stored.Id != existing);
+        var (stored, tenantsBefore) = await store.SaveAsync(msp, existing, alert, eventSeqs, growing, cancellationToken);
+        var published = new PublishedAlert(stored, alert, tenantsBefore is null, [.. stored.Tenants.Except(tenantsBefore ?? [], StringComparer.Ordinal)]);
         foreach (var sink in _sinks)
         {
             try

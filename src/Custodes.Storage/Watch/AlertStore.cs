@@ -59,11 +59,13 @@ public sealed record AlertFilter(string? Status = null, string? Severity = null,
 public sealed class AlertStore(Installation installation, AuditTrail audit, TimeProvider clock)
 {
     /// <summary>Stores a new alert or updates one still growing; returns its view.</summary>
-    public async Task<AlertView> SaveAsync(Guid msp, Guid? existing, Alert alert, IReadOnlyList<long> eventSeqs, bool growing, CancellationToken cancellationToken = default)
+    public async Task<(AlertView Saved, IReadOnlyList<string>? TenantsBefore)> SaveAsync(Guid msp, Guid? existing, Alert alert, IReadOnlyList<long> eventSeqs, bool growing,
+        CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = installation.OpenDb();
         WatchAlertRow? row = existing is { } id ? await db.WatchAlerts.FirstOrDefaultAsync(a => a.Id == id && a.MspOrganizationId == msp, cancellationToken) : null;
+        IReadOnlyList<string>? tenantsBefore = row is null ? null : row.Tenants.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (row is null)
         {
             row = new WatchAlertRow
@@ -92,7 +94,7 @@ public sealed class AlertStore(Installation installation, AuditTrail audit, Time
         foreach (var t in alert.Tenants) db.WatchAlertTenants.Add(new WatchAlertTenantRow { AlertId = row.Id, Tenant = t });
         foreach (var seq in eventSeqs.Distinct()) db.WatchAlertEvents.Add(new WatchAlertEventRow { AlertId = row.Id, Seq = seq });
         await db.SaveChangesAsync(cancellationToken);
-        return View(row, null);
+        return (View(row, null), tenantsBefore);
     }
 
     /// <summary>The alerts the caller may see, newest first.</summary>

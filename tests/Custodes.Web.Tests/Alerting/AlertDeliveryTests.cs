@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Custodes.Storage;
 using Custodes.Storage.Alerting;
+using Custodes.Storage.Watch;
 using Custodes.Testing;
 using Custodes.Watch.Detection;
 using Custodes.Web.Alerting;
@@ -284,6 +285,42 @@ public sealed class AlertDeliveryTests
         await Task.Delay(500);
         Assert.Empty(receiver.Received("oak"));
         Assert.Empty(receiver.Received("msp-critical-only"));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_growing_alert_reaches_a_customer_when_it_first_touches_its_tenant_and_nobody_twice(DatabaseProvider provider)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var server = await RunningServer.StartAsync(provider, Settings());
+        var (msp, mspOwner) = await server.NewTenantAsync("Granite Peak IT", "msp");
+        var (smile, smileOwner) = await server.NewTenantAsync("Smile Dental", "customer");
+        await AddChannelAsync(mspOwner, new { kind = "webhook", url = receiver.Url("msp"), min_severity = "low" });
+        await AddChannelAsync(smileOwner, new { kind = "webhook", url = receiver.Url("smile"), min_severity = "low" });
+        await server.Services.GetRequiredService<WatchMspStore>().MapTenantAsync(new Tenant(msp, Roles.Owner, "test"), "smile-dental", smile);
+        var publisher = server.Services.GetRequiredService<AlertPublisher>();
+        var start = new DateTimeOffset(2019, 8, 29, 3, 12, 7, TimeSpan.Zero);
+        Alert Touching(params string[] tenants) => new()
+        {
+            Rule = RuleIds.MassExecution, Severity = Severity.Critical, Msp = "granite-peak", Actor = "jdoe", Tenants = tenants,
+            FirstSeen = start, LastSeen = start.AddMinutes(tenants.Length), EventCount = 10 * tenants.Length, Summary = $"script on {tenants.Length} tenants",
+        };
+
+        var opened = await publisher.PublishAsync(msp, null, Touching("oak-family"), [], growing: true);
+        Assert.True(opened.IsNew);
+        var same = await publisher.PublishAsync(msp, opened.Stored.Id, Touching("oak-family"), [], growing: true);
+        Assert.Empty(same.NewTenants);
+        var grown = await publisher.PublishAsync(msp, opened.Stored.Id, Touching("oak-family", "smile-dental"), [], growing: true);
+        Assert.False(grown.IsNew);
+        Assert.Equal(["smile-dental"], grown.NewTenants);
+        await publisher.PublishAsync(msp, opened.Stored.Id, Touching("oak-family", "smile-dental"), [], growing: false);
+
+        var toSmile = JsonDocument.Parse(Assert.Single(await receiver.WaitAsync("smile", 1)).Body).RootElement.GetProperty("alert");
+        Assert.Equal(["smile-dental"], toSmile.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
+        var toMsp = JsonDocument.Parse(Assert.Single(await receiver.WaitAsync("msp", 1)).Body).RootElement.GetProperty("alert");
+        Assert.Equal(["oak-family"], toMsp.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
+        await Task.Delay(700);
+        Assert.Single(receiver.Received("msp"));
+        Assert.Single(receiver.Received("smile"));
     }
 
     [Theory, MemberData(nameof(Providers))]
