@@ -306,5 +306,76 @@ public sealed class QuestionnaireResponsesTests
         Assert.Equal(etag, stored.Headers.ETag!.Tag);
     }
 
+    [Theory, MemberData(nameof(Providers))]
+    public async Task On_the_pages_without_JavaScript_a_proposal_is_saved_reviewed_signed_off_and_downloaded(DatabaseProvider provider)
+    {
+        await using var server = await RunningServer.StartAsync(provider);
+        var (org, email, key) = await server.NewAccountAsync("Granite Peak Managed IT", "msp");
+        var assessment = new StringContent(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")), Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Created, (await server.Client(key).PostAsync("/api/v1/assessments", assessment)).StatusCode);
+        using var session = server.Session();
+        await session.SignInAsync(email);
+        var proposal = "/supply-chain/questionnaires?template=cyber-insurance-msp";
+        var (_, proposed, _) = await session.GetAsync(proposal);
+        Assert.Contains("id=\"saved-none\"", proposed);
+        var questions = System.Text.RegularExpressions.Regex.Matches(proposed, "name=\"a_([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(10, questions.Length);
+
+        // Saved with the first answer already replaced: a draft with that review, opened on its own page.
+        var saved = await session.PostFormAsync(proposal, [new("template", "cyber-insurance-msp"), new($"a_{questions[0]}", "no"), new($"c_{questions[0]}", "no MFA on the backup console")],
+            "/supply-chain/questionnaires?handler=save");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var page = saved.Headers.Location!.ToString();
+        Assert.Matches("^/supply-chain/questionnaires/[0-9a-f-]{36}$", page);
+        var (_, draft, _) = await session.GetAsync(page);
+        Assert.Contains("draft: 1 of 10 answers reviewed", draft);
+        Assert.Contains("<option value=\"no\" selected=\"selected\">answer no</option>", draft);
+        Assert.Contains("value=\"no MFA on the backup console\"", draft);
+
+        static string VersionIn(string html) => System.Text.RegularExpressions.Regex.Match(html, "name=\"version\" value=\"(\\d+)\"").Groups[1].Value;
+        var signTooEarly = await session.PostFormAsync(page, [new("version", VersionIn(draft)), new("confirm", "true")], page + "?handler=signoff");
+        Assert.Equal(HttpStatusCode.BadRequest, signTooEarly.StatusCode);
+        Assert.Contains("not reviewed yet", await signTooEarly.Content.ReadAsStringAsync());
+
+        var review = questions.Skip(1).SelectMany(q => new KeyValuePair<string, string>[] { new($"a_{q}", "accept"), new($"c_{q}", "") })
+            .Append(new("version", VersionIn(draft))).ToList();
+        var reviewed = await session.PostFormAsync(page, review, page + "?handler=review");
+        Assert.Equal(HttpStatusCode.OK, reviewed.StatusCode);
+        var reviewedHtml = await reviewed.Content.ReadAsStringAsync();
+        Assert.Contains("Review saved.", reviewedHtml);
+        Assert.Contains("draft: 10 of 10 answers reviewed", reviewedHtml);
+
+        // The form read before the review carries the old version: refused, nothing overwritten.
+        var stale = await session.PostFormAsync(page, [new("version", VersionIn(draft)), new($"a_{questions[1]}", "proposed")], page + "?handler=review");
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("your changes were not saved", await stale.Content.ReadAsStringAsync());
+
+        using var viewer = server.Session();
+        var viewerEmail = $"viewer-{Guid.NewGuid():N}@example.test";
+        await new AccountStore(server.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System).CreateUserAsync(viewerEmail, org, Roles.Viewer, RunningServer.Password, "test");
+        await viewer.SignInAsync(viewerEmail);
+        var (_, viewerHtml, _) = await viewer.GetAsync(page);
+        Assert.DoesNotContain("id=\"sign-off\"", viewerHtml);
+        Assert.DoesNotContain("name=\"a_", viewerHtml);
+        var refused = await viewer.PostFormAsync(page, [new("version", VersionIn(reviewedHtml)), new("confirm", "true")], page + "?handler=signoff");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        var signed = await session.PostFormAsync(page, [new("version", VersionIn(reviewedHtml)), new("confirm", "true")], page + "?handler=signoff");
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        var signedHtml = await signed.Content.ReadAsStringAsync();
+        Assert.Contains($"signed off by {email}", signedHtml);
+        Assert.Matches("id=\"content-sha256\">[0-9a-f]{64}<", signedHtml);
+        Assert.Contains("what is stored still hashes to it", signedHtml);
+        Assert.Contains("id=\"start-revision\"", signedHtml);
+        Assert.DoesNotContain("name=\"a_", signedHtml);
+
+        var xlsx = await session.Http.GetAsync(page + "?handler=download&format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        Assert.Equal((byte)'P', (await xlsx.Content.ReadAsByteArrayAsync())[0]);
+        var (_, list, _) = await session.GetAsync("/supply-chain/questionnaires");
+        Assert.Contains($"<a href=\"{page}\">", list);
+        Assert.Contains("signed-off", list);
+    }
+
     private const string QuestionnaireDownloadType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 }
