@@ -208,7 +208,7 @@ public sealed class QuestionnaireResponsesTests
         var (_, _, owner) = await MspAsync(server);
         var (signed, etag) = await SignedAsync(owner);
         var id = signed.GetProperty("id").GetGuid();
-        var (_, _, other) = await MspAsync(server, "Another MSP");
+        var (_, otherEmail, other) = await MspAsync(server, "Another MSP");
 
         foreach (var path in new[] { $"{Responses}/{id}", $"{Responses}/{id}/export?format=xlsx", $"{Responses}/{id}/history" })
         {
@@ -221,6 +221,20 @@ public sealed class QuestionnaireResponsesTests
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"{Responses}/{id}/revisions", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(other, HttpMethod.Delete, $"{Responses}/{id}", null)).StatusCode);
         Assert.Empty((await other.GetFromJsonAsync<JsonElement>(Responses)).GetProperty("items").EnumerateArray());
+
+        using var session = server.Session();
+        await session.SignInAsync(otherEmail);
+        var page = $"/supply-chain/questionnaires/{id}";
+        foreach (var path in new[] { page, $"{page}?handler=download&format=json" })
+        {
+            var (status, html, _) = await session.GetAsync(path);
+            Assert.True(status == HttpStatusCode.NotFound, $"{path} answered {status}");
+            Assert.DoesNotContain("Granite Peak", html);
+        }
+        var forged = await session.PostFormAsync("/supply-chain/questionnaires", [new("version", "1")], $"{page}?handler=revision");
+        Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+        var (_, list, _) = await session.GetAsync("/supply-chain/questionnaires");
+        Assert.DoesNotContain(id.ToString(), list);
     }
 
     [Theory, MemberData(nameof(Providers))]

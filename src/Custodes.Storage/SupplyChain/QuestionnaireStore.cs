@@ -107,13 +107,14 @@ public sealed class QuestionnaireStore(Installation installation, AuditTrail aud
     /// <summary>The tenant's questionnaires, most recently changed first, a page at a time.</summary>
     public async Task<IReadOnlyList<QuestionnaireSummary>> ListAsync(Tenant tenant, int skip = 0, int take = 50, CancellationToken cancellationToken = default)
     {
+        var proposed = QuestionnaireNames.States.Name(ReviewState.Proposed);
         await using var db = installation.OpenDb();
         return await db.QuestionnaireResponses.AsNoTracking()
             .Where(r => r.OrganizationId == tenant.OrganizationId)
             .OrderByDescending(r => r.UpdatedAt).ThenBy(r => r.Id)
             .Skip(Math.Max(skip, 0)).Take(Math.Clamp(take, 1, 500))
             .Select(r => new QuestionnaireSummary(r.Id, r.TemplateId, r.TemplateVersion, r.Title, r.Subject, r.Revision, r.RevisionOf, r.Status,
-                r.Answers.Count, r.Answers.Count(a => a.State != "proposed"), r.CreatedAt, r.UpdatedAt, r.SignedOffBy, r.SignedOffAt, r.ContentSha256))
+                r.Answers.Count, r.Answers.Count(a => a.State != proposed), r.CreatedAt, r.UpdatedAt, r.SignedOffBy, r.SignedOffAt, r.ContentSha256))
             .ToListAsync(cancellationToken);
     }
 
