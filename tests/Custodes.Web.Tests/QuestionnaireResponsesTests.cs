@@ -314,6 +314,8 @@ public sealed class QuestionnaireResponsesTests
         var bad = await SendAsync(owner, HttpMethod.Patch, $"{Responses}/{id}", etag, new { answers = new object[] { new { question_id = question, state = "reviewed" }, new { question_id = question, state = "approved" } } });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("$.answers[1].state", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("path").GetString());
+        var empty = await SendAsync(owner, HttpMethod.Patch, $"{Responses}/{id}", etag, new { answers = new object?[] { null } });
+        Assert.Equal("$.answers[0]", (await empty.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("path").GetString());
         await AssertProblemAsync(await owner.PostAsJsonAsync(Responses, new { template = "no-such-template" }), HttpStatusCode.NotFound, "no questionnaire template");
 
         var stored = await owner.GetAsync($"{Responses}/{id}");

@@ -61,7 +61,7 @@ public static class QuestionnaireResponsesApi
     public sealed record CreateBody(string? Template);
 
     /// <summary>Body of a review: the answers to change.</summary>
-    public sealed record ReviewBody(IReadOnlyList<AnswerChange>? Answers);
+    public sealed record ReviewBody(IReadOnlyList<AnswerChange?>? Answers);
 
     /// <summary>One answer's review: <c>state</c> reviewed (accept the proposal), edited (with <c>answer</c> and a <c>comment</c> saying why) or proposed (withdraw the review).</summary>
     public sealed record AnswerChange(string? QuestionId, string? State, string? Answer, string? Comment);
@@ -109,9 +109,10 @@ public static class QuestionnaireResponsesApi
     }
 
     /// <summary>Reads one answer change, naming the field that is wrong.</summary>
-    public static AnswerReview Parse(AnswerChange change, int index)
+    public static AnswerReview Parse(AnswerChange? change, int index)
     {
         var at = $"$.answers[{index}]";
+        if (change is null) throw new BadInputException("expected an object {\"question_id\", \"state\", \"answer\", \"comment\"}", "request body", at);
         if (string.IsNullOrWhiteSpace(change.QuestionId)) throw new BadInputException("expected the question_id", "request body", $"{at}.question_id");
         if (!QuestionnaireNames.States.TryParse(change.State, out var state))
             throw new BadInputException($"invalid state '{change.State}'; expected {QuestionnaireNames.States.Expected}", "request body", $"{at}.state");
