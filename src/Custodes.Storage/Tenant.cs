@@ -55,3 +55,6 @@ public sealed class NotFoundException(string message) : Exception(message);
 
 /// <summary>The resource changed since the caller read it (HTTP 412 / 409): a lost update refused.</summary>
 public sealed class ConcurrencyConflictException(string message) : Exception(message);
+
+/// <summary>The resource's state refuses the change, whatever version the caller read (HTTP 409): a signed-off questionnaire no longer changes.</summary>
+public sealed class StateConflictException(string message) : Exception(message);

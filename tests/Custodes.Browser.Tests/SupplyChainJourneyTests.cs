@@ -44,5 +44,24 @@ public sealed class SupplyChainJourneyTests
         await practice.GotoAsync(server.Url("/supply-chain/notices"));
         await Expect(practice.Locator("main")).ToContainTextAsync("Scope was misstated");
         await browser.ShotAsync(practice, "supply-chain-notice");
+
+        // The practice answers its insurer's questionnaire from what it now has: saved, reviewed, signed off and kept as signed.
+        await practice.GotoAsync(server.Url("/supply-chain/questionnaires"));
+        await practice.SelectOptionAsync("#template", "cyber-insurance-msp");
+        await practice.ClickAsync("button:has-text('Propose answers')");
+        await practice.ClickAsync("#save-proposal");
+        await Expect(practice.Locator("#status")).ToContainTextAsync("draft: 0 of 10 answers reviewed");
+        foreach (var select in await practice.Locator("#answers select").AllAsync()) await select.SelectOptionAsync("accept");
+        await practice.ClickAsync("#save-review");
+        await Expect(practice.Locator("#message")).ToContainTextAsync("Review saved.");
+        await practice.CheckAsync("#confirm");
+        await practice.ClickAsync("#sign-off");
+        await Expect(practice.Locator("#status")).ToContainTextAsync("signed off by office@smiledental.example");
+        await Expect(practice.Locator("#content-sha256")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$"));
+        await browser.ShotAsync(practice, "questionnaire-signed-off");
+        var download = await practice.RunAndWaitForDownloadAsync(() => practice.ClickAsync("#download-xlsx"));
+        Assert.Equal("cyber-insurance-msp-r1-signed-off.xlsx", download.SuggestedFilename);
+        await practice.GotoAsync(server.Url("/supply-chain/questionnaires"));
+        await Expect(practice.Locator("#saved")).ToContainTextAsync("signed-off");
     }
 }

@@ -22,10 +22,17 @@ public sealed class QuestionnaireCliTests
             Assert.Equal(19, answered.GetProperty("questions").GetInt32());
             var imported = await Cli.Json("questionnaire", "import", file, "--json");
             Assert.Equal(19, imported.GetProperty("states").GetProperty("proposed").GetInt32());
+
+            // The file hashes as the same questionnaire written as JSON: SHA-256 of its RFC 8785 canonical form.
+            await Cli.Json("questionnaire", "answer", "--template", "msp-security", "--assessment", Cli.Sample("portfolio", "dental-001-assessment.yaml"),
+                "--out", file + ".json", "--as-of", "2026-12-01", "--json");
+            var canonical = Custodes.Attestation.CanonicalJson.Canonicalize(await File.ReadAllBytesAsync(file + ".json"));
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(canonical)), imported.GetProperty("content_sha256").GetString());
         }
         finally
         {
             File.Delete(file);
+            File.Delete(file + ".json");
         }
     }
 

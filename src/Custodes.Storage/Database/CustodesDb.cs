@@ -22,6 +22,8 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<ResponsibilityMatrixRow> ResponsibilityMatrices => Set<ResponsibilityMatrixRow>();
     public DbSet<SupplyChainNoticeRow> SupplyChainNotices => Set<SupplyChainNoticeRow>();
     public DbSet<LetterChangeRow> LetterChanges => Set<LetterChangeRow>();
+    public DbSet<QuestionnaireResponseRow> QuestionnaireResponses => Set<QuestionnaireResponseRow>();
+    public DbSet<QuestionnaireAnswerRow> QuestionnaireAnswers => Set<QuestionnaireAnswerRow>();
     public DbSet<LogEntryRow> LogEntries => Set<LogEntryRow>();
     public DbSet<LogHashRow> LogHashes => Set<LogHashRow>();
     public DbSet<LogCheckpointRow> LogCheckpoints => Set<LogCheckpointRow>();
@@ -148,6 +150,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
         AlertingModel.Configure(model);
         WatchModel.Configure(model);
         SupplyChainModel.Configure(model);
+        QuestionnaireModel.Configure(model);
     }
 }
 

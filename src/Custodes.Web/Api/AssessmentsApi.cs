@@ -118,14 +118,15 @@ public static class Paging
 /// <summary>Reads the version out of an <c>If-Match</c> ETag (<c>"&lt;id&gt;-&lt;version&gt;"</c>).</summary>
 public static class IfMatch
 {
-    public static int? Version(HttpRequest request, Guid id)
+    /// <param name="what">What the id names, for the message (an assessment, a questionnaire).</param>
+    public static int? Version(HttpRequest request, Guid id, string what = "assessment")
     {
         var header = request.Headers.IfMatch.ToString();
         if (string.IsNullOrEmpty(header) || header == "*") return null;
         var tag = header.Trim().Trim('"');
         var dash = tag.LastIndexOf('-');
         if (dash > 0 && Guid.TryParse(tag[..dash], out var tagId) && tagId == id && int.TryParse(tag[(dash + 1)..], out var version)) return version;
-        throw new ConcurrencyConflictException($"If-Match {header} does not match assessment {id}; read it again to get its ETag");
+        throw new ConcurrencyConflictException($"If-Match {header} does not match {what} {id}; read it again to get its ETag");
     }
 }
 

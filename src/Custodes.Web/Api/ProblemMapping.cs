@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Custodes.Web.Api;
 
-/// <summary>The one place that turns exceptions into HTTP problems: bad input 400, forbidden 403, not found 404, stale version 412.</summary>
+/// <summary>The one place that turns exceptions into HTTP problems: bad input 400, forbidden 403, not found 404, refused by its state 409, stale version 412.</summary>
 /// <remarks>API calls get RFC 9457 problem details; a browser on a page gets the same status as a short HTML page. Refusals are security events and go to the audit trail.</remarks>
 public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog audit, ILogger<ProblemMapping> log) : IExceptionHandler
 {
@@ -23,6 +23,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog aud
             ForbiddenException => (StatusCodes.Status403Forbidden, "Forbidden"),
             NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
             ConcurrencyConflictException => (StatusCodes.Status412PreconditionFailed, "Changed since you read it"),
+            StateConflictException => (StatusCodes.Status409Conflict, "Not in a state to change"),
             EnvironmentFailureException => (StatusCodes.Status503ServiceUnavailable, "Unavailable"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error"),
         };

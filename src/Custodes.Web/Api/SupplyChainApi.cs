@@ -35,8 +35,9 @@ public static class SupplyChainApi
         questionnaires.MapGet("/", Templates).WithName("QuestionnaireTemplates").WithSummary("Built-in questionnaire templates");
         questionnaires.MapGet("/{template}", Propose).WithName("ProposeQuestionnaire")
             .WithSummary("Answers proposed from your latest assessment (with what you inherit) and your letter: ?format=json (default), xlsx or csv").ProducesProblem(400).ProducesProblem(404);
-        questionnaires.MapPost("/import", ImportFilled).WithName("ImportQuestionnaire").WithSummary("Read a filled questionnaire back (.xlsx or .csv body): strict, located errors")
-            .Accepts<byte[]>("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv").ProducesProblem(400);
+        questionnaires.MapPost("/import", ImportFilled).WithName("ImportQuestionnaire")
+            .WithSummary("Read a filled questionnaire back (.xlsx or .csv body): strict, located errors; ?save=true stores it as a draft (201), as /api/v1/questionnaires/responses lists them")
+            .Accepts<byte[]>("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv").ProducesProblem(400).ProducesProblem(403);
         return app;
     }
 
@@ -118,11 +119,15 @@ public static class SupplyChainApi
         return QuestionnaireDownload.File(response, format ?? "json");
     }
 
-    private static async Task<IResult> ImportFilled(HttpContext context, CancellationToken cancellationToken)
+    private static async Task<IResult> ImportFilled(HttpContext context, QuestionnaireStore store, bool? save, CancellationToken cancellationToken)
     {
+        var tenant = context.User.Tenant();
+        if (save == true) tenant.RequireEdit();
         var bytes = await BodyAsync(context, cancellationToken);
         var response = QuestionnaireDownload.Read(bytes, context.Request.ContentType ?? "", "request body");
-        return TypedResults.Ok(response);
+        if (save != true) return TypedResults.Ok(response);
+        var stored = await store.CreateAsync(tenant, response, QuestionnaireSources.Import, "request body", cancellationToken);
+        return QuestionnaireResponsesApi.Created(context, stored);
     }
 
     private static async Task<byte[]> BodyAsync(HttpContext context, CancellationToken cancellationToken)

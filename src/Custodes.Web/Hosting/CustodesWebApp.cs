@@ -37,6 +37,7 @@ public static class CustodesWebApp
         app.MapAlertChannelsApi();
         app.MapWatchApi();
         app.MapSupplyChainApi();
+        app.MapQuestionnaireResponsesApi();
         Pages.Assessments.EvidenceEndpoints.MapEvidencePages(app);
         return app;
     }

@@ -41,6 +41,7 @@ public static class Extensions
         services.AddSingleton<OrganizationStore>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<AssessmentStore>();
+        services.AddSingleton<Storage.SupplyChain.QuestionnaireStore>();
         services.AddSingleton<ShareStore>();
         services.AddSingleton(sp => new EvidenceStore(installation, sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()) { MaxBytes = web.EvidenceMaxBytes });
         services.AddSingleton<ScoreCache>();

@@ -1,4 +1,5 @@
 using Custodes.Common;
+using Custodes.Storage.SupplyChain;
 using Custodes.SupplyChain;
 using Custodes.SupplyChain.Questionnaires;
 
@@ -9,13 +10,21 @@ public static class QuestionnaireDownload
 {
     public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    public static IResult File(QuestionnaireResponse response, string format) => format switch
+    /// <param name="name">The file's name without its extension (the template id by default).</param>
+    public static IResult File(QuestionnaireResponse response, string format, string? name = null)
     {
-        "json" => TypedResults.Bytes(QuestionnaireJson.Write(response), "application/json", $"{response.TemplateId}.json"),
-        "xlsx" => TypedResults.Bytes(QuestionnaireXlsx.Write(response), XlsxType, $"{response.TemplateId}.xlsx"),
-        "csv" => TypedResults.Bytes(QuestionnaireCsv.Write(response), "text/csv", $"{response.TemplateId}.csv"),
-        _ => throw new BadInputException($"unknown format '{format}'; expected json, xlsx or csv", path: "format"),
-    };
+        name ??= response.TemplateId;
+        return format switch
+        {
+            "json" => TypedResults.Bytes(QuestionnaireJson.Write(response), "application/json", $"{name}.json"),
+            "xlsx" => TypedResults.Bytes(QuestionnaireXlsx.Write(response), XlsxType, $"{name}.xlsx"),
+            "csv" => TypedResults.Bytes(QuestionnaireCsv.Write(response), "text/csv", $"{name}.csv"),
+            _ => throw new BadInputException($"unknown format '{format}'; expected json, xlsx or csv", path: "format"),
+        };
+    }
+
+    /// <summary>A stored questionnaire's file name: template, revision, and whether it is signed off (<c>msp-security-r2-signed-off</c>).</summary>
+    public static string FileName(StoredQuestionnaire stored) => $"{stored.Questionnaire.TemplateId}-r{stored.Revision}-{stored.Status}";
 
     /// <summary>A filled questionnaire (XLSX when it is a zip or says so, else CSV) against its built-in template.</summary>
     public static QuestionnaireResponse Read(byte[] bytes, string contentTypeOrName, string source)

@@ -99,6 +99,32 @@ public sealed class QuestionnaireTests
     }
 
     [Fact]
+    public void Reopening_an_answer_withdraws_its_review_and_sign_off_waits_for_it_again()
+    {
+        var r = ProposeAnswers.For(Msp, WithEvidence(), Letter(), Today);
+        foreach (var a in r.Answers) r = r.Review(a.QuestionId, "Dana", ReviewTime, comment: "checked the RMM console");
+        Assert.Equal("checked the RMM console", Answer(r, "rmm-mfa").Comment);
+        r = r.Reopen("rmm-mfa");
+        var reopened = Answer(r, "rmm-mfa");
+        Assert.Equal((ReviewState.Proposed, (Custodes.SupplyChain.Questionnaires.Answer?)null, (string?)null, (DateTimeOffset?)null, (string?)null), (reopened.State, reopened.Final, reopened.ReviewedBy, reopened.ReviewedAt, reopened.Comment));
+        var e = Assert.Throws<BadInputException>(() => r.SignOffBy("Dana", ReviewTime));
+        Assert.Contains("rmm-mfa", e.Message);
+    }
+
+    [Fact]
+    public void The_content_hash_is_of_the_canonical_json_and_survives_an_xlsx_round_trip()
+    {
+        var r = ProposeAnswers.For(Msp, WithEvidence(("3.7.5", Status.NotMet)), Letter(), Today);
+        foreach (var a in r.Answers) r = r.Review(a.QuestionId, "Dana", ReviewTime);
+        r = r.SignOffBy("Dana", ReviewTime);
+        var hash = QuestionnaireJson.Sha256(r);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Custodes.Attestation.CanonicalJson.Canonicalize(QuestionnaireJson.Write(r)))), hash);
+        using var stream = new MemoryStream(QuestionnaireXlsx.Write(r));
+        Assert.Equal(hash, QuestionnaireJson.Sha256(QuestionnaireXlsx.Read(stream, "q.xlsx").ToResponse(id => QuestionnaireTemplates.Find(id)!)));
+        Assert.NotEqual(hash, QuestionnaireJson.Sha256(r with { SignOff = r.SignOff! with { By = "Someone else" } }));
+    }
+
+    [Fact]
     public void Xlsx_export_and_import_round_trip_a_signed_off_questionnaire()
     {
         var r = ProposeAnswers.For(Msp, WithEvidence(("3.7.5", Status.NotMet)), Letter(), Today);

@@ -102,6 +102,8 @@ public static class QuestionnaireCommand
                 states = response.Answers.GroupBy(a => QuestionnaireNames.States.Name(a.State)).ToDictionary(g => g.Key, g => g.Count()),
                 signed_off_by = response.SignOff?.By,
                 signed_off_at = response.SignOff?.At,
+                // What a sign-off in the web app seals: a received file can be checked against the hash its sender quotes.
+                content_sha256 = QuestionnaireJson.Sha256(response),
             };
             if (reporter.Json) reporter.WriteJson(summary);
             else reporter.Line($"{path}: {summary.questions} answers ({string.Join(", ", summary.states.Select(s => $"{s.Value} {s.Key}"))}); " +

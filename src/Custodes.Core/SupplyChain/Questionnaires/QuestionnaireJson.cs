@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Custodes.Attestation;
 using Custodes.Common;
 
 namespace Custodes.SupplyChain.Questionnaires;
@@ -18,4 +20,8 @@ public static class QuestionnaireJson
         }
         return JsonSerializer.SerializeToUtf8Bytes(ordered, Json.Indented);
     }
+
+    /// <summary>SHA-256 (lowercase hex) of the document's RFC 8785 canonical JSON: what a sign-off seals.</summary>
+    /// <remarks>Canonical, as a letter's subject digest is, so the same questionnaire hashes the same from any export: the JSON, or an XLSX or CSV read back.</remarks>
+    public static string Sha256(QuestionnaireResponse response) => Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Canonicalize(Write(response))));
 }

@@ -21,13 +21,17 @@ public sealed record QuestionnaireResponse
     public required IReadOnlyList<QuestionAnswer> Answers { get; init; }
     public SignOff? SignOff { get; init; }
 
-    /// <summary>Accepts a proposed answer as it is.</summary>
-    public QuestionnaireResponse Review(string questionId, string by, DateTimeOffset at) =>
-        Change(questionId, a => a with { State = ReviewState.Reviewed, Final = a.Proposed, ReviewedBy = Required(by), ReviewedAt = at });
+    /// <summary>Accepts a proposed answer as it is (the comment, if any, says what was checked).</summary>
+    public QuestionnaireResponse Review(string questionId, string by, DateTimeOffset at, string? comment = null) =>
+        Change(questionId, a => a with { State = ReviewState.Reviewed, Final = a.Proposed, ReviewedBy = Required(by), ReviewedAt = at, Comment = comment });
 
     /// <summary>Replaces a proposed answer; the comment says why.</summary>
     public QuestionnaireResponse Edit(string questionId, Answer answer, string? comment, string by, DateTimeOffset at) =>
         Change(questionId, a => a with { State = ReviewState.Edited, Final = answer, Comment = comment, ReviewedBy = Required(by), ReviewedAt = at });
+
+    /// <summary>Withdraws the review of an answer: it is proposed again, as if nobody had looked at it.</summary>
+    public QuestionnaireResponse Reopen(string questionId) =>
+        Change(questionId, a => a with { State = ReviewState.Proposed, Final = null, ReviewedBy = null, ReviewedAt = null, Comment = null });
 
     /// <summary>Signs off the questionnaire; every answer must have been reviewed or edited.</summary>
     public QuestionnaireResponse SignOffBy(string by, DateTimeOffset at)

@@ -1,4 +1,5 @@
 using Custodes.Common;
+using Custodes.Storage.SupplyChain;
 using Custodes.SupplyChain.Questionnaires;
 using Custodes.Web.Api;
 using Custodes.Web.SupplyChain;
@@ -7,17 +8,23 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Custodes.Web.Pages.SupplyChain;
 
-/// <summary>Questionnaires answered from the organization's assessment and letter: review each answer, sign off, download; read a filled one back.</summary>
-public sealed class QuestionnairesModel(SupplyChainQueries queries, TimeProvider clock) : PageModel
+/// <summary>Questionnaires answered from the organization's assessment and letter: the saved ones, a proposal to review and save (or download), and a filled file read back.</summary>
+public sealed class QuestionnairesModel(SupplyChainQueries queries, QuestionnaireStore store, TimeProvider clock) : PageModel
 {
+    private const int PageSize = 50;
+
     public string? Template { get; private set; }
     public QuestionnaireResponse? Proposed { get; private set; }
     public QuestionnaireResponse? Uploaded { get; private set; }
     public string? Error { get; private set; }
+    public IReadOnlyList<QuestionnaireSummary> Saved { get; private set; } = [];
+    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public bool HasMore { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? template)
     {
         Template = template;
+        await LoadSavedAsync();
         if (template is null) return Page();
         try
         {
@@ -38,29 +45,39 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, TimeProvider
         var at = clock.GetUtcNow();
         try
         {
-            foreach (var answer in response.Answers)
-            {
-                var choice = Request.Form[$"a_{answer.QuestionId}"].ToString();
-                if (choice is "" or "proposed") continue;
-                if (choice == "accept") response = response.Review(answer.QuestionId, by, at);
-                else if (QuestionnaireNames.Answers.TryParse(choice, out var replaced))
-                    response = response.Edit(answer.QuestionId, replaced, NullIfEmpty(Request.Form[$"c_{answer.QuestionId}"].ToString()), by, at);
-                else throw new BadInputException($"invalid choice '{choice}' for question {answer.QuestionId}");
-            }
+            response = QuestionnaireForm.Apply(response, QuestionnaireForm.Reviews(Request.Form, response), by, at);
             if (signOff) response = response.SignOffBy(by, at);
         }
         catch (BadInputException e)
         {
-            Template = template;
-            Proposed = response;
-            Error = e.Describe();
-            HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
+            return await ProposalErrorAsync(template, response, e);
         }
         return new HttpResultAction(QuestionnaireDownload.File(response, format));
     }
 
-    public async Task<IActionResult> OnPostUploadAsync(IFormFile? file)
+    /// <summary>Saves the proposal as a draft questionnaire of the organization, with the choices already made, and opens it.</summary>
+    public async Task<IActionResult> OnPostSaveAsync(string template)
+    {
+        var tenant = User.Tenant();
+        tenant.RequireEdit();
+        var response = await queries.ProposeAsync(tenant, template, HttpContext.RequestAborted);
+        IReadOnlyList<AnswerReview> reviews;
+        try
+        {
+            reviews = QuestionnaireForm.Reviews(Request.Form, response);
+        }
+        catch (BadInputException e)
+        {
+            return await ProposalErrorAsync(template, response, e);
+        }
+        var stored = await store.CreateAsync(tenant, response, QuestionnaireSources.Proposed, cancellationToken: HttpContext.RequestAborted);
+        if (reviews.Any(r => r.State != ReviewState.Proposed))
+            await store.ReviewAsync(tenant, stored.Id, reviews, stored.Version, HttpContext.RequestAborted);
+        return Redirect($"/supply-chain/questionnaires/{stored.Id}");
+    }
+
+    /// <summary>Reads a filled file back; with <paramref name="save"/>, stores it as a draft questionnaire and opens it.</summary>
+    public async Task<IActionResult> OnPostUploadAsync(IFormFile? file, bool save)
     {
         try
         {
@@ -68,20 +85,45 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, TimeProvider
             if (file.Length > 16 * 1024 * 1024) throw new BadInputException("the file is larger than 16 MB", file.FileName);
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer, HttpContext.RequestAborted);
-            Uploaded = QuestionnaireDownload.Read(buffer.ToArray(), file.FileName, Path.GetFileName(file.FileName));
+            var name = Path.GetFileName(file.FileName);
+            Uploaded = QuestionnaireDownload.Read(buffer.ToArray(), file.FileName, name);
+            if (save)
+            {
+                var stored = await store.CreateAsync(User.Tenant(), Uploaded, QuestionnaireSources.Import, name, HttpContext.RequestAborted);
+                return Redirect($"/supply-chain/questionnaires/{stored.Id}");
+            }
         }
         catch (BadInputException e)
         {
             Error = e.Describe();
             HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
         }
+        await LoadSavedAsync();
         return Page();
     }
 
-    private static string? NullIfEmpty(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    public string PageLink(int page) => $"/supply-chain/questionnaires?page={page}";
+
+    private async Task<IActionResult> ProposalErrorAsync(string template, QuestionnaireResponse response, BadInputException e)
+    {
+        Template = template;
+        Proposed = response;
+        Error = e.Describe();
+        HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await LoadSavedAsync();
+        return Page();
+    }
+
+    private async Task LoadSavedAsync()
+    {
+        PageNumber = Math.Max(PageNumber, 1);
+        var saved = await store.ListAsync(User.Tenant(), (PageNumber - 1) * PageSize, PageSize + 1, HttpContext.RequestAborted);
+        HasMore = saved.Count > PageSize;
+        Saved = saved.Take(PageSize).ToArray();
+    }
 
     /// <summary>Runs a minimal-API result from a page handler.</summary>
-    private sealed class HttpResultAction(IResult result) : IActionResult
+    internal sealed class HttpResultAction(IResult result) : IActionResult
     {
         public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
     }

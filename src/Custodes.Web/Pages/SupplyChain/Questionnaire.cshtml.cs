@@ -1,0 +1,107 @@
+using Custodes.Common;
+using Custodes.Storage;
+using Custodes.Storage.Audit;
+using Custodes.Storage.SupplyChain;
+using Custodes.Web.Api;
+using Custodes.Web.SupplyChain;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Custodes.Web.Pages.SupplyChain;
+
+/// <summary>One saved questionnaire: review its answers and sign it off (a draft), or read it as signed and start a revision; download it; its history.</summary>
+public sealed class QuestionnaireModel(QuestionnaireStore store, AuditLog audit) : PageModel
+{
+    public StoredQuestionnaire Stored { get; private set; } = null!;
+    public IReadOnlyList<AuditEntry> History { get; private set; } = [];
+    /// <summary>The answers can still change, and this member may change them.</summary>
+    public bool CanReview => !Stored.SignedOff && User.CanEdit();
+    public bool? ContentVerified { get; private set; }
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+
+    public Task OnGetAsync(Guid id) => LoadAsync(id);
+
+    public async Task<IActionResult> OnGetDownloadAsync(Guid id, string format)
+    {
+        var stored = await store.GetAsync(User.Tenant(), id, HttpContext.RequestAborted);
+        return new QuestionnairesModel.HttpResultAction(QuestionnaireDownload.File(stored.Questionnaire, format, QuestionnaireDownload.FileName(stored)));
+    }
+
+    /// <summary>Saves the review choices of every answer; the version guards against overwriting someone else's review.</summary>
+    public Task<IActionResult> OnPostReviewAsync(Guid id, int version) => ChangeAsync(id, async () =>
+    {
+        var current = await store.GetAsync(User.Tenant(), id, HttpContext.RequestAborted);
+        var changed = await store.ReviewAsync(User.Tenant(), id, QuestionnaireForm.Reviews(Request.Form, current.Questionnaire), version, HttpContext.RequestAborted);
+        return changed.Version == current.Version ? "Nothing changed." : "Review saved.";
+    });
+
+    public Task<IActionResult> OnPostSignOffAsync(Guid id, int version, bool confirm) => ChangeAsync(id, async () =>
+    {
+        User.Tenant().RequireEdit();
+        if (!confirm) throw new BadInputException("tick the box to confirm you reviewed every answer and sign off");
+        await store.SignOffAsync(User.Tenant(), id, version, HttpContext.RequestAborted);
+        return "Signed off: the questionnaire no longer changes, and its content hash below seals what you signed.";
+    });
+
+    public async Task<IActionResult> OnPostRevisionAsync(Guid id)
+    {
+        try
+        {
+            var next = await store.StartRevisionAsync(User.Tenant(), id, HttpContext.RequestAborted);
+            return Redirect($"/supply-chain/questionnaires/{next.Id}");
+        }
+        catch (StateConflictException e)
+        {
+            return await FailAsync(id, e.Message, StatusCodes.Status409Conflict);
+        }
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id, int version)
+    {
+        try
+        {
+            await store.DeleteAsync(User.Tenant(), id, version, HttpContext.RequestAborted);
+            return Redirect("/supply-chain/questionnaires");
+        }
+        catch (Exception e) when (e is StateConflictException or ConcurrencyConflictException)
+        {
+            return await FailAsync(id, e.Message, StatusCodes.Status409Conflict);
+        }
+    }
+
+    // Bad input and refusals by state or version show on the page with what is stored now; 403 and 404 go to the error page.
+    private async Task<IActionResult> ChangeAsync(Guid id, Func<Task<string>> change)
+    {
+        try
+        {
+            Message = await change();
+        }
+        catch (BadInputException e)
+        {
+            return await FailAsync(id, e.Describe(), StatusCodes.Status400BadRequest);
+        }
+        catch (Exception e) when (e is StateConflictException or ConcurrencyConflictException)
+        {
+            return await FailAsync(id, e is ConcurrencyConflictException ? "Someone changed this questionnaire since you opened it: your changes were not saved. Here it is as it is now." : e.Message,
+                StatusCodes.Status409Conflict);
+        }
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private async Task<IActionResult> FailAsync(Guid id, string error, int status)
+    {
+        Error = error;
+        Response.StatusCode = status;
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private async Task LoadAsync(Guid id)
+    {
+        Stored = await store.GetAsync(User.Tenant(), id, HttpContext.RequestAborted);
+        ContentVerified = Stored.VerifyContent();
+        History = await audit.ListAsync(User.Tenant().OrganizationId, new AuditFilter(EntityId: id.ToString()), 0, 100, HttpContext.RequestAborted);
+    }
+}
