@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Custodes.Storage;
 using Custodes.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Cli.Tests;
 
@@ -26,6 +27,24 @@ public sealed class PortfolioImportTests
         using var radius = JsonDocument.Parse(fromStore.Stdout);
         Assert.Equal("frontrange-it", radius.RootElement.GetProperty("root").GetString());
         Assert.True(radius.RootElement.GetProperty("total_customers").GetInt32() > 0);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Blast_radius_and_concentration_read_the_stored_graph_snapshot_as_the_web_app_does(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        Assert.Equal(0, (await Cli.RunAsync(Store(test, "portfolio", "import", Cli.Sample("portfolio", "dental-msp.yaml")))).ExitCode);
+        // Without the relationship rows, only the graph snapshot stored with the import still knows who reaches whom.
+        await using (var db = test.Installation.OpenDb()) await db.PortfolioRelationships.ExecuteDeleteAsync();
+
+        string[][] queries = [["blast-radius", "vaultline"], ["what-if", "frontrange-vsa"], ["concentration"]];
+        foreach (var query in queries)
+        {
+            var fromStore = await Cli.RunAsync(Store(test, ["supply-chain", .. query, "--json"]));
+            var fromFile = await Cli.RunAsync(["supply-chain", .. query, "--portfolio", Cli.Sample("portfolio", "dental-msp.yaml"), "--json"]);
+            Assert.Equal(0, fromStore.ExitCode);
+            Assert.Equal(fromFile.Stdout, fromStore.Stdout);
+        }
     }
 
     [Theory, MemberData(nameof(Providers))]

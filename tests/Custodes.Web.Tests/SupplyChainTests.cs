@@ -49,6 +49,11 @@ public sealed class SupplyChainTests
         Assert.Contains("<svg class=\"chart portfolio-graph\"", html);
         Assert.Contains(DemoWorkspace.BackupProviderName, html);
         Assert.Contains($"<strong id=\"effective-score\">{effective}</strong>", html);
+        // The blast radius page reads the graph alone: its provider list and the what-if of the most concentrated provider or tool.
+        var (radiusStatus, radiusHtml, _) = await session.GetAsync("/supply-chain/blast-radius");
+        Assert.Equal(HttpStatusCode.OK, radiusStatus);
+        Assert.Contains("<h2 id=\"what-if\">If ", radiusHtml);
+        Assert.Contains(DemoWorkspace.BackupProviderName, radiusHtml);
 
         using var assessor = server.Session();
         await assessor.SignInAsync("lead@northgate.example", DemoWorkspace.Password);

@@ -10,7 +10,7 @@ namespace Custodes.SupplyChain;
 /// tool → every customer of every relationship that uses the tool. A relationship whose provider operates one of its tools reaches the customer only
 /// through the tool, so <c>via</c> names it (contracts §8: <c>["percsoft", "percsoft-vsa"]</c>). Immutable and thread-safe; traversal buffers are pooled.
 /// </remarks>
-public sealed class PortfolioGraph
+public sealed partial class PortfolioGraph
 {
     private readonly string[] _ids;
     private readonly Dictionary<string, int> _index;
@@ -23,69 +23,102 @@ public sealed class PortfolioGraph
     private readonly Facts[] _facts;
     private readonly int[] _factTools;
     private readonly ConcurrentBag<Traversal> _pool = [];
+    private readonly Lazy<Portfolio> _portfolio;
 
-    private PortfolioGraph(Portfolio portfolio)
+    /// <summary>Derives the adjacency from the portfolio in node-index form, which <see cref="Build"/> and <see cref="FromSnapshot"/> both produce.</summary>
+    /// <param name="links">Each relationship in document order.</param>
+    /// <param name="linkTools">The tools of every relationship as nodes, relationship after relationship; <paramref name="toolStart"/>[r] is where r's begin.</param>
+    /// <param name="portfolio">The portfolio itself, asked for only by callers of <see cref="Portfolio"/>.</param>
+    private PortfolioGraph(Nodes nodes, Link[] links, int[] toolStart, int[] linkTools, Lazy<Portfolio> portfolio)
     {
-        Portfolio = portfolio;
-        var ids = portfolio.Organizations.Select(o => o.Id).Concat(portfolio.Tools.Select(t => t.Id)).ToArray();
-        Array.Sort(ids, StringComparer.Ordinal);
-        _ids = ids;
-        _index = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
-        for (var i = 0; i < ids.Length; i++) _index.Add(ids[i], i);
-        var n = ids.Length;
-        Organizations = new Organization?[n];
-        Tools = new Tool?[n];
-        foreach (var org in portfolio.Organizations) Organizations[_index[org.Id]] = org;
-        foreach (var tool in portfolio.Tools) Tools[_index[tool.Id]] = tool;
-
-        var rels = portfolio.Relationships;
-        var m = rels.Count;
+        _portfolio = portfolio;
+        _ids = nodes.Ids;
+        _index = nodes.Index;
+        Organizations = nodes.Organizations;
+        Tools = nodes.Tools;
+        var n = _ids.Length;
+        var m = links.Length;
         _relCustomer = new int[m];
         _relProvider = new int[m];
-        var toolCount = 0;
-        for (var r = 0; r < m; r++) toolCount += rels[r].Tools.Count;
-        var edges = new List<(int From, int To)>(m + toolCount + portfolio.Tools.Count);
+
+        var edgeCount = 0;
+        var from = new int[m + linkTools.Length + n];
+        var to = new int[from.Length];
         for (var r = 0; r < m; r++)
         {
-            var rel = rels[r];
-            var customer = Node(rel.Customer);
-            var provider = Node(rel.Provider);
-            _relCustomer[r] = customer;
-            _relProvider[r] = provider;
+            var customer = _relCustomer[r] = links[r].Customer;
+            var provider = _relProvider[r] = links[r].Provider;
             var providerOperatesATool = false;
-            for (var t = 0; t < rel.Tools.Count; t++)
+            for (var t = toolStart[r]; t < toolStart[r + 1]; t++)
             {
-                var tool = Node(rel.Tools[t]);
-                edges.Add((tool, customer));
-                if (Tools[tool]!.Operator == rel.Provider) providerOperatesATool = true;
+                (from[edgeCount], to[edgeCount++]) = (linkTools[t], customer);
+                if (Tools[linkTools[t]]!.Operator == _ids[provider]) providerOperatesATool = true;
             }
-            if (!providerOperatesATool) edges.Add((provider, customer));
+            if (!providerOperatesATool) (from[edgeCount], to[edgeCount++]) = (provider, customer);
         }
-        foreach (var tool in portfolio.Tools) edges.Add((Node(tool.Operator), Node(tool.Id)));
+        for (var node = 0; node < n; node++)
+            if (Tools[node] is { } tool) (from[edgeCount], to[edgeCount++]) = (Node(nodes, tool.Operator), node);
 
-        (_edgeStart, _edgeTo) = Csr(n, edges, dedupe: true);
-        (_inStart, _inRel) = Csr(n, Enumerable.Range(0, m).Select(r => (_relCustomer[r], r)).ToList(), dedupe: false);
-        (_outStart, _outRel) = Csr(n, Enumerable.Range(0, m).Select(r => (_relProvider[r], r)).ToList(), dedupe: false);
+        var relationships = new int[m];
+        for (var r = 0; r < m; r++) relationships[r] = r;
+        (_edgeStart, _edgeTo) = Csr(n, from.AsSpan(0, edgeCount), to.AsSpan(0, edgeCount), dedupe: true);
+        (_inStart, _inRel) = Csr(n, _relCustomer, relationships, dedupe: false);
+        (_outStart, _outRel) = Csr(n, _relProvider, relationships, dedupe: false);
 
         _facts = new Facts[m];
-        _factTools = new int[toolCount];
+        _factTools = new int[linkTools.Length];
         var toolAt = 0;
         for (var k = 0; k < m; k++)
         {
-            var rel = rels[_inRel[k]];
-            var data = rel.Data ?? Organizations[_relCustomer[_inRel[k]]]!.Data;
+            var r = _inRel[k];
+            var link = links[r];
+            var data = link.Data ?? Organizations[link.Customer]!.Data;
             var first = toolAt;
-            foreach (var tool in rel.Tools) _factTools[toolAt++] = _index[tool];
-            _facts[k] = new Facts(_relProvider[_inRel[k]], first, toolAt, rel.Endpoints ?? 0, rel.Access, data ?? DataClasses.None, data is not null);
+            for (var t = toolStart[r]; t < toolStart[r + 1]; t++) _factTools[toolAt++] = linkTools[t];
+            _facts[k] = new Facts(link.Provider, first, toolAt, link.Endpoints, link.Access, data ?? DataClasses.None, data is not null);
         }
     }
+
+    /// <summary>The nodes of a graph: ids in ordinal order, and the organization or tool each one is.</summary>
+    private sealed record Nodes(string[] Ids, Dictionary<string, int> Index, Organization?[] Organizations, Tool?[] Tools)
+    {
+        public static Nodes Of(string[] sortedIds)
+        {
+            var index = new Dictionary<string, int>(sortedIds.Length, StringComparer.Ordinal);
+            for (var i = 0; i < sortedIds.Length; i++) index.Add(sortedIds[i], i);
+            return new Nodes(sortedIds, index, new Organization?[sortedIds.Length], new Tool?[sortedIds.Length]);
+        }
+    }
+
+    /// <summary>What the graph reads of a relationship: its customer and provider nodes, and what exposure sums (unknown endpoints count 0).</summary>
+    private readonly record struct Link(int Customer, int Provider, int Endpoints, AccessLevels Access, DataClasses? Data);
 
     private readonly record struct Facts(int Provider, int ToolStart, int ToolEnd, int Endpoints, AccessLevels Access, DataClasses Data, bool DataKnown);
 
     /// <summary>Builds the graph of a portfolio that passed <see cref="ValidatePortfolio.Check"/>.</summary>
-    public static PortfolioGraph Build(Portfolio portfolio) => new(portfolio);
+    public static PortfolioGraph Build(Portfolio portfolio)
+    {
+        var ids = portfolio.Organizations.Select(o => o.Id).Concat(portfolio.Tools.Select(t => t.Id)).ToArray();
+        Array.Sort(ids, StringComparer.Ordinal);
+        var nodes = Nodes.Of(ids);
+        foreach (var org in portfolio.Organizations) nodes.Organizations[nodes.Index[org.Id]] = org;
+        foreach (var tool in portfolio.Tools) nodes.Tools[nodes.Index[tool.Id]] = tool;
+        var rels = portfolio.Relationships;
+        var links = new Link[rels.Count];
+        var toolStart = new int[rels.Count + 1];
+        var linkTools = new List<int>(rels.Count);
+        for (var r = 0; r < rels.Count; r++)
+        {
+            var rel = rels[r];
+            links[r] = new Link(Node(nodes, rel.Customer), Node(nodes, rel.Provider), rel.Endpoints ?? 0, rel.Access, rel.Data);
+            foreach (var tool in rel.Tools) linkTools.Add(Node(nodes, tool));
+            toolStart[r + 1] = linkTools.Count;
+        }
+        return new PortfolioGraph(nodes, links, toolStart, [.. linkTools], new Lazy<Portfolio>(portfolio));
+    }
 
-    public Portfolio Portfolio { get; }
+    /// <summary>The portfolio the graph is of. A graph read from a snapshot makes the relationships' records on the first call: queries do not need them.</summary>
+    public Portfolio Portfolio => _portfolio.Value;
 
     public int NodeCount => _ids.Length;
 
@@ -113,16 +146,18 @@ public sealed class PortfolioGraph
     internal int CustomerOf(int relationship) => _relCustomer[relationship];
     internal int ProviderOf(int relationship) => _relProvider[relationship];
 
-    private int Node(string id) => _index.TryGetValue(id, out var i) ? i : throw new ArgumentException($"'{id}' is not in the portfolio; validate it first (ValidatePortfolio.Check)");
+    private static int Node(Nodes nodes, string id) =>
+        nodes.Index.TryGetValue(id, out var i) ? i : throw new ArgumentException($"'{id}' is not in the portfolio; validate it first (ValidatePortfolio.Check)");
 
-    private static (int[] Start, int[] Items) Csr(int n, List<(int From, int To)> pairs, bool dedupe)
+    /// <summary>Compressed sparse rows: the targets of each node contiguous, in the order the pairs are given (sorted and distinct with <paramref name="dedupe"/>).</summary>
+    private static (int[] Start, int[] Items) Csr(int n, ReadOnlySpan<int> from, ReadOnlySpan<int> to, bool dedupe)
     {
         var start = new int[n + 1];
-        foreach (var (from, _) in pairs) start[from + 1]++;
+        foreach (var f in from) start[f + 1]++;
         for (var i = 0; i < n; i++) start[i + 1] += start[i];
-        var items = new int[pairs.Count];
+        var items = new int[from.Length];
         var fill = start[..n];
-        foreach (var (from, to) in pairs) items[fill[from]++] = to;
+        for (var k = 0; k < from.Length; k++) items[fill[from[k]]++] = to[k];
         if (!dedupe) return (start, items);
         // Sort each node's targets (id order) and drop duplicates (a tool used for one customer by two relationships).
         var compact = new int[items.Length];

@@ -20,6 +20,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<PortfolioToolRow> PortfolioTools => Set<PortfolioToolRow>();
     public DbSet<PortfolioRelationshipRow> PortfolioRelationships => Set<PortfolioRelationshipRow>();
     public DbSet<ResponsibilityMatrixRow> ResponsibilityMatrices => Set<ResponsibilityMatrixRow>();
+    public DbSet<PortfolioGraphSnapshotRow> PortfolioGraphSnapshots => Set<PortfolioGraphSnapshotRow>();
     public DbSet<SupplyChainNoticeRow> SupplyChainNotices => Set<SupplyChainNoticeRow>();
     public DbSet<LetterChangeRow> LetterChanges => Set<LetterChangeRow>();
     public DbSet<QuestionnaireResponseRow> QuestionnaireResponses => Set<QuestionnaireResponseRow>();

@@ -4,7 +4,8 @@ namespace Custodes.Storage.Database;
 
 // Supply-chain portfolios, one per owning organization (or one for the installation's operator), in normalized rows:
 // organizations, tools, relationships and responsibility matrices. An import replaces a portfolio's rows whole and bumps
-// its version (the key of the in-memory graph cache). Notices tell a customer organization what a provider's letter change did.
+// its version (the key of the in-memory graph cache), and stores the version's query graph as one binary snapshot.
+// Notices tell a customer organization what a provider's letter change did.
 
 /// <summary>A portfolio: whose it is, and which version of it is stored.</summary>
 public sealed class PortfolioRow
@@ -67,6 +68,19 @@ public sealed class PortfolioRelationshipRow
     public int? Data { get; set; }
     public DateOnly? ContractStart { get; set; }
     public DateOnly? ContractEnd { get; set; }
+}
+
+/// <summary>A portfolio version's query graph (<see cref="Custodes.SupplyChain.PortfolioGraph.ToSnapshot"/>), written with the rows it is built from.</summary>
+/// <remarks>
+/// Reading it is what the first query after an import or a restart costs, instead of reading every row and building the graph. The rows
+/// stay the truth: a snapshot missing, of another version or unreadable is rebuilt from them (<see cref="Custodes.Storage.SupplyChain.PortfolioGraphs"/>).
+/// </remarks>
+public sealed class PortfolioGraphSnapshotRow
+{
+    public Guid PortfolioId { get; set; }
+    /// <summary>The portfolio version the snapshot was built from; only a snapshot of the current version is used.</summary>
+    public long Version { get; set; }
+    public required byte[] Content { get; set; }
 }
 
 /// <summary>A provider's Customer Responsibility Matrix in a portfolio, kept as the validated <c>custodes.crm/v1</c> document.</summary>
@@ -164,6 +178,12 @@ internal static class SupplyChainModel
             e.Property(x => x.Provider).HasMaxLength(200);
             e.HasIndex(x => new { x.PortfolioId, x.Provider });
             e.HasIndex(x => new { x.PortfolioId, x.Customer });
+            e.HasOne<PortfolioRow>().WithMany().HasForeignKey(x => x.PortfolioId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<PortfolioGraphSnapshotRow>(e =>
+        {
+            e.ToTable("portfolio_graph_snapshots");
+            e.HasKey(x => x.PortfolioId);
             e.HasOne<PortfolioRow>().WithMany().HasForeignKey(x => x.PortfolioId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<ResponsibilityMatrixRow>(e =>

@@ -40,7 +40,8 @@ public sealed record MatrixUpload(ResponsibilityMatrix Matrix, string Content, s
 /// <summary>
 /// Portfolios, one per owning organization (or one for the installation when no owner is given at the command line), in normalized tables.
 /// An import is validated whole (<see cref="ValidatePortfolio"/>, links to Custodes organizations, matrices' providers) and replaces
-/// the owner's portfolio in one transaction, as a new version: nothing is stored when anything is wrong.
+/// the owner's portfolio in one transaction, as a new version: nothing is stored when anything is wrong. The version's query graph is
+/// stored with it as one snapshot, which <see cref="PortfolioGraphs"/> reads instead of every row.
 /// </summary>
 public sealed class PortfolioStore(Installation installation, AuditTrail audit, TimeProvider clock)
 {
@@ -68,6 +69,12 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         if (owner is { } o && !await db.Organizations.AnyAsync(x => x.Id == o, cancellationToken))
             throw new NotFoundException($"no organization {o}");
 
+        // The graph of the portfolio as LoadAsync reads it back (links as organization ids), so that its snapshot answers as the rows do.
+        var snapshot = PortfolioGraph.Build(portfolio with
+        {
+            Organizations = portfolio.Organizations.Select(o => o with { CustodesOrganization = links.TryGetValue(o.Id, out var l) ? l.ToString() : null }).ToArray(),
+        }).ToSnapshot();
+
         var now = clock.GetUtcNow().UtcDateTime;
         var key = OwnerKey(owner);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -85,6 +92,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
             await db.PortfolioTools.Where(r => r.PortfolioId == row.Id).ExecuteDeleteAsync(cancellationToken);
             await db.PortfolioOrganizations.Where(r => r.PortfolioId == row.Id).ExecuteDeleteAsync(cancellationToken);
             await db.ResponsibilityMatrices.Where(r => r.PortfolioId == row.Id).ExecuteDeleteAsync(cancellationToken);
+            await db.PortfolioGraphSnapshots.Where(r => r.PortfolioId == row.Id).ExecuteDeleteAsync(cancellationToken);
             row.Version++;
             row.ImportedAt = now;
             row.ImportedBy = actor;
@@ -125,6 +133,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         {
             PortfolioId = id, Provider = m.Matrix.Provider, Framework = m.Matrix.Framework, Title = m.Matrix.Title, PublishedOn = m.Matrix.PublishedOn, Content = m.Content,
         }));
+        db.PortfolioGraphSnapshots.Add(new PortfolioGraphSnapshotRow { PortfolioId = id, Version = row.Version, Content = snapshot });
         audit.Record(db, new AuditEvent(owner, actor, "portfolio.imported", "portfolio", id.ToString(),
             Before: previous == 0 ? null : new { version = previous },
             After: new { version = row.Version, organizations = portfolio.Organizations.Count, tools = portfolio.Tools.Count, relationships = portfolio.Relationships.Count,
@@ -169,6 +178,33 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         await using var db = installation.OpenDb();
         var row = await db.Portfolios.AsNoTracking().FirstOrDefaultAsync(p => p.OwnerKey == key, cancellationToken);
         return row is null ? null : await LoadAsync(db, row, cancellationToken);
+    }
+
+    /// <summary>The graph snapshot stored for one version of a portfolio (<see cref="PortfolioGraph.ToSnapshot"/>), or null when there is none of that version.</summary>
+    public async Task<byte[]?> SnapshotAsync(Guid portfolio, long version, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenReadDb();
+        return await db.PortfolioGraphSnapshots.AsNoTracking().Where(s => s.PortfolioId == portfolio && s.Version == version).Select(s => s.Content).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Stores the snapshot of a graph rebuilt from a version's rows, replacing an older or unreadable one; a newer version's stays.</summary>
+    /// <remarks>
+    /// No transaction: the delete spares a newer version's snapshot, and the insert then fails on the key. It fails the same way when another
+    /// node stored this version's first or the portfolio was replaced meanwhile; the snapshot is a copy of the rows, so there is nothing to keep.
+    /// </remarks>
+    public async Task StoreSnapshotAsync(Guid portfolio, long version, PortfolioGraph graph, CancellationToken cancellationToken = default)
+    {
+        var content = graph.ToSnapshot();
+        await using var db = installation.OpenDb();
+        await db.PortfolioGraphSnapshots.Where(s => s.PortfolioId == portfolio && s.Version <= version).ExecuteDeleteAsync(cancellationToken);
+        db.PortfolioGraphSnapshots.Add(new PortfolioGraphSnapshotRow { PortfolioId = portfolio, Version = version, Content = content });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+        }
     }
 
     /// <summary>Every portfolio in which one of the given Custodes organizations is an entry (for recomputing after a letter changes).</summary>

@@ -8,37 +8,46 @@ using Tenant = Custodes.Storage.Tenant;
 namespace Custodes.Web.SupplyChain;
 
 /// <summary>What the supply-chain pages and API ask of the tenant's own portfolio: every query runs on the cached graph of its current version.</summary>
+/// <remarks>Blast radius, what-if and concentration read the graph alone (its stored snapshot when not cached); the rest also reads the stored portfolio.</remarks>
 public sealed class SupplyChainQueries(Installation installation, PortfolioGraphs graphs, ProviderLetters letters, CustomerInheritance inheritance, TimeProvider clock)
 {
+    private const string NoPortfolio = "your organization has no portfolio yet: import one (PUT /api/v1/portfolio)";
+
     /// <summary>The tenant's portfolio, or null when it has none.</summary>
     public Task<LoadedPortfolio?> FindAsync(Tenant tenant, CancellationToken cancellationToken) => graphs.GetAsync(tenant.OrganizationId, cancellationToken);
 
     public async Task<LoadedPortfolio> GetAsync(Tenant tenant, CancellationToken cancellationToken) =>
-        await FindAsync(tenant, cancellationToken) ?? throw new NotFoundException("your organization has no portfolio yet: import one (PUT /api/v1/portfolio)");
+        await FindAsync(tenant, cancellationToken) ?? throw new NotFoundException(NoPortfolio);
+
+    /// <summary>The graph of the tenant's portfolio, or null when it has none.</summary>
+    public Task<PortfolioGraph?> FindGraphAsync(Tenant tenant, CancellationToken cancellationToken) => graphs.GraphAsync(tenant.OrganizationId, cancellationToken);
+
+    public async Task<PortfolioGraph> GraphAsync(Tenant tenant, CancellationToken cancellationToken) =>
+        await FindGraphAsync(tenant, cancellationToken) ?? throw new NotFoundException(NoPortfolio);
 
     public async Task<BlastRadius> BlastRadiusAsync(Tenant tenant, string id, CancellationToken cancellationToken)
     {
-        var loaded = await GetAsync(tenant, cancellationToken);
-        return ComputeBlastRadius.For(loaded.Graph, Known(loaded, id));
+        var graph = await GraphAsync(tenant, cancellationToken);
+        return ComputeBlastRadius.For(graph, Known(graph, id));
     }
 
     public async Task<CompromiseReport> WhatIfAsync(Tenant tenant, string id, CancellationToken cancellationToken)
     {
-        var loaded = await GetAsync(tenant, cancellationToken);
-        return AssessCompromise.For(loaded.Graph, Known(loaded, id));
+        var graph = await GraphAsync(tenant, cancellationToken);
+        return AssessCompromise.For(graph, Known(graph, id));
     }
 
     public async Task<IReadOnlyList<ConcentrationEntry>> ConcentrationAsync(Tenant tenant, int? top, CancellationToken cancellationToken)
     {
         if (top is < 0) throw new BadInputException($"top must be 0 or more, found {top}", path: "top");
-        return ConcentrationRisk.Rank((await GetAsync(tenant, cancellationToken)).Graph, top is null or 0 ? null : top);
+        return ConcentrationRisk.Rank(await GraphAsync(tenant, cancellationToken), top is null or 0 ? null : top);
     }
 
     /// <summary>A customer's providers side by side, with the letters this installation holds.</summary>
     public async Task<ProviderComparison> CompareAsync(Tenant tenant, string customer, CancellationToken cancellationToken)
     {
         var loaded = await GetAsync(tenant, cancellationToken);
-        if (loaded.Graph.Organization(Known(loaded, customer)) is null) throw new NotFoundException($"'{customer}' is not an organization of your portfolio");
+        if (loaded.Graph.Organization(Known(loaded.Graph, customer)) is null) throw new NotFoundException($"'{customer}' is not an organization of your portfolio");
         var now = clock.GetUtcNow();
         var held = await letters.ForAsync(loaded.Stored, now, cancellationToken);
         var postures = held.ToDictionary(l => l.Key, l => new ProviderPosture(l.Key, l.Value.State), StringComparer.Ordinal);
@@ -65,6 +74,6 @@ public sealed class SupplyChainQueries(Installation installation, PortfolioGraph
         return ProposeAnswers.For(template, assessment, letter, DateOnly.FromDateTime(now.UtcDateTime));
     }
 
-    private static string Known(LoadedPortfolio loaded, string id) =>
-        loaded.Graph.IndexOf(id) >= 0 ? id : throw new NotFoundException($"'{id}' is neither an organization nor a tool of your portfolio");
+    private static string Known(PortfolioGraph graph, string id) =>
+        graph.IndexOf(id) >= 0 ? id : throw new NotFoundException($"'{id}' is neither an organization nor a tool of your portfolio");
 }

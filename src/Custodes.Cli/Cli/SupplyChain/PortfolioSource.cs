@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Custodes.Common;
 using Custodes.Storage.SupplyChain;
+using Custodes.SupplyChain;
 
 namespace Custodes.Cli.SupplyChain;
 
-/// <summary>A portfolio a command works on: from a file, or stored (then with its matrices, links and the installation's letters).</summary>
-public sealed record PortfolioInput(Custodes.SupplyChain.Portfolio Portfolio, StoredPortfolio? Stored, Workspace? Workspace);
+/// <summary>A portfolio a command works on and its graph: from a file, or stored (then with its matrices, links and the installation's letters).</summary>
+public sealed record PortfolioInput(Custodes.SupplyChain.Portfolio Portfolio, PortfolioGraph Graph, StoredPortfolio? Stored, Workspace? Workspace);
 
 /// <summary>Where supply-chain commands get the portfolio: a file given with <c>--portfolio</c>, else the one stored in the installation for <c>--org</c>.</summary>
 public sealed class PortfolioSource
@@ -27,21 +28,49 @@ public sealed class PortfolioSource
     }
 
     /// <summary>Loads and validates the portfolio the command was given.</summary>
-    public async Task<Custodes.SupplyChain.Portfolio> LoadAsync(ParseResult parse, CancellationToken cancellationToken) => (await InputAsync(parse, cancellationToken)).Portfolio;
+    public async Task<Custodes.SupplyChain.Portfolio> LoadAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        if (FileOf(parse) is { } file) return PortfolioFile.Load(file);
+        var (workspace, owner) = await OpenAsync(parse, cancellationToken);
+        return (await workspace.Attestation.Portfolios.LoadAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner)).Portfolio;
+    }
 
+    /// <summary>The query graph of the portfolio the command was given: built from the file, or the stored one's, read as the web app reads it (<see cref="PortfolioGraphs"/>).</summary>
+    public async Task<PortfolioGraph> GraphAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        if (FileOf(parse) is { } file) return PortfolioGraph.Build(PortfolioFile.Load(file));
+        var (workspace, owner) = await OpenAsync(parse, cancellationToken);
+        return await new PortfolioGraphs(workspace.Attestation.Portfolios).GraphAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner);
+    }
+
+    /// <summary>The portfolio the command was given and its graph; when it is stored, also its matrices, links and installation.</summary>
     public async Task<PortfolioInput> InputAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        if (parse.GetValue(File) is { } file)
+        if (FileOf(parse) is { } file)
         {
-            if (parse.GetValue(Org) is not null) throw new BadInputException("give either --portfolio <file> or --org (a stored portfolio), not both");
-            return new PortfolioInput(Custodes.SupplyChain.PortfolioFile.Load(file), null, null);
+            var portfolio = PortfolioFile.Load(file);
+            return new PortfolioInput(portfolio, PortfolioGraph.Build(portfolio), null, null);
         }
-        var workspace = await Store.OpenAsync(parse, cancellationToken);
-        var owner = await OwnerAsync(workspace, parse.GetValue(Org), cancellationToken);
-        var stored = await workspace.Attestation.Portfolios.LoadAsync(owner, cancellationToken)
-            ?? throw new BadInputException($"no portfolio {(owner is null ? "" : $"of {parse.GetValue(Org)} ")}in {workspace.Installation.DataDirectory}: import one with 'custodes portfolio import <file>', or pass --portfolio <file>");
-        return new PortfolioInput(stored.Portfolio, stored, workspace);
+        var (workspace, owner) = await OpenAsync(parse, cancellationToken);
+        var loaded = await new PortfolioGraphs(workspace.Attestation.Portfolios).GetAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner);
+        return new PortfolioInput(loaded.Stored.Portfolio, loaded.Graph, loaded.Stored, workspace);
     }
+
+    private string? FileOf(ParseResult parse)
+    {
+        var file = parse.GetValue(File);
+        if (file is not null && parse.GetValue(Org) is not null) throw new BadInputException("give either --portfolio <file> or --org (a stored portfolio), not both");
+        return file;
+    }
+
+    private async Task<(Workspace Workspace, Guid? Owner)> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var workspace = await Store.OpenAsync(parse, cancellationToken);
+        return (workspace, await OwnerAsync(workspace, parse.GetValue(Org), cancellationToken));
+    }
+
+    private BadInputException NoPortfolio(ParseResult parse, Workspace workspace, Guid? owner) =>
+        new($"no portfolio {(owner is null ? "" : $"of {parse.GetValue(Org)} ")}in {workspace.Installation.DataDirectory}: import one with 'custodes portfolio import <file>', or pass --portfolio <file>");
 
     /// <summary>The owning organization named by <c>--org</c>, or null (the installation's own portfolio).</summary>
     public static async Task<Guid?> OwnerAsync(Workspace workspace, string? org, CancellationToken cancellationToken) =>

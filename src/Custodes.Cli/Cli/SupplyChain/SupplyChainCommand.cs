@@ -31,7 +31,7 @@ public static class SupplyChainCommand
         source.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var radius = ComputeBlastRadius.For(PortfolioGraph.Build(await source.LoadAsync(parse, ct)), parse.GetValue(root)!);
+            var radius = ComputeBlastRadius.For(await source.GraphAsync(parse, ct), parse.GetValue(root)!);
             if (reporter.Json)
             {
                 reporter.WriteJson(radius);
@@ -58,7 +58,7 @@ public static class SupplyChainCommand
         {
             var n = parse.GetValue(top) ?? 20;
             if (n < 0) throw new BadInputException($"--top must be 0 or more, found {n}");
-            var ranked = ConcentrationRisk.Rank(PortfolioGraph.Build(await source.LoadAsync(parse, ct)), n == 0 ? null : n);
+            var ranked = ConcentrationRisk.Rank(await source.GraphAsync(parse, ct), n == 0 ? null : n);
             if (reporter.Json)
             {
                 reporter.WriteJson(new { ranked });
@@ -86,7 +86,7 @@ public static class SupplyChainCommand
         source.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var report = AssessCompromise.For(PortfolioGraph.Build(await source.LoadAsync(parse, ct)), parse.GetValue(root)!);
+            var report = AssessCompromise.For(await source.GraphAsync(parse, ct), parse.GetValue(root)!);
             if (reporter.Json)
             {
                 reporter.WriteJson(report);
@@ -119,7 +119,7 @@ public static class SupplyChainCommand
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var input = await source.InputAsync(parse, ct);
-            var graph = PortfolioGraph.Build(input.Portfolio);
+            var graph = input.Graph;
             var own = AssessmentInput.LoadFile(parse.GetValue(assessment)!).Assessment;
             var customerId = parse.GetValue(customer) ?? own.Organization;
             var node = graph.IndexOf(customerId);
@@ -170,7 +170,7 @@ public static class SupplyChainCommand
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var input = await source.InputAsync(parse, ct);
-            var graph = PortfolioGraph.Build(input.Portfolio);
+            var graph = input.Graph;
             var letterStates = await LettersAsync(input, parse.GetValue(letters), ct);
             var shared = new Dictionary<string, Assessment.Assessment>(StringComparer.Ordinal);
             foreach (var path in parse.GetValue(assessments) ?? [])

@@ -1,4 +1,3 @@
-using Custodes.Storage.SupplyChain;
 using Custodes.SupplyChain;
 using Custodes.Web.Api;
 using Custodes.Web.SupplyChain;
@@ -6,10 +5,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Custodes.Web.Pages.SupplyChain;
 
-/// <summary>Blast radius of a provider or tool of the portfolio, the "what if it is compromised" ranking, and concentration risk.</summary>
+/// <summary>Blast radius of a provider or tool of the portfolio, the "what if it is compromised" ranking, and concentration risk: the graph alone, no rows.</summary>
 public sealed class BlastRadiusModel(SupplyChainQueries queries) : PageModel
 {
-    public LoadedPortfolio? Loaded { get; private set; }
+    public PortfolioGraph? Graph { get; private set; }
     public string? Id { get; private set; }
     public CompromiseReport? Report { get; private set; }
     public IReadOnlyList<ConcentrationEntry> Concentration { get; private set; } = [];
@@ -17,8 +16,8 @@ public sealed class BlastRadiusModel(SupplyChainQueries queries) : PageModel
     public async Task OnGetAsync(string? id)
     {
         var tenant = User.Tenant();
-        Loaded = await queries.FindAsync(tenant, HttpContext.RequestAborted);
-        if (Loaded is null) return;
+        Graph = await queries.FindGraphAsync(tenant, HttpContext.RequestAborted);
+        if (Graph is null) return;
         Concentration = await queries.ConcentrationAsync(tenant, 20, HttpContext.RequestAborted);
         Id = id ?? Concentration.FirstOrDefault()?.Id;
         if (Id is not null) Report = await queries.WhatIfAsync(tenant, Id, HttpContext.RequestAborted);

@@ -695,6 +695,23 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.ToTable("poam_items", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioGraphSnapshotRow", b =>
+                {
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("PortfolioId");
+
+                    b.ToTable("portfolio_graph_snapshots", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.PortfolioOrganizationRow", b =>
                 {
                     b.Property<Guid>("PortfolioId")
@@ -1718,6 +1735,15 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
                         .WithMany("Poam")
                         .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioGraphSnapshotRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -686,6 +686,23 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.ToTable("poam_items", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioGraphSnapshotRow", b =>
+                {
+                    b.Property<Guid>("PortfolioId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PortfolioId");
+
+                    b.ToTable("portfolio_graph_snapshots", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.PortfolioOrganizationRow", b =>
                 {
                     b.Property<Guid>("PortfolioId")
@@ -1707,6 +1724,15 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.HasOne("Custodes.Storage.Database.AssessmentRow", null)
                         .WithMany("Poam")
                         .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.PortfolioGraphSnapshotRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.PortfolioRow", null)
+                        .WithMany()
+                        .HasForeignKey("PortfolioId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
