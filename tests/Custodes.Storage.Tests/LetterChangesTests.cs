@@ -79,6 +79,9 @@ public sealed class LetterChangesTests
             AssessmentOf("Not Applicable Co", new DateOnly(2026, 5, 1), ("3.1.12", Status.NotApplicable), ("3.4.1", Status.NotApplicable), ("3.8.9", Status.NotApplicable), ("3.5.3", Status.NotApplicable),
             ("3.13.11", Status.NotApplicable)));
         var betaOnly = await CustomerAsync("Beta Only", AssessmentOf("Beta Only", new DateOnly(2026, 5, 1)));
+        // Stored before statuses were kept with each assessment: read from its determinations.
+        await using (var db = installation.OpenDb())
+            await db.Assessments.Where(a => a.OrganizationId == clinic).ExecuteUpdateAsync(s => s.SetProperty(a => a.Statuses, (string?)null));
 
         Organization Entry(string id, string name, OrganizationKind kind, Guid? linked) => new() { Id = id, Name = name, Kind = kind, CustodesOrganization = linked?.ToString() };
         Relationship Serves(string provider, string customer) => new() { Provider = provider, Customer = customer };

@@ -6,13 +6,15 @@ namespace Custodes.Storage.Assessments;
 
 /// <summary>Stored assessments read many at a time as <see cref="CompactAssessment"/>s, for recomputing thousands of customers after a letter changes.</summary>
 /// <remarks>
-/// One query per chunk of assessments instead of one per assessment, and only the columns resolution reads (each determination's
-/// target, status and partial value; no notes, methods, evidence or POA&amp;M). The rows go through the same mapping as a full read
-/// (<see cref="AssessmentRows.ToDomain"/>), so each result is what <see cref="CompactAssessment.From"/> gives for the full assessment.
+/// One query per thousand assessments instead of one per assessment, reading each assessment's kept statuses
+/// (<see cref="AssessmentRow.Statuses"/>): one short value per customer instead of a hundred or more determinations. An assessment
+/// stored before they were kept is read from its determinations, only the columns resolution reads, through the same mapping as a
+/// full read (<see cref="AssessmentRows.ToDomain"/>). Either way the result is what <see cref="CompactAssessment.From"/> gives for the
+/// full assessment.
 /// </remarks>
 internal static class CompactAssessments
 {
-    // Ids per query: far under SQLite's 32,766 and PostgreSQL's 65,535 parameters; about 100,000 determinations per round trip.
+    // Ids per query: far under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
     private const int IdsPerQuery = 1_000;
 
     /// <summary>The newest assessment each organization owns about itself (the rule of <see cref="SupplyChain.CustomerInheritance.LatestOwnAssessmentAsync"/>), by organization.</summary>
@@ -25,7 +27,7 @@ internal static class CompactAssessments
             var rows = await db.Assessments.AsNoTracking()
                 .Where(a => chunk.Contains(a.OrganizationId) && (a.SubjectOrganizationId == null || a.SubjectOrganizationId == a.OrganizationId))
                 .OrderBy(a => a.OrganizationId).ThenByDescending(a => a.AssessedOn).ThenByDescending(a => a.UpdatedAt)
-                .Select(a => new AssessmentRow { Id = a.Id, OrganizationId = a.OrganizationId, Framework = a.Framework, Subject = a.Subject, AssessedOn = a.AssessedOn, Ssp = a.Ssp })
+                .Select(a => new AssessmentRow { Id = a.Id, OrganizationId = a.OrganizationId, Framework = a.Framework, Subject = a.Subject, AssessedOn = a.AssessedOn, Ssp = a.Ssp, Statuses = a.Statuses })
                 .ToListAsync(cancellationToken);
             foreach (var row in rows) latest.TryAdd(row.OrganizationId, row);
         }
@@ -39,16 +41,22 @@ internal static class CompactAssessments
         var rows = new List<AssessmentRow>();
         foreach (var chunk in ids.Distinct().Chunk(IdsPerQuery))
             rows.AddRange(await db.Assessments.AsNoTracking().Where(a => chunk.Contains(a.Id))
-                .Select(a => new AssessmentRow { Id = a.Id, OrganizationId = a.OrganizationId, Framework = a.Framework, Subject = a.Subject, AssessedOn = a.AssessedOn, Ssp = a.Ssp })
+                .Select(a => new AssessmentRow { Id = a.Id, OrganizationId = a.OrganizationId, Framework = a.Framework, Subject = a.Subject, AssessedOn = a.AssessedOn, Ssp = a.Ssp, Statuses = a.Statuses })
                 .ToListAsync(cancellationToken));
         return await ReadAsync(db, rows, cancellationToken);
     }
 
-    /// <summary>The assessments of these rows (each row holding at least what <see cref="AssessmentRows.ToDomain"/> reads), by id.</summary>
+    /// <summary>The assessments of these rows (each holding what <see cref="AssessmentRows.ToDomain"/> reads, and the kept statuses), by id.</summary>
     private static async Task<Dictionary<Guid, CompactAssessment>> ReadAsync(CustodesDb db, IEnumerable<AssessmentRow> rows, CancellationToken cancellationToken)
     {
         var result = new Dictionary<Guid, CompactAssessment>();
-        foreach (var chunk in rows.Chunk(IdsPerQuery))
+        var unkept = new List<AssessmentRow>();
+        foreach (var row in rows)
+        {
+            if (row.Statuses is { } codes && CompactAssessment.FromCodes(row.Framework, row.Subject, codes, row.Ssp, row.AssessedOn) is { } compact) result[row.Id] = compact;
+            else unkept.Add(row);
+        }
+        foreach (var chunk in unkept.Chunk(IdsPerQuery))
         {
             var ids = chunk.Select(r => r.Id).ToArray();
             var determinations = (await db.Determinations.AsNoTracking().Where(d => ids.Contains(d.AssessmentId))
