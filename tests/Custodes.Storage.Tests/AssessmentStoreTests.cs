@@ -173,4 +173,25 @@ public sealed class AssessmentStoreTests
         Assert.True(verification.Valid, verification.Problem);
         Assert.Equal(9, verification.Entries);
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Bulk_appends_among_concurrent_writers_extend_one_unbroken_chain(DatabaseProvider provider)
+    {
+        await using var stores = await Stores.CreateAsync(provider);
+        var tenant = await stores.NewTenantAsync();
+        var audit = new AuditTrail(TimeProvider.System);
+        async Task AppendAsync(int batch)
+        {
+            await using var db = stores.Installation.OpenDb();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await audit.AppendAsync(db, Enumerable.Range(0, 200).Select(i => new AuditEvent(tenant.OrganizationId, "test", "bulk", "item", $"{batch}-{i}", After: new { i })).ToArray());
+            await transaction.CommitAsync();
+        }
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(AppendAsync)
+            .Concat(Enumerable.Range(0, 6).Select(i => stores.Organizations.CreateAsync($"Customer {i}", "customer", "test"))));
+        await using var check = stores.Installation.OpenDb();
+        var verification = await AuditTrail.VerifyAsync(check);
+        Assert.True(verification.Valid, verification.Problem);
+        Assert.Equal(1 + 6 + 3 * 200, verification.Entries);
+    }
 }

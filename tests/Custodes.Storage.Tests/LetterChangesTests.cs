@@ -134,6 +134,7 @@ public sealed class LetterChangesTests
                 n.Provider, n.ProviderName, n.LetterId, n.Change, n.ChangedAt, n.Reason, n.ScoreBefore, n.ScoreAfter, n.CmmcLevel1Before, n.CmmcLevel1After,
                 n.CmmcLevel2Before, n.CmmcLevel2After, n.Requirements)).ToList();
             Assert.Equal(stored.Count, await db.Audit.CountAsync(a => a.Action == "supply-chain.notice"));
+            Assert.True((await AuditTrail.VerifyAsync(db)).Valid);
         }
         var expected = await OneByOneAsync(installation, portfolios, letters, row, [alpha], now);
         Assert.Equal(expected.OrderBy(n => n.ToString()), stored.OrderBy(n => n.ToString()));

@@ -67,22 +67,29 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
 
         await using (var db = installation.OpenDb())
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.LetterChanges.Add(new LetterChangeRow { LetterId = letterId, Change = change, ProcessedAt = now.UtcDateTime, Notices = notices.Count });
-            db.SupplyChainNotices.AddRange(notices);
-            foreach (var n in notices)
-                audit.Record(db, new AuditEvent(n.OrganizationId, "system", "supply-chain.notice", "supply-chain-notice", n.Id.ToString(),
-                    Before: new { score = n.ScoreBefore, cmmc_level2 = n.CmmcLevel2Before },
-                    After: new { score = n.ScoreAfter, cmmc_level2 = n.CmmcLevel2After, provider = n.Provider, letter_id = n.LetterId, change = n.Change, requirements = n.Requirements }));
             try
             {
-                await AuditTrail.SaveAsync(db, cancellationToken);
+                // First: a node processing the same change at the same moment waits here for this transaction, then is refused by the key.
+                await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException)
             {
                 // Another node processed the same change at the same moment: its notices stand.
+                await transaction.RollbackAsync(cancellationToken);
                 if (await AlreadyProcessedAsync(letterId, change, cancellationToken)) return new LetterChangeOutcome(0, 0, 0);
                 throw;
             }
+            // Tens of thousands of notices after a big provider's revocation: written in bulk, each with its audit event, in this one transaction.
+            await BulkInsert.InsertAsync(db, notices, NoticeColumns, n => [n.Id, n.OrganizationId, n.PortfolioId, n.Customer, n.CustomerName, n.Provider, n.ProviderName,
+                n.LetterId, n.Change, n.ChangedAt, n.Reason, n.ScoreBefore, n.ScoreAfter, n.CmmcLevel1Before, n.CmmcLevel1After, n.CmmcLevel2Before, n.CmmcLevel2After,
+                n.Requirements, n.CreatedAt], cancellationToken);
+            await audit.AppendAsync(db, notices.Select(n => new AuditEvent(n.OrganizationId, "system", "supply-chain.notice", "supply-chain-notice", n.Id.ToString(),
+                Before: new { score = n.ScoreBefore, cmmc_level2 = n.CmmcLevel2Before },
+                After: new { score = n.ScoreAfter, cmmc_level2 = n.CmmcLevel2After, provider = n.Provider, letter_id = n.LetterId, change = n.Change, requirements = n.Requirements })).ToArray(),
+                cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         return new LetterChangeOutcome(1, touched, notices.Count);
     }
@@ -107,6 +114,15 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
         }
         return total;
     }
+
+    private static readonly string[] NoticeColumns =
+    [
+        nameof(SupplyChainNoticeRow.Id), nameof(SupplyChainNoticeRow.OrganizationId), nameof(SupplyChainNoticeRow.PortfolioId), nameof(SupplyChainNoticeRow.Customer),
+        nameof(SupplyChainNoticeRow.CustomerName), nameof(SupplyChainNoticeRow.Provider), nameof(SupplyChainNoticeRow.ProviderName), nameof(SupplyChainNoticeRow.LetterId),
+        nameof(SupplyChainNoticeRow.Change), nameof(SupplyChainNoticeRow.ChangedAt), nameof(SupplyChainNoticeRow.Reason), nameof(SupplyChainNoticeRow.ScoreBefore),
+        nameof(SupplyChainNoticeRow.ScoreAfter), nameof(SupplyChainNoticeRow.CmmcLevel1Before), nameof(SupplyChainNoticeRow.CmmcLevel1After),
+        nameof(SupplyChainNoticeRow.CmmcLevel2Before), nameof(SupplyChainNoticeRow.CmmcLevel2After), nameof(SupplyChainNoticeRow.Requirements), nameof(SupplyChainNoticeRow.CreatedAt),
+    ];
 
     /// <summary>The tenant's notices, newest first.</summary>
     public async Task<IReadOnlyList<SupplyChainNotice>> ListAsync(Tenant tenant, int take = 100, CancellationToken cancellationToken = default)
