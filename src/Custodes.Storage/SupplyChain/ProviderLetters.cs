@@ -33,8 +33,8 @@ public sealed class ProviderLetters(Installation installation, SigningKeyRegistr
     public async Task<LetterState> StateAsync(string provider, LetterRow row, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
-        var met = row.AssessmentId is { } id ? await CompactAssessments.LoadAsync(db, [id], cancellationToken) : new Dictionary<Guid, CompactAssessment>();
-        return State(provider, row, await keys.FindAsync(row.KeyId, cancellationToken), met, at);
+        var attested = row.AssessmentId is { } id ? await CompactAssessments.LoadAsync(db, [id], cancellationToken) : new Dictionary<Guid, CompactAssessment>();
+        return State(provider, row, await keys.FindAsync(row.KeyId, cancellationToken), attested, at);
     }
 
     /// <summary>Each provider's current letter (provider id → letter), from the newest letter about its organization.</summary>
@@ -45,13 +45,14 @@ public sealed class ProviderLetters(Installation installation, SigningKeyRegistr
         if (providers.Count == 0) return result;
         await using var db = installation.OpenDb();
         var organizations = providers.Select(p => p.Organization).Distinct().ToArray();
-        var names = await db.Organizations.AsNoTracking().Where(o => organizations.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        var names = await db.Organizations.AsNoTracking().Where(o => organizations.Contains(o.Id)).Select(o => new { o.Id, o.Name })
+            .ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
         var named = names.ToLookup(n => n.Value, n => n.Key, StringComparer.Ordinal);
         var about = await db.Assessments.AsNoTracking().Where(a => a.SubjectOrganizationId != null && organizations.Contains(a.SubjectOrganizationId.Value))
-            .ToDictionaryAsync(a => a.Id, a => a.SubjectOrganizationId!.Value, cancellationToken);
+            .Select(a => new { a.Id, Subject = a.SubjectOrganizationId!.Value }).ToDictionaryAsync(a => a.Id, a => a.Subject, cancellationToken);
         var subjects = named.Select(n => n.Key).ToArray();
-        var attested = about.Keys.Select(a => (Guid?)a).ToArray();
-        var candidates = await db.Letters.AsNoTracking().Where(l => subjects.Contains(l.Subject) || attested.Contains(l.AssessmentId))
+        var aboutIds = about.Keys.Select(a => (Guid?)a).ToArray();
+        var candidates = await db.Letters.AsNoTracking().Where(l => subjects.Contains(l.Subject) || aboutIds.Contains(l.AssessmentId))
             .Select(l => new { l.Id, l.Subject, l.AssessmentId, l.IssuedAt, l.LogIndex }).ToListAsync(cancellationToken);
 
         // Newest first, as for one organization: by issue time, then by place in the log.
@@ -65,12 +66,12 @@ public sealed class ProviderLetters(Installation installation, SigningKeyRegistr
 
         var ids = newest.Values.Distinct().ToArray();
         var rows = await db.Letters.AsNoTracking().Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
-        var met = await CompactAssessments.LoadAsync(db, rows.Values.Where(r => r.AssessmentId is not null).Select(r => r.AssessmentId!.Value), cancellationToken);
+        var attested = await CompactAssessments.LoadAsync(db, rows.Values.Where(r => r.AssessmentId is not null).Select(r => r.AssessmentId!.Value), cancellationToken);
         var registered = new Dictionary<string, RegisteredKey?>(StringComparer.Ordinal);
         foreach (var keyId in rows.Values.Select(r => r.KeyId).Distinct()) registered[keyId] = await keys.FindAsync(keyId, cancellationToken);
         foreach (var (provider, organization) in providers)
             if (newest.TryGetValue(organization, out var id))
-                result[provider] = new ProviderLetter(State(provider, rows[id], registered[rows[id].KeyId], met, at), rows[id]);
+                result[provider] = new ProviderLetter(State(provider, rows[id], registered[rows[id].KeyId], attested, at), rows[id]);
         return result;
     }
 
