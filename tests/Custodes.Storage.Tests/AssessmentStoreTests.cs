@@ -2,6 +2,7 @@ using System.Text;
 using Custodes.Assessment;
 using Custodes.Common;
 using Custodes.Storage.Audit;
+using Custodes.SupplyChain;
 using Custodes.Testing;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,6 +24,26 @@ public sealed class AssessmentStoreTests
         var stored = await stores.Assessments.GetAsync(tenant, id);
         Assert.Equal(Encoding.UTF8.GetString(AssessmentFile.ToJson(parsed.Assessment)), Encoding.UTF8.GetString(AssessmentFile.ToJson(stored.Assessment)));
         Assert.Equal(1, stored.Version);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task The_kept_statuses_follow_every_change_of_the_determinations(DatabaseProvider provider)
+    {
+        await using var stores = await Stores.CreateAsync(provider);
+        var tenant = await stores.NewTenantAsync();
+        var id = await stores.Assessments.ImportAsync(tenant, Example());
+        async Task AssertKeptAsync()
+        {
+            await using var db = stores.Installation.OpenDb();
+            var kept = await db.Assessments.Where(a => a.Id == id).Select(a => a.Statuses).SingleAsync();
+            Assert.Equal(CompactAssessment.From((await stores.Assessments.GetAsync(tenant, id)).Assessment).ToCodes(), kept);
+        }
+        await AssertKeptAsync();
+        await stores.Assessments.SetDeterminationAsync(tenant, id, "3.1.1", Finding.Of(Status.NotMet), expectedVersion: 1);
+        await AssertKeptAsync();
+        var replaced = Example().Assessment with { Requirements = new Dictionary<string, Finding>(Example().Assessment.Requirements) { ["3.1.2"] = Finding.Of(Status.NotApplicable) } };
+        await stores.Assessments.ReplaceAsync(tenant, id, AssessmentFile.Parse(AssessmentFile.ToJson(replaced), "replaced"), expectedVersion: 2);
+        await AssertKeptAsync();
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -151,5 +172,26 @@ public sealed class AssessmentStoreTests
         var verification = await AuditTrail.VerifyAsync(db);
         Assert.True(verification.Valid, verification.Problem);
         Assert.Equal(9, verification.Entries);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Bulk_appends_among_concurrent_writers_extend_one_unbroken_chain(DatabaseProvider provider)
+    {
+        await using var stores = await Stores.CreateAsync(provider);
+        var tenant = await stores.NewTenantAsync();
+        var audit = new AuditTrail(TimeProvider.System);
+        async Task AppendAsync(int batch)
+        {
+            await using var db = stores.Installation.OpenDb();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await audit.AppendAsync(db, Enumerable.Range(0, 200).Select(i => new AuditEvent(tenant.OrganizationId, "test", "bulk", "item", $"{batch}-{i}", After: new { i })).ToArray());
+            await transaction.CommitAsync();
+        }
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(AppendAsync)
+            .Concat(Enumerable.Range(0, 6).Select(i => stores.Organizations.CreateAsync($"Customer {i}", "customer", "test"))));
+        await using var check = stores.Installation.OpenDb();
+        var verification = await AuditTrail.VerifyAsync(check);
+        Assert.True(verification.Valid, verification.Problem);
+        Assert.Equal(1 + 6 + 3 * 200, verification.Entries);
     }
 }

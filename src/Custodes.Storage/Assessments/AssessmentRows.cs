@@ -1,5 +1,6 @@
 using Custodes.Assessment;
 using Custodes.Storage.Database;
+using Custodes.SupplyChain;
 
 namespace Custodes.Storage.Assessments;
 
@@ -15,6 +16,7 @@ internal static class AssessmentRows
         row.Ssp = a.Ssp;
         row.Assessor = a.Assessor;
         row.SystemDescription = a.System;
+        row.Statuses = CompactAssessment.From(a).ToCodes();
         row.Determinations = a.Requirements.Select(p => ToRow(row.Id, p.Key, false, p.Value))
             .Concat(a.Objectives.Select(p => ToRow(row.Id, p.Key, true, p.Value))).ToList();
         row.Poam = a.Poam.Select(p => new PoamItemRow

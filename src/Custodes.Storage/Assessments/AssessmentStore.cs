@@ -3,6 +3,7 @@ using Custodes.Assessment.Scoring;
 using Custodes.Common;
 using Custodes.Storage.Audit;
 using Custodes.Storage.Database;
+using Custodes.SupplyChain;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Storage.Assessments;
@@ -187,6 +188,7 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
             audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "determination.set", "assessment", id.ToString(),
                 Before: before, After: new { target = key, status = finding.Status.ToWire(), finding.Partial, finding.Note }));
         }
+        row.Statuses = CompactAssessment.From(updated).ToCodes();
         row.Version++;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await SaveConcurrentAsync(db, id, cancellationToken);

@@ -71,6 +71,12 @@ public sealed class AssessmentRow
     public bool? Ssp { get; set; }
     public string? Assessor { get; set; }
     public string? SystemDescription { get; set; }
+    /// <summary>
+    /// The effective status of every requirement (<see cref="Custodes.SupplyChain.CompactAssessment.ToCodes"/>), kept with every change of the
+    /// determinations: what recomputing thousands of customers after a letter change reads instead of their determinations. Null for
+    /// assessments stored before it was kept; those are read from their determinations.
+    /// </summary>
+    public string? Statuses { get; set; }
     /// <summary>Bumped on every change; the ETag, and the optimistic-concurrency token.</summary>
     public int Version { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -67,22 +67,29 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
 
         await using (var db = installation.OpenDb())
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.LetterChanges.Add(new LetterChangeRow { LetterId = letterId, Change = change, ProcessedAt = now.UtcDateTime, Notices = notices.Count });
-            db.SupplyChainNotices.AddRange(notices);
-            foreach (var n in notices)
-                audit.Record(db, new AuditEvent(n.OrganizationId, "system", "supply-chain.notice", "supply-chain-notice", n.Id.ToString(),
-                    Before: new { score = n.ScoreBefore, cmmc_level2 = n.CmmcLevel2Before },
-                    After: new { score = n.ScoreAfter, cmmc_level2 = n.CmmcLevel2After, provider = n.Provider, letter_id = n.LetterId, change = n.Change, requirements = n.Requirements }));
             try
             {
-                await AuditTrail.SaveAsync(db, cancellationToken);
+                // First: a node processing the same change at the same moment waits here for this transaction, then is refused by the key.
+                await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException)
             {
                 // Another node processed the same change at the same moment: its notices stand.
+                await transaction.RollbackAsync(cancellationToken);
                 if (await AlreadyProcessedAsync(letterId, change, cancellationToken)) return new LetterChangeOutcome(0, 0, 0);
                 throw;
             }
+            // Tens of thousands of notices after a big provider's revocation: written in bulk, each with its audit event, in this one transaction.
+            await BulkInsert.InsertAsync(db, notices, NoticeColumns, n => [n.Id, n.OrganizationId, n.PortfolioId, n.Customer, n.CustomerName, n.Provider, n.ProviderName,
+                n.LetterId, n.Change, n.ChangedAt, n.Reason, n.ScoreBefore, n.ScoreAfter, n.CmmcLevel1Before, n.CmmcLevel1After, n.CmmcLevel2Before, n.CmmcLevel2After,
+                n.Requirements, n.CreatedAt], cancellationToken);
+            await audit.AppendAsync(db, notices.Select(n => new AuditEvent(n.OrganizationId, "system", "supply-chain.notice", "supply-chain-notice", n.Id.ToString(),
+                Before: new { score = n.ScoreBefore, cmmc_level2 = n.CmmcLevel2Before },
+                After: new { score = n.ScoreAfter, cmmc_level2 = n.CmmcLevel2After, provider = n.Provider, letter_id = n.LetterId, change = n.Change, requirements = n.Requirements })).ToArray(),
+                cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         return new LetterChangeOutcome(1, touched, notices.Count);
     }
@@ -108,6 +115,15 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
         return total;
     }
 
+    private static readonly string[] NoticeColumns =
+    [
+        nameof(SupplyChainNoticeRow.Id), nameof(SupplyChainNoticeRow.OrganizationId), nameof(SupplyChainNoticeRow.PortfolioId), nameof(SupplyChainNoticeRow.Customer),
+        nameof(SupplyChainNoticeRow.CustomerName), nameof(SupplyChainNoticeRow.Provider), nameof(SupplyChainNoticeRow.ProviderName), nameof(SupplyChainNoticeRow.LetterId),
+        nameof(SupplyChainNoticeRow.Change), nameof(SupplyChainNoticeRow.ChangedAt), nameof(SupplyChainNoticeRow.Reason), nameof(SupplyChainNoticeRow.ScoreBefore),
+        nameof(SupplyChainNoticeRow.ScoreAfter), nameof(SupplyChainNoticeRow.CmmcLevel1Before), nameof(SupplyChainNoticeRow.CmmcLevel1After),
+        nameof(SupplyChainNoticeRow.CmmcLevel2Before), nameof(SupplyChainNoticeRow.CmmcLevel2After), nameof(SupplyChainNoticeRow.Requirements), nameof(SupplyChainNoticeRow.CreatedAt),
+    ];
+
     /// <summary>The tenant's notices, newest first.</summary>
     public async Task<IReadOnlyList<SupplyChainNotice>> ListAsync(Tenant tenant, int take = 100, CancellationToken cancellationToken = default)
     {
@@ -119,31 +135,41 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
             n.Requirements.Length == 0 ? [] : n.Requirements.Split(','), n.CreatedAt)).ToArray();
     }
 
+    /// <summary>Recomputes the customers of each provider entry that is one of the letter's subjects and holds this letter as its current one.</summary>
+    /// <remarks>
+    /// Reads everything first, in a fixed number of queries whatever the number of customers: the providers' letters together, and the
+    /// customers' latest assessments a thousand at a time as compact assessments (what <see cref="RecomputeAfterLetterChange"/> reads).
+    /// </remarks>
     private async Task RecomputeAsync(StoredPortfolio portfolio, LetterRow row, string change, IReadOnlyCollection<Guid> subjects, DateTimeOffset now,
         List<SupplyChainNoticeRow> notices, CancellationToken cancellationToken)
     {
-        var graph = PortfolioGraph.Build(portfolio.Portfolio);
         var current = await letters.ForAsync(portfolio, now, cancellationToken);
+        // Only the provider's current letter counts: a change to a letter it has since replaced changes nothing.
+        var providers = portfolio.Links.Where(l => subjects.Contains(l.Value) && portfolio.Matrices.ContainsKey(l.Key)
+            && current.TryGetValue(l.Key, out var held) && held.Letter.Id == row.Id).Select(l => l.Key).ToArray();
+        if (providers.Length == 0) return;
+        var graph = PortfolioGraph.Build(portfolio.Portfolio);
         var asOf = DateOnly.FromDateTime(now.UtcDateTime);
-        foreach (var (provider, linked) in portfolio.Links)
+        foreach (var provider in providers)
         {
-            if (!subjects.Contains(linked) || !portfolio.Matrices.ContainsKey(provider)) continue;
-            // Only the provider's current letter counts: a change to a letter it has since replaced changes nothing.
-            if (!current.TryGetValue(provider, out var held) || held.Letter.Id != row.Id) continue;
-            var after = held.State;
+            var after = current[provider].State;
             var holding = after with { Revoked = false, Expired = false, ValidUntil = null };
             var states = current.ToDictionary(l => l.Key, l => l.Key == provider ? holding : l.Value.State, StringComparer.Ordinal);
 
-            var assessments = new Dictionary<string, CompactAssessment>(StringComparer.Ordinal);
-            var node = graph.IndexOf(provider);
-            foreach (var r in graph.RelationshipsOfProvider(node).ToArray())
+            var customers = new Dictionary<string, Guid>(StringComparer.Ordinal);
+            foreach (var r in graph.RelationshipsOfProvider(graph.IndexOf(provider)))
             {
                 var customer = graph.Portfolio.Relationships[r].Customer;
-                if (!portfolio.Links.TryGetValue(customer, out var customerOrg) || assessments.ContainsKey(customer)) continue;
-                if (await CustomerInheritance.LatestOwnAssessmentAsync(installation, customerOrg, cancellationToken) is { } own)
-                    assessments[customer] = CompactAssessment.From(own.Assessment);
+                if (portfolio.Links.TryGetValue(customer, out var organization)) customers.TryAdd(customer, organization);
             }
+            Dictionary<Guid, CompactAssessment> latest;
+            await using (var db = installation.OpenDb())
+                latest = await CompactAssessments.LatestOwnAsync(db, customers.Values, cancellationToken);
+            var assessments = new Dictionary<string, CompactAssessment>(StringComparer.Ordinal);
+            foreach (var (customer, organization) in customers)
+                if (latest.TryGetValue(organization, out var own)) assessments[customer] = own;
             if (assessments.Count == 0) continue;
+
             var snapshot = new InheritanceSnapshot(graph, assessments, portfolio.Matrices, states);
             var providerName = graph.Organization(provider)?.Name ?? provider;
             foreach (var c in RecomputeAfterLetterChange.Run(snapshot, after, asOf))

@@ -16,38 +16,63 @@ public sealed record ProviderLetter(LetterState State, LetterRow Letter);
 /// <summary>
 /// The letters a portfolio's providers hold in this installation: for each provider entry linked to a Custodes organization, the newest
 /// letter about that organization, verified here (the firm's registered key signed it while the key was valid, not revoked, not expired),
-/// with the requirements met in the assessment it attests (the letter's own signed copy, so later edits to the stored assessment do not change it).
+/// with the requirements met in the assessment it attests (the letter's own signed copy, so later edits to the stored assessment do not
+/// change it). All providers' letters are read together, in a fixed number of queries.
 /// </summary>
 public sealed class ProviderLetters(Installation installation, SigningKeyRegistry keys)
 {
     /// <summary>Provider id → its current letter, for every provider of the portfolio that has one here.</summary>
-    public async Task<IReadOnlyDictionary<string, ProviderLetter>> ForAsync(StoredPortfolio portfolio, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, ProviderLetter>> ForAsync(StoredPortfolio portfolio, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        CurrentAsync(portfolio.Portfolio.Organizations.Where(o => o.Kind.IsProvider() && portfolio.Links.ContainsKey(o.Id)).Select(o => (o.Id, portfolio.Links[o.Id])).ToArray(),
+            at, cancellationToken);
+
+    /// <summary>The newest letter about a Custodes organization (by name, or through the assessment it attests), as a provider's letter state.</summary>
+    public async Task<ProviderLetter?> CurrentAsync(string provider, Guid organization, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        (await CurrentAsync([(provider, organization)], at, cancellationToken)).GetValueOrDefault(provider);
+
+    /// <summary>The state of one stored letter at a time, for the portfolio's provider <paramref name="provider"/>.</summary>
+    public async Task<LetterState> StateAsync(string provider, LetterRow row, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        State(provider, row, await keys.FindAsync(row.KeyId, cancellationToken), at);
+
+    /// <summary>Each provider's current letter (provider id → letter), from the newest letter about its organization.</summary>
+    private async Task<IReadOnlyDictionary<string, ProviderLetter>> CurrentAsync(IReadOnlyList<(string Provider, Guid Organization)> providers, DateTimeOffset at,
+        CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, ProviderLetter>(StringComparer.Ordinal);
-        foreach (var org in portfolio.Portfolio.Organizations)
+        if (providers.Count == 0) return result;
+        await using var db = installation.OpenDb();
+        var organizations = providers.Select(p => p.Organization).Distinct().ToArray();
+        var names = await db.Organizations.AsNoTracking().Where(o => organizations.Contains(o.Id)).Select(o => new { o.Id, o.Name })
+            .ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        var named = names.ToLookup(n => n.Value, n => n.Key, StringComparer.Ordinal);
+        var about = await db.Assessments.AsNoTracking().Where(a => a.SubjectOrganizationId != null && organizations.Contains(a.SubjectOrganizationId.Value))
+            .Select(a => new { a.Id, Subject = a.SubjectOrganizationId!.Value }).ToDictionaryAsync(a => a.Id, a => a.Subject, cancellationToken);
+        var subjects = named.Select(n => n.Key).ToArray();
+        var aboutIds = about.Keys.Select(a => (Guid?)a).ToArray();
+        var candidates = await db.Letters.AsNoTracking().Where(l => subjects.Contains(l.Subject) || aboutIds.Contains(l.AssessmentId))
+            .Select(l => new { l.Id, l.Subject, l.AssessmentId, l.IssuedAt, l.LogIndex }).ToListAsync(cancellationToken);
+
+        // Newest first, as for one organization: by issue time, then by place in the log.
+        var newest = new Dictionary<Guid, Guid>();
+        foreach (var letter in candidates.OrderByDescending(l => l.IssuedAt).ThenByDescending(l => l.LogIndex))
         {
-            if (!org.Kind.IsProvider() || !portfolio.Links.TryGetValue(org.Id, out var linked)) continue;
-            if (await CurrentAsync(org.Id, linked, at, cancellationToken) is { } letter) result[org.Id] = letter;
+            foreach (var organization in named[letter.Subject]) newest.TryAdd(organization, letter.Id);
+            if (letter.AssessmentId is { } a && about.TryGetValue(a, out var subject) && names.ContainsKey(subject)) newest.TryAdd(subject, letter.Id);
         }
+        if (newest.Count == 0) return result;
+
+        var ids = newest.Values.Distinct().ToArray();
+        var rows = await db.Letters.AsNoTracking().Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
+        var registered = new Dictionary<string, RegisteredKey?>(StringComparer.Ordinal);
+        foreach (var keyId in rows.Values.Select(r => r.KeyId).Distinct()) registered[keyId] = await keys.FindAsync(keyId, cancellationToken);
+        foreach (var (provider, organization) in providers)
+            if (newest.TryGetValue(organization, out var id))
+                result[provider] = new ProviderLetter(State(provider, rows[id], registered[rows[id].KeyId], at), rows[id]);
         return result;
     }
 
-    /// <summary>The newest letter about a Custodes organization (by name, or through the assessment it attests), as a provider's letter state.</summary>
-    public async Task<ProviderLetter?> CurrentAsync(string provider, Guid organization, DateTimeOffset at, CancellationToken cancellationToken = default)
+    private static LetterState State(string provider, LetterRow row, RegisteredKey? key, DateTimeOffset at)
     {
-        await using var db = installation.OpenDb();
-        var name = await db.Organizations.AsNoTracking().Where(o => o.Id == organization).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken);
-        if (name is null) return null;
-        var about = db.Assessments.Where(a => a.SubjectOrganizationId == organization).Select(a => (Guid?)a.Id);
-        var row = await db.Letters.AsNoTracking().Where(l => l.Subject == name || about.Contains(l.AssessmentId))
-            .OrderByDescending(l => l.IssuedAt).ThenByDescending(l => l.LogIndex).FirstOrDefaultAsync(cancellationToken);
-        return row is null ? null : new ProviderLetter(await StateAsync(provider, row, at, cancellationToken), row);
-    }
-
-    /// <summary>The state of one stored letter at a time, for the portfolio's provider <paramref name="provider"/>.</summary>
-    public async Task<LetterState> StateAsync(string provider, LetterRow row, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        var key = await keys.FindAsync(row.KeyId, cancellationToken);
         var signatureValid = false;
         InTotoStatement? statement = null;
         LetterPredicate? predicate = null;
@@ -83,7 +108,7 @@ public sealed class ProviderLetters(Installation installation, SigningKeyRegistr
         predicate.Cmmc.TryGetProperty("level2", out var l2) && l2.TryGetProperty("status", out var status) ? status.GetString() : null;
 
     /// <summary>The requirements met in the assessment a letter attests (its own signed copy; none when it holds no copy that matches the signature).</summary>
-    private static IReadOnlySet<string> Met(ParsedAssessment? attested)
+    private static HashSet<string> Met(ParsedAssessment? attested)
     {
         var met = new HashSet<string>(StringComparer.Ordinal);
         if (attested is null) return met;

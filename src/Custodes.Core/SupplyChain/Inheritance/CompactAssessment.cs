@@ -42,6 +42,44 @@ public sealed class CompactAssessment
 
     public Status StatusOf(string requirementId) => Statuses[Catalog.OrdinalOf(requirementId)];
 
+    /// <summary>
+    /// The statuses as text, one letter per requirement in catalog order: <c>M</c> met, <c>N</c> not met, <c>P</c> not met with partial
+    /// credit, <c>A</c> not applicable, <c>U</c> unassessed. Storage keeps it with each assessment so that recomputing thousands of
+    /// customers reads one short value per customer instead of every determination.
+    /// </summary>
+    public string ToCodes() => string.Create(Statuses.Length, this, static (codes, a) =>
+    {
+        for (var i = 0; i < codes.Length; i++)
+            codes[i] = a.Statuses[i] switch
+            {
+                Status.Met => 'M',
+                Status.NotMet => a.Partial[i] ? 'P' : 'N',
+                Status.NotApplicable => 'A',
+                _ => 'U',
+            };
+    });
+
+    /// <summary>Reads <see cref="ToCodes"/> back; null when the text does not fit the framework's catalog (one letter per requirement).</summary>
+    public static CompactAssessment? FromCodes(string framework, string organization, string codes, bool? ssp, DateOnly? assessedOn)
+    {
+        if (CatalogSet.Find(framework) is not { } catalog || codes.Length != catalog.Requirements.Count) return null;
+        var statuses = new Status[codes.Length];
+        var partial = new bool[codes.Length];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            switch (codes[i])
+            {
+                case 'M': statuses[i] = Status.Met; break;
+                case 'N': statuses[i] = Status.NotMet; break;
+                case 'P': statuses[i] = Status.NotMet; partial[i] = true; break;
+                case 'A': statuses[i] = Status.NotApplicable; break;
+                case 'U': statuses[i] = Status.Unassessed; break;
+                default: return null;
+            }
+        }
+        return new CompactAssessment(catalog, organization, statuses, partial, ssp, assessedOn);
+    }
+
     /// <summary>A requirement-level <see cref="Assessment.Assessment"/> with these (or other) statuses, for <see cref="Assessment.Scoring.ScoreAssessment"/>.</summary>
     internal Assessment.Assessment ToAssessment(ReadOnlySpan<Status> statuses, ReadOnlySpan<bool> partial)
     {

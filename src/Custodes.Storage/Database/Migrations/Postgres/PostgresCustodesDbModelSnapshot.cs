@@ -253,6 +253,9 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.Property<bool?>("Ssp")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Statuses")
+                        .HasColumnType("text");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasColumnType("text");

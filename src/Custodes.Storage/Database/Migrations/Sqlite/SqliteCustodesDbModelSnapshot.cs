@@ -246,6 +246,9 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.Property<bool?>("Ssp")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Statuses")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasColumnType("TEXT");
