@@ -71,7 +71,7 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
             db.LetterChanges.Add(new LetterChangeRow { LetterId = letterId, Change = change, ProcessedAt = now.UtcDateTime, Notices = notices.Count });
             try
             {
-                // First: a node processing the same change at the same moment waits here for this transaction, then is refused by the key.
+                // First: a node processing the same change at the same moment waits for this transaction, then is refused by the key.
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException)
