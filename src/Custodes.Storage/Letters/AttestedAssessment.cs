@@ -3,7 +3,7 @@ using Custodes.Assessment;
 using Custodes.Attestation;
 using Custodes.Storage.Assessments;
 using Custodes.Storage.Database;
-using Microsoft.EntityFrameworkCore;
+using Custodes.SupplyChain;
 
 namespace Custodes.Storage.Letters;
 
@@ -40,16 +40,16 @@ public static class AttestedAssessment
     {
         if (letter.AssessmentId is not { } id || Read(letter) is not { } attested) return null;
         await using var db = installation.OpenDb();
-        var row = await db.Assessments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        if (row is null) return null;
-        var determinations = await db.Determinations.AsNoTracking().Where(d => d.AssessmentId == id).ToListAsync(cancellationToken);
-        var current = Resolution.Resolve(AssessmentRows.ToDomain(row, determinations, []));
-        var before = attested.Resolution;
+        // The stored assessment's kept statuses (or its determinations, for one stored before they were kept), as recompute reads them.
+        if ((await CompactAssessments.LoadAsync(db, [id], cancellationToken)).GetValueOrDefault(id) is not { } current) return null;
+        var before = CompactAssessment.From(attested.Assessment);
         if (before.Catalog.Framework != current.Catalog.Framework)
             return new AttestedAssessmentDrift(id, [.. before.Catalog.Requirements.Select(r => r.Id)]);
+        // One letter per requirement in catalog order, status and partial credit together (CompactAssessment.ToCodes).
+        var (was, now) = (before.ToCodes(), current.ToCodes());
         var changed = new List<string>();
-        for (var i = 0; i < before.Catalog.Requirements.Count; i++)
-            if (before.Statuses[i] != current.Statuses[i] || before.Partial[i] != current.Partial[i]) changed.Add(before.Catalog.Requirements[i].Id);
+        for (var i = 0; i < was.Length; i++)
+            if (was[i] != now[i]) changed.Add(before.Catalog.Requirements[i].Id);
         return new AttestedAssessmentDrift(id, changed);
     }
 }

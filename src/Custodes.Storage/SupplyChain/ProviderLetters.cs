@@ -30,10 +30,6 @@ public sealed class ProviderLetters(Installation installation, SigningKeyRegistr
     public async Task<ProviderLetter?> CurrentAsync(string provider, Guid organization, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         (await CurrentAsync([(provider, organization)], at, cancellationToken)).GetValueOrDefault(provider);
 
-    /// <summary>The state of one stored letter at a time, for the portfolio's provider <paramref name="provider"/>.</summary>
-    public async Task<LetterState> StateAsync(string provider, LetterRow row, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        State(provider, row, await keys.FindAsync(row.KeyId, cancellationToken), at);
-
     /// <summary>Each provider's current letter (provider id → letter), from the newest letter about its organization.</summary>
     private async Task<IReadOnlyDictionary<string, ProviderLetter>> CurrentAsync(IReadOnlyList<(string Provider, Guid Organization)> providers, DateTimeOffset at,
         CancellationToken cancellationToken)
