@@ -12,7 +12,7 @@ public sealed class ReportCommandsTests : IDisposable
     private static readonly string RepoRoot = FindUp(AppContext.BaseDirectory, d => File.Exists(Path.Combine(d, "Custodes.slnx")))!;
     private static readonly string Sample = Path.Combine(RepoRoot, "tests", "fixtures", "reports-msp.json");
     private static readonly string Implementation = Path.Combine(RepoRoot, "samples", "ssp", "example-msp-implementation.yaml");
-    private static readonly string OscalReference = Path.Combine(FindUp(RepoRoot, d => Directory.Exists(Path.Combine(d, "shared", "reference", "oscal")))!, "shared", "reference", "oscal");
+    private static readonly string OscalReference = Custodes.Testing.ExternalTools.OscalReference;
     private readonly string _dir = Directory.CreateTempSubdirectory("custodes-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, true);

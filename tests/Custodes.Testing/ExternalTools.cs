@@ -9,10 +9,8 @@ public static class ExternalTools
     public static string RepoRoot { get; } = FindUp(AppContext.BaseDirectory, d => File.Exists(Path.Combine(d, "Custodes.slnx")))
         ?? throw new InvalidOperationException("cannot find the repository root (Custodes.slnx) above the test directory");
 
-    /// <summary>shared/reference/oscal: beside the repository, or above a worktree.</summary>
-    public static string OscalReference { get; } = FindUp(RepoRoot, d => Directory.Exists(Path.Combine(d, "shared", "reference", "oscal"))) is { } root
-        ? Path.Combine(root, "shared", "reference", "oscal")
-        : throw new InvalidOperationException("cannot find shared/reference/oscal beside or above the repository");
+    /// <summary>NIST's OSCAL 1.2.1 JSON schemas, examples and the SP 800-171 r3 catalog, kept in the repository (tests/fixtures/oscal/README.md names their source).</summary>
+    public static string OscalReference { get; } = Path.Combine(RepoRoot, "tests", "fixtures", "oscal");
 
     public static string? Find(string name, params string[] candidates) =>
         candidates.FirstOrDefault(File.Exists)

@@ -11,10 +11,8 @@ internal static class ReportFixtures
     public static string RepoRoot { get; } = FindUp(AppContext.BaseDirectory, d => File.Exists(Path.Combine(d, "Custodes.slnx")))
         ?? throw new InvalidOperationException("cannot find the repository root (Custodes.slnx) above the test directory");
 
-    /// <summary>shared/reference/oscal: beside the repository in CI (../shared), or above a worktree.</summary>
-    public static string OscalReference { get; } = FindUp(RepoRoot, d => Directory.Exists(Path.Combine(d, "shared", "reference", "oscal"))) is { } root
-        ? Path.Combine(root, "shared", "reference", "oscal")
-        : throw new InvalidOperationException("cannot find shared/reference/oscal beside or above the repository");
+    /// <summary>The repository's copy of NIST's OSCAL schemas and examples (tests/fixtures/oscal).</summary>
+    public static string OscalReference => Custodes.Testing.ExternalTools.OscalReference;
 
     public static string SamplePath => Path.Combine(RepoRoot, "tests", "fixtures", "reports-msp.json");
 
