@@ -66,15 +66,7 @@ public static class EvidenceUpload
         if (request.ContentLength > limit) throw TooLarge(maxBytes);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
         if (!request.HasFormContentType) throw new BadInputException("send the file as multipart/form-data with a 'file' field");
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit }, cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-        {
-            throw TooLarge(maxBytes);
-        }
+        var form = await MultipartForm.ReadAsync(request, limit, () => TooLarge(maxBytes), cancellationToken);
         var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault() ?? throw new BadInputException("no file in the upload; choose a file", path: "file");
         if (file.Length > maxBytes) throw TooLarge(maxBytes);
         var targets = form["targets"].SelectMany(t => (t ?? "").Split([',', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToArray();
@@ -86,4 +78,35 @@ public static class EvidenceUpload
         new($"the file is larger than the evidence limit of {Describe(maxBytes)}; split it or ask the installation's operator to raise Custodes:Web:EvidenceMaxBytes", StatusCodes.Status413PayloadTooLarge);
 
     public static string Describe(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";
+}
+
+/// <summary>Reads a <c>multipart/form-data</c> body within a limit, telling a body that is too large (413) from one that is malformed (400).</summary>
+/// <remarks>The form reader reports both as <see cref="InvalidDataException"/>; taking every one for "too large" answered 413 to a file name
+/// with an unescaped double quote (<c>filename="a"b.pdf"</c>), which it cannot parse.</remarks>
+public static class MultipartForm
+{
+    public static async Task<IFormCollection> ReadAsync(HttpRequest request, long limit, Func<Exception> tooLarge, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit }, cancellationToken);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw tooLarge();
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("body length limit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw tooLarge();
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("Content-Disposition", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BadInputException("the file name in the upload cannot be read: it has a double quote (\") that is not escaped; " +
+                "rename the file without the quote, or send the quote as \\\" or %22 (as browsers do)", path: "file", inner: e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new BadInputException($"the upload is not a well-formed multipart/form-data body: {e.Message}", path: "file", inner: e);
+        }
+    }
 }

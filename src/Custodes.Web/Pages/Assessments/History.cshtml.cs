@@ -24,8 +24,8 @@ public sealed class HistoryModel(AssessmentStore store, AuditLog audit) : PageMo
         if (!readable.Owned) throw new NotFoundException($"no history of assessment {id} for your organization");
         Id = id;
         Subject = readable.Stored.Assessment.Organization;
-        PageNumber = Math.Max(page ?? 1, 1);
-        var entries = await audit.ListAsync(tenant.OrganizationId, new AuditFilter(EntityId: id.ToString()), (PageNumber - 1) * PageSize, PageSize + 1, HttpContext.RequestAborted);
+        (PageNumber, _) = Api.Paging.Of(page, PageSize);
+        var entries = await audit.ListAsync(tenant.OrganizationId, new AuditFilter(EntityId: id.ToString()), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
         HasMore = entries.Count > PageSize;
         Entries = entries.Take(PageSize).ToArray();
     }

@@ -21,8 +21,8 @@ public sealed class IndexModel(AuditLog audit) : PageModel
 
     public async Task OnGetAsync()
     {
-        PageNumber = Math.Max(PageNumber, 1);
-        var entries = await audit.ListAsync(User.Tenant().OrganizationId, Filter(), (PageNumber - 1) * PageSize, PageSize + 1, HttpContext.RequestAborted);
+        (PageNumber, _) = Api.Paging.Of(PageNumber, PageSize);
+        var entries = await audit.ListAsync(User.Tenant().OrganizationId, Filter(), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
         HasMore = entries.Count > PageSize;
         Entries = entries.Take(PageSize).ToArray();
     }

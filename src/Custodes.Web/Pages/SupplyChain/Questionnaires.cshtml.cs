@@ -116,8 +116,8 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
 
     private async Task LoadSavedAsync()
     {
-        PageNumber = Math.Max(PageNumber, 1);
-        var saved = await store.ListAsync(User.Tenant(), (PageNumber - 1) * PageSize, PageSize + 1, HttpContext.RequestAborted);
+        (PageNumber, _) = Api.Paging.Of(PageNumber, PageSize);
+        var saved = await store.ListAsync(User.Tenant(), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
         HasMore = saved.Count > PageSize;
         Saved = saved.Take(PageSize).ToArray();
     }

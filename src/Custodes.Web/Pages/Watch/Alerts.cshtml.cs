@@ -28,13 +28,13 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps) : PageMod
         Status = string.IsNullOrEmpty(Status) ? null : Status;
         Severity = string.IsNullOrEmpty(Severity) ? null : Severity;
         Rule = string.IsNullOrWhiteSpace(Rule) ? null : Rule.Trim();
-        PageNumber = Math.Max(PageNumber, 1);
+        (PageNumber, _) = Api.Paging.Of(PageNumber, PageSize);
         IsMsp = await msps.FindAsync(tenant.OrganizationId, HttpContext.RequestAborted) is not null;
         if (IsMsp)
             Customers = (await msps.TenantsAsync(tenant, HttpContext.RequestAborted)).GroupBy(t => t.CustomerOrganizationId).ToDictionary(g => g.Key, g => g.First().CustomerName);
         try
         {
-            var found = await alerts.ListAsync(tenant, new AlertFilter(Status, Severity, Rule, Customer: IsMsp ? Customer : null), (PageNumber - 1) * PageSize, PageSize + 1, HttpContext.RequestAborted);
+            var found = await alerts.ListAsync(tenant, new AlertFilter(Status, Severity, Rule, Customer: IsMsp ? Customer : null), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
             HasMore = found.Count > PageSize;
             Alerts = found.Take(PageSize).ToArray();
         }
