@@ -80,6 +80,10 @@ public sealed class LimitsApiTests
             var (status, html, _) = await session.GetAsync($"{page}?page=2147483647");
             Assert.True(status == HttpStatusCode.BadRequest, $"{page}: {(int)status}");
             Assert.Contains("out of range", html);
+            // The number is read at all: Razor Pages' own 'page' route value used to hide it, so every page showed the first.
+            var (second, secondHtml, _) = await session.GetAsync($"{page}?page=2");
+            Assert.Equal(HttpStatusCode.OK, second);
+            Assert.Contains(">Newer</a>", secondHtml);
         }
     }
 
@@ -103,9 +107,14 @@ public sealed class LimitsApiTests
 
         var bare = new MultipartFormDataContent { Part("form-data; name=\"file\"; filename=\"Access \"final\" policy.pdf\"", pdf) };
         var problem = await ProblemAsync(await client.PostAsync($"/api/v1/assessments/{id}/evidence", bare), HttpStatusCode.BadRequest);
-        Assert.Contains("file name", problem.GetProperty("detail").GetString());
+        Assert.Contains("name could not be read", problem.GetProperty("detail").GetString());
         Assert.Contains("double quote", problem.GetProperty("detail").GetString());
         Assert.Equal("file", problem.GetProperty("path").GetString());
+
+        // A large one is the same 400, never "larger than the evidence limit".
+        var large = new MultipartFormDataContent { Part("form-data; name=\"file\"; filename=\"Access \"final\" policy.pdf\"", new byte[5 * 1024 * 1024]) };
+        var misread = await ProblemAsync(await client.PostAsync($"/api/v1/assessments/{id}/evidence", large), HttpStatusCode.BadRequest);
+        Assert.Contains("double quote", misread.GetProperty("detail").GetString());
 
         var import = new MultipartFormDataContent { Part("form-data; name=\"file\"; filename=\"a\"b.xlsx\"", pdf) };
         Assert.Contains("double quote", (await ProblemAsync(await client.PostAsync($"/api/v1/assessments/{id}/imports", import), HttpStatusCode.BadRequest)).GetProperty("detail").GetString());

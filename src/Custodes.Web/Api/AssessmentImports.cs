@@ -97,7 +97,7 @@ public static class ImportUpload
             if (request.ContentLength > largest + 64 * 1024) throw TooLarge(largest);
             if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = largest + 64 * 1024;
             var form = await MultipartForm.ReadAsync(request, largest + 64 * 1024, () => TooLarge(largest), cancellationToken);
-            var file = form.Files.GetFile("file") ?? throw new BadInputException("no file in the upload; send the file in a form field named 'file'", path: "file");
+            var file = MultipartForm.File(form) ?? throw MultipartForm.NoFile("send the file in a form field named 'file'");
             var kind = AssessmentImports.KindOf(file.FileName, file.ContentType) ?? throw Unsupported(file.FileName);
             if (file.Length > ImportInto.MaxBytes(kind)) throw TooLarge(ImportInto.MaxBytes(kind));
             if (file.Length == 0) throw new BadInputException($"{file.FileName} is empty", path: "file");

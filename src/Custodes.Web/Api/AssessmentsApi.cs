@@ -121,6 +121,18 @@ public static class Paging
         return (number, size);
     }
 
+    /// <summary>The page number in a Razor page's query string, checked as <see cref="Of"/> checks it.</summary>
+    /// <remarks>Razor Pages keeps the page's own path in the route value <c>page</c>, which model binding reads before the query string:
+    /// a bound <c>page</c> parameter never saw the number, and every page of a list showed the first.</remarks>
+    public static int PageOf(HttpRequest request, int size)
+    {
+        var text = request.Query["page"].ToString();
+        if (text.Length == 0) return 1;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            throw new BadInputException($"page '{text}' is not a page number; pages are numbered from 1", path: "page");
+        return Of(number, size).Number;
+    }
+
     /// <summary>How many items come before page <paramref name="number"/> (a page from <see cref="Of"/>).</summary>
     public static int Skip(int number, int size) => checked((number - 1) * size);
 

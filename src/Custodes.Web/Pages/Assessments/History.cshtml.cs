@@ -17,14 +17,14 @@ public sealed class HistoryModel(AssessmentStore store, AuditLog audit) : PageMo
     public int PageNumber { get; private set; }
     public bool HasMore { get; private set; }
 
-    public async Task OnGetAsync(Guid id, int? page)
+    public async Task OnGetAsync(Guid id)
     {
         var tenant = User.Tenant();
         var readable = await store.ReadAsync(tenant, id, HttpContext.RequestAborted);
         if (!readable.Owned) throw new NotFoundException($"no history of assessment {id} for your organization");
         Id = id;
         Subject = readable.Stored.Assessment.Organization;
-        (PageNumber, _) = Api.Paging.Of(page, PageSize);
+        PageNumber = Api.Paging.PageOf(Request, PageSize);
         var entries = await audit.ListAsync(tenant.OrganizationId, new AuditFilter(EntityId: id.ToString()), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
         HasMore = entries.Count > PageSize;
         Entries = entries.Take(PageSize).ToArray();
