@@ -35,6 +35,8 @@ public static class XlsxLimits
 
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
+    /// <summary>Throws <see cref="BadInputException"/> naming the limit a workbook breaks. A package that is not a zip, or a part that is not
+    /// well-formed, is left to the workbook reader, which reports a damaged file its own way: this check is about size, not form.</summary>
     public static void Check(byte[] bytes, string file)
     {
         ZipArchive zip;
@@ -42,9 +44,9 @@ public static class XlsxLimits
         {
             zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
         }
-        catch (InvalidDataException e)
+        catch (InvalidDataException)
         {
-            throw new BadInputException($"not an XLSX workbook: it is not a zip package ({e.Message})", file, inner: e);
+            return;
         }
         using (zip) Check(zip, file);
     }
@@ -78,9 +80,9 @@ public static class XlsxLimits
 
     private static long CountSheet(ZipArchiveEntry entry, string sheet, long cells, string file)
     {
-        using var reader = Open(entry, file);
         try
         {
+            using var reader = Open(entry, file);
             while (reader.Read())
             {
                 if (reader.NodeType != XmlNodeType.Element || reader.NamespaceURI != Main) continue;
@@ -95,24 +97,24 @@ public static class XlsxLimits
         }
         catch (Exception e) when (e is XmlException or InvalidDataException)
         {
-            throw new BadInputException($"{sheet} sheet cannot be read: {e.Message}", file, sheet, inner: e);
+            // Damaged, not too large: the workbook reader says so.
         }
         return cells;
     }
 
     private static void CountSharedStrings(ZipArchiveEntry entry, string file)
     {
-        using var reader = Open(entry, file);
         var count = 0;
         try
         {
+            using var reader = Open(entry, file);
             while (reader.Read())
                 if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "si" && reader.NamespaceURI == Main && ++count > MaxCells)
                     throw new BadInputException($"the workbook holds more than {MaxCells:N0} shared strings; a workbook may have at most {MaxCells:N0} cells", file, entry.FullName);
         }
         catch (Exception e) when (e is XmlException or InvalidDataException)
         {
-            throw new BadInputException($"{entry.FullName} cannot be read: {e.Message}", file, entry.FullName, inner: e);
+            // Damaged, not too large: the workbook reader says so.
         }
     }
 
@@ -148,16 +150,7 @@ public static class XlsxLimits
 
     private static XmlReader Open(ZipArchiveEntry entry, string file)
     {
-        Stream stream;
-        try
-        {
-            stream = new Bounded(entry.Open(), entry.Length, entry.FullName, file);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new BadInputException($"part {entry.FullName} cannot be read: {e.Message}", file, entry.FullName, inner: e);
-        }
-        return XmlReader.Create(stream, new XmlReaderSettings
+        return XmlReader.Create(new Bounded(entry.Open(), entry.Length, entry.FullName, file), new XmlReaderSettings
         {
             DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true, IgnoreComments = true, CloseInput = true,
         });
