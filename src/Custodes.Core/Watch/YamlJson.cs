@@ -1,50 +1,75 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Custodes.Common;
+using Custodes.Common.Documents;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace Custodes.Watch;
 
 /// <summary>YAML documents as JSON nodes, so settings and rules are read the same way from YAML or JSON. Plain scalars
 /// that read as numbers or booleans become numbers or booleans; quoted ones stay strings.</summary>
+/// <remarks>Read from the parser's events rather than YamlDotNet's representation model: that model loads by recursion with no
+/// depth limit (a deeply nested document overflows the stack and ends the process) and resolves aliases to shared nodes, which
+/// the conversion would expand without bound ("billion laughs"). Here nesting stops at <see cref="DocumentReader.MaxDepth"/>
+/// and aliases are refused.</remarks>
 internal static class YamlJson
 {
     public static IReadOnlyList<JsonNode?> Documents(string text, string file)
     {
-        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
+        var documents = new List<JsonNode?>();
         try
         {
-            stream.Load(new StringReader(text));
+            parser.Consume<StreamStart>();
+            while (parser.TryConsume<DocumentStart>(out _))
+            {
+                documents.Add(Value(parser, file, "$", 1));
+                parser.Consume<DocumentEnd>();
+            }
+            parser.Consume<StreamEnd>();
         }
         catch (YamlException e)
         {
             throw new BadInputException($"invalid YAML: {e.InnerException?.Message ?? e.Message}", file, line: e.Start.Line);
         }
-        return [.. stream.Documents.Select(d => Convert(d.RootNode, file))];
-    }
-
-    public static JsonNode? Convert(YamlNode node, string file) => node switch
-    {
-        YamlMappingNode map => Object(map, file),
-        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(c => Convert(c, file))]),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw new BadInputException("YAML aliases and anchors are not supported", file, line: node.Start.Line),
-    };
-
-    private static JsonObject Object(YamlMappingNode map, string file)
-    {
-        var obj = new JsonObject();
-        foreach (var (key, value) in map.Children)
+        catch (InvalidOperationException e)
         {
-            var name = (key as YamlScalarNode)?.Value ?? throw new BadInputException("mapping keys must be scalars", file, line: key.Start.Line);
-            if (obj.ContainsKey(name)) throw new BadInputException($"duplicate key '{name}'", file, line: key.Start.Line);
-            obj[name] = Convert(value, file);
+            // YamlDotNet's scanner reports some syntax errors (an unclosed flow collection) this way.
+            throw new BadInputException($"invalid YAML: {e.Message}", file, line: parser.Current?.Start.Line ?? 1);
         }
-        return obj;
+        return documents;
     }
 
-    private static JsonNode? Scalar(YamlScalarNode scalar)
+    private static JsonNode? Value(IParser parser, string file, string path, int depth)
+    {
+        if (parser.TryConsume<Scalar>(out var scalar)) return Scalar(scalar);
+        if (depth > DocumentReader.MaxDepth && parser.Current is MappingStart or SequenceStart) throw DocumentReader.TooDeep(file, path, parser.Current.Start.Line);
+        if (parser.TryConsume<MappingStart>(out _))
+        {
+            var obj = new JsonObject();
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var keyEvent = parser.Current;
+                if (!parser.TryConsume<Scalar>(out var key)) throw new BadInputException("mapping keys must be scalars", file, path, keyEvent?.Start.Line);
+                var childPath = DocumentReader.Child(path, key.Value);
+                if (obj.ContainsKey(key.Value)) throw new BadInputException($"duplicate key '{key.Value}'", file, childPath, key.Start.Line);
+                obj[key.Value] = Value(parser, file, childPath, depth + 1);
+            }
+            return obj;
+        }
+        if (parser.TryConsume<SequenceStart>(out _))
+        {
+            var array = new JsonArray();
+            while (!parser.TryConsume<SequenceEnd>(out _)) array.Add(Value(parser, file, $"{path}[{array.Count}]", depth + 1));
+            return array;
+        }
+        var current = parser.Current;
+        throw new BadInputException(current is AnchorAlias alias ? $"YAML aliases (*{alias.Value}) are not supported; write the value out" : $"unexpected YAML {current?.GetType().Name}",
+            file, path, current?.Start.Line);
+    }
+
+    private static JsonNode? Scalar(Scalar scalar)
     {
         var v = scalar.Value ?? "";
         if (scalar.Style != ScalarStyle.Plain) return JsonValue.Create(v);

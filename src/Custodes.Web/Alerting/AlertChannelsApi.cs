@@ -11,17 +11,17 @@ public static class AlertChannelsApi
     {
         var group = app.MapGroup("/api/v1/alert-channels").RequireAuthorization().WithTags("Alerting");
         group.MapGet("/", List).WithName("ListAlertChannels").WithSummary("The organization's webhooks and email recipients for alerts");
-        group.MapPost("/", Create).WithName("CreateAlertChannel")
+        group.MapPost("/", Create).RequireRole(RequiredRole.Owner).WithName("CreateAlertChannel")
             .WithSummary("Add a webhook (http or https URL; the answer carries its signing secret, shown only this once) or an email recipient (owners only)")
             .ProducesProblem(400).ProducesProblem(403);
         group.MapGet("/{id:guid}", Get).WithName("GetAlertChannel").WithSummary("One alert channel").ProducesProblem(404);
-        group.MapPatch("/{id:guid}", Update).WithName("UpdateAlertChannel").WithSummary("Change a channel's URL or address, minimum severity or enabled state (owners only)")
+        group.MapPatch("/{id:guid}", Update).RequireRole(RequiredRole.Owner).WithName("UpdateAlertChannel").WithSummary("Change a channel's URL or address, minimum severity or enabled state (owners only)")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
-        group.MapDelete("/{id:guid}", Delete).WithName("DeleteAlertChannel").WithSummary("Remove a channel with its pending deliveries and history (owners only)")
+        group.MapDelete("/{id:guid}", Delete).RequireRole(RequiredRole.Owner).WithName("DeleteAlertChannel").WithSummary("Remove a channel with its pending deliveries and history (owners only)")
             .ProducesProblem(403).ProducesProblem(404);
-        group.MapPost("/{id:guid}/secret", RotateSecret).WithName("RotateAlertChannelSecret")
+        group.MapPost("/{id:guid}/secret", RotateSecret).RequireRole(RequiredRole.Owner).WithName("RotateAlertChannelSecret")
             .WithSummary("Replace a webhook's signing secret; the new one is shown only this once (owners only)").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
-        group.MapPost("/{id:guid}/test", SendTest).WithName("TestAlertChannel")
+        group.MapPost("/{id:guid}/test", SendTest).RequireRole(RequiredRole.Owner).WithName("TestAlertChannel")
             .WithSummary("Send a sample alert (type alert.test) to the channel now, whatever its severity filter (owners only)").ProducesProblem(403).ProducesProblem(404);
         group.MapGet("/{id:guid}/deliveries", Deliveries).WithName("ListAlertDeliveries")
             .WithSummary("The channel's latest deliveries, newest first, with every attempt (status, duration, error)").ProducesProblem(404);

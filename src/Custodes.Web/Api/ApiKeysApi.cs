@@ -11,8 +11,8 @@ public static class ApiKeysApi
     {
         var group = app.MapGroup("/api/v1/api-keys").RequireAuthorization().WithTags("API keys");
         group.MapGet("/", List).WithName("ListApiKeys").WithSummary("Keys by name and prefix (never the key itself)");
-        group.MapPost("/", Create).WithName("CreateApiKey").WithSummary("Create a key for yourself; scopes: [\"*\"] (everything you may do) or [\"read\"]. The key is in this answer only").ProducesProblem(400);
-        group.MapDelete("/{keyId:guid}", Revoke).WithName("RevokeApiKey").WithSummary("Revoke a key (yours, or any as an owner)").ProducesProblem(403).ProducesProblem(404);
+        group.MapPost("/", Create).RequireRole(RequiredRole.AnyMember("a new key is capped at the caller's own rights")).WithName("CreateApiKey").WithSummary("Create a key for yourself; scopes: [\"*\"] (everything you may do) or [\"read\"]. The key is in this answer only").ProducesProblem(400);
+        group.MapDelete("/{keyId:guid}", Revoke).RequireRole(RequiredRole.AnyMember("anyone revokes their own key; only an owner another's")).WithName("RevokeApiKey").WithSummary("Revoke a key (yours, or any as an owner)").ProducesProblem(403).ProducesProblem(404);
         return group;
     }
 

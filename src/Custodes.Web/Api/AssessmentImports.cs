@@ -28,6 +28,8 @@ public sealed class AssessmentImports(AssessmentStore store)
         var stored = await store.GetAsync(tenant, id, cancellationToken);
         if (expectedVersion is { } expected && expected != stored.Version)
             throw new ConcurrencyConflictException($"assessment {id} is at version {stored.Version}, not {expected}: it changed since you read it; nothing was imported");
+        // A workbook over the size limits is bad input (400) like an oversized body, not a file read and found unusable (422).
+        if (kind == ImportKind.Workbook) Reports.Spreadsheets.XlsxLimits.Check(content, fileName);
         ParsedAssessment parsed;
         try
         {
@@ -94,16 +96,8 @@ public static class ImportUpload
         {
             if (request.ContentLength > largest + 64 * 1024) throw TooLarge(largest);
             if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = largest + 64 * 1024;
-            IFormCollection form;
-            try
-            {
-                form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = largest + 64 * 1024 }, cancellationToken);
-            }
-            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-            {
-                throw TooLarge(largest);
-            }
-            var file = form.Files.GetFile("file") ?? throw new BadInputException("no file in the upload; send the file in a form field named 'file'", path: "file");
+            var form = await MultipartForm.ReadAsync(request, largest + 64 * 1024, () => TooLarge(largest), cancellationToken);
+            var file = MultipartForm.File(form) ?? throw MultipartForm.NoFile("send the file in a form field named 'file'");
             var kind = AssessmentImports.KindOf(file.FileName, file.ContentType) ?? throw Unsupported(file.FileName);
             if (file.Length > ImportInto.MaxBytes(kind)) throw TooLarge(ImportInto.MaxBytes(kind));
             if (file.Length == 0) throw new BadInputException($"{file.FileName} is empty", path: "file");

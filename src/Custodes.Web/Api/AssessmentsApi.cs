@@ -45,11 +45,9 @@ public static class AssessmentsApi
 
     private static async Task<Ok<Page<AssessmentSummary>>> List(HttpContext context, AssessmentStore store, [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, CancellationToken cancellationToken)
     {
-        var size = Math.Clamp(pageSize ?? 50, 1, 200);
-        var number = Math.Max(page ?? 1, 1);
-        var items = await store.ListAsync(context.User.Tenant(), (number - 1) * size, size + 1, cancellationToken);
-        var next = items.Count > size ? $"/api/v1/assessments?page={number + 1}&page_size={size}" : null;
-        return TypedResults.Ok(new Page<AssessmentSummary>(items.Take(size).ToArray(), number, size, next));
+        var (number, size) = Paging.Of(page, pageSize);
+        var items = await store.ListAsync(context.User.Tenant(), Paging.Skip(number, size), size + 1, cancellationToken);
+        return TypedResults.Ok(Paging.Page(items, number, size, "/api/v1/assessments?"));
     }
 
     private static async Task<IResult> Get(Guid id, HttpContext context, AssessmentStore store, CancellationToken cancellationToken)
@@ -88,7 +86,7 @@ public static class AssessmentsApi
         var readable = await store.ReadAsync(tenant, id, cancellationToken);
         if (!readable.Owned) throw new NotFoundException($"no history of assessment {id} for your organization");
         var (number, size) = Paging.Of(page, pageSize);
-        var items = await audit.ListAsync(tenant.OrganizationId, new Storage.Audit.AuditFilter(EntityId: id.ToString()), (number - 1) * size, size + 1, cancellationToken);
+        var items = await audit.ListAsync(tenant.OrganizationId, new Storage.Audit.AuditFilter(EntityId: id.ToString()), Paging.Skip(number, size), size + 1, cancellationToken);
         return TypedResults.Ok(Paging.Page(items, number, size, $"/api/v1/assessments/{id}/history?"));
     }
 
@@ -108,7 +106,35 @@ public static class AssessmentsApi
 /// <summary>Page number and size from the query, and the page with a link to the next.</summary>
 public static class Paging
 {
-    public static (int Number, int Size) Of(int? page, int? pageSize) => (Math.Max(page ?? 1, 1), Math.Clamp(pageSize ?? 50, 1, 200));
+    public const int DefaultSize = 50;
+    public const int MaxSize = 200;
+
+    /// <summary>The page number (1 when absent or below 1) and size (1–200). A page whose offset would not fit in an <c>int</c> is
+    /// bad input naming <c>page</c>: computed unchecked, <c>page=2147483647</c> wrapped to a negative offset, which listed the first page.</summary>
+    public static (int Number, int Size) Of(int? page, int? pageSize, int defaultSize = DefaultSize)
+    {
+        var size = Math.Clamp(pageSize ?? defaultSize, 1, MaxSize);
+        var number = Math.Max(page ?? 1, 1);
+        // The last page whose offset plus the one extra item read to see whether there is a next page still fits in an int.
+        var last = int.MaxValue / size;
+        if (number > last) throw new BadInputException($"page {number} is out of range; with {size} items a page, pages run from 1 to {last:N0}", path: "page");
+        return (number, size);
+    }
+
+    /// <summary>The page number in a Razor page's query string, checked as <see cref="Of"/> checks it.</summary>
+    /// <remarks>Razor Pages keeps the page's own path in the route value <c>page</c>, which model binding reads before the query string:
+    /// a bound <c>page</c> parameter never saw the number, and every page of a list showed the first.</remarks>
+    public static int PageOf(HttpRequest request, int size)
+    {
+        var text = request.Query["page"].ToString();
+        if (text.Length == 0) return 1;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            throw new BadInputException($"page '{text}' is not a page number; pages are numbered from 1", path: "page");
+        return Of(number, size).Number;
+    }
+
+    /// <summary>How many items come before page <paramref name="number"/> (a page from <see cref="Of"/>).</summary>
+    public static int Skip(int number, int size) => checked((number - 1) * size);
 
     /// <summary>A page from up to <paramref name="size"/> + 1 items (one more tells whether there is a next page).</summary>
     public static AssessmentsApi.Page<T> Page<T>(IReadOnlyList<T> items, int number, int size, string basePath) =>

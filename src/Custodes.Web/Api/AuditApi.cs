@@ -27,7 +27,7 @@ public static class AuditApi
             return TypedResults.File(Encoding.UTF8.GetBytes(Csv(all)), "text/csv", "custodes-audit.csv");
         }
         var (number, size) = Paging.Of(page, pageSize);
-        var items = await audit.ListAsync(tenant.OrganizationId, filter, (number - 1) * size, size + 1, cancellationToken);
+        var items = await audit.ListAsync(tenant.OrganizationId, filter, Paging.Skip(number, size), size + 1, cancellationToken);
         var query = string.Join("", new[] { ("action", action), ("actor", actor), ("entity_id", entityId) }.Where(p => !string.IsNullOrEmpty(p.Item2)).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}&"));
         return TypedResults.Ok(Paging.Page(items, number, size, $"/api/v1/audit?{query}"));
     }

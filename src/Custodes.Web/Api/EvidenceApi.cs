@@ -66,16 +66,8 @@ public static class EvidenceUpload
         if (request.ContentLength > limit) throw TooLarge(maxBytes);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
         if (!request.HasFormContentType) throw new BadInputException("send the file as multipart/form-data with a 'file' field");
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit }, cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-        {
-            throw TooLarge(maxBytes);
-        }
-        var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault() ?? throw new BadInputException("no file in the upload; choose a file", path: "file");
+        var form = await MultipartForm.ReadAsync(request, limit, () => TooLarge(maxBytes), cancellationToken);
+        var file = MultipartForm.File(form) ?? form.Files.FirstOrDefault() ?? throw MultipartForm.NoFile("choose a file");
         if (file.Length > maxBytes) throw TooLarge(maxBytes);
         var targets = form["targets"].SelectMany(t => (t ?? "").Split([',', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToArray();
         var name = form["name"].ToString();
@@ -86,4 +78,51 @@ public static class EvidenceUpload
         new($"the file is larger than the evidence limit of {Describe(maxBytes)}; split it or ask the installation's operator to raise Custodes:Web:EvidenceMaxBytes", StatusCodes.Status413PayloadTooLarge);
 
     public static string Describe(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";
+}
+
+/// <summary>Reads a <c>multipart/form-data</c> body within a limit, telling a body that is too large (413) from one that is malformed (400).</summary>
+/// <remarks>Every <see cref="InvalidDataException"/> of the form reader used to be answered 413 "larger than the evidence limit", whatever
+/// was wrong. And a part whose Content-Disposition cannot be parsed — a file name with an unescaped double quote,
+/// <c>filename="a"b.pdf"</c> — is skipped by the form reader without a word, so the upload seemed to hold no file. Both now say what
+/// is wrong with the file name.</remarks>
+public static class MultipartForm
+{
+    /// <summary>The file in <paramref name="field"/>, or null when there is none; a field of that name holding text instead is bad input.</summary>
+    public static IFormFile? File(IFormCollection form, string field = "file") =>
+        form.Files.GetFile(field) ?? (form.ContainsKey(field) ? throw UnreadableFileName(null) : null);
+
+    /// <summary>The answer when an upload holds no file: the file may be there with a name that cannot be read.</summary>
+    public static BadInputException NoFile(string what) =>
+        new($"no file in the upload; {what}. If you sent one, its name could not be read: a double quote (\") in a file name must be sent " +
+            "as %22 (as browsers do) or \\\", or the file renamed without it", path: "file");
+
+    private static BadInputException UnreadableFileName(Exception? inner) =>
+        new("the file name in the upload cannot be read, so the file was not recognized: it has a double quote (\") that is not escaped; " +
+            "rename the file without the quote, or send the quote as \\\" or %22 (as browsers do)", path: "file", inner: inner);
+
+    public static async Task<IFormCollection> ReadAsync(HttpRequest request, long limit, Func<Exception> tooLarge, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit }, cancellationToken);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw tooLarge();
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("body length limit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw tooLarge();
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("Content-Disposition", StringComparison.OrdinalIgnoreCase)
+                                             || e.Message.Contains("value length limit", StringComparison.OrdinalIgnoreCase))
+        {
+            // Our forms have no field near 4 MB but the file: a value that long is a file read as a field.
+            throw UnreadableFileName(e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new BadInputException($"the upload is not a well-formed multipart/form-data body: {e.Message}", path: "file", inner: e);
+        }
+    }
 }

@@ -14,9 +14,9 @@ public static class MembersApi
             .WithSummary("The organization the key acts for: its id (give it to an organization that wants to share with yours), name and kind");
         var group = app.MapGroup("/api/v1/members").RequireAuthorization().WithTags("Members");
         group.MapGet("/", List).WithName("ListMembers").WithSummary("Members of the organization and their roles");
-        group.MapPost("/", Add).WithName("AddMember").WithSummary("Add a member (owners only): an existing account by email, or a new one with an initial password").ProducesProblem(400).ProducesProblem(403);
-        group.MapPut("/{userId:guid}", ChangeRole).WithName("ChangeMemberRole").WithSummary("Change a member's role (owners only)").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
-        group.MapDelete("/{userId:guid}", Remove).WithName("RemoveMember").WithSummary("Remove a member (owners only); their API keys for this organization are revoked").ProducesProblem(403).ProducesProblem(404);
+        group.MapPost("/", Add).RequireRole(RequiredRole.Owner).WithName("AddMember").WithSummary("Add a member (owners only): an existing account by email, or a new one with an initial password").ProducesProblem(400).ProducesProblem(403);
+        group.MapPut("/{userId:guid}", ChangeRole).RequireRole(RequiredRole.Owner).WithName("ChangeMemberRole").WithSummary("Change a member's role (owners only)").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+        group.MapDelete("/{userId:guid}", Remove).RequireRole(RequiredRole.Owner).WithName("RemoveMember").WithSummary("Remove a member (owners only); their API keys for this organization are revoked").ProducesProblem(403).ProducesProblem(404);
         return app;
     }
 

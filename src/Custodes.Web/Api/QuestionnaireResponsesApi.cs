@@ -70,7 +70,7 @@ public static class QuestionnaireResponsesApi
         [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, CancellationToken cancellationToken)
     {
         var (number, size) = Paging.Of(page, pageSize);
-        var items = await store.ListAsync(context.User.Tenant(), (number - 1) * size, size + 1, cancellationToken);
+        var items = await store.ListAsync(context.User.Tenant(), Paging.Skip(number, size), size + 1, cancellationToken);
         return TypedResults.Ok(Paging.Page(items, number, size, "/api/v1/questionnaires/responses?"));
     }
 
@@ -148,7 +148,7 @@ public static class QuestionnaireResponsesApi
         var tenant = context.User.Tenant();
         await store.GetAsync(tenant, id, cancellationToken);
         var (number, size) = Paging.Of(page, pageSize);
-        var items = await audit.ListAsync(tenant.OrganizationId, new AuditFilter(EntityId: id.ToString()), (number - 1) * size, size + 1, cancellationToken);
+        var items = await audit.ListAsync(tenant.OrganizationId, new AuditFilter(EntityId: id.ToString()), Paging.Skip(number, size), size + 1, cancellationToken);
         return TypedResults.Ok(Paging.Page(items, number, size, $"/api/v1/questionnaires/responses/{id}/history?"));
     }
 

@@ -35,7 +35,9 @@ public static class SupplyChainApi
         questionnaires.MapGet("/", Templates).WithName("QuestionnaireTemplates").WithSummary("Built-in questionnaire templates");
         questionnaires.MapGet("/{template}", Propose).WithName("ProposeQuestionnaire")
             .WithSummary("Answers proposed from your latest assessment (with what you inherit) and your letter: ?format=json (default), xlsx or csv").ProducesProblem(400).ProducesProblem(404);
-        questionnaires.MapPost("/import", ImportFilled).WithName("ImportQuestionnaire")
+        // Reading a filled questionnaire back without ?save=true only shows it, so it is open to viewers; saving it needs edit rights.
+        questionnaires.MapPost("/import", ImportFilled).RequireRole(RequiredRole.Editor with { When = r => bool.TryParse(r.Query["save"], out var save) && save })
+            .WithName("ImportQuestionnaire")
             .WithSummary("Read a filled questionnaire back (.xlsx or .csv body): strict, located errors; ?save=true stores it as a draft (201), as /api/v1/questionnaires/responses lists them")
             .Accepts<byte[]>("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv").ProducesProblem(400).ProducesProblem(403);
         return app;
@@ -134,10 +136,9 @@ public static class SupplyChainApi
     {
         if (context.Request.ContentLength > MaxUploadBytes)
             throw new BadInputException($"the body is {context.Request.ContentLength:N0} bytes; at most {MaxUploadBytes:N0} here (import larger portfolios with the CLI)");
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxUploadBytes) throw new BadInputException($"the body is larger than {MaxUploadBytes:N0} bytes");
-        if (buffer.Length == 0) throw new BadInputException("the request body is empty");
-        return buffer.ToArray();
+        // Read in bounded steps: a chunked body has no Content-Length to check up front.
+        var body = await RequestBody.ReadAsync(context.Request, MaxUploadBytes, cancellationToken);
+        if (body.Length == 0) throw new BadInputException("the request body is empty");
+        return body;
     }
 }

@@ -85,7 +85,7 @@ public static class WatchApi
         [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, CancellationToken cancellationToken)
     {
         var (number, size) = Paging.Of(page, pageSize);
-        var items = await alerts.ListAsync(context.User.Tenant(), new AlertFilter(status, severity, rule, from, to, customer), (number - 1) * size, size + 1, cancellationToken);
+        var items = await alerts.ListAsync(context.User.Tenant(), new AlertFilter(status, severity, rule, from, to, customer), Paging.Skip(number, size), size + 1, cancellationToken);
         var query = string.Join("", new[] { ("status", status), ("severity", severity), ("rule", rule), ("from", from?.ToString("O")), ("to", to?.ToString("O")), ("customer", customer?.ToString()) }
             .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}&"));
         return TypedResults.Ok(Paging.Page(items, number, size, $"/api/v1/watch/alerts?{query}"));

@@ -122,6 +122,7 @@ public static class Extensions
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRoleGate();
         app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         // The reference page's script is served from the Scalar package itself; fonts are the browser's, so nothing comes from a CDN.

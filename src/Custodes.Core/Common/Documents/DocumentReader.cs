@@ -7,8 +7,18 @@ using YamlDotNet.Core.Events;
 namespace Custodes.Common.Documents;
 
 /// <summary>Reads JSON or YAML into a <see cref="DocNode"/> tree that keeps lines and paths; rejects duplicate keys.</summary>
+/// <remarks>Both formats stop at <see cref="MaxDepth"/> levels of nesting before recursing further: the tree is built by recursion, and a
+/// body of 25,000 '[' would otherwise overflow the stack and end the process (a catchable error it is not). YAML aliases are refused, so a
+/// small document cannot expand into a huge tree ("billion laughs").</remarks>
 public static partial class DocumentReader
 {
+    /// <summary>How deeply objects and lists may nest, counting the outermost one as 1 (the default of System.Text.Json).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The error for a value nested deeper than <see cref="MaxDepth"/>, at the container that went one level too deep.</summary>
+    public static BadInputException TooDeep(string file, string path, long? line) =>
+        new($"nested more than {MaxDepth} levels deep; a document may nest objects and lists at most {MaxDepth} levels", file, path, line);
+
     /// <summary>Reads a document, choosing JSON when it starts with '{' or '[' and YAML otherwise.</summary>
     public static DocNode Read(ReadOnlySpan<byte> bytes, string file)
     {
@@ -21,7 +31,7 @@ public static partial class DocumentReader
     public static DocNode ReadJson(ReadOnlySpan<byte> bytes, string file)
     {
         var lines = new LineIndex(bytes);
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth + 1 });
         try
         {
             if (!reader.Read()) throw new BadInputException("the file is empty; expected a JSON document", file, "$", 1);
@@ -43,6 +53,8 @@ public static partial class DocumentReader
     private static DocNode ReadJsonValue(ref Utf8JsonReader reader, string file, string path, LineIndex lines)
     {
         var line = lines.LineOf(reader.TokenStartIndex);
+        // The reader allows one level more than MaxDepth so that this check, not the reader, names the path and line.
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= MaxDepth) throw TooDeep(file, path, line);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
@@ -94,7 +106,7 @@ public static partial class DocumentReader
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _)) throw new BadInputException("the file is empty; expected a YAML document", file, "$", 1);
             parser.Consume<DocumentStart>();
-            var root = ReadYamlValue(parser, file, "$");
+            var root = ReadYamlValue(parser, file, "$", 1);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var next))
                 throw new BadInputException("the file holds more than one YAML document; expected one", file, "$", next.Start.Line);
@@ -111,10 +123,11 @@ public static partial class DocumentReader
         }
     }
 
-    private static DocNode ReadYamlValue(IParser parser, string file, string path)
+    private static DocNode ReadYamlValue(IParser parser, string file, string path, int depth)
     {
         if (parser.TryConsume<Scalar>(out var scalar))
             return new DocScalar(file, path, scalar.Start.Line, ResolveText(scalar), Resolve(scalar));
+        if (depth > MaxDepth && parser.Current is MappingStart or SequenceStart) throw TooDeep(file, path, parser.Current.Start.Line);
         if (parser.TryConsume<MappingStart>(out var mapStart))
         {
             var entries = new List<KeyValuePair<string, DocNode>>();
@@ -126,7 +139,7 @@ public static partial class DocumentReader
                     throw new BadInputException("only plain string keys are supported in a mapping", file, path, keyEvent?.Start.Line);
                 var childPath = Child(path, key.Value);
                 if (!seen.Add(key.Value)) throw new BadInputException($"duplicate key '{key.Value}'", file, childPath, key.Start.Line);
-                entries.Add(new(key.Value, ReadYamlValue(parser, file, childPath)));
+                entries.Add(new(key.Value, ReadYamlValue(parser, file, childPath, depth + 1)));
             }
             return new DocMap(file, path, mapStart.Start.Line, entries);
         }
@@ -134,11 +147,11 @@ public static partial class DocumentReader
         {
             var items = new List<DocNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
-                items.Add(ReadYamlValue(parser, file, $"{path}[{items.Count}]"));
+                items.Add(ReadYamlValue(parser, file, $"{path}[{items.Count}]", depth + 1));
             return new DocList(file, path, seqStart.Start.Line, items);
         }
         var current = parser.Current;
-        throw new BadInputException(current is AnchorAlias ? "YAML aliases are not supported" : $"unexpected YAML {current?.GetType().Name}", file, path, current?.Start.Line);
+        throw new BadInputException(current is AnchorAlias alias ? $"YAML aliases (*{alias.Value}) are not supported; write the value out" : $"unexpected YAML {current?.GetType().Name}", file, path, current?.Start.Line);
     }
 
     // YAML 1.2 core schema for plain scalars; quoted scalars are always strings.

@@ -21,6 +21,7 @@ public static class WorkbookImport
 
     public static Assessment.Assessment Read(byte[] bytes, string file)
     {
+        XlsxLimits.Check(bytes, file);
         XLWorkbook wb;
         try
         {

@@ -39,12 +39,22 @@ public static class QuestionnaireXlsx
         return buffer.ToArray();
     }
 
+    /// <summary>Largest questionnaire workbook read.</summary>
+    public const long MaxBytes = 32L * 1024 * 1024;
+
     public static QuestionnaireTable Read(Stream stream, string file)
     {
+        if (stream.CanSeek && stream.Length - stream.Position > MaxBytes)
+            throw new BadInputException($"the file is {stream.Length - stream.Position:N0} bytes; a questionnaire workbook may be at most {MaxBytes:N0} bytes", file);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        if (buffer.Length > MaxBytes) throw new BadInputException($"the file is larger than {MaxBytes:N0} bytes, the most a questionnaire workbook may be", file);
+        var bytes = buffer.ToArray();
+        Reports.Spreadsheets.XlsxLimits.Check(bytes, file);
         XLWorkbook workbook;
         try
         {
-            workbook = new XLWorkbook(stream);
+            workbook = new XLWorkbook(new MemoryStream(bytes, writable: false));
         }
         catch (Exception e) when (e is not BadInputException and not OutOfMemoryException)
         {

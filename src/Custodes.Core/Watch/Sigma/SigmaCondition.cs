@@ -12,6 +12,7 @@ internal sealed class SigmaCondition
     private readonly string _file;
     private readonly string _text;
     private int _at;
+    private int _depth;
 
     private SigmaCondition(string text, IReadOnlyDictionary<string, SigmaNode> selections, string file)
     {
@@ -45,7 +46,18 @@ internal sealed class SigmaCondition
         return parts.Count == 1 ? parts[0] : new AndNode(parts);
     }
 
-    private SigmaNode Not() => Accept("not") ? new NotNode(Not()) : Primary();
+    private SigmaNode Not() => Accept("not") ? new NotNode(Nested(Not)) : Primary();
+
+    // Parentheses and 'not' recurse, in parsing here and in matching every event later: a condition of 25,000 '(' would overflow the
+    // stack and end the process, so nesting stops at the depth documents may have.
+    private SigmaNode Nested(Func<SigmaNode> inner)
+    {
+        if (++_depth > Common.Documents.DocumentReader.MaxDepth)
+            throw Error($"nests parentheses and 'not' more than {Common.Documents.DocumentReader.MaxDepth} levels deep; at most {Common.Documents.DocumentReader.MaxDepth} are allowed");
+        var node = inner();
+        _depth--;
+        return node;
+    }
 
     private SigmaNode Primary()
     {
@@ -53,7 +65,7 @@ internal sealed class SigmaCondition
         var token = _tokens[_at++];
         if (token == "(")
         {
-            var inner = Or();
+            var inner = Nested(Or);
             if (!Accept(")")) throw Error("missing ')'");
             return inner;
         }

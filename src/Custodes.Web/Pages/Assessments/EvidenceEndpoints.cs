@@ -13,7 +13,7 @@ public static class EvidenceEndpoints
 {
     public static IEndpointRouteBuilder MapEvidencePages(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/assessments/{id:guid}/evidence", Upload).RequireAuthorization().DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost("/assessments/{id:guid}/evidence", Upload).RequireAuthorization().RequireRole(RequiredRole.Editor).DisableAntiforgery().ExcludeFromDescription();
         app.MapGet("/assessments/{id:guid}/evidence/{evidenceId:guid}", Download).RequireAuthorization().ExcludeFromDescription();
         return app;
     }

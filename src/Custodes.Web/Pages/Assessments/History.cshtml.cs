@@ -17,15 +17,15 @@ public sealed class HistoryModel(AssessmentStore store, AuditLog audit) : PageMo
     public int PageNumber { get; private set; }
     public bool HasMore { get; private set; }
 
-    public async Task OnGetAsync(Guid id, int? page)
+    public async Task OnGetAsync(Guid id)
     {
         var tenant = User.Tenant();
         var readable = await store.ReadAsync(tenant, id, HttpContext.RequestAborted);
         if (!readable.Owned) throw new NotFoundException($"no history of assessment {id} for your organization");
         Id = id;
         Subject = readable.Stored.Assessment.Organization;
-        PageNumber = Math.Max(page ?? 1, 1);
-        var entries = await audit.ListAsync(tenant.OrganizationId, new AuditFilter(EntityId: id.ToString()), (PageNumber - 1) * PageSize, PageSize + 1, HttpContext.RequestAborted);
+        PageNumber = Api.Paging.PageOf(Request, PageSize);
+        var entries = await audit.ListAsync(tenant.OrganizationId, new AuditFilter(EntityId: id.ToString()), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
         HasMore = entries.Count > PageSize;
         Entries = entries.Take(PageSize).ToArray();
     }

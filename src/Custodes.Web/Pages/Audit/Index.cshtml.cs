@@ -15,14 +15,14 @@ public sealed class IndexModel(AuditLog audit) : PageModel
     [BindProperty(SupportsGet = true)] public string? Actor { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }
     [BindProperty(SupportsGet = true)] public DateOnly? To { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public int PageNumber { get; private set; } = 1;
     public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
     public bool HasMore { get; private set; }
 
     public async Task OnGetAsync()
     {
-        PageNumber = Math.Max(PageNumber, 1);
-        var entries = await audit.ListAsync(User.Tenant().OrganizationId, Filter(), (PageNumber - 1) * PageSize, PageSize + 1, HttpContext.RequestAborted);
+        PageNumber = Api.Paging.PageOf(Request, PageSize);
+        var entries = await audit.ListAsync(User.Tenant().OrganizationId, Filter(), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
         HasMore = entries.Count > PageSize;
         Entries = entries.Take(PageSize).ToArray();
     }

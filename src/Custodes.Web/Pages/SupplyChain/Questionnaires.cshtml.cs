@@ -18,7 +18,7 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
     public QuestionnaireResponse? Uploaded { get; private set; }
     public string? Error { get; private set; }
     public IReadOnlyList<QuestionnaireSummary> Saved { get; private set; } = [];
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public int PageNumber { get; private set; } = 1;
     public bool HasMore { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? template)
@@ -116,8 +116,8 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
 
     private async Task LoadSavedAsync()
     {
-        PageNumber = Math.Max(PageNumber, 1);
-        var saved = await store.ListAsync(User.Tenant(), (PageNumber - 1) * PageSize, PageSize + 1, HttpContext.RequestAborted);
+        PageNumber = Api.Paging.PageOf(Request, PageSize);
+        var saved = await store.ListAsync(User.Tenant(), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
         HasMore = saved.Count > PageSize;
         Saved = saved.Take(PageSize).ToArray();
     }

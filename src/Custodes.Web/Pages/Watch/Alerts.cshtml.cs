@@ -15,7 +15,7 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps) : PageMod
     [BindProperty(SupportsGet = true)] public string? Severity { get; set; }
     [BindProperty(SupportsGet = true)] public string? Rule { get; set; }
     [BindProperty(SupportsGet = true)] public Guid? Customer { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public int PageNumber { get; private set; } = 1;
     public IReadOnlyList<AlertView> Alerts { get; private set; } = [];
     public IReadOnlyDictionary<Guid, string> Customers { get; private set; } = new Dictionary<Guid, string>();
     public bool IsMsp { get; private set; }
@@ -28,13 +28,13 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps) : PageMod
         Status = string.IsNullOrEmpty(Status) ? null : Status;
         Severity = string.IsNullOrEmpty(Severity) ? null : Severity;
         Rule = string.IsNullOrWhiteSpace(Rule) ? null : Rule.Trim();
-        PageNumber = Math.Max(PageNumber, 1);
+        PageNumber = Api.Paging.PageOf(Request, PageSize);
         IsMsp = await msps.FindAsync(tenant.OrganizationId, HttpContext.RequestAborted) is not null;
         if (IsMsp)
             Customers = (await msps.TenantsAsync(tenant, HttpContext.RequestAborted)).GroupBy(t => t.CustomerOrganizationId).ToDictionary(g => g.Key, g => g.First().CustomerName);
         try
         {
-            var found = await alerts.ListAsync(tenant, new AlertFilter(Status, Severity, Rule, Customer: IsMsp ? Customer : null), (PageNumber - 1) * PageSize, PageSize + 1, HttpContext.RequestAborted);
+            var found = await alerts.ListAsync(tenant, new AlertFilter(Status, Severity, Rule, Customer: IsMsp ? Customer : null), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
             HasMore = found.Count > PageSize;
             Alerts = found.Take(PageSize).ToArray();
         }
