@@ -1,3 +1,4 @@
+using Custodes.Storage;
 using Custodes.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
