@@ -15,7 +15,8 @@ public sealed class ReportData
         Resolution = resolution;
         Catalog = resolution.Catalog;
         Score = ScoreAssessment.Score(resolution, assessment.Ssp, assessment.AssessedOn);
-        PoamFlags = PoamRules.Review(assessment, resolution);
+        Poam = PoamPlan.Of(assessment, resolution);
+        PoamFlags = Poam.Flags;
         var rows = new RequirementRow[Catalog.Requirements.Count];
         var poam = assessment.Poam.ToDictionary(p => p.Id, StringComparer.Ordinal);
         var deductions = Score.Deductions.ToDictionary(d => d.Id, d => d.Points, StringComparer.Ordinal);
@@ -41,6 +42,8 @@ public sealed class ReportData
     public Resolution Resolution { get; }
     public Catalog Catalog { get; }
     public ScoreReport Score { get; }
+    /// <summary>The POA&amp;M: every requirement not met, with the assessor's plan where one was written.</summary>
+    public PoamPlan Poam { get; }
     public IReadOnlyList<PoamFlag> PoamFlags { get; }
     /// <summary>One row per requirement of the framework, in catalog order.</summary>
     public IReadOnlyList<RequirementRow> Rows { get; }
@@ -52,10 +55,10 @@ public sealed class ReportData
     public string Organization => Assessment.Organization;
 
     /// <summary>POA&amp;M items not yet closed.</summary>
-    public IEnumerable<PoamItem> OpenPoam => Assessment.Poam.Where(p => p.Status != PoamStatus.Closed);
+    public IEnumerable<PoamEntry> OpenPoam => Poam.Open;
 
     /// <summary>The plan of action completion date SPRS asks for: the latest planned completion of an open item.</summary>
-    public DateOnly? PlanOfActionCompletion => OpenPoam.Select(p => p.PlannedCompletion).Where(d => d is not null).Max();
+    public DateOnly? PlanOfActionCompletion => Poam.LatestPlannedCompletion;
 
     public static ReportData From(ParsedAssessment parsed) => new(parsed.Assessment, parsed.Resolution);
 

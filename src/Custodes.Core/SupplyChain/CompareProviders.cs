@@ -59,7 +59,7 @@ public static class CompareProviders
                 letter?.ValidUntil,
                 letter?.Score ?? selfScore?.Score,
                 letter?.CmmcLevel2 ?? selfScore?.Cmmc.Level2.Status,
-                posture.Assessment?.Poam.Count(p => p.Status != PoamStatus.Closed),
+                posture.Assessment is { } assessed ? Assessment.Poam.PoamPlan.Of(assessed).Open.Count() : null,
                 letter?.AssessedOn,
                 Unmet(posture).Where(relevant.Contains).ToArray()));
         }

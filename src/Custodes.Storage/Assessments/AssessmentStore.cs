@@ -222,7 +222,7 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         var updated = current with { Poam = items.OrderBy(p => p.Id, RequirementIdComparer.Instance).ToArray() };
         // Validate as a file would be: the same rules, the same errors.
         AssessmentFile.Parse(AssessmentFile.ToJson(updated), $"assessment {id}");
-        var before = existing is null ? null : new { existing.RequirementId, existing.Status, existing.PlannedCompletion, existing.CompletedOn };
+        var before = current.Poam.FirstOrDefault(p => p.Id == requirement.Id);
         if (existing is not null) row.Poam.Remove(existing);
         if (item is not null)
             row.Poam.Add(new PoamItemRow
@@ -239,10 +239,22 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         row.Version++;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, item is null ? "poam.removed" : "poam.set", "assessment", id.ToString(),
-            Before: before, After: item is null ? null : new { item = requirement.Id, status = AssessmentFile.PoamStatusName(item.Status), item.PlannedCompletion, item.CompletedOn }));
+            Before: PoamAuditValue(before), After: PoamAuditValue(item is null ? null : item with { Id = requirement.Id })));
         await SaveConcurrentAsync(db, id, cancellationToken);
         return row.Version;
     }
+
+    /// <summary>The whole plan as the history shows it, so a change can always be read (and undone) from its before and after values.</summary>
+    private static object? PoamAuditValue(PoamItem? item) => item is null ? null : new
+    {
+        item = item.Id,
+        status = AssessmentFile.PoamStatusName(item.Status),
+        planned_completion = item.PlannedCompletion,
+        completed_on = item.CompletedOn,
+        owner = item.Owner,
+        milestones = item.Milestones,
+        note = item.Note,
+    };
 
     /// <summary>Scores a stored assessment.</summary>
     public async Task<ScoreReport?> ScoreAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default) =>

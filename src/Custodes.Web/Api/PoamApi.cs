@@ -12,10 +12,10 @@ public static class PoamApi
     public static RouteGroupBuilder MapPoamApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/assessments/{id:guid}/poam").RequireAuthorization().WithTags("POA&M");
-        group.MapGet("/", List).WithName("ListPoam").WithSummary("POA&M items with CMMC flags (not allowed on a CMMC POA&M, missing item, past closeout) and the closeout date").ProducesProblem(404);
-        group.MapPut("/{requirement}", Set).WithName("SetPoamItem").WithSummary("Add or change the item of one requirement; send If-Match with the assessment's ETag")
+        group.MapGet("/", List).WithName("ListPoam").WithSummary("The POA&M: one item per requirement not met (with the plan where one is written), CMMC flags (not allowed on a CMMC POA&M, no plan, past closeout) and the closeout date").ProducesProblem(404);
+        group.MapPut("/{requirement}", Set).WithName("SetPoamItem").WithSummary("Write or replace the plan of one requirement (every field; absent fields are cleared); send If-Match with the assessment's ETag")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(412);
-        group.MapDelete("/{requirement}", Remove).WithName("RemovePoamItem").WithSummary("Remove the item of one requirement; send If-Match with the assessment's ETag")
+        group.MapDelete("/{requirement}", Remove).WithName("RemovePoamItem").WithSummary("Remove the written plan of one requirement (an unmet requirement stays on the POA&M without a plan); send If-Match with the assessment's ETag")
             .ProducesProblem(404).ProducesProblem(412);
         return group;
     }
@@ -23,19 +23,42 @@ public static class PoamApi
     /// <summary>A POA&amp;M item on the wire.</summary>
     public sealed record PoamItemBody(string? Status, DateOnly? PlannedCompletion, DateOnly? CompletedOn, string? Milestones, string? Owner, string? Note);
 
-    /// <summary>The POA&amp;M of an assessment with its flags.</summary>
-    public sealed record PoamView(IReadOnlyList<PoamItemView> Items, IReadOnlyList<PoamFlagView> Flags, DateOnly? CloseoutDue);
+    /// <summary>The POA&amp;M of an assessment with its flags: one item per requirement not met (<see cref="PoamPlan"/>), and the plans kept for requirements now met.</summary>
+    public sealed record PoamView(IReadOnlyList<PoamItemView> Items, IReadOnlyList<PoamFlagView> Flags, DateOnly? CloseoutDue)
+    {
+        /// <summary>Written plans of requirements that are met: kept as a record, not on the POA&amp;M.</summary>
+        public IReadOnlyList<PoamItemView> Records { get; init; } = [];
+    }
 
-    public sealed record PoamItemView(string Id, string Status, DateOnly? PlannedCompletion, DateOnly? CompletedOn, string? Milestones, string? Owner, string? Note);
+    /// <param name="RequirementStatus"><c>not-met</c> or <c>unassessed</c> for an item; the requirement's status for a record.</param>
+    /// <param name="PlanWritten">False for an unmet requirement nobody has written a plan for yet.</param>
+    /// <param name="CmmcPoamEligible">Whether CMMC allows the requirement on a POA&amp;M; null outside CMMC frameworks (r3).</param>
+    public sealed record PoamItemView(string Id, string Status, DateOnly? PlannedCompletion, DateOnly? CompletedOn, string? Milestones, string? Owner, string? Note)
+    {
+        public string? RequirementStatus { get; init; }
+        public bool PlanWritten { get; init; }
+        public bool? CmmcPoamEligible { get; init; }
+    }
 
     public sealed record PoamFlagView(string RequirementId, string Kind, string Message);
 
     public static PoamView View(Assessment.Assessment assessment)
     {
         var resolution = Resolution.Resolve(assessment);
-        var flags = PoamRules.Review(assessment, resolution).Select(f => new PoamFlagView(f.RequirementId, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(f.Kind.ToString()), f.Message)).ToArray();
-        var items = assessment.Poam.Select(p => new PoamItemView(p.Id, AssessmentFile.PoamStatusName(p.Status), p.PlannedCompletion, p.CompletedOn, p.Milestones, p.Owner, p.Note)).ToArray();
-        return new PoamView(items, flags, assessment.AssessedOn is { } on ? PoamRules.CloseoutDue(on) : null);
+        var plan = PoamPlan.Of(assessment, resolution);
+        var flags = plan.Flags.Select(f => new PoamFlagView(f.RequirementId, System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(f.Kind.ToString()), f.Message)).ToArray();
+        var items = plan.Items.Select(i => new PoamItemView(i.Id, AssessmentFile.PoamStatusName(i.Status), i.PlannedCompletion, i.CompletedOn, i.Milestones, i.Owner, i.Note)
+        {
+            RequirementStatus = i.RequirementStatus.ToWire(),
+            PlanWritten = i.HasPlan,
+            CmmcPoamEligible = i.CmmcEligible,
+        }).ToArray();
+        var records = plan.Records.Select(p => new PoamItemView(p.Id, AssessmentFile.PoamStatusName(p.Status), p.PlannedCompletion, p.CompletedOn, p.Milestones, p.Owner, p.Note)
+        {
+            RequirementStatus = resolution.StatusOf(p.Id).ToWire(),
+            PlanWritten = true,
+        }).ToArray();
+        return new PoamView(items, flags, plan.CloseoutDue) { Records = records };
     }
 
     public static PoamStatus ParseStatus(string? status) => status switch

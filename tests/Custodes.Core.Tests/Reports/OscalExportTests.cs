@@ -45,7 +45,7 @@ public sealed class OscalExportTests
             var files = new List<string>();
             foreach (var (name, data) in Documents())
             {
-                if (model == "poam" && data.Assessment.Poam.Count == 0) continue;
+                if (model == "poam" && data.Poam.Items.Count == 0) continue;
                 var file = Path.Combine(dir, $"{name}-{model}.json");
                 File.WriteAllBytes(file, Export(model, data));
                 files.Add(file);
@@ -140,7 +140,8 @@ public sealed class OscalExportTests
     public void Poam_items_have_milestones_and_the_CMMC_closeout_as_deadline()
     {
         var root = JsonNode.Parse(OscalPoamExport.Write(SampleData))!["plan-of-action-and-milestones"]!;
-        Assert.Equal(5, root["poam-items"]!.AsArray().Count);
+        var unmet = SampleData.Score.Counts.NotMet + SampleData.Score.Counts.Unassessed;
+        Assert.Equal(unmet, root["poam-items"]!.AsArray().Count);
         var risk = root["risks"]!.AsArray().Single(r => r!["title"]!.GetValue<string>().StartsWith("3.4.9", StringComparison.Ordinal))!;
         Assert.Equal("2027-03-30T00:00:00Z", risk["deadline"]!.GetValue<string>());
         Assert.Equal("2026-12-01T00:00:00Z", risk["remediations"]![0]!["tasks"]![0]!["timing"]!["on-date"]!["date"]!.GetValue<string>());
@@ -180,10 +181,17 @@ public sealed class OscalExportTests
     }
 
     [Fact]
-    public void A_poam_export_without_items_is_bad_input_because_OSCAL_requires_one()
+    public void A_poam_export_of_an_assessment_with_everything_met_is_bad_input_because_OSCAL_requires_one_item()
     {
-        var e = Assert.Throws<BadInputException>(() => OscalPoamExport.Write(ReportData.From(Sample.Assessment with { Poam = [] })));
-        Assert.Equal("$.poam", e.Path);
+        var e = Assert.Throws<BadInputException>(() => OscalPoamExport.Write(ReportData.From(Assessments.AllMet(Frameworks.NistR2))));
+        Assert.Equal("$.requirements", e.Path);
+    }
+
+    [Fact]
+    public void A_poam_export_without_written_plans_still_lists_every_unmet_requirement()
+    {
+        var root = JsonNode.Parse(OscalPoamExport.Write(ReportData.From(Sample.Assessment with { Poam = [] })))!["plan-of-action-and-milestones"]!;
+        Assert.Equal(SampleData.Poam.Items.Count, root["poam-items"]!.AsArray().Count);
     }
 
     [Fact]

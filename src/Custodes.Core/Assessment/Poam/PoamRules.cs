@@ -27,7 +27,7 @@ public static class PoamRules
         return requirement.Points is <= 1;
     }
 
-    /// <summary>Flags on an assessment's POA&amp;M: items CMMC forbids, unmet requirements without an item, dates past the closeout.</summary>
+    /// <summary>Flags on an assessment's POA&amp;M: items CMMC forbids, unmet requirements without a written plan, dates past the closeout.</summary>
     public static IReadOnlyList<PoamFlag> Review(Assessment assessment, Resolution resolution)
     {
         var flags = new List<PoamFlag>();
@@ -48,7 +48,9 @@ public static class PoamRules
             if (!Frameworks.IsR2Based(catalog.Framework)) continue;
             var eligible = IsEligible(requirement, resolution.Partial[i]);
             if (item is null)
-                flags.Add(new PoamFlag(requirement.Id, PoamFlagKind.MissingItem, $"{requirement.Id} is not met and has no POA&M item"));
+                flags.Add(new PoamFlag(requirement.Id, PoamFlagKind.MissingItem, status == Status.Unassessed
+                    ? $"{requirement.Id} is not assessed yet (it counts as not met) and has no plan written"
+                    : $"{requirement.Id} is not met and has no plan written (milestones, planned completion)"));
             if (!eligible)
                 flags.Add(new PoamFlag(requirement.Id, PoamFlagKind.NotAllowedOnCmmcPoam,
                     NeverOnPoam.Contains(requirement.Id)

@@ -99,9 +99,10 @@ internal static class OscalFindings
                 PoamStatus.InProgress => "remediating",
                 _ => "open",
             });
+            // Every item of a CMMC POA&M closes out by the same date, whether or not a plan is written yet.
+            if (poam) w.WriteString("deadline", OscalNames.DateTime(closeout));
             if (poam && row.Poam is { } item)
             {
-                w.WriteString("deadline", OscalNames.DateTime(closeout));
                 w.WriteStartArray("remediations");
                 w.WriteStartObject();
                 w.WriteString("uuid", o.Uuid("remediation/" + r.Id));

@@ -2,19 +2,20 @@ using Custodes.Assessment;
 
 namespace Custodes.Reports.Oscal;
 
-/// <summary>Writes an OSCAL 1.2.1 <c>plan-of-action-and-milestones</c>: one POA&amp;M item per recorded item, with its finding, risk (deadline: the CMMC closeout) and planned remediation milestones.</summary>
+/// <summary>Writes an OSCAL 1.2.1 <c>plan-of-action-and-milestones</c>: one POA&amp;M item per requirement not met (<see cref="Assessment.Poam.PoamPlan"/>), with its finding, risk (deadline: the CMMC closeout) and the assessor's plan where one was written.</summary>
 public static class OscalPoamExport
 {
-    /// <summary>Writes the POA&amp;M; OSCAL requires at least one item, so an assessment without POA&amp;M items is bad input.</summary>
+    /// <summary>Writes the POA&amp;M; OSCAL requires at least one item, so an assessment with every requirement met (no POA&amp;M) is bad input.</summary>
     public static byte[] Write(ReportData data)
     {
-        if (data.Assessment.Poam.Count == 0)
-            throw new Common.BadInputException("the assessment has no POA&M items, and an OSCAL plan-of-action-and-milestones needs at least one", path: "$.poam");
+        if (data.Poam.Items.Count == 0)
+            throw new Common.BadInputException("every requirement is met or not applicable, so the assessment has no POA&M, and an OSCAL plan-of-action-and-milestones needs at least one item", path: "$.requirements");
         using var o = new OscalWriter(data);
         var w = o.W;
         var a = data.Assessment;
-        var rows = data.Rows.Where(r => r.Poam is not null).ToArray();
-        var unmetWithItem = rows.Where(r => r.Status == Status.NotMet).ToArray();
+        var onPoam = data.Poam.Items.ToDictionary(i => i.Id, StringComparer.Ordinal);
+        var rows = data.Rows.Where(r => onPoam.ContainsKey(r.Requirement.Id)).ToArray();
+        var unmet = rows.Where(r => r.Status == Status.NotMet).ToArray();
         w.WriteStartObject();
         w.WriteStartObject("plan-of-action-and-milestones");
         w.WriteString("uuid", o.Uuid("poam"));
@@ -34,10 +35,10 @@ public static class OscalPoamExport
             OscalFindings.Observations(o, rows);
             w.WriteEndArray();
         }
-        if (unmetWithItem.Length > 0)
+        if (unmet.Length > 0)
         {
             w.WriteStartArray("risks");
-            OscalFindings.Risks(o, unmetWithItem, poam: true);
+            OscalFindings.Risks(o, unmet, poam: true);
             w.WriteEndArray();
         }
         if (rows.Any(r => r.Status != Status.Unassessed || r.Objectives.Any(x => x.Status != Status.Unassessed)))
@@ -50,20 +51,21 @@ public static class OscalPoamExport
         w.WriteStartArray("poam-items");
         foreach (var row in rows)
         {
-            var item = row.Poam!;
+            var item = onPoam[row.Requirement.Id];
             var r = row.Requirement;
             w.WriteStartObject();
             w.WriteString("uuid", o.Uuid("poam-item/" + r.Id));
             w.WriteString("title", OscalWriter.Clean(OscalWriter.Title(r)));
-            w.WriteString("description", OscalWriter.Text(item.Milestones, $"Implement {r.Id}."));
+            w.WriteString("description", OscalWriter.Text(item.Milestones, item.HasPlan ? $"Implement {r.Id}." : $"Implement {r.Id}. No plan has been written yet."));
             w.WriteStartArray("props");
             o.RequirementProps(r);
             o.Prop("poam-status", AssessmentFile.PoamStatusName(item.Status));
+            o.Prop("requirement-status", item.RequirementStatus.ToWire());
+            o.Prop("plan-written", item.HasPlan ? "true" : "false");
             if (item.PlannedCompletion is { } planned) o.Prop("planned-completion", planned.ToString("yyyy-MM-dd"));
             if (item.CompletedOn is { } done) o.Prop("completed-on", done.ToString("yyyy-MM-dd"));
             if (item.Owner is { } owner) o.Prop("owner", owner);
-            if (Catalogs.Frameworks.IsR2Based(data.Catalog.Framework))
-                o.Prop("cmmc-poam-eligible", Assessment.Poam.PoamRules.IsEligible(r, row.Partial) ? "true" : "false");
+            if (item.CmmcEligible is { } eligible) o.Prop("cmmc-poam-eligible", eligible ? "true" : "false");
             foreach (var flag in row.Flags) o.Prop("flag", FlagName(flag.Kind));
             w.WriteEndArray();
             if (row.Status != Status.Unassessed)

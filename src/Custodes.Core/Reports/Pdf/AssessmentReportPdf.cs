@@ -1,5 +1,6 @@
 using System.Globalization;
 using Custodes.Assessment;
+using Custodes.Assessment.Poam;
 using Custodes.Assessment.Scoring;
 using Custodes.Catalogs;
 using PdfSharp.Drawing;
@@ -61,7 +62,7 @@ public static class AssessmentReportPdf
             Stat("CMMC Level 1", CmmcText(data.Score.Cmmc.Level1.Status), CmmcColor(data.Score.Cmmc.Level1.Status));
             Stat("CMMC Level 2", CmmcText(data.Score.Cmmc.Level2.Status), CmmcColor(data.Score.Cmmc.Level2.Status));
         }
-        Stat("Requirements met", $"{data.Score.Counts.Met + data.Score.Counts.NotApplicable} of {data.Rows.Count}", Ink);
+        Stat("Requirements met", MetText(data.Score.Counts, data.Rows.Count), Ink);
 
         pdf.Y = 520;
         pdf.Facts(
@@ -74,6 +75,10 @@ public static class AssessmentReportPdf
             ("System security plan", a.Ssp switch { true => "Yes", false => "No", _ => "Not recorded" }),
         ], labelWidth: 130);
     }
+
+    /// <summary>"104 of 110 · 2 not applicable": the score's own <c>counts.met</c> (which excludes not applicable), so the report never shows another number than <c>score</c> and the web page.</summary>
+    public static string MetText(StatusCounts counts, int total) =>
+        $"{counts.Met} of {total}" + (counts.NotApplicable > 0 ? $" · {counts.NotApplicable} not applicable" : "");
 
     private static string CmmcText(string status) => status switch
     {
@@ -181,7 +186,7 @@ public static class AssessmentReportPdf
         pdf.Paragraph("Every requirement with its determination. Points are those subtracted from the score. Notes are the assessor's; objective-level determinations follow the requirement.", pdf.Small, Muted);
         foreach (var family in data.Families)
         {
-            pdf.Subheading($"{family.Family.Id}  {family.Family.Name}  ({family.Met + family.NotApplicable} of {family.Rows.Count} met{(family.PointsLost > 0 ? $", −{family.PointsLost} points" : "")})");
+            pdf.Subheading($"{family.Family.Id}  {family.Family.Name}  ({family.Met} of {family.Rows.Count} met{(family.NotApplicable > 0 ? $", {family.NotApplicable} not applicable" : "")}{(family.PointsLost > 0 ? $", −{family.PointsLost} points" : "")})");
             pdf.Table(
                 [new Column("Id", 0.1), new Column("Requirement and notes", 0.66), new Column("Status", 0.15), new Column("Points", 0.09)],
                 family.Rows.Select(r => (IReadOnlyList<Cell>)
@@ -212,8 +217,10 @@ public static class AssessmentReportPdf
         var evidence = r.AllEvidence.Count();
         if (methods.Count > 0 || evidence > 0)
             runs.Add(new Run(string.Join(" · ", new[] { methods.Count > 0 ? "Methods: " + string.Join(", ", methods.Select(m => m.ToString().ToLowerInvariant())) : null, evidence > 0 ? $"Evidence: {evidence}" : null }.Where(x => x is not null)), Font(7.5), Muted));
-        if (r.Poam is { } item)
-            runs.Add(new Run($"POA&M: {item.Milestones ?? "item recorded"}{(item.PlannedCompletion is { } pc ? $" (planned {D(pc)})" : "")}", Font(8), Accent));
+        if (r.Poam is { } item && !r.Status.IsSatisfied())
+            runs.Add(new Run($"POA&M: {item.Milestones ?? "plan recorded"}{(item.PlannedCompletion is { } pc ? $" (planned {D(pc)})" : "")}", Font(8), Accent));
+        else if (!r.Status.IsSatisfied())
+            runs.Add(new Run("POA&M: on the plan, no plan written yet", Font(8), Accent));
         return runs;
     }
 
@@ -241,32 +248,34 @@ public static class AssessmentReportPdf
         if (data.Assessment.AssessedOn is { } on && Frameworks.IsR2Based(data.Catalog.Framework))
             pdf.Paragraph($"A CMMC conditional status requires every POA&M item to close out within 180 days of the assessment, by {D(Assessment.Poam.PoamRules.CloseoutDue(on))}" +
                 (l2.Status == CmmcStatuses.Conditional ? "." : "; the current CMMC Level 2 status is not conditional, so this date is informational."), pdf.Small, Muted);
-        if (data.Assessment.Poam.Count == 0)
-            pdf.Paragraph("No POA&M items are recorded.");
-        else
-            pdf.Table(
-                [new Column("Req.", 0.11), new Column("Milestones", 0.42), new Column("Planned", 0.13), new Column("Status", 0.15), new Column("Owner", 0.19)],
-                data.Assessment.Poam.Select(item =>
-                {
-                    var row = data.Rows[data.Catalog.OrdinalOf(item.Id)];
-                    var milestones = new List<Run> { new(item.Milestones ?? "No milestones recorded") };
-                    if (item.Note is { Length: > 0 } note) milestones.Add(new Run(note, Font(8, italic: true), Muted));
-                    foreach (var flag in row.Flags) milestones.Add(new Run("⚠ " + flag.Message, Font(8), Red));
-                    return (IReadOnlyList<Cell>)
-                    [
-                        new Cell([new Run(item.Id, pdf.Bold)]),
-                        new Cell(milestones),
-                        item.PlannedCompletion is { } pc ? D(pc) : "–",
-                        AssessmentFile.PoamStatusName(item.Status) + (item.CompletedOn is { } done ? $" {D(done)}" : ""),
-                        item.Owner ?? "–",
-                    ];
-                }));
-        var missing = data.PoamFlags.Where(f => f.Kind == Assessment.Poam.PoamFlagKind.MissingItem).ToArray();
-        if (missing.Length > 0)
+        var plan = data.Poam;
+        if (plan.Items.Count == 0)
         {
-            pdf.Subheading("Unmet requirements without a POA&M item");
-            foreach (var flag in missing) pdf.Bullet(flag.Message, bulletColor: Red);
+            pdf.Paragraph("Every requirement is met or not applicable: there is no plan of action.");
+            return;
         }
+        var withoutPlan = plan.Items.Count(i => !i.HasPlan);
+        pdf.Paragraph($"The plan lists every requirement that is not met ({plan.Items.Count}), including requirements not assessed yet, which count as not met." +
+            (withoutPlan > 0 ? $" {withoutPlan} of them have no plan written yet." : ""), pdf.Small, Muted);
+        pdf.Table(
+            [new Column("Req.", 0.11), new Column("Milestones", 0.42), new Column("Planned", 0.13), new Column("Status", 0.15), new Column("Owner", 0.19)],
+            plan.Items.Select(item =>
+            {
+                var milestones = new List<Run> { new(item.Milestones ?? (item.HasPlan ? "No milestones recorded" : "No plan written yet")) };
+                if (item.RequirementStatus == Status.Unassessed) milestones.Add(new Run("Not assessed yet (counts as not met).", Font(8), Muted));
+                if (item.NotAllowedOnCmmcPoam) milestones.Add(new Run("Not POA&M-eligible under CMMC: must be met for a CMMC status.", Font(8, bold: true), Red));
+                if (item.Note is { Length: > 0 } note) milestones.Add(new Run(note, Font(8, italic: true), Muted));
+                foreach (var flag in item.Flags.Where(f => f.Kind is not (PoamFlagKind.MissingItem or PoamFlagKind.NotAllowedOnCmmcPoam)))
+                    milestones.Add(new Run("⚠ " + flag.Message, Font(8), Red));
+                return (IReadOnlyList<Cell>)
+                [
+                    new Cell([new Run(item.Id, pdf.Bold)]),
+                    new Cell(milestones),
+                    item.PlannedCompletion is { } pc ? D(pc) : "–",
+                    AssessmentFile.PoamStatusName(item.Status) + (item.CompletedOn is { } done ? $" {D(done)}" : ""),
+                    item.Owner ?? "–",
+                ];
+            }));
     }
 
     private static void EvidenceIndex(PdfComposer pdf, ReportData data)

@@ -55,7 +55,7 @@ internal static class Charts
                 g.DrawRectangle(new XSolidBrush(color), bx, y + (row - bar) / 2, count * unit, bar);
                 bx += count * unit;
             }
-            var counts = $"{f.Met + f.NotApplicable}/{f.Rows.Count}" + (f.PointsLost > 0 ? $"  −{f.PointsLost} pts" : "");
+            var counts = $"{f.Met}/{f.Rows.Count}" + (f.NotApplicable > 0 ? $" +{f.NotApplicable} n/a" : "") + (f.PointsLost > 0 ? $"  −{f.PointsLost} pts" : "");
             g.DrawString(counts, label, new XSolidBrush(f.PointsLost > 0 ? Red : Muted), new XRect(x + labelWidth + barWidth + 6, y, countWidth, row), XStringFormats.CenterLeft);
             y += row;
         }

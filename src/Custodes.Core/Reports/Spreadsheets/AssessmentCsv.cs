@@ -8,20 +8,27 @@ namespace Custodes.Reports.Spreadsheets;
 public static class AssessmentCsv
 {
     public static readonly string[] RequirementColumns = ["framework", "id", "cmmc_id", "family_id", "family", "requirement", "points", "recorded_status", "status", "partial", "deduction", "poam_planned_completion", "note", "evidence", "methods"];
+    /// <summary>Read-only columns after <see cref="RequirementColumns"/>: whether the requirement is on the POA&amp;M (every requirement not met is), where its item stands, and whether CMMC allows it there. Import ignores them.</summary>
+    public static readonly string[] RequirementPoamColumns = ["on_poam", "poam_status", "cmmc_poam_eligible"];
     public static readonly string[] ObjectiveColumns = ["framework", "id", "requirement_id", "objective", "status", "note", "evidence", "methods"];
 
     public static byte[] Requirements(ReportData data)
     {
         var sb = new StringBuilder();
-        Line(sb, RequirementColumns);
+        Line(sb, [.. RequirementColumns, .. RequirementPoamColumns]);
         foreach (var r in data.Rows)
+        {
+            var item = data.Poam.Find(r.Requirement.Id);
             Line(sb,
             [
                 data.Catalog.Framework, r.Requirement.Id, r.Requirement.CmmcId, r.Requirement.FamilyId, r.Requirement.Family, r.Requirement.Text,
                 r.Requirement.Points?.ToString(CultureInfo.InvariantCulture), r.Finding?.Status.ToWire(), r.Status.ToWire(), r.Finding?.Partial,
                 r.Deduction.ToString(CultureInfo.InvariantCulture), r.Poam?.PlannedCompletion?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 r.Finding?.Note, r.Finding is null ? null : string.Join(" ", r.Finding.Evidence), r.Finding is null ? null : string.Join(" ", r.Finding.Methods.Select(m => m.ToString().ToLowerInvariant())),
+                item is null ? "no" : "yes", item is null ? null : AssessmentFile.PoamStatusName(item.Status),
+                item?.CmmcEligible is { } eligible ? (eligible ? "true" : "false") : null,
             ]);
+        }
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClosedXML.Excel;
 using Custodes.Assessment;
+using Custodes.Assessment.Poam;
 using Custodes.Catalogs;
 using Custodes.Common;
 
@@ -161,22 +162,39 @@ public static class AssessmentWorkbook
     {
         HeaderRow(ws, PoamColumns);
         var row = 2;
-        foreach (var item in data.Assessment.Poam)
+        // Every requirement not met has a row, plan or not (a row with only its id and "open" is read back as "no plan yet");
+        // plans kept for requirements now met are rows too, marked, so a round trip keeps them. Catalog order, as the file has them.
+        var kept = data.Poam.Records.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (var r in data.Rows)
         {
-            Text(ws.Cell(row, 1), item.Id);
-            DateCell(ws.Cell(row, 2), item.PlannedCompletion);
-            Text(ws.Cell(row, 3), item.Milestones);
-            Text(ws.Cell(row, 4), AssessmentFile.PoamStatusName(item.Status));
-            DateCell(ws.Cell(row, 5), item.CompletedOn);
-            Text(ws.Cell(row, 6), item.Owner);
-            Text(ws.Cell(row, 7), item.Note);
-            Text(ws.Cell(row, 8), string.Join("\n", data.PoamFlags.Where(f => f.RequirementId == item.Id).Select(f => f.Message)));
-            row++;
+            if (data.Poam.Find(r.Requirement.Id) is { } item)
+            {
+                var notes = new List<string>();
+                if (!item.HasPlan) notes.Add(item.RequirementStatus == Status.Unassessed ? "Not assessed yet (counts as not met); no plan written yet." : "No plan written yet.");
+                if (item.NotAllowedOnCmmcPoam) notes.Add("Not POA&M-eligible under CMMC: must be met for a CMMC status.");
+                notes.AddRange(item.Flags.Where(f => f.Kind is not (PoamFlagKind.MissingItem or PoamFlagKind.NotAllowedOnCmmcPoam)).Select(f => f.Message));
+                PoamRow(ws, row++, item.Id, item.Plan ?? new PoamItem { Id = item.Id }, notes);
+            }
+            else if (kept.TryGetValue(r.Requirement.Id, out var record))
+                PoamRow(ws, row++, record.Id, record,
+                    ["Requirement met: kept as a record, not on the POA&M.", .. r.Flags.Select(f => f.Message)]);
         }
         Shade(ws, row - 1, [8]);
         Widths(ws, [12, 18, 50, 13, 14, 22, 40, 50]);
         ws.Range(2, 4, Math.Max(row - 1, 2) + 50, 4).SetDataValidation().List("\"open,in-progress,closed\"");
         Wrap(ws, row - 1, [3, 7, 8]);
+    }
+
+    private static void PoamRow(IXLWorksheet ws, int row, string id, PoamItem item, IEnumerable<string> notes)
+    {
+        Text(ws.Cell(row, 1), id);
+        DateCell(ws.Cell(row, 2), item.PlannedCompletion);
+        Text(ws.Cell(row, 3), item.Milestones);
+        Text(ws.Cell(row, 4), AssessmentFile.PoamStatusName(item.Status));
+        DateCell(ws.Cell(row, 5), item.CompletedOn);
+        Text(ws.Cell(row, 6), item.Owner);
+        Text(ws.Cell(row, 7), item.Note);
+        Text(ws.Cell(row, 8), string.Join("\n", notes));
     }
 
     private static IXLCell Text(IXLCell cell, string? value)

@@ -27,16 +27,20 @@ public static class CsvImport
         var catalog = CatalogSet.Get(existing.Framework);
         var objectives = header.Length > 2 && header[2].Text == AssessmentCsv.ObjectiveColumns[2];
         var columns = objectives ? AssessmentCsv.ObjectiveColumns : AssessmentCsv.RequirementColumns;
-        CheckHeader(header, columns, file);
-        var reader = new Rows(table, columns, file, catalog);
+        var width = CheckHeader(header, columns, objectives ? [] : AssessmentCsv.RequirementPoamColumns, file);
+        var reader = new Rows(table, columns, width, file, catalog);
         var updated = objectives ? reader.ApplyObjectives(existing) : reader.ApplyRequirements(existing);
         Resolution.Resolve(updated, (id, message) =>
             throw (reader.RowOf(id) is { } cell ? cell.Error(file, message) : new BadInputException(message, file)));
         return updated;
     }
 
-    private static void CheckHeader(TableCell[] header, string[] columns, string file)
+    /// <summary>Checks the header and returns how many columns a row may fill.</summary>
+    private static int CheckHeader(TableCell[] header, string[] columns, string[] readOnly, string file)
     {
+        // The POA&M columns that follow are computed from the statuses on export; reading a file back ignores them.
+        var known = columns.Length;
+        for (var c = 0; c < readOnly.Length && columns.Length + c < header.Length && header[columns.Length + c].Text == readOnly[c]; c++) known++;
         for (var c = 0; c < columns.Length; c++)
         {
             var found = c < header.Length ? header[c].Text : null;
@@ -44,11 +48,12 @@ public static class CsvImport
                 throw new BadInputException($"expected column '{columns[c]}', found {(string.IsNullOrEmpty(found) ? "nothing" : $"'{found}'")}; do not rename, move or delete columns (a Custodes CSV starts {string.Join(",", columns.Take(3))},…)",
                     file, $"row 1, column {c + 1}", 1);
         }
-        if (header.Length > columns.Length && header.Skip(columns.Length).Any(h => h.Text.Length > 0))
-            throw new BadInputException($"unexpected column '{header[columns.Length].Text}' after '{columns[^1]}'", file, $"row 1, column {columns.Length + 1}", 1);
+        if (header.Length > known && header.Skip(known).Any(h => h.Text.Length > 0))
+            throw new BadInputException($"unexpected column '{header[known].Text}' after '{header[known - 1].Text}'", file, $"row 1, column {known + 1}", 1);
+        return known;
     }
 
-    private sealed class Rows(QuestionnaireTable table, string[] columns, string file, Catalog catalog)
+    private sealed class Rows(QuestionnaireTable table, string[] columns, int width, string file, Catalog catalog)
     {
         private readonly Dictionary<string, TableCell> _statusCells = new(StringComparer.Ordinal);
 
@@ -100,8 +105,8 @@ public static class CsvImport
             foreach (var row in table.Rows.Skip(1))
             {
                 if (row.All(c => c.Text.Length == 0)) continue;
-                if (row.Length > columns.Length && row.Skip(columns.Length).Any(c => c.Text.Length > 0))
-                    throw row[columns.Length].Error(file, $"this row has {row.Length} fields; the header has {columns.Length}");
+                if (row.Length > width && row.Skip(width).Any(c => c.Text.Length > 0))
+                    throw row[width].Error(file, $"this row has {row.Length} fields; the header has {width}");
                 var framework = Cell(row, "framework");
                 if (framework.Text != catalog.Framework)
                     throw framework.Error(file, $"this row is for framework '{framework.Text}'; the assessment is {catalog.Framework}");

@@ -167,7 +167,7 @@ public static class WorkbookImport
                     "closed" => PoamStatus.Closed,
                     var other => throw Bad(ws, row, 4, $"invalid POA&M status '{other}'; expected open, in-progress or closed"),
                 };
-                items.Add(new PoamItem
+                var item = new PoamItem
                 {
                     Id = requirement.Id,
                     PlannedCompletion = DateOf(ws.Cell(row, 2)),
@@ -176,7 +176,10 @@ public static class WorkbookImport
                     CompletedOn = DateOf(ws.Cell(row, 5)),
                     Owner = TextOf(ws.Cell(row, 6)),
                     Note = TextOf(ws.Cell(row, 7)),
-                });
+                };
+                // The workbook lists every unmet requirement; a row with nothing but its id and "open" is one without a written plan.
+                if (item == new PoamItem { Id = requirement.Id }) continue;
+                items.Add(item);
             }
             return items;
         }
