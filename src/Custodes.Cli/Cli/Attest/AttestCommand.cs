@@ -211,6 +211,8 @@ public static class AttestCommand
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
+            if (string.IsNullOrWhiteSpace(parse.GetValue(reason)))
+                throw new BadInputException("is empty: say why the letter is revoked (the reason is public and shown with the letter)", path: "--reason");
             var workspace = await store.OpenAsync(parse, ct);
             using var signingKey = parse.GetValue(key) is { } path ? workspace.Attestation.KeyProvider.Load(new KeyReference(path, parse.GetValue(passphrase))) : null;
             var revoked = await workspace.Attestation.Revoke.HandleAsync(new RevokeLetterRequest(parse.GetValue(letter), parse.GetValue(reason)!, signingKey, $"cli:{Environment.UserName}"), ct);
