@@ -49,7 +49,7 @@ public static class ErrorPage
             await http.Response.WriteAsync(Html(http.Response.StatusCode), http.RequestAborted);
             return;
         }
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = http.Response.StatusCode } });
+        // Problem details whatever the Accept header says (the problem details service alone writes nothing for "Accept: text/html").
+        await TypedResults.Problem(statusCode: http.Response.StatusCode).ExecuteAsync(http);
     }
 }
