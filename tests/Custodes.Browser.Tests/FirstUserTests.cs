@@ -1,6 +1,10 @@
+using System.Text;
+using System.Text.Json;
 using Custodes.Storage;
 using Custodes.Storage.Demo;
 using Custodes.Testing;
+using Custodes.Watch.Events;
+using Custodes.Watch.Simulation;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -148,11 +152,27 @@ public sealed class FirstUserTests
             await CheckAsync(practice, page, "/supply-chain", "supply-chain");
             await CheckAsync(practice, page, "/supply-chain/notices", "notices");
         }
-        await using (var msp = await Browser.LaunchAsync($"phone-msp-{provider}".ToLowerInvariant(), width: 390, height: 844))
+        // Watch with real alerts (the 2019 dental attack): tables of actors, tenants and command lines.
+        var (_, mspEmail, mspKey) = await server.NewAccountAsync("msp-01", "msp");
+        using (var api = server.Api(mspKey))
         {
+            var events = new StringBuilder();
+            foreach (var e in new Simulator(new SimulationOptions { Msps = 1, Tenants = 12, Days = 9, Seed = 2, Attack = AttackScenarios.Parse("dental-2019") }).Events())
+                events.Append(EventJson.Serialize(e)).Append('\n');
+            (await api.PostAsync("/api/v1/watch/events", new StringContent(events.ToString(), Encoding.UTF8, "application/x-ndjson"))).EnsureSuccessStatusCode();
+            string? alert = null;
+            for (var i = 0; i < 300 && alert is null; i++)
+            {
+                var items = JsonDocument.Parse(await api.GetStringAsync("/api/v1/watch/alerts?rule=backup-destruction")).RootElement.GetProperty("items");
+                if (items.GetArrayLength() > 0) alert = items[0].GetProperty("id").GetString();
+                else await Task.Delay(100);
+            }
+            Assert.NotNull(alert);
+            await using var msp = await Browser.LaunchAsync($"phone-msp-{provider}".ToLowerInvariant(), width: 390, height: 844);
             var page = await msp.PageAsync();
-            await server.SignInAsync(page, "admin@granitepeak.example", DemoWorkspace.Password);
+            await server.SignInAsync(page, mspEmail);
             await CheckAsync(msp, page, "/watch/alerts", "watch");
+            await CheckAsync(msp, page, $"/watch/alerts/{alert}", "watch-alert");
             await CheckAsync(msp, page, "/watch/settings", "watch-settings");
         }
         Assert.Empty(wide);
