@@ -386,3 +386,70 @@ public sealed class AttestCommandTests : IDisposable
         Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(html, Encoding.UTF8), StringComparison.OrdinalIgnoreCase);
     }
 }
+
+/// <summary>Revoking from the command line takes a real reason, and a revoked letter rendered from its installation says REVOKED on page one.</summary>
+public sealed class AttestRevocationCommandTests : IDisposable
+{
+    public static TheoryData<DatabaseProvider> Providers => TestInstallation.Providers;
+
+    private readonly string _dir = Cli.TempDirectory();
+
+    public AttestRevocationCommandTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string[] Store(TestInstallation test, params string[] args) =>
+        [.. args, "--data-dir", test.DataDirectory, .. test.Database is null ? Array.Empty<string>() : ["--db", test.Database]];
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_blank_reason_is_exit_2_naming_the_option_and_the_rendered_revoked_letter_says_REVOKED_on_its_first_page(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        var keys = Path.Combine(_dir, "keys");
+        Assert.Equal(0, (await Cli.RunAsync(["keys", "generate", "--out", keys, "--name", "Ana Ruiz"])).ExitCode);
+        var letter = Path.Combine(_dir, "letter.json");
+        var issued = await Cli.RunAsync(Store(test, "attest", "issue", "--assessment", Cli.Sample("assessments", "example-msp.json"), "--key", Path.Combine(keys, "signing.key"),
+            "--issuer", "Northgate Security Assessors LLC", "--valid-days", "365", "--out", letter));
+        Assert.True(issued.ExitCode == 0, issued.Stderr);
+        var letterId = issued.Stdout.Trim();
+
+        foreach (var blank in new[] { "", "   " })
+        {
+            var refused = await Cli.RunAsync(Store(test, "attest", "revoke", letterId, "--reason", blank));
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains("--reason", refused.Stderr);
+            Assert.Contains("is empty", refused.Stderr);
+        }
+        Assert.Equal("valid", (await Cli.RunAsync(Store(test, "attest", "status", letterId))).Stdout.Trim());
+
+        var revoked = await Cli.RunAsync(Store(test, "attest", "revoke", letterId, "--reason", "Scope was misstated"));
+        Assert.True(revoked.ExitCode == 0, revoked.Stderr);
+        var pdf = Path.Combine(_dir, "letter.pdf");
+        var render = await Cli.RunAsync(Store(test, "attest", "render", letter, "--out", pdf));
+        Assert.True(render.ExitCode == 0, render.Stderr);
+        Assert.Contains("REVOKED", render.Stderr);
+        var firstPage = ExternalTools.Run("pdftotext", "-f", "1", "-l", "1", "-layout", pdf, "-");
+        Assert.Contains("REVOKED", firstPage);
+        var words = string.Join(' ', firstPage.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"This letter was revoked on \d{1,2} \w+ \d{4} by Northgate Security Assessors LLC: Scope was misstated\. Do not rely on it\.", words);
+
+        // The same letter rendered without its installation is the letter as signed: nothing to say it was revoked.
+        var plain = Path.Combine(_dir, "plain.pdf");
+        Assert.Equal(0, (await Cli.RunAsync(["attest", "render", letter, "--out", plain])).ExitCode);
+        Assert.DoesNotContain("REVOKED", ExternalTools.PdfText(File.ReadAllBytes(plain)));
+        var html = Path.Combine(_dir, "letter.html");
+        Assert.Equal(0, (await Cli.RunAsync(Store(test, "attest", "render", letter, "--out", html))).ExitCode);
+        var page = File.ReadAllText(html);
+        Assert.Contains("class=\"verdict bad\"", page);
+        Assert.Contains("<style>", page); // a file on its own carries its stylesheet
+    }
+}

@@ -117,6 +117,14 @@ public sealed class LetterChangesTests
             Relationships = [Serves("alpha-it", "clinic"), Serves("alpha-it", "machining")],
         }, [Matrix("alpha-it", ("3.1.12", "provider"), ("3.13.11", "provider"))], Actor);
 
+        // What the revocation page shows before anyone confirms: the same customers, computed the same way, and nothing stored.
+        var preview = await new LetterChanges(installation, portfolios, new ProviderLetters(installation, keys), audit, TimeProvider.System).PreviewRevocationAsync(alphaLetter);
+        await using (var db = installation.OpenDb())
+        {
+            Assert.Equal(0, await db.SupplyChainNotices.CountAsync());
+            Assert.Equal(0, await db.LetterChanges.CountAsync());
+        }
+
         await new RevokeLetter(installation, audit, log, keys, TimeProvider.System).HandleAsync(new RevokeLetterRequest(alphaLetter, "Scope was misstated", null, Actor));
         var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600);
         var clock = new FixedClock(now);
@@ -138,6 +146,10 @@ public sealed class LetterChangesTests
         }
         var expected = await OneByOneAsync(installation, portfolios, letters, row, [alpha], now);
         Assert.Equal(expected.OrderBy(n => n.ToString()), stored.OrderBy(n => n.ToString()));
+        Assert.Equal(stored.Select(n => n.Organization).Distinct().Order(), preview.Customers.Select(c => c.OrganizationId).Order());
+        foreach (var customer in preview.Customers)
+            Assert.Equal(stored.Where(n => n.Organization == customer.OrganizationId).Min(n => n.ScoreAfter ?? int.MinValue), customer.ScoreAfter ?? int.MinValue);
+        Assert.True(preview.ScoreDrops > 0);
         Assert.Equal(new LetterChangeOutcome(1, 2, expected.Count), outcome);
         Assert.Contains(stored, n => n.Customer == "dental" && n.Requirements.Split(',').Contains("3.1.12") && n.Requirements.Split(',').Contains("3.4.1"));
         Assert.Contains(stored, n => n.Customer == "clinic" && n.Provider == "alpha-it");

@@ -57,7 +57,7 @@ public sealed class SupplyChainTests
 
         using var assessor = server.Session();
         await assessor.SignInAsync("lead@northgate.example", DemoWorkspace.Password);
-        var revoke = await assessor.PostFormAsync("/supply-chain/letters", [new("letter", demo.Letter!.Value.ToString()), new("reason", "Scope was misstated")], "/supply-chain/letters?handler=revoke");
+        var revoke = await assessor.PostFormAsync($"/supply-chain/letters/{demo.Letter!.Value}/revoke", [new("reason", "Scope was misstated")]);
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         Assert.Contains("1 customer organization(s)", await revoke.Content.ReadAsStringAsync());
 

@@ -23,11 +23,15 @@ public sealed record RevokedLetter(Guid LetterId, DateTimeOffset RevokedAt, stri
 /// </summary>
 public sealed class RevokeLetter(Installation installation, AuditTrail audit, TransparencyLog log, SigningKeyRegistry keys, TimeProvider clock, LetterChanges? dependents = null)
 {
+    /// <summary>The name of the reason field in the web form and the API body (the CLI calls it <c>--reason</c>).</summary>
+    public const string ReasonField = "reason";
+
     public async Task<RevokedLetter> HandleAsync(RevokeLetterRequest request, CancellationToken cancellationToken = default)
     {
         var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason)) throw new BadInputException("--reason must say why the letter is revoked: the reason is public");
-        if (reason.Length > 2000) throw new BadInputException("the reason is longer than 2000 characters");
+        // Checked here, under every caller (web, API, CLI): a revocation is public and final, and its reason is what readers of the letter see.
+        if (string.IsNullOrEmpty(reason)) throw new BadInputException("is empty: say why the letter is revoked (the reason is public and shown with the letter)", path: ReasonField);
+        if (reason.Length > 2000) throw new BadInputException("is longer than 2000 characters", path: ReasonField);
         LetterRowView letter;
         await using (var db = installation.OpenDb())
         {

@@ -28,6 +28,21 @@ public sealed record SupplyChainNotice(
     IReadOnlyList<string> RequirementsLost,
     DateTime CreatedAt);
 
+/// <summary>What revoking a letter would do to the customers that inherit from it, before anyone confirms it.</summary>
+/// <param name="Customers">Each customer organization whose result would change, once (its largest score drop).</param>
+public sealed record RevocationImpact(IReadOnlyList<RevocationImpact.Customer> Customers)
+{
+    /// <summary>How many customers' scores would drop.</summary>
+    public int ScoreDrops => Customers.Count(c => c.ScoreDrops);
+
+    /// <summary>One dependent customer: its score before and after (null: no score can be given), and its CMMC Level 2 status.</summary>
+    public sealed record Customer(Guid OrganizationId, string Name, string Provider, int? ScoreBefore, int? ScoreAfter, string CmmcLevel2Before, string CmmcLevel2After,
+        IReadOnlyList<string> RequirementsLost)
+    {
+        public bool ScoreDrops => ScoreBefore is { } before && (ScoreAfter is not { } after || after < before);
+    }
+}
+
 /// <summary>What processing letter changes did.</summary>
 public sealed record LetterChangeOutcome(int Letters, int Portfolios, int Notices);
 
@@ -61,7 +76,7 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
         foreach (var portfolio in await portfolios.ContainingAsync(subjects, cancellationToken))
         {
             var before = notices.Count;
-            await RecomputeAsync(portfolio, row, change, subjects, now, notices, cancellationToken);
+            await RecomputeAsync(portfolio, row, change, subjects, now, notices, preview: false, cancellationToken);
             if (notices.Count > before) touched++;
         }
 
@@ -92,6 +107,31 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
             await transaction.CommitAsync(cancellationToken);
         }
         return new LetterChangeOutcome(1, touched, notices.Count);
+    }
+
+    /// <summary>
+    /// What revoking a letter that is in force would do: the same recompute as after the revocation (the same portfolios, providers and
+    /// customers), with the letter taken as revoked, and nothing stored. The revocation page shows it before the issuer confirms.
+    /// </summary>
+    public async Task<RevocationImpact> PreviewRevocationAsync(Guid letterId, CancellationToken cancellationToken = default)
+    {
+        LetterRow? row;
+        await using (var db = installation.OpenDb())
+            row = await db.Letters.AsNoTracking().FirstOrDefaultAsync(l => l.Id == letterId, cancellationToken);
+        if (row is null) throw new NotFoundException($"no letter {letterId}");
+        if (row.Status == LetterStatuses.Revoked) return new RevocationImpact([]);
+        var now = clock.GetUtcNow();
+        var subjects = await SubjectsAsync(row, cancellationToken);
+        var notices = new List<SupplyChainNoticeRow>();
+        foreach (var portfolio in await portfolios.ContainingAsync(subjects, cancellationToken))
+            await RecomputeAsync(portfolio, row, Revoked, subjects, now, notices, preview: true, cancellationToken);
+        // A customer reached through several portfolios or providers counts once, with its largest drop.
+        return new RevocationImpact(notices.GroupBy(n => n.OrganizationId)
+            .Select(g => g.OrderBy(n => n.ScoreAfter ?? int.MinValue).First())
+            .OrderBy(n => n.CustomerName, StringComparer.OrdinalIgnoreCase)
+            .Select(n => new RevocationImpact.Customer(n.OrganizationId, n.CustomerName, n.ProviderName, n.ScoreBefore, n.ScoreAfter, n.CmmcLevel2Before, n.CmmcLevel2After,
+                n.Requirements.Length == 0 ? [] : n.Requirements.Split(',')))
+            .ToArray());
     }
 
     /// <summary>Every revoked or expired letter whose change was not processed yet (the periodic check and <c>supply-chain recompute</c>).</summary>
@@ -136,12 +176,13 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
     }
 
     /// <summary>Recomputes the customers of each provider entry that is one of the letter's subjects and holds this letter as its current one.</summary>
+    /// <param name="preview">The letter is still in force: compute as if it were revoked (<see cref="PreviewRevocationAsync"/>).</param>
     /// <remarks>
     /// Reads everything first, in a fixed number of queries whatever the number of customers: the providers' letters together, and the
     /// customers' latest assessments a thousand at a time as compact assessments (what <see cref="RecomputeAfterLetterChange"/> reads).
     /// </remarks>
     private async Task RecomputeAsync(StoredPortfolio portfolio, LetterRow row, string change, IReadOnlyCollection<Guid> subjects, DateTimeOffset now,
-        List<SupplyChainNoticeRow> notices, CancellationToken cancellationToken)
+        List<SupplyChainNoticeRow> notices, bool preview, CancellationToken cancellationToken)
     {
         var current = await letters.ForAsync(portfolio, now, cancellationToken);
         // Only the provider's current letter counts: a change to a letter it has since replaced changes nothing.
@@ -152,7 +193,7 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
         var asOf = DateOnly.FromDateTime(now.UtcDateTime);
         foreach (var provider in providers)
         {
-            var after = current[provider].State;
+            var after = preview ? current[provider].State with { Revoked = true } : current[provider].State;
             var holding = after with { Revoked = false, Expired = false, ValidUntil = null };
             var states = current.ToDictionary(l => l.Key, l => l.Key == provider ? holding : l.Value.State, StringComparer.Ordinal);
 

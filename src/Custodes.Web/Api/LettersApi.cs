@@ -1,4 +1,6 @@
+using Custodes.Storage;
 using Custodes.Storage.Letters;
+using Custodes.Storage.SupplyChain;
 
 namespace Custodes.Web.Api;
 
@@ -11,7 +13,45 @@ public static class LettersApi
         group.MapGet("/{id:guid}/status", Status).WithName("LetterStatus")
             .WithSummary("Whether a letter is valid, revoked (when, why, and where the revocation is in the log), expired, or unknown");
         group.MapGet("/{id:guid}", Bundle).WithName("LetterBundle").WithSummary("The letter file as issued (application/vnd.custodes.letter.v1+json)").ProducesProblem(404);
+
+        // Revoking is the issuing firm's: an owner's or assessor's key of the issuer.
+        var issuer = app.MapGroup("/api/v1/letters").WithTags("Letters").RequireAuthorization();
+        issuer.MapGet("/{id:guid}/revocation-impact", Impact).WithName("LetterRevocationImpact")
+            .WithSummary("What revoking the letter would do, before you do it: each customer inheriting from it whose result would change, with its score now and after").ProducesProblem(403).ProducesProblem(404);
+        issuer.MapPost("/{id:guid}/revocation", Revoke).WithName("RevokeLetter")
+            .WithSummary("Revoke a letter (public and final): body {\"reason\": \"…\"}, required and public. Appends a revocation to the log and recomputes the customers inheriting from it")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         return group;
+    }
+
+    /// <summary>Body of a revocation: why (required; public, shown with the letter).</summary>
+    public sealed record RevocationRequest(string? Reason);
+
+    /// <summary>A recorded revocation.</summary>
+    public sealed record RevocationResult(Guid LetterId, string Status, DateTimeOffset RevokedAt, string Reason, long RevocationIndex, int? SupplyChainNotices, string? SupplyChainError);
+
+    private static async Task<IResult> Impact(Guid id, HttpContext context, LetterStore letters, LetterChanges changes, CancellationToken cancellationToken)
+    {
+        await IssuedByCallerAsync(id, context, letters, cancellationToken);
+        var impact = await changes.PreviewRevocationAsync(id, cancellationToken);
+        return TypedResults.Ok(new { letter_id = id, score_drops = impact.ScoreDrops, customers = impact.Customers });
+    }
+
+    private static async Task<IResult> Revoke(Guid id, RevocationRequest? body, HttpContext context, LetterStore letters, RevokeLetter revoke, CancellationToken cancellationToken)
+    {
+        await IssuedByCallerAsync(id, context, letters, cancellationToken);
+        var revoked = await revoke.HandleAsync(new RevokeLetterRequest(id, body?.Reason ?? "", null, context.User.Tenant().Actor), cancellationToken);
+        return TypedResults.Ok(new RevocationResult(revoked.LetterId, LetterStatuses.Revoked, revoked.RevokedAt, revoked.Reason, revoked.RevocationIndex,
+            revoked.Dependents?.Notices, revoked.DependentsError));
+    }
+
+    private static async Task IssuedByCallerAsync(Guid id, HttpContext context, LetterStore letters, CancellationToken cancellationToken)
+    {
+        var tenant = context.User.Tenant();
+        var row = await letters.FindAsync(id, cancellationToken);
+        // Another firm's letter is "not found", as every other tenant's resource.
+        if (row is null || row.IssuerOrganizationId != tenant.OrganizationId) throw new NotFoundException($"no letter {id} issued by your organization");
+        if (!Roles.CanAdminister(tenant.Role) && tenant.Role != Roles.Assessor) throw new ForbiddenException("only an owner or assessor of the issuing firm revokes its letters");
     }
 
     private static async Task<IResult> Status(Guid id, HttpContext context, LetterStore letters, CancellationToken cancellationToken)

@@ -31,10 +31,17 @@ public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog aud
         var detail = exception is BadInputException bad ? bad.Describe() : exception is UnprocessableException unprocessable ? unprocessable.Located.Describe() : status == 500 ? "an internal error occurred; it was logged" : exception.Message;
         await RecordRefusalAsync(context, status, detail, cancellationToken);
         context.Response.StatusCode = status;
-        if (!context.Request.Path.StartsWithSegments("/api") && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+        if (ErrorPage.WantsPage(context.Request))
         {
             context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync(ErrorPage.Html(status, title, status == 404 ? "There is nothing here for your organization. It may have been removed, or it belongs to someone else." : detail), cancellationToken);
+            // A browser gets the status's plain explanation, and the message only where it is written for people (bad input, a refusal), never a 500's internals.
+            var page = status switch
+            {
+                StatusCodes.Status404NotFound => ErrorPage.Html(status, "Not found", "There is nothing here for your organization. It may have been removed, or it belongs to someone else."),
+                >= 500 => ErrorPage.Html(status),
+                _ => ErrorPage.Html(status, title, detail),
+            };
+            await context.Response.WriteAsync(page, cancellationToken);
             return true;
         }
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };

@@ -145,13 +145,50 @@ public static class Svg
         var scored = points.Select((p, i) => (p, i)).Where(x => x.p.Score is not null).ToArray();
         if (scored.Length > 1)
             sb.Append(CultureInfo.InvariantCulture, $"<polyline class=\"line-actual\" fill=\"none\" stroke-width=\"3\" points=\"{string.Join(' ', scored.Select(x => $"{X(x.i).ToString("0.#", Inv)},{Y(x.p.Score!.Value).ToString("0.#", Inv)}"))}\"/>");
+        // Every point gets its dot; labels only where they fit (the description and the history table list them all).
+        var labelled = LabelledPoints(points.Select(p => p.Label).ToArray(), X, 10);
         foreach (var (p, i) in scored)
-            sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"dot\" cx=\"{X(i):0.#}\" cy=\"{Y(p.Score!.Value):0.#}\" r=\"4\"/><text class=\"bar-label\" x=\"{X(i):0.#}\" y=\"{Y(p.Score!.Value) - 8:0.#}\" text-anchor=\"middle\" font-size=\"11\">{p.Score}</text>");
-        for (var i = 0; i < points.Count; i++)
-            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"bar-label\" x=\"{X(i):0.#}\" y=\"{h - 8}\" text-anchor=\"middle\" font-size=\"10\">{Esc(points[i].Label)}</text>");
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"dot\" cx=\"{X(i):0.#}\" cy=\"{Y(p.Score!.Value):0.#}\" r=\"4\"/>");
+            if (labelled.Contains(i))
+                sb.Append(CultureInfo.InvariantCulture, $"<text class=\"bar-label\" x=\"{X(i):0.#}\" y=\"{Y(p.Score!.Value) - 8:0.#}\" text-anchor=\"middle\" font-size=\"11\">{p.Score}</text>");
+        }
+        foreach (var i in labelled)
+        {
+            var (x, anchor) = LabelPosition(X(i), TextWidth(points[i].Label, 10), w - right);
+            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"bar-label axis-label\" x=\"{x:0.#}\" y=\"{h - 8}\" text-anchor=\"{anchor}\" font-size=\"10\">{Esc(points[i].Label)}</text>");
+        }
         sb.Append("</svg>");
         return sb.ToString();
     }
+
+    /// <summary>
+    /// Which points' labels to draw so that none overlaps another: the first, the last, and every k-th between, k the smallest step whose
+    /// labels fit side by side; a label that would crowd the last one is dropped (the last date is the one a reader looks for).
+    /// </summary>
+    internal static IReadOnlyList<int> LabelledPoints(IReadOnlyList<string> labels, Func<int, double> x, double fontSize)
+    {
+        if (labels.Count <= 1) return labels.Count == 1 ? [0] : [];
+        const double gap = 8;
+        var widest = labels.Max(l => TextWidth(l, fontSize));
+        var spacing = Math.Abs(x(1) - x(0));
+        var step = Math.Max(1, (int)Math.Ceiling((widest + gap) / Math.Max(spacing, 0.001)));
+        var last = labels.Count - 1;
+        var chosen = new List<int>();
+        for (var i = 0; i < last; i += step)
+            if (Math.Abs(x(last) - x(i)) >= 1.5 * widest + gap) chosen.Add(i); // the last label may be right-aligned: it reaches a whole width left
+        chosen.Add(last);
+        return chosen;
+    }
+
+    /// <summary>A label's width estimated from its length (the chart is drawn without measuring fonts): generous, so estimates err towards fewer labels.</summary>
+    internal static double TextWidth(string text, double fontSize) => text.Length * fontSize * 0.62;
+
+    /// <summary>Centred under its point, unless that would cross the plot's left or right edge: then aligned to the edge, inside the viewBox.</summary>
+    internal static (double X, string Anchor) LabelPosition(double x, double width, double maxX) =>
+        x - width / 2 < 0 ? (Math.Max(x, 0), "start")
+        : x + width / 2 > maxX ? (Math.Min(x, maxX), "end")
+        : (x, "middle");
 
     private static double Fraction(int score) => Math.Clamp((score - ScoreAssessment.Min) / (double)(ScoreAssessment.Max - ScoreAssessment.Min), 0, 1);
 

@@ -110,7 +110,7 @@ public static class Extensions
     public static WebApplication UseCustodes(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(ErrorPage.WriteStatusAsync);
         app.UseResponseCompression();
         app.UseSecurityHeaders();
         app.UseStaticFiles(new StaticFileOptions

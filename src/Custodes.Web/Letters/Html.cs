@@ -51,12 +51,17 @@ public sealed class Html
         return this;
     }
 
-    /// <summary>A whole page: doctype, head with the embedded stylesheet, and the body written by <paramref name="body"/>.</summary>
-    public static string Page(string title, Action<Html> body)
+    /// <summary>A whole page: doctype, head with the stylesheet, and the body written by <paramref name="body"/>.</summary>
+    /// <param name="embedStylesheet">True for a file handed out on its own (<c>custodes attest render</c>), which must look right without the server;
+    /// pages the server answers link <c>/assets/letters.css</c>, because its Content-Security-Policy (<c>style-src 'self'</c>) blocks inline styles.</param>
+    public static string Page(string title, Action<Html> body, bool embedStylesheet = false)
     {
         var html = new Html();
         html.Raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Element("title", title).Raw("<style>").Raw(Stylesheet.Css).Raw("</style></head><body><main>");
+            .Element("title", title);
+        if (embedStylesheet) html.Raw("<style>").Raw(Stylesheet.Css).Raw("</style>");
+        else html.Raw("<link rel=\"stylesheet\" href=\"").Raw(Stylesheet.Url).Raw("\"><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">");
+        html.Raw("</head><body><main>");
         body(html);
         html.Raw("</main></body></html>\n");
         return html.ToString();
@@ -65,14 +70,16 @@ public sealed class Html
     public override string ToString() => _out.ToString();
 }
 
-/// <summary>The letter and verify pages' stylesheet, embedded in the assembly and inlined in each page (a rendered letter is one self-contained file).</summary>
+/// <summary>The letter and verify pages' stylesheet: served at <see cref="Url"/>, and embedded in a letter rendered to a file.</summary>
 internal static class Stylesheet
 {
+    public const string Url = "/assets/letters.css";
+
     public static readonly string Css = Load();
 
     private static string Load()
     {
-        using var stream = typeof(Stylesheet).Assembly.GetManifestResourceStream("Custodes.Web.Letters.letters.css")
+        using var stream = typeof(Stylesheet).Assembly.GetManifestResourceStream("Custodes.Web.Assets.letters.css")
             ?? throw new InvalidOperationException("the letters stylesheet is not embedded");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();

@@ -34,6 +34,7 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
     {
         var errors = new List<string>();
         var reasons = new List<string>();
+        if (NotALetter(bundleJson) is { } notALetter) return Bad(notALetter, $"{LetterErrors.BundleMalformed}: {notALetter}");
         LetterBundle bundle;
         try
         {
@@ -41,7 +42,8 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
         }
         catch (BadInputException e)
         {
-            return Bad("This is not a readable letter file: " + e.Message, $"{LetterErrors.BundleMalformed}: {e.Describe()}");
+            // The parser's messages name JSON paths ($.envelope.signatures[0].sig): fine for the technical details, not for the sentence.
+            return Bad("This is not a Custodes letter file: its signed envelope or log record is damaged.", $"{LetterErrors.BundleMalformed}: {e.Describe()}");
         }
 
         RegisteredKey? key = null;
@@ -99,6 +101,33 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
         };
 
         static LetterCheckResult Bad(string reason, string error) => new() { Valid = false, Genuine = false, Reasons = [reason], Errors = [error] };
+    }
+
+    /// <summary>What is wrong with a file that is not a letter at all, in words for whoever pasted it; null when it looks like a letter.</summary>
+    /// <remarks>Never the parser's text: System.Text.Json's messages ("LineNumber: 0 | BytePositionInLine: 0") mean nothing to an office manager.</remarks>
+    internal static string? NotALetter(byte[] file)
+    {
+        const string not = "This is not a Custodes letter file: ";
+        JsonDocument document;
+        try
+        {
+            var utf8 = file.AsMemory();
+            if (utf8.Span.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
+            document = JsonDocument.Parse(utf8);
+        }
+        catch (JsonException e)
+        {
+            return not + $"it is not valid JSON (line {(e.LineNumber ?? 0) + 1}).";
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("envelope", out var envelope) || envelope.ValueKind != JsonValueKind.Object)
+                return not + "it is JSON but has no signed envelope (a letter file has \"mediaType\" and \"envelope\").";
+            if (!root.TryGetProperty("mediaType", out var mediaType) || mediaType.ValueKind != JsonValueKind.String || mediaType.GetString() != LetterBundle.MediaTypeV1)
+                return not + "it has a signed envelope but does not say it is a letter of attestation (its \"mediaType\" is missing or different).";
+            return null;
+        }
     }
 
     private static string Explain(string error, LetterPredicate? letter, LetterStatus? status) => LetterErrors.CodeOf(error) switch

@@ -62,6 +62,9 @@ public sealed record LetterView
         LogIndex = LogIndex ?? throw new BadInputException("the letter file has no transparency record (origin and index); only a letter recorded in a log can be printed"),
         VerificationUrl = VerifyUrl,
         LetterId = Letter.LetterId.ToString(),
+        Revocation = Status == "revoked"
+            ? new Reports.Pdf.LetterRevocation(RevokedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : Letter.IssuedAt, RevocationReason ?? "")
+            : null,
     };
 
     private static string? CmmcStatus(JsonElement cmmc, string level) =>
@@ -69,27 +72,20 @@ public sealed record LetterView
         && l.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
 }
 
+/// <summary>A letter's verdict as the banner shows it: whether to rely on it, a one-word headline and a plain sentence of what it means.</summary>
+public sealed record Verdict(bool Good, string Headline, string Sentence);
+
 /// <summary>Renders a letter of attestation as one self-contained HTML page (the web page and <c>custodes attest render</c>).</summary>
 public static class LetterHtml
 {
-    public static string Render(LetterView view)
+    /// <param name="embedStylesheet">True for a file written to disk (<c>custodes attest render</c>); the server's pages link the stylesheet.</param>
+    public static string Render(LetterView view, bool embedStylesheet = false)
     {
         var letter = view.Letter;
-        return Html.Page($"Letter of attestation: {letter.SubjectOrganization}", html =>
+        var title = view.Status == "revoked" ? $"REVOKED letter of attestation: {letter.SubjectOrganization}" : $"Letter of attestation: {letter.SubjectOrganization}";
+        return Html.Page(title, html =>
         {
-            switch (view.Status)
-            {
-                case "valid":
-                    html.Open("div", ("class", "verdict ok")).Element("strong", "Valid").Text($"Not revoked, and in force until {Date(letter.ValidUntil)}.").Close("div");
-                    break;
-                case "revoked":
-                    html.Open("div", ("class", "verdict bad")).Element("strong", "Revoked")
-                        .Text($"The assessor revoked this letter on {(view.RevokedAt is { } at ? Date(at) : "an unknown date")}: {view.RevocationReason}").Close("div");
-                    break;
-                case "expired":
-                    html.Open("div", ("class", "verdict warn")).Element("strong", "Expired").Text($"This letter was valid until {Date(letter.ValidUntil)}.").Close("div");
-                    break;
-            }
+            if (Verdict(view) is { } verdict) Banner(html, verdict);
             html.Open("div", ("class", "qr"), ("title", view.VerifyUrl)).Raw(QrSvg(view.VerifyUrl)).Close("div");
             html.Element("h1", "Letter of attestation");
             html.Element("p", $"{letter.Issuer} · issued {Date(letter.IssuedAt)}", ("class", "sub"));
@@ -112,7 +108,7 @@ public static class LetterHtml
             html.Open("p").Text("Scan the code or open ").Element("a", view.VerifyUrl, ("href", view.VerifyUrl)).Text(" to see whether the letter is still valid.");
             if (view.VerifyPageUrl is { } page) html.Text(" Anyone can also upload the letter file at ").Element("a", page, ("href", page)).Text(".");
             html.Close("p");
-            if (view.Status is not null)
+            if (view.Status is not null && !embedStylesheet)
                 html.Open("p", ("class", "noprint downloads"))
                     .Element("a", "Download the letter as PDF", ("href", $"/letters/{letter.LetterId}.pdf"), ("download", $"letter-{letter.LetterId}.pdf"), ("id", "letter-pdf"))
                     .Text(" · ")
@@ -121,8 +117,37 @@ public static class LetterHtml
             html.Open("p").Text("Without trusting anyone's server: ").Element("code", $"custodes attest verify letter.json --key signing.pub --log {BaseOf(view.VerifyUrl)}")
                 .Text(" checks the assessor's signature, the letter's record in the public transparency log and whether it was revoked.").Close("p");
             html.Open("footer").Text("The signed letter file (DSSE envelope of an in-toto statement) is the letter; this page shows what it says.").Close("footer");
-        });
+        }, embedStylesheet);
     }
+
+    /// <summary>What a letter's status means, in the words of the banner at the top of its page (null: the status is not known here).</summary>
+    public static Verdict? Verdict(LetterView view)
+    {
+        var letter = view.Letter;
+        return view.Status switch
+        {
+            "valid" => new Verdict(true, "Valid",
+                $"This letter from {letter.Issuer} about {letter.SubjectOrganization} has not been revoked and is in force until {Date(letter.ValidUntil)}."),
+            "revoked" => new Verdict(false, "Revoked", RevokedSentence(letter.Issuer, view.RevokedAt, view.RevocationReason)),
+            "expired" => new Verdict(false, "Expired",
+                $"This letter expired on {Date(letter.ValidUntil)}. Do not rely on it: ask {letter.SubjectOrganization} for a current letter."),
+            _ => null,
+        };
+    }
+
+    /// <summary>"This letter was revoked on 3 December 2026 by Northgate Security Assessors: Scope was misstated. Do not rely on it."</summary>
+    public static string RevokedSentence(string issuer, DateTime? revokedAt, string? reason)
+    {
+        var reasonText = string.IsNullOrWhiteSpace(reason) ? "" : $": {reason.Trim().TrimEnd('.')}";
+        return $"This letter was revoked on {(revokedAt is { } at ? Date(at) : "an unknown date")} by {issuer}{reasonText}. Do not rely on it.";
+    }
+
+    /// <summary>The coloured banner a reader cannot miss: green for a letter to rely on, red otherwise; the mark and the words say it without the colour.</summary>
+    public static void Banner(Html html, Verdict verdict) =>
+        html.Open("div", ("class", verdict.Good ? "verdict ok" : "verdict bad"), ("role", verdict.Good ? "status" : "alert"), ("id", "verdict"))
+            .Element("span", verdict.Good ? "\u2714" : "\u2716", ("class", "mark"), ("aria-hidden", "true"))
+            .Open("div").Element("strong", verdict.Headline).Element("p", verdict.Sentence).Close("div")
+            .Close("div");
 
     private static void Fact(Html html, string name, string? value) => html.Element("dt", name).Element("dd", value);
 

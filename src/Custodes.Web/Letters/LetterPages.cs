@@ -49,13 +49,21 @@ public static class LetterPages
     private static async Task<IResult> LetterPdf(Guid id, HttpContext context, LetterStore letters, SigningKeyRegistry keys, CancellationToken cancellationToken)
     {
         var row = await letters.FindAsync(id, cancellationToken) ?? throw new Storage.NotFoundException($"no letter {id}");
-        // The PDF is the letter as signed (its status is on the page its QR code opens), so it changes only with the server's address.
-        var view = LetterView.FromBundle(row.Bundle, BaseUrl(context.Request));
-        var tag = $"\"{id:N}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(view.VerifyUrl)))[..16]}\"";
-        context.Response.Headers.CacheControl = "public, max-age=3600";
+        var status = await letters.StatusAsync(id, cancellationToken: cancellationToken);
+        // The PDF is the letter as signed, plus a REVOKED box on its first page once revoked: a copy printed later must not pass for a valid letter.
+        var view = LetterView.FromBundle(row.Bundle, BaseUrl(context.Request)) with
+        {
+            Status = status.Status,
+            RevokedAt = status.RevokedAt,
+            RevocationReason = status.Reason,
+        };
+        var revoked = status.Status == LetterStatuses.Revoked;
+        var tag = $"\"{id:N}-{(revoked ? "r" : "v")}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(view.VerifyUrl)))[..16]}\"";
+        // Revalidated on every use (a cheap 304), so a revocation shows at once in a cached copy.
+        context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers.ETag = tag;
         if (context.Request.Headers.IfNoneMatch.ToString() == tag) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.File(Reports.Pdf.AttestationLetterPdf.Write(view.ToPdf()), "application/pdf", $"letter-{id}.pdf");
+        return TypedResults.File(Reports.Pdf.AttestationLetterPdf.Write(view.ToPdf()), "application/pdf", $"letter-{id}{(revoked ? "-REVOKED" : "")}.pdf");
     }
 
     private static IResult VerifyForm() => Page(Form(null, null));
@@ -98,7 +106,7 @@ public static class LetterPages
     {
         html.Element("h1", "Check a letter of attestation");
         html.Element("p", "Your IT provider gave you a letter from an independent assessor? Check here that it is genuine, still in force and not withdrawn. Nothing you upload is stored.", ("class", "sub"));
-        if (problem is not null) html.Open("div", ("class", "verdict warn"), ("role", "alert")).Text(problem).Close("div");
+        if (problem is not null) html.Open("div", ("class", "verdict warn"), ("role", "alert"), ("id", "problem")).Text(problem).Close("div");
         if (result is not null) Answer(html, result);
         html.Open("form", ("method", "post"), ("action", "/verify"), ("enctype", "multipart/form-data"), ("class", "noprint"));
         html.Open("p").Open("label", ("for", "file")).Text("The letter file (letter.json): ").Close("label")
@@ -112,16 +120,18 @@ public static class LetterPages
     private static void Answer(Html html, LetterCheckResult result)
     {
         var letter = result.Letter;
-        if (result.Valid)
-            html.Open("div", ("class", "verdict ok"), ("role", "status")).Element("strong", "Genuine and valid")
-                .Text($"This letter was issued by {letter!.Issuer}, has not been changed, is recorded in the public log, has not been revoked and is in force until {LetterHtml.Date(letter.ValidUntil)}.").Close("div");
-        else if (result.Genuine && (result.Revoked || result.Expired))
-            html.Open("div", ("class", "verdict bad"), ("role", "status")).Element("strong", result.Revoked ? "Genuine, but revoked" : "Genuine, but expired")
-                .Text("The assessor did issue this letter, but it is no longer valid. Do not rely on it.").Close("div");
-        else
-            html.Open("div", ("class", "verdict bad"), ("role", "status")).Element("strong", "Not valid").Text("Do not rely on this letter.").Close("div");
+        LetterHtml.Banner(html, result switch
+        {
+            { Valid: true } => new Verdict(true, "Genuine and valid",
+                $"This letter was issued by {letter!.Issuer} about {letter.SubjectOrganization}, has not been changed, is recorded in the public log, has not been revoked and is in force until {LetterHtml.Date(letter.ValidUntil)}. You can rely on it."),
+            { Genuine: true, Revoked: true } => new Verdict(false, "Revoked", LetterHtml.RevokedSentence(letter!.Issuer, result.RevokedAt, result.RevocationReason)),
+            { Genuine: true, Expired: true } => new Verdict(false, "Expired",
+                $"{letter!.Issuer} did issue this letter, but it expired on {LetterHtml.Date(letter.ValidUntil)}. Do not rely on it: ask {letter.SubjectOrganization} for a current letter."),
+            _ => new Verdict(false, "Not valid", $"{result.Reasons.FirstOrDefault() ?? "This letter could not be confirmed."} Do not rely on it."),
+        });
 
-        if (result.Reasons.Count > 0)
+        // A single reason of an invalid letter is already the banner's sentence.
+        if (result.Reasons.Count > 0 && (result.Valid || result.Genuine || result.Reasons.Count > 1))
         {
             html.Element("h2", result.Valid ? "Notes" : "Why");
             html.Open("ul", ("class", "reasons"));

@@ -211,6 +211,8 @@ public static class AttestCommand
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
+            if (string.IsNullOrWhiteSpace(parse.GetValue(reason)))
+                throw new BadInputException("is empty: say why the letter is revoked (the reason is public and shown with the letter)", path: "--reason");
             var workspace = await store.OpenAsync(parse, ct);
             using var signingKey = parse.GetValue(key) is { } path ? workspace.Attestation.KeyProvider.Load(new KeyReference(path, parse.GetValue(passphrase))) : null;
             var revoked = await workspace.Attestation.Revoke.HandleAsync(new RevokeLetterRequest(parse.GetValue(letter), parse.GetValue(reason)!, signingKey, $"cli:{Environment.UserName}"), ct);
@@ -235,17 +237,32 @@ public static class AttestCommand
         var format = new Option<string?>("--format") { Description = "html or pdf (default: from the --out extension; html when it says neither)." };
         format.AcceptOnlyFromAmong("html", "pdf");
         var baseUrl = new Option<string>("--base-url") { Description = "The public address of the log's server, for the verification link and QR code.", DefaultValueFactory = _ => DefaultBaseUrl };
-        var command = new Command("render", "Render a letter as a printable HTML page or a PDF, with the letter text, score, signing-key fingerprint, log index and a verification QR code.")
+        var store = new InstallationOptions();
+        var command = new Command("render", "Render a letter as a printable HTML page or a PDF, with the letter text, score, signing-key fingerprint, log index and a verification QR code. " +
+            "Given the issuing installation (--data-dir, --db, CUSTODES_DATA or CUSTODES_DB), a revoked letter says REVOKED, with the date and reason, on its first page.")
             { file, output, format, baseUrl };
+        store.AddTo(command);
         command.SetHandler(null, async (parse, reporter, ct) =>
         {
             var path = parse.GetValue(file)!;
             if (!File.Exists(path)) throw new BadInputException("no such file", path);
             var view = LetterView.FromBundle(await File.ReadAllBytesAsync(path, ct), parse.GetValue(baseUrl)!, path);
+            // Only an installation the user named: rendering a letter someone sent must not create a data directory as a side effect.
+            if (parse.GetValue(store.DataDir) is not null || parse.GetValue(store.Db) is not null
+                || Environment.GetEnvironmentVariable("CUSTODES_DATA") is { Length: > 0 } || Environment.GetEnvironmentVariable("CUSTODES_DB") is { Length: > 0 })
+            {
+                var status = await (await store.OpenAsync(parse, ct)).Attestation.Letters.StatusAsync(view.Letter.LetterId, cancellationToken: ct);
+                // Only a revocation: it is final, whereas "valid" printed today would still say so after the letter expires or is revoked.
+                if (status.Status == LetterStatuses.Revoked)
+                {
+                    view = view with { Status = status.Status, RevokedAt = status.RevokedAt, RevocationReason = status.Reason };
+                    reporter.Warning($"letter {view.Letter.LetterId} was revoked on {status.RevokedAt:yyyy-MM-dd}: {status.Reason}; the rendered letter says REVOKED");
+                }
+            }
             var target = parse.GetValue(output)!;
             var pdf = (parse.GetValue(format) ?? (Path.GetExtension(target).Equals(".pdf", StringComparison.OrdinalIgnoreCase) ? "pdf" : "html")) == "pdf";
             if (pdf) OutputFile.Write(target, Reports.Pdf.AttestationLetterPdf.Write(view.ToPdf()), reporter, $"the letter PDF (verify link {view.VerifyUrl})", binary: true);
-            else OutputFile.Write(target, System.Text.Encoding.UTF8.GetBytes(LetterHtml.Render(view)), reporter, $"the letter page (verify link {view.VerifyUrl})");
+            else OutputFile.Write(target, System.Text.Encoding.UTF8.GetBytes(LetterHtml.Render(view, embedStylesheet: true)), reporter, $"the letter page (verify link {view.VerifyUrl})");
             return ExitCodes.Ok;
         });
         return command;

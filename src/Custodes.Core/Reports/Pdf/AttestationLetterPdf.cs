@@ -30,7 +30,12 @@ public sealed record LetterView
     public required long LogIndex { get; init; }
     public required string VerificationUrl { get; init; }
     public string? LetterId { get; init; }
+    /// <summary>Set when the letter was revoked (known only where it is printed from the issuing installation): the first page then says so.</summary>
+    public LetterRevocation? Revocation { get; init; }
 }
+
+/// <summary>When and why a letter was revoked, and by whom, as its PDF prints it.</summary>
+public sealed record LetterRevocation(DateTimeOffset RevokedAt, string Reason);
 
 /// <summary>Renders an attestation letter as a one- or two-page PDF with a QR code of its verification URL.</summary>
 public static class AttestationLetterPdf
@@ -45,6 +50,7 @@ public static class AttestationLetterPdf
         g.DrawString("LETTER OF ATTESTATION", Font(9, bold: true), new XSolidBrush(Muted), new XRect(Margin, 44, pdf.Width, 14), XStringFormats.TopRight);
         g.DrawLine(new XPen(Rule, 0.8), Margin, 70, PageWidth - Margin, 70);
         pdf.Y = 84;
+        if (letter.Revocation is { } revocation) RevokedBanner(pdf, letter, revocation);
         pdf.Paragraph($"Issued {letter.IssuedAt.UtcDateTime.ToString("MMMM d, yyyy", CultureInfo.InvariantCulture)}", color: Muted);
         pdf.Space(4);
         var title = CatalogSet.Find(letter.Framework)?.Title ?? letter.Framework;
@@ -98,8 +104,29 @@ public static class AttestationLetterPdf
             y += 11;
         }
         pdf.Y = boxTop + qrSize + 24;
-        pdf.Finish($"Letter of attestation: {letter.SubjectOrganization}", $"Valid until {D(letter.ValidUntil)}", $"{letter.Issuer}. Verify at {letter.VerificationUrl}", skip: 1);
+        pdf.Finish($"{(letter.Revocation is null ? "" : "REVOKED ")}Letter of attestation: {letter.SubjectOrganization}",
+            letter.Revocation is { } r ? $"Revoked {D(DateOnly.FromDateTime(r.RevokedAt.UtcDateTime))}" : $"Valid until {D(letter.ValidUntil)}", $"{letter.Issuer}. Verify at {letter.VerificationUrl}", skip: 1);
         return pdf.Save(letter.AssessedOn);
+    }
+
+    /// <summary>A red box above everything else on the first page: a revoked letter printed, forwarded or filed must not pass for a valid one.</summary>
+    private static void RevokedBanner(PdfComposer pdf, LetterView letter, LetterRevocation revocation)
+    {
+        var g = pdf.G;
+        var sentence = $"This letter was revoked on {revocation.RevokedAt.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)} by {letter.Issuer}: " +
+            $"{revocation.Reason.Trim().TrimEnd('.')}. Do not rely on it.";
+        var font = Font(11, bold: true);
+        var lines = pdf.Wrap(sentence, font, pdf.Width - 24);
+        var height = 14 + 30 + lines.Count * PdfComposer.LineHeight(font) + 10;
+        g.DrawRectangle(new XSolidBrush(Red), pdf.Left, pdf.Y, pdf.Width, height);
+        g.DrawString("REVOKED", Font(26, bold: true), XBrushes.White, new XRect(pdf.Left + 12, pdf.Y + 10, pdf.Width - 24, 30), XStringFormats.TopLeft);
+        var y = pdf.Y + 44;
+        foreach (var line in lines)
+        {
+            g.DrawString(line, font, XBrushes.White, new XRect(pdf.Left + 12, y, pdf.Width - 24, 14), XStringFormats.TopLeft);
+            y += PdfComposer.LineHeight(font);
+        }
+        pdf.Y += height + 12;
     }
 
     private static string D(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -1,0 +1,56 @@
+using Custodes.Common;
+using Custodes.Storage.Database;
+using Custodes.Storage.Letters;
+using Custodes.Storage.SupplyChain;
+using Custodes.Web.Api;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Custodes.Web.Pages.SupplyChain;
+
+/// <summary>
+/// Revoking a letter, confirmed first: a revocation is public and cannot be undone, so the page names the letter, its subject and the customers
+/// whose scores will drop (the same recompute the revocation runs, previewed), and takes the public reason.
+/// </summary>
+public sealed class RevokeModel(LetterStore letters, LetterChanges changes, RevokeLetter revoke) : PageModel
+{
+    public LetterRow Letter { get; private set; } = null!;
+    public RevocationImpact Impact { get; private set; } = new([]);
+    /// <summary>What the revocation did, once done.</summary>
+    public RevokedLetter? Revoked { get; private set; }
+    public string? Error { get; private set; }
+    public string? Reason { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid letter)
+    {
+        await LoadAsync(letter);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid letter, string? reason)
+    {
+        await LoadAsync(letter);
+        Reason = reason;
+        try
+        {
+            Revoked = await revoke.HandleAsync(new RevokeLetterRequest(letter, reason ?? "", null, User.Tenant().Actor), HttpContext.RequestAborted);
+        }
+        catch (BadInputException e)
+        {
+            Error = e.Path == RevokeLetter.ReasonField
+                ? "Write the reason for revoking the letter: it is required, and it is shown publicly with the letter."
+                : e.Describe();
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        return Page();
+    }
+
+    private async Task LoadAsync(Guid id)
+    {
+        if (!User.IsOwner() && User.Role() != Storage.Roles.Assessor) throw new Storage.ForbiddenException("only an owner or assessor of the issuing firm revokes its letters");
+        var row = await letters.FindAsync(id, HttpContext.RequestAborted);
+        if (row is null || row.IssuerOrganizationId != User.Tenant().OrganizationId) throw new Storage.NotFoundException($"no letter {id} issued by your organization");
+        Letter = row;
+        if (row.Status != LetterStatuses.Revoked) Impact = await changes.PreviewRevocationAsync(id, HttpContext.RequestAborted);
+    }
+}
