@@ -67,8 +67,13 @@ public sealed class WatchLog(Installation installation, LogKeys keys, TimeProvid
     /// <summary>Stores one batch as above and, in the same transaction, records how far it got through the inbox requests
     /// its events came from (<see cref="WatchInbox"/>): a crash either keeps both or neither, so no event is stored twice or lost.</summary>
     public async Task<StoredBatch?> AppendAsync(Guid msp, IReadOnlyList<WatchEvent> events, IReadOnlyList<QuarantineEntry> quarantine, IReadOnlyList<InboxProgress> inbox,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) => await AppendAsync(msp, events, quarantine, inbox, null, cancellationToken);
+
+    /// <summary>As above, with the events' rows and hashes already made (<see cref="WatchInbox.Prepare"/>) when given.</summary>
+    public async Task<StoredBatch?> AppendAsync(Guid msp, IReadOnlyList<WatchEvent> events, IReadOnlyList<QuarantineEntry> quarantine, IReadOnlyList<InboxProgress> inbox,
+        PreparedEvents? prepared, CancellationToken cancellationToken = default)
     {
+        if (prepared is not null && prepared.Rows.Length != events.Count) throw new ArgumentException("the prepared rows are not the events'", nameof(prepared));
         if (events.Count > MaxBatch) throw new ArgumentException($"a batch holds at most {MaxBatch} events", nameof(events));
         if (events.Count == 0 && quarantine.Count == 0 && inbox.Count == 0) return null;
         var identity = await keys.GetAsync(cancellationToken);
@@ -96,13 +101,23 @@ public sealed class WatchLog(Installation installation, LogKeys keys, TimeProvid
         }
 
         var firstSeq = state.EventCount;
-        var rows = new WatchEventRow[events.Count];
-        var hashes = new byte[events.Count * 32];
-        var scratch = new ArrayBufferWriter<byte>(512);
-        for (var i = 0; i < events.Count; i++)
+        WatchEventRow[] rows;
+        byte[] hashes;
+        if (prepared is not null)
         {
-            rows[i] = StoredEvents.ToRow(msp, firstSeq + i, events[i], scratch);
-            SHA256.HashData(StoredEvents.Canonical(rows[i], scratch), hashes.AsSpan(i * 32, 32));
+            (rows, hashes) = (prepared.Rows, prepared.Hashes);
+            for (var i = 0; i < rows.Length; i++) (rows[i].MspOrganizationId, rows[i].Seq) = (msp, firstSeq + i);
+        }
+        else
+        {
+            rows = new WatchEventRow[events.Count];
+            hashes = new byte[events.Count * 32];
+            var scratch = new ArrayBufferWriter<byte>(512);
+            for (var i = 0; i < events.Count; i++)
+            {
+                rows[i] = StoredEvents.ToRow(msp, firstSeq + i, events[i], scratch);
+                SHA256.HashData(StoredEvents.Canonical(rows[i], scratch), hashes.AsSpan(i * 32, 32));
+            }
         }
         var connection = db.Database.GetDbConnection();
         var tx = transaction.GetDbTransaction();

@@ -12,6 +12,8 @@ public sealed record IngestItem(Guid Msp, IReadOnlyList<WatchEvent> Events, IRea
 {
     public long InboxId { get; init; }
     public int AlreadyStored { get; init; }
+    /// <summary>The rows and hashes made on the receiver's thread (null when read back from the inbox).</summary>
+    public PreparedEvents? Prepared { get; init; }
 
     internal long Weight => Math.Max(Events.Count, 1);
 }
@@ -50,8 +52,10 @@ public sealed class IngestionQueue(WatchOptions options, WatchInbox inbox, ILogg
         Write write;
         try
         {
-            var request = new InboxRequest(item.Msp, item.Events.Count, WatchInbox.Encode(item.Events), item.Quarantine, idempotencyKey, fingerprint, answer?.Invoke(Queued));
-            write = new Write(request, item);
+            // The serializing, hashing and compressing happen here, on the receivers' threads, not on the one writer's.
+            var (payload, prepared) = WatchInbox.Prepare(item.Events);
+            var request = new InboxRequest(item.Msp, item.Events.Count, payload, item.Quarantine, idempotencyKey, fingerprint, answer?.Invoke(Queued));
+            write = new Write(request, item with { Prepared = prepared });
             if (!_writes.Writer.TryWrite(write)) throw new EnvironmentFailureException("the server is stopping; nothing was accepted, send the events again");
         }
         catch

@@ -88,7 +88,7 @@ public sealed class WatchIngestionService(IngestionQueue queue, WatchInbox inbox
                 {
                     try
                     {
-                        await pipeline.IngestAsync(group.Key, segments, stoppingToken);
+                        using (await inbox.WriteTurnAsync(stoppingToken)) await pipeline.IngestAsync(group.Key, segments, stoppingToken);
                         break;
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
@@ -112,7 +112,7 @@ public sealed class WatchIngestionService(IngestionQueue queue, WatchInbox inbox
         }
     }
 
-    private static InboxSegment Segment(IngestItem item) => new(item.InboxId, item.AlreadyStored, item.Events, item.Quarantine);
+    private static InboxSegment Segment(IngestItem item) => new(item.InboxId, item.AlreadyStored, item.Events, item.Quarantine) { Prepared = item.Prepared };
 
     // A failed call may have committed some of its batches: what is left is what the inbox still holds.
     private async Task<List<InboxSegment>> RemainingAsync(List<InboxSegment> segments, CancellationToken stoppingToken)
