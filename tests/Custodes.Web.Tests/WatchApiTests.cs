@@ -118,6 +118,54 @@ public sealed class WatchApiTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task A_retry_with_the_same_idempotency_key_gets_the_first_answer_and_stores_nothing_twice_and_another_body_under_it_is_422(DatabaseProvider provider)
+    {
+        await using var server = await RunningServer.StartAsync(provider);
+        var (_, _, key) = await server.NewAccountAsync("msp-07", "msp");
+        var (_, _, otherKey) = await server.NewAccountAsync("msp-08", "msp");
+        var client = server.Client(key);
+        var body = Event("msp-07", "t1", "ana", "login.success") + Event("msp-07", "t2", "ana", "session.start") + "not json\n";
+        async Task<HttpResponseMessage> PostAsync(HttpClient c, string text, string? idempotencyKey, string? query = null)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/watch/events" + query) { Content = Ndjson(text) };
+            if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return await c.SendAsync(request);
+        }
+        async Task<long> StoredAsync() => (await client.GetFromJsonAsync<JsonElement>("/api/v1/watch/settings")).GetProperty("events").GetInt64();
+
+        var first = await PostAsync(client, body, "batch-0001");
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var answer = await first.Content.ReadAsStringAsync();
+        Assert.Equal(2, JsonDocument.Parse(answer).RootElement.GetProperty("accepted").GetInt64());
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        await EventuallyAsync(async () => await StoredAsync() == 2 ? (bool?)true : null, "the events to be stored");
+
+        // The retry (its answer lost, say): the same answer, marked as replayed, and nothing stored again.
+        var retry = await PostAsync(client, body, "batch-0001");
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(answer, await retry.Content.ReadAsStringAsync());
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        // The key names this request: another body, or the same body read differently, is refused.
+        var reused = await PostAsync(client, Event("msp-07", "t9", "eve", "mfa.disabled"), "batch-0001");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Contains("already used for a different request", (await reused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PostAsync(client, body, "batch-0001", "?tenant=t5")).StatusCode);
+        // Keys are per MSP: another MSP's key of the same text is its own.
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(server.Client(otherKey), Event("msp-08", "t1", "bo", "login.success"), "batch-0001")).StatusCode);
+        var bad = await PostAsync(client, body, new string('k', 300));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("Idempotency-Key", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+
+        await Task.Delay(500);
+        Assert.Equal(2, await StoredAsync());
+        var verified = await client.GetFromJsonAsync<JsonElement>("/api/v1/watch/verify");
+        Assert.True(verified.GetProperty("ok").GetBoolean());
+        Assert.Equal(1, verified.GetProperty("batches").GetInt64());
+        await using var db = server.Installation.OpenDb();
+        Assert.Equal(1, await db.WatchQuarantine.CountAsync(q => q.Line == 3));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Dental_2019_posted_to_the_server_raises_alerts_naming_the_actor_and_tenants_which_the_msp_acknowledges(DatabaseProvider provider)
     {
         await using var server = await RunningServer.StartAsync(provider);

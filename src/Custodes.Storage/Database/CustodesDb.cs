@@ -41,6 +41,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<WatchLogHashRow> WatchLogHashes => Set<WatchLogHashRow>();
     public DbSet<WatchCheckpointRow> WatchCheckpoints => Set<WatchCheckpointRow>();
     public DbSet<WatchQuarantineRow> WatchQuarantine => Set<WatchQuarantineRow>();
+    public DbSet<WatchInboxRow> WatchInbox => Set<WatchInboxRow>();
     public DbSet<WatchTenantRow> WatchTenants => Set<WatchTenantRow>();
     public DbSet<WatchAlertRow> WatchAlerts => Set<WatchAlertRow>();
     public DbSet<WatchAlertTenantRow> WatchAlertTenants => Set<WatchAlertTenantRow>();

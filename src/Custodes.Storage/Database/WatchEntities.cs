@@ -141,6 +141,31 @@ public sealed class WatchAlertEventRow
     public long Seq { get; set; }
 }
 
+/// <summary>A request accepted for ingestion, durable before it was acknowledged (the write-ahead table, <c>WatchInbox</c>): its
+/// events and quarantined records until they are stored in the MSP's log; with an idempotency key, its fingerprint and answer
+/// for as long as the key is kept.</summary>
+public sealed class WatchInboxRow
+{
+    public long Id { get; set; }
+    public Guid MspOrganizationId { get; set; }
+    /// <summary>The client's <c>Idempotency-Key</c> (unique per MSP), or null.</summary>
+    public string? IdempotencyKey { get; set; }
+    /// <summary>SHA-256 over the request's format, tenant, time zone and body: what the key was used for.</summary>
+    public byte[]? Fingerprint { get; set; }
+    /// <summary>The JSON answered when accepted (kept for a request with a key, to answer its retries the same).</summary>
+    public string? Answer { get; set; }
+    public DateTime ReceivedAt { get; set; }
+    public int EventCount { get; set; }
+    /// <summary>Events of this request already stored in the MSP's log (a large request spans batches).</summary>
+    public int StoredEvents { get; set; }
+    /// <summary>The events' canonical <c>custodes.event/v1</c> lines; null once stored.</summary>
+    public byte[]? Events { get; set; }
+    /// <summary>The quarantined records as a JSON array; null when none or once stored.</summary>
+    public string? Quarantine { get; set; }
+    /// <summary>When its last events were stored; null while pending.</summary>
+    public DateTime? StoredAt { get; set; }
+}
+
 /// <summary>The model of the watch tables, applied by <see cref="CustodesDb"/>.</summary>
 internal static class WatchModel
 {
@@ -205,6 +230,25 @@ internal static class WatchModel
             e.Property(x => x.RootHash).HasColumnName("root_hash");
             e.Property(x => x.Note).HasColumnName("note");
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        });
+        model.Entity<WatchInboxRow>(e =>
+        {
+            e.ToTable("watch_inbox");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.MspOrganizationId).HasColumnName("msp_organization_id");
+            e.Property(x => x.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(255);
+            e.HasIndex(x => new { x.MspOrganizationId, x.IdempotencyKey }).IsUnique();
+            e.Property(x => x.Fingerprint).HasColumnName("fingerprint");
+            e.Property(x => x.Answer).HasColumnName("answer");
+            e.Property(x => x.ReceivedAt).HasColumnName("received_at");
+            e.Property(x => x.EventCount).HasColumnName("event_count");
+            e.Property(x => x.StoredEvents).HasColumnName("stored_events");
+            e.Property(x => x.Events).HasColumnName("events");
+            e.Property(x => x.Quarantine).HasColumnName("quarantine");
+            e.Property(x => x.StoredAt).HasColumnName("stored_at");
+            e.HasIndex(x => x.StoredAt);
+            e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.MspOrganizationId).OnDelete(DeleteBehavior.Restrict);
         });
         model.Entity<WatchQuarantineRow>(e =>
         {

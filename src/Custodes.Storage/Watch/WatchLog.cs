@@ -61,10 +61,21 @@ public sealed class WatchLog(Installation installation, LogKeys keys, TimeProvid
 
     /// <summary>Stores one batch of an MSP's events and the records quarantined with them, in one transaction: events get
     /// the next sequence numbers, the batch becomes the next leaf and a new checkpoint is signed. Null when there were no events.</summary>
-    public async Task<StoredBatch?> AppendAsync(Guid msp, IReadOnlyList<WatchEvent> events, IReadOnlyList<QuarantineEntry> quarantine, CancellationToken cancellationToken = default)
+    public Task<StoredBatch?> AppendAsync(Guid msp, IReadOnlyList<WatchEvent> events, IReadOnlyList<QuarantineEntry> quarantine, CancellationToken cancellationToken = default) =>
+        AppendAsync(msp, events, quarantine, [], cancellationToken);
+
+    /// <summary>Stores one batch as above and, in the same transaction, records how far it got through the inbox requests
+    /// its events came from (<see cref="WatchInbox"/>): a crash either keeps both or neither, so no event is stored twice or lost.</summary>
+    public async Task<StoredBatch?> AppendAsync(Guid msp, IReadOnlyList<WatchEvent> events, IReadOnlyList<QuarantineEntry> quarantine, IReadOnlyList<InboxProgress> inbox,
+        CancellationToken cancellationToken = default) => await AppendAsync(msp, events, quarantine, inbox, null, cancellationToken);
+
+    /// <summary>As above, with the events' rows and hashes already made (<see cref="WatchInbox.Prepare"/>) when given.</summary>
+    public async Task<StoredBatch?> AppendAsync(Guid msp, IReadOnlyList<WatchEvent> events, IReadOnlyList<QuarantineEntry> quarantine, IReadOnlyList<InboxProgress> inbox,
+        PreparedEvents? prepared, CancellationToken cancellationToken = default)
     {
+        if (prepared is not null && prepared.Rows.Length != events.Count) throw new ArgumentException("the prepared rows are not the events'", nameof(prepared));
         if (events.Count > MaxBatch) throw new ArgumentException($"a batch holds at most {MaxBatch} events", nameof(events));
-        if (events.Count == 0 && quarantine.Count == 0) return null;
+        if (events.Count == 0 && quarantine.Count == 0 && inbox.Count == 0) return null;
         var identity = await keys.GetAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
 
@@ -83,19 +94,30 @@ public sealed class WatchLog(Installation installation, LogKeys keys, TimeProvid
             });
         if (events.Count == 0)
         {
+            await WatchInbox.MarkStoredAsync(db, inbox, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return null;
         }
 
         var firstSeq = state.EventCount;
-        var rows = new WatchEventRow[events.Count];
-        var hashes = new byte[events.Count * 32];
-        var scratch = new ArrayBufferWriter<byte>(512);
-        for (var i = 0; i < events.Count; i++)
+        WatchEventRow[] rows;
+        byte[] hashes;
+        if (prepared is not null)
         {
-            rows[i] = StoredEvents.ToRow(msp, firstSeq + i, events[i], scratch);
-            SHA256.HashData(StoredEvents.Canonical(rows[i], scratch), hashes.AsSpan(i * 32, 32));
+            (rows, hashes) = (prepared.Rows, prepared.Hashes);
+            for (var i = 0; i < rows.Length; i++) (rows[i].MspOrganizationId, rows[i].Seq) = (msp, firstSeq + i);
+        }
+        else
+        {
+            rows = new WatchEventRow[events.Count];
+            hashes = new byte[events.Count * 32];
+            var scratch = new ArrayBufferWriter<byte>(512);
+            for (var i = 0; i < events.Count; i++)
+            {
+                rows[i] = StoredEvents.ToRow(msp, firstSeq + i, events[i], scratch);
+                SHA256.HashData(StoredEvents.Canonical(rows[i], scratch), hashes.AsSpan(i * 32, 32));
+            }
         }
         var connection = db.Database.GetDbConnection();
         var tx = transaction.GetDbTransaction();
@@ -121,6 +143,7 @@ public sealed class WatchLog(Installation installation, LogKeys keys, TimeProvid
         await db.SaveChangesAsync(cancellationToken);
         await db.WatchMsps.Where(m => m.OrganizationId == msp).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.LogSize, size).SetProperty(m => m.EventCount, firstSeq + events.Count), cancellationToken);
+        await WatchInbox.MarkStoredAsync(db, inbox, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new StoredBatch(msp, index, firstSeq, events.Count, size, note);
     }

@@ -1,12 +1,21 @@
 using System.Runtime.CompilerServices;
 using Custodes.Watch.Detection;
 using Custodes.Watch.Events;
+using Custodes.Storage.Database;
 using Custodes.Watch.Formats;
 
 namespace Custodes.Storage.Watch;
 
 /// <summary>What one ingestion did: events stored, records quarantined, alerts published (new or grown).</summary>
 public sealed record IngestResult(long Stored, long Quarantined, IReadOnlyList<PublishedAlert> Alerts);
+
+/// <summary>The events of one accepted request (an inbox row, <see cref="WatchInbox"/>) still to store: those after the first
+/// <paramref name="AlreadyStored"/>, with its quarantined records unless some of it was stored already.</summary>
+public sealed record InboxSegment(long InboxId, int AlreadyStored, IReadOnlyList<WatchEvent> Events, IReadOnlyList<QuarantineEntry> Quarantine)
+{
+    /// <summary>The events' rows and hashes when the receiver made them (<see cref="WatchInbox.Prepare"/>); null after a restart.</summary>
+    public PreparedEvents? Prepared { get; init; }
+}
 
 /// <summary>
 /// Stored events in, alerts out: each batch of an MSP's events is stored (tamper-evidently, <see cref="WatchLog"/>), then runs
@@ -15,7 +24,7 @@ public sealed record IngestResult(long Stored, long Quarantined, IReadOnlyList<P
 /// they grow and when they close. Detector state lives in memory, one per MSP, at most <c>maxMsps</c> of them (the least
 /// recently used is flushed and dropped). One caller at a time: the calls take a lock.
 /// </summary>
-public sealed class WatchPipeline(WatchLog log, WatchMspStore msps, AlertPublisher publisher, TimeProvider clock, int maxMsps = 1000)
+public sealed class WatchPipeline(WatchLog log, WatchMspStore msps, AlertPublisher publisher, TimeProvider clock, int maxMsps = 1000, int maxBatch = WatchLog.MaxBatch)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<Guid, MspStream> _streams = [];
@@ -23,9 +32,17 @@ public sealed class WatchPipeline(WatchLog log, WatchMspStore msps, AlertPublish
     /// <summary>MSPs whose detector state is in memory.</summary>
     public int Streams => _streams.Count;
 
-    /// <summary>Stores an MSP's events (in batches of at most <see cref="WatchLog.MaxBatch"/>) with the records quarantined
+    /// <summary>Stores an MSP's events (in batches of at most <c>maxBatch</c>, by default <see cref="WatchLog.MaxBatch"/>) with the records quarantined
     /// reading them, then detects.</summary>
-    public async Task<IngestResult> IngestAsync(Guid msp, IReadOnlyList<WatchEvent> events, IReadOnlyList<QuarantineEntry> quarantine, CancellationToken cancellationToken = default)
+    public Task<IngestResult> IngestAsync(Guid msp, IReadOnlyList<WatchEvent> events, IReadOnlyList<QuarantineEntry> quarantine, CancellationToken cancellationToken = default) =>
+        IngestAsync(msp, [new Chunk(events, quarantine, [], null)], events.Count, quarantine.Count, cancellationToken);
+
+    /// <summary>Stores accepted requests of an MSP (from the inbox, in order) and detects; each batch records, in its own
+    /// transaction, how far it got through each request, so a crash between batches resumes exactly where it stopped.</summary>
+    public Task<IngestResult> IngestAsync(Guid msp, IReadOnlyList<InboxSegment> segments, CancellationToken cancellationToken = default) =>
+        IngestAsync(msp, Chunks(segments, maxBatch), segments.Sum(s => (long)s.Events.Count), segments.Sum(s => (long)s.Quarantine.Count), cancellationToken);
+
+    private async Task<IngestResult> IngestAsync(Guid msp, IEnumerable<Chunk> chunks, long events, long quarantined, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -33,27 +50,70 @@ public sealed class WatchPipeline(WatchLog log, WatchMspStore msps, AlertPublish
             var profile = await msps.EnsureAsync(msp, cancellationToken);
             var published = new List<PublishedAlert>();
             var stream = await StreamForAsync(profile, published, cancellationToken);
-            var offset = 0;
-            do
+            foreach (var whole in chunks)
             {
-                var count = Math.Min(WatchLog.MaxBatch, events.Count - offset);
-                var chunk = count == events.Count ? events : events.Skip(offset).Take(count).ToArray();
-                var batch = await log.AppendAsync(msp, chunk, offset == 0 ? quarantine : [], cancellationToken);
-                if (batch is null) break;
-                for (var i = 0; i < chunk.Count; i++) stream.Seqs.AddOrUpdate(chunk[i], batch.FirstSeq + i);
-                var closed = new List<Alert>();
-                foreach (var e in chunk) stream.Detector.Process(e, closed);
-                await PublishAsync(stream, closed, published, cancellationToken);
-                offset += count;
+                // Callers' lists of any length: a batch holds at most MaxBatch events (the inbox chunks come sized already).
+                for (var offset = 0; offset == 0 || offset < whole.Events.Count; offset += maxBatch)
+                {
+                    var count = Math.Min(maxBatch, whole.Events.Count - offset);
+                    var last = offset + count >= whole.Events.Count;
+                    var chunk = count == whole.Events.Count ? whole.Events : whole.Events.Skip(offset).Take(count).ToArray();
+                    var batch = await log.AppendAsync(msp, chunk, offset == 0 ? whole.Quarantine : [], last ? whole.Inbox : [],
+                        count == whole.Events.Count ? whole.Prepared : null, cancellationToken);
+                    if (batch is null) break;
+                    for (var i = 0; i < chunk.Count; i++) stream.Seqs.AddOrUpdate(chunk[i], batch.FirstSeq + i);
+                    var closed = new List<Alert>();
+                    foreach (var e in chunk) stream.Detector.Process(e, closed);
+                    await PublishAsync(stream, closed, published, cancellationToken);
+                }
             }
-            while (offset < events.Count);
             stream.LastArrival = clock.GetTimestamp();
-            return new IngestResult(events.Count, quarantine.Count, published);
+            return new IngestResult(events, quarantined, published);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private sealed record Chunk(IReadOnlyList<WatchEvent> Events, IReadOnlyList<QuarantineEntry> Quarantine, IReadOnlyList<InboxProgress> Inbox, PreparedEvents? Prepared);
+
+    // Cuts the requests into batches of at most max events; a request may span batches, a batch may hold many requests.
+    private static IEnumerable<Chunk> Chunks(IReadOnlyList<InboxSegment> segments, int max)
+    {
+        var events = new List<WatchEvent>();
+        var quarantine = new List<QuarantineEntry>();
+        var progress = new List<InboxProgress>();
+        // The receivers' prepared rows and hashes, as long as every segment of the chunk has them.
+        List<WatchEventRow>? rows = [];
+        var hashes = new MemoryStream();
+        Chunk Cut() => new(events, quarantine, progress, rows is null ? null : new PreparedEvents([.. rows], hashes.ToArray()));
+        foreach (var segment in segments)
+        {
+            quarantine.AddRange(segment.Quarantine);
+            var position = 0;
+            do
+            {
+                var take = Math.Min(max - events.Count, segment.Events.Count - position);
+                for (var i = 0; i < take; i++) events.Add(segment.Events[position + i]);
+                if (segment.Prepared is { } prepared && rows is not null)
+                {
+                    rows.AddRange(new ArraySegment<WatchEventRow>(prepared.Rows, position, take));
+                    hashes.Write(prepared.Hashes, position * 32, take * 32);
+                }
+                else rows = null;
+                var from = segment.AlreadyStored + position;
+                position += take;
+                progress.Add(new InboxProgress(segment.InboxId, from, segment.AlreadyStored + position, position == segment.Events.Count));
+                if (events.Count == max)
+                {
+                    yield return Cut();
+                    (events, quarantine, progress, rows, hashes) = ([], [], [], [], new MemoryStream());
+                }
+            }
+            while (position < segment.Events.Count);
+        }
+        if (events.Count > 0 || quarantine.Count > 0 || progress.Count > 0) yield return Cut();
     }
 
     /// <summary>The end of an MSP's input (a file read whole): evaluates everything buffered and closes every open alert.</summary>

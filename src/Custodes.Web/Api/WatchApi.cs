@@ -5,6 +5,7 @@ using Custodes.Watch.Formats;
 using Custodes.Web.Watch;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using System.Text.Json;
 
 namespace Custodes.Web.Api;
 
@@ -16,8 +17,11 @@ public static class WatchApi
     {
         var group = app.MapGroup("/api/v1/watch").RequireAuthorization().WithTags("Watch");
         group.MapPost("/events", Ingest).WithName("IngestWatchEvents")
-            .WithSummary("Send audit events (NDJSON custodes.event/v1, or ?format=<fmt>); 202 with what was queued and each refused line. 429 with Retry-After when the queue is full")
-            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(413).ProducesProblem(429);
+            .WithSummary("Send audit events (NDJSON custodes.event/v1, or ?format=<fmt>); 202 once they are durable, with what was accepted and each refused line. " +
+                "Send an Idempotency-Key header to retry safely: the same key and request get the first answer again, the same key with another request 422. " +
+                "429 with Retry-After when the queue is full")
+            .Produces<IngestAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(413).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
         group.MapGet("/alerts", ListAlerts).WithName("ListWatchAlerts").WithSummary("Alerts your organization may see (an MSP: its own; a customer: those concerning its tenants), newest first");
         group.MapGet("/alerts/{id:guid}", GetAlert).WithName("GetWatchAlert").WithSummary("An alert with the stored events behind it, and its ETag").ProducesProblem(404);
         group.MapPost("/alerts/{id:guid}/acknowledge", (Guid id, StatusChange body, HttpContext context, AlertStore alerts, CancellationToken ct) =>
@@ -37,7 +41,8 @@ public static class WatchApi
         return app;
     }
 
-    /// <summary>What <c>POST /api/v1/watch/events</c> did: events queued for storage and detection, lines refused.</summary>
+    /// <summary>What <c>POST /api/v1/watch/events</c> did: events accepted (durable, queued for storage in the MSP's log and
+    /// detection), lines refused, and events queued in all.</summary>
     public sealed record IngestAccepted(long Accepted, long Quarantined, IReadOnlyList<QuarantineEntry> Quarantine, long Queued);
 
     public sealed record StatusChange(string? Note);
@@ -50,15 +55,24 @@ public static class WatchApi
 
     private const int ShownQuarantine = 1000;
 
-    private static async Task<IResult> Ingest(HttpRequest request, IngestionQueue queue, WatchMspStore msps, WatchOptions options,
+    /// <summary>The header a client sends to make a retry safe: the same key and request get the first answer again.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private static async Task<IResult> Ingest(HttpRequest request, IngestionQueue queue, WatchInbox inbox, WatchMspStore msps, WatchOptions options,
         [FromQuery] string? format, [FromQuery] string? tenant, [FromQuery] string? timezone, CancellationToken cancellationToken)
     {
         var caller = request.HttpContext.User.Tenant();
         var profile = await RequireMspAsync(caller, msps, cancellationToken);
         caller.RequireEdit();
-        if (queue.IsFull) return TooMany(request.HttpContext, queue, options);
+        var key = request.Headers[IdempotencyKeyHeader] is { Count: > 0 } values ? WatchInbox.ValidateKey(values.ToString()) : null;
+        // A retry is answered whatever the queue holds; anything new waits for room.
+        if (key is null && queue.IsFull) return TooMany(request.HttpContext, queue, options);
         var eventFormat = EventFormats.Get(format ?? EventFormats.Default);
         var body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
+        var fingerprint = key is null ? null : WatchInbox.Fingerprint(format, tenant, timezone, body);
+        if (key is not null && await inbox.FindAsync(profile.OrganizationId, key, cancellationToken) is { } earlier)
+            return Answer(request.HttpContext, key, fingerprint!.AsSpan().SequenceEqual(earlier.Fingerprint) ? InboxOutcome.Replayed : InboxOutcome.KeyReused, earlier.Answer);
+        if (queue.IsFull) return TooMany(request.HttpContext, queue, options);
         var read = new ReadOptions
         {
             Msp = profile.EventName, Tenant = tenant, TimeZone = timezone is { } z ? Timestamps.ResolveZone(z) : null, Refuse = profile.Refuse,
@@ -68,9 +82,22 @@ public static class WatchApi
         var reader = new EventReader(eventFormat, read, quarantine);
         List<Custodes.Watch.Events.WatchEvent> events;
         using (var stream = new MemoryStream(body, writable: false)) events = [.. reader.Read(stream, "request body")];
-        if (events.Count > 0 || quarantined.Count > 0)
-            if (!queue.TryEnqueue(new IngestItem(profile.OrganizationId, events, quarantined))) return TooMany(request.HttpContext, queue, options);
-        return TypedResults.Accepted((string?)null, new IngestAccepted(events.Count, quarantined.Count, quarantined.Take(ShownQuarantine).ToArray(), queue.Queued));
+        var shown = quarantined.Take(ShownQuarantine).ToArray();
+        if (events.Count == 0 && quarantined.Count == 0 && key is null) return TypedResults.Accepted((string?)null, new IngestAccepted(0, 0, shown, queue.Queued));
+        // The answer is made before the write, so a retry with the key gets exactly it back.
+        var receipt = await queue.TryAcceptAsync(new IngestItem(profile.OrganizationId, events, quarantined), key, fingerprint,
+            queued => JsonSerializer.Serialize(new IngestAccepted(events.Count, quarantined.Count, shown, queued), Json.Options));
+        if (receipt is null) return TooMany(request.HttpContext, queue, options);
+        return Answer(request.HttpContext, key, receipt.Outcome, receipt.Answer);
+    }
+
+    private static IResult Answer(HttpContext context, string? key, InboxOutcome outcome, string? answer)
+    {
+        if (outcome == InboxOutcome.KeyReused)
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused",
+                detail: $"the Idempotency-Key '{key}' was already used for a different request (another body, format, tenant or time zone); use a new key for new events");
+        if (outcome == InboxOutcome.Replayed) context.Response.Headers["Idempotent-Replayed"] = "true";
+        return Results.Text(answer, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status202Accepted);
     }
 
     private static IResult TooMany(HttpContext context, IngestionQueue queue, WatchOptions options)

@@ -153,6 +153,7 @@ public sealed class SyslogListener(IngestionQueue queue, WatchMspStore msps, Wat
         var events = new List<WatchEvent>();
         using (var stream = new MemoryStream(bytes))
             events.AddRange(new EventReader(EventFormats.Get("syslog"), read, quarantine).Read(stream, source));
-        await queue.EnqueueAsync(new IngestItem(msp, events, quarantined), cancellationToken);
+        // Durable before the caller reads on: what the listener has read and acknowledged by reading further is never lost.
+        if (events.Count > 0 || quarantined.Count > 0) await queue.AcceptAsync(new IngestItem(msp, events, quarantined), cancellationToken);
     }
 }

@@ -5,9 +5,13 @@ public sealed class WatchOptions
 {
     public const string Section = "Custodes:Watch";
 
-    /// <summary>Events accepted but not yet stored, at most; beyond it <c>POST /api/v1/watch/events</c> answers 429. Small on
+    /// <summary>Events accepted (durable in the inbox) but not yet stored in their MSP's log, at most; beyond it <c>POST /api/v1/watch/events</c> answers 429. Small on
     /// purpose: an event waits behind the whole queue, so its size bounds alert latency (about 2 s of storage throughput).</summary>
     public int QueueCapacity { get; set; } = 50_000;
+
+    /// <summary>How long an <c>Idempotency-Key</c> of <c>POST /api/v1/watch/events</c> is remembered after its request was
+    /// accepted (at least; forgotten keys are pruned once a minute): a retry within it gets the first answer.</summary>
+    public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Largest request body of <c>POST /api/v1/watch/events</c> (default 32 MiB); larger ones answer 413.</summary>
     public long MaxBodyBytes { get; set; } = 32L * 1024 * 1024;

@@ -3,7 +3,7 @@ using Custodes.Storage.Watch;
 namespace Custodes.Web.Watch;
 
 /// <summary>The watch services: stores, the per-MSP event log, the alert publisher (with every registered
-/// <see cref="IAlertSink"/>), the ingestion queue and pipeline, and the hosted ingestion service and syslog listener.</summary>
+/// <see cref="IAlertSink"/>), the inbox (write-ahead table), the ingestion queue and pipeline, and the hosted ingestion service and syslog listener.</summary>
 public static class WatchServices
 {
     public static IServiceCollection AddCustodesWatch(this IServiceCollection services, IConfiguration configuration)
@@ -17,6 +17,7 @@ public static class WatchServices
             (sink, e) => sp.GetRequiredService<ILogger<AlertPublisher>>().LogError(e, "alert sink {Sink} failed", sink.GetType().Name)));
         services.AddSingleton(sp => new WatchPipeline(sp.GetRequiredService<WatchLog>(), sp.GetRequiredService<WatchMspStore>(),
             sp.GetRequiredService<AlertPublisher>(), sp.GetRequiredService<TimeProvider>(), options.MaxDetectors));
+        services.AddSingleton<WatchInbox>();
         services.AddSingleton<IngestionQueue>();
         services.AddHostedService<WatchIngestionService>();
         services.AddSingleton<SyslogListener>();

@@ -1489,6 +1489,66 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.ToTable("watch_events", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.WatchInboxRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("text")
+                        .HasColumnName("answer");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("event_count");
+
+                    b.Property<byte[]>("Events")
+                        .HasColumnType("bytea")
+                        .HasColumnName("events");
+
+                    b.Property<byte[]>("Fingerprint")
+                        .HasColumnType("bytea")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("msp_organization_id");
+
+                    b.Property<string>("Quarantine")
+                        .HasColumnType("text")
+                        .HasColumnName("quarantine");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<DateTime?>("StoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stored_at");
+
+                    b.Property<int>("StoredEvents")
+                        .HasColumnType("integer")
+                        .HasColumnName("stored_events");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StoredAt");
+
+                    b.HasIndex("MspOrganizationId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("watch_inbox", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.WatchLogHashRow", b =>
                 {
                     b.Property<Guid>("MspOrganizationId")
@@ -1886,6 +1946,15 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("AlertId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchInboxRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("MspOrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

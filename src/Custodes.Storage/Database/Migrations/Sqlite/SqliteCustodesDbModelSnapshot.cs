@@ -1480,6 +1480,64 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.ToTable("watch_events", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.WatchInboxRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("answer");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_count");
+
+                    b.Property<byte[]>("Events")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("events");
+
+                    b.Property<byte[]>("Fingerprint")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("msp_organization_id");
+
+                    b.Property<string>("Quarantine")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quarantine");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.Property<DateTime?>("StoredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stored_at");
+
+                    b.Property<int>("StoredEvents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stored_events");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StoredAt");
+
+                    b.HasIndex("MspOrganizationId", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("watch_inbox", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.WatchLogHashRow", b =>
                 {
                     b.Property<Guid>("MspOrganizationId")
@@ -1875,6 +1933,15 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("AlertId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Storage.Database.WatchInboxRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("MspOrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
