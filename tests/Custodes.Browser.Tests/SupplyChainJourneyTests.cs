@@ -32,8 +32,9 @@ public sealed class SupplyChainJourneyTests
         var assessor = await firm.PageAsync();
         await server.SignInAsync(assessor, "lead@northgate.example", DemoWorkspace.Password);
         await assessor.GotoAsync(server.Url("/supply-chain/letters"));
-        await assessor.FillAsync($"#reason-{demo.Letter}", "Scope was misstated");
-        await assessor.ClickAsync($"#letters tr:has(#reason-{demo.Letter}) button:has-text('Revoke')");
+        await assessor.ClickAsync($"a[href='/supply-chain/letters/{demo.Letter}/revoke']");
+        await assessor.FillAsync("#reason", "Scope was misstated");
+        await assessor.ClickAsync("#revoke-confirm");
         await Expect(assessor.Locator("#revoked")).ToContainTextAsync("1 customer organization(s)");
 
         await practice.ReloadAsync();
