@@ -42,6 +42,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<WatchCheckpointRow> WatchCheckpoints => Set<WatchCheckpointRow>();
     public DbSet<WatchQuarantineRow> WatchQuarantine => Set<WatchQuarantineRow>();
     public DbSet<WatchTenantRow> WatchTenants => Set<WatchTenantRow>();
+    public DbSet<WatchConsentRow> WatchConsents => Set<WatchConsentRow>();
     public DbSet<WatchAlertRow> WatchAlerts => Set<WatchAlertRow>();
     public DbSet<WatchAlertTenantRow> WatchAlertTenants => Set<WatchAlertTenantRow>();
     public DbSet<WatchAlertEventRow> WatchAlertEvents => Set<WatchAlertEventRow>();

@@ -2,6 +2,7 @@ using System.Text;
 using Custodes.Storage.Keys;
 using Custodes.Storage.Letters;
 using Custodes.Storage.Transparency;
+using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Custodes.Web.Letters;
@@ -27,7 +28,7 @@ public static class LetterPages
         return app;
     }
 
-    private static async Task<IResult> Letter(Guid id, HttpRequest request, LetterStore letters, SigningKeyRegistry keys, TransparencyLog log, CancellationToken cancellationToken)
+    private static async Task<IResult> Letter(Guid id, HttpRequest request, LetterStore letters, SigningKeyRegistry keys, TransparencyLog log, PublicAddress address, CancellationToken cancellationToken)
     {
         var row = await letters.FindAsync(id, cancellationToken);
         if (row is null)
@@ -35,7 +36,7 @@ public static class LetterPages
                 .Open("p").Element("a", "Verify a letter file", ("href", "/verify")).Close("p")), StatusCodes.Status404NotFound);
         var status = await letters.StatusAsync(id, cancellationToken: cancellationToken);
         var key = await keys.FindAsync(row.KeyId, cancellationToken);
-        var baseUrl = BaseUrl(request);
+        var baseUrl = address.Base;
         var view = LetterView.FromBundle(row.Bundle, baseUrl) with
         {
             SignerName = key is null ? null : $"{key.SignerName}, {key.Organization}",
@@ -46,11 +47,12 @@ public static class LetterPages
         return Page(LetterHtml.Render(view));
     }
 
-    private static async Task<IResult> LetterPdf(Guid id, HttpContext context, LetterStore letters, SigningKeyRegistry keys, CancellationToken cancellationToken)
+    private static async Task<IResult> LetterPdf(Guid id, HttpContext context, LetterStore letters, SigningKeyRegistry keys, PublicAddress address, CancellationToken cancellationToken)
     {
         var row = await letters.FindAsync(id, cancellationToken) ?? throw new Storage.NotFoundException($"no letter {id}");
-        // The PDF is the letter as signed (its status is on the page its QR code opens), so it changes only with the server's address.
-        var view = LetterView.FromBundle(row.Bundle, BaseUrl(context.Request));
+        // The PDF is the letter as signed (its status is on the page its QR code opens), so it changes only with the server's configured
+        // address, never with the request's Host header: it is cached publicly, and a forged Host must not put its link into a letter.
+        var view = LetterView.FromBundle(row.Bundle, address.Base);
         var tag = $"\"{id:N}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(view.VerifyUrl)))[..16]}\"";
         context.Response.Headers.CacheControl = "public, max-age=3600";
         context.Response.Headers.ETag = tag;
@@ -155,7 +157,6 @@ public static class LetterPages
 
     private static void Fact(Html html, string name, string? value) => html.Element("dt", name).Element("dd", value);
 
-    private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 
     private static IResult Page(string html, int status = StatusCodes.Status200OK) =>
         TypedResults.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
