@@ -68,6 +68,20 @@ public static class ExternalTools
         finally { File.Delete(file); }
     }
 
+    /// <summary>What the QR code on the first page of a PDF says (pdftoppm renders it, zbarimg reads it).</summary>
+    public static string PdfQrCode(byte[] pdf)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"custodes-qr-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(dir, "page.pdf"), pdf);
+            Run("pdftoppm", "-png", "-r", "150", "-singlefile", "-f", "1", Path.Combine(dir, "page.pdf"), Path.Combine(dir, "page"));
+            return Run("zbarimg", "--quiet", "--raw", Path.Combine(dir, "page.png")).Trim();
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     /// <summary>Validation errors of an OSCAL document (model: ssp, assessment-results, poam) by NIST's JSON schema, with Python jsonschema
     /// (the core tests' validate_oscal.py: Draft 7, patterns through the regex module). Empty when valid.</summary>
     public static IReadOnlyList<string> OscalErrors(string model, byte[] document)
