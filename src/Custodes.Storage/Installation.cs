@@ -102,8 +102,8 @@ public sealed class Installation
         {
             PrivateFiles.CreateDirectory(DataDirectory);
             PrivateFiles.CreateDirectory(EvidenceDirectory);
-            PrivateFiles.Restrict(DataDirectory);
-            PrivateFiles.Restrict(EvidenceDirectory);
+            PrivateFiles.CreateDirectory(KeysDirectory);
+            foreach (var directory in new[] { DataDirectory, EvidenceDirectory, KeysDirectory }) PrivateFiles.Restrict(directory);
             var database = Path.Combine(DataDirectory, "custodes.db");
             // SQLite creates its WAL, shared-memory and journal files with the database file's mode, so a database file created 0600
             // (an empty file is an empty database) keeps all of them private.

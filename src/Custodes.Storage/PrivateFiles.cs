@@ -15,8 +15,26 @@ public static class PrivateFiles
     /// <summary>Creates a directory (and its missing parents) readable only by its owner.</summary>
     public static void CreateDirectory(string path)
     {
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
-        else if (!Directory.Exists(path)) Directory.CreateDirectory(path, DirectoryMode);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+        // Parents first, each with the mode: Directory.CreateDirectory gives missing parents the umask's mode.
+        var full = Path.GetFullPath(path);
+        var missing = new Stack<string>();
+        for (var d = full; !string.IsNullOrEmpty(d) && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing.Push(d);
+        while (missing.TryPop(out var d))
+        {
+            try
+            {
+                Directory.CreateDirectory(d, DirectoryMode);
+            }
+            catch (IOException) when (Directory.Exists(d))
+            {
+                // Created meanwhile.
+            }
+        }
     }
 
     /// <summary>Options for a new file readable only by its owner.</summary>

@@ -68,7 +68,7 @@ public static class ExternalTools
         finally { File.Delete(file); }
     }
 
-    /// <summary>What the QR code on the first page of a PDF says (pdftoppm renders it, zbarimg reads it).</summary>
+    /// <summary>What the QR codes of a PDF say, one line each (pdftoppm renders every page, zbarimg reads them).</summary>
     public static string PdfQrCode(byte[] pdf)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"custodes-qr-{Guid.NewGuid():N}");
@@ -76,8 +76,12 @@ public static class ExternalTools
         try
         {
             File.WriteAllBytes(Path.Combine(dir, "page.pdf"), pdf);
-            Run("pdftoppm", "-png", "-r", "150", "-singlefile", "-f", "1", Path.Combine(dir, "page.pdf"), Path.Combine(dir, "page"));
-            return Run("zbarimg", "--quiet", "--raw", Path.Combine(dir, "page.png")).Trim();
+            Run("pdftoppm", "-png", "-r", "150", Path.Combine(dir, "page.pdf"), Path.Combine(dir, "page"));
+            var pages = Directory.GetFiles(dir, "page-*.png").Order(StringComparer.Ordinal).ToArray();
+            // zbarimg exits 4 for a page without a code; what it read from the others is on stdout all the same.
+            var (code, stdout, stderr) = Capture("zbarimg", ["--quiet", "--raw", .. pages], dir);
+            if (code is not (0 or 4)) throw new InvalidOperationException($"zbarimg exited {code}: {stderr}");
+            return stdout.Trim();
         }
         finally { Directory.Delete(dir, recursive: true); }
     }

@@ -67,7 +67,7 @@ public sealed class WatchConsentStore(Installation installation, AuditTrail audi
 
     /// <summary>What the MSP is told of a mapping: the customer's state of consent, <c>pending</c> when there is none (an unknown
     /// organization, or one that is not a customer), so that the answer never tells which ids exist.</summary>
-    public static string StatusOf(WatchConsentRow? consent) => consent?.State switch
+    public static string StatusOf(string? consentState) => consentState switch
     {
         ConsentStates.Accepted => MappingStatuses.Active,
         ConsentStates.Declined => MappingStatuses.Declined,

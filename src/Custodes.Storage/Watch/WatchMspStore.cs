@@ -121,7 +121,7 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
         if (row is null)
             db.WatchTenants.Add(row = new WatchTenantRow { MspOrganizationId = tenant.OrganizationId, Tenant = rmmTenant, CustomerOrganizationId = customer, CreatedAt = now });
         else row.CustomerOrganizationId = customer;
-        var status = WatchConsentStore.StatusOf(consent);
+        var status = WatchConsentStore.StatusOf(consent?.State);
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "watch.tenant_mapped", "watch_tenant", rmmTenant, before, new { tenant = rmmTenant, customer }));
         try
         {
@@ -152,13 +152,19 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
     public async Task<IReadOnlyList<TenantMapping>> TenantsAsync(Tenant tenant, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
+        // Left joins on keys (no correlated subqueries): SQLite has no LATERAL / APPLY.
         var rows = await (from t in db.WatchTenants.AsNoTracking()
                           where t.MspOrganizationId == tenant.OrganizationId
-                          from c in db.WatchConsents.AsNoTracking().Where(c => c.MspOrganizationId == t.MspOrganizationId && c.CustomerOrganizationId == t.CustomerOrganizationId).DefaultIfEmpty()
-                          from o in db.Organizations.AsNoTracking().Where(o => o.Id == t.CustomerOrganizationId && c != null && c.State == ConsentStates.Accepted).DefaultIfEmpty()
+                          join c0 in db.WatchConsents.AsNoTracking() on new { t.MspOrganizationId, t.CustomerOrganizationId } equals new { c0.MspOrganizationId, c0.CustomerOrganizationId } into consents
+                          from c in consents.DefaultIfEmpty()
+                          join o0 in db.Organizations.AsNoTracking() on t.CustomerOrganizationId equals o0.Id into organizations
+                          from o in organizations.DefaultIfEmpty()
                           orderby t.Tenant
-                          select new { t.Tenant, t.CustomerOrganizationId, Consent = c, Name = o == null ? null : o.Name }).ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new TenantMapping(r.Tenant, r.CustomerOrganizationId, r.Name, WatchConsentStore.StatusOf(r.Consent)))];
+                          select new { t.Tenant, t.CustomerOrganizationId, State = c == null ? null : c.State, Name = o == null ? null : o.Name }).ToListAsync(cancellationToken);
+        // The name only once the customer accepted: before that, nothing tells the MSP the id is an organization's.
+        return [.. rows.Select(r => WatchConsentStore.StatusOf(r.State) is var status && status == MappingStatuses.Active
+            ? new TenantMapping(r.Tenant, r.CustomerOrganizationId, r.Name, status)
+            : new TenantMapping(r.Tenant, r.CustomerOrganizationId, null, status))];
     }
 
     /// <summary>Parses one MSP's settings text (the top level of a <c>--settings</c> file, without <c>msps</c>).</summary>
