@@ -52,6 +52,7 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps, WatchCons
     /// <summary>The customer's owner accepts or declines an MSP's alerts; both can be changed later, so neither asks first.</summary>
     public async Task<IActionResult> OnPostDecideAsync(Guid msp, string decision)
     {
+        if (decision is not ("accept" or "decline")) throw new BadInputException($"the decision is accept or decline, not '{decision}'", path: "decision");
         var accept = decision == "accept";
         var answer = await consents.DecideAsync(User.Tenant(), msp, accept, HttpContext.RequestAborted);
         await OnGetAsync();
