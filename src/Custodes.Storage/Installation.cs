@@ -80,6 +80,9 @@ public sealed class Installation
         return new Installation(dataDirectory, string.IsNullOrWhiteSpace(database) ? null : database);
     }
 
+    /// <summary>Creates a directory of the installation (0700 on Unix).</summary>
+    public void EnsureDirectory(string path) => PrivateFiles.CreateDirectory(path);
+
     /// <summary>A new unit of work on the installation's database.</summary>
     public CustodesDb OpenDb() => Provider == DatabaseProvider.Sqlite ? new SqliteCustodesDb(_sqlite!) : new PostgresCustodesDb(_postgres!);
 
@@ -97,12 +100,31 @@ public sealed class Installation
     {
         try
         {
-            Directory.CreateDirectory(DataDirectory);
-            Directory.CreateDirectory(EvidenceDirectory);
+            PrivateFiles.CreateDirectory(DataDirectory);
+            PrivateFiles.CreateDirectory(EvidenceDirectory);
+            PrivateFiles.CreateDirectory(KeysDirectory);
+            foreach (var directory in new[] { DataDirectory, EvidenceDirectory, KeysDirectory }) PrivateFiles.Restrict(directory);
+            var database = Path.Combine(DataDirectory, "custodes.db");
+            // SQLite creates its WAL, shared-memory and journal files with the database file's mode, so a database file created 0600
+            // (an empty file is an empty database) keeps all of them private.
+            if (Provider == DatabaseProvider.Sqlite && !File.Exists(database))
+            {
+                try
+                {
+                    using (new FileStream(database, PrivateFiles.NewFile())) { }
+                }
+                catch (IOException) when (File.Exists(database))
+                {
+                    // Created meanwhile by another process.
+                }
+            }
             await using var db = OpenDb();
             await db.Database.MigrateAsync(cancellationToken);
             if (Provider == DatabaseProvider.Sqlite)
+            {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+                foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) PrivateFiles.Restrict(database + suffix);
+            }
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {

@@ -102,7 +102,7 @@ public sealed class AttestCommandTests : IDisposable
         Assert.Equal("ok", json.GetProperty("signature").GetString());
         Assert.False(json.GetProperty("expired").GetBoolean());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("revoked").ValueKind);
-        Assert.Equal("ok", json.GetProperty("inclusion").GetString());
+        Assert.Equal("unchecked", json.GetProperty("inclusion").GetString()); // offline, without the log's key
         Assert.Equal(Firm, json.GetProperty("issuer").GetString());
         Assert.Equal("Granite Peak Managed IT LLC", json.GetProperty("subject_organization").GetString());
         Assert.Equal(103, json.GetProperty("score").GetInt32());
@@ -119,7 +119,9 @@ public sealed class AttestCommandTests : IDisposable
 
         var logKey = (await Cli.RunAsync(Store(test, "log", "verifier-key"))).Stdout.Trim();
         Assert.Matches(@"^custodes\.local/log/[0-9a-f]{8}\+[0-9a-f]{8}\+A[Q-f][A-Za-z0-9+/]{42}$", logKey); // base64 of 0x01 ‖ 32 key bytes
-        Assert.Equal(0, (await VerifyAsync(letter, "--log-key", logKey)).Code);
+        var (withLogKeyCode, withLogKey) = await VerifyAsync(letter, "--log-key", logKey);
+        Assert.Equal(0, withLogKeyCode);
+        Assert.Equal("ok", withLogKey.GetProperty("inclusion").GetString());
 
         var payload = Flip(letter, "payload.json", j => (j["envelope"]!, "payload"));
         var (payloadCode, payloadJson) = await VerifyAsync(payload);
@@ -159,6 +161,38 @@ public sealed class AttestCommandTests : IDisposable
         Assert.True(audit.ExitCode == 0, audit.Stdout + audit.Stderr);
         var inclusion = JsonDocument.Parse((await Cli.RunAsync(Store(test, "log", "prove-inclusion", "1", "--json"))).Stdout).RootElement;
         Assert.Equal(bundle.Transparency!.InclusionProof.Select(h => h.ToBase64()), inclusion.GetProperty("proof").EnumerateArray().Select(h => h.GetString()));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_letter_in_a_log_of_its_forgers_own_is_unchecked_offline_and_bad_with_the_real_log_key(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        await GenerateKeysAsync();
+        var (_, letter) = await IssueAsync(test);
+        var logKey = (await Cli.RunAsync(Store(test, "log", "verifier-key"))).Stdout.Trim();
+
+        // Someone holding a signed letter that the firm never logged (or a copy of a real one) makes a one-entry "log" of their own
+        // under the real log's origin and signs its checkpoint with a key of their own: the proof is self-consistent.
+        var real = LetterBundle.Parse(File.ReadAllBytes(letter));
+        var forged = new MemoryLog();
+        var index = forged.Append(Letter.LogEntry(real.Envelope));
+        using var forgerKey = Ed25519SigningKey.Generate();
+        using var forger = NoteSigner.Create(real.Transparency!.Origin, forgerKey);
+        var checkpoint = new CheckpointSigner(forger).Sign(real.Transparency.Origin, forged.Size, forged.TreeHash());
+        var path = Path_("forged.json");
+        File.WriteAllBytes(path, Letter.Bundle(real.Envelope, real.Transparency.Origin, index, forged.ProveInclusion(forged.Size, index), checkpoint).ToUtf8Bytes());
+
+        var (_, offline) = await VerifyAsync(path);
+        Assert.Equal("unchecked", offline.GetProperty("inclusion").GetString());
+        var text = await Cli.RunAsync(["attest", "verify", path, "--key", Path.Combine(Path_("keys"), "signing.pub")]);
+        Assert.Contains("log proof    unchecked:", text.Stdout);
+        Assert.Contains("--log-key", text.Stdout);
+
+        var (code, checkedJson) = await VerifyAsync(path, "--log-key", logKey);
+        Assert.Equal(1, code);
+        Assert.False(checkedJson.GetProperty("valid").GetBoolean());
+        Assert.Equal("bad", checkedJson.GetProperty("inclusion").GetString());
+        Assert.Equal([LetterErrors.CheckpointWrongKey], Codes(checkedJson));
     }
 
     [Theory, MemberData(nameof(Providers))]

@@ -112,8 +112,12 @@ public sealed class WatchStoreCliTests
         var msp = (await Cli.Run(Store(test, "admin", "create-org", "Granite Peak", "--kind", "msp"))).Out.Trim();
         var customer = (await Cli.Run(Store(test, "admin", "create-org", "Smile Dental", "--kind", "customer"))).Out.Trim();
 
-        var mapping = await Cli.Json(Store(test, "watch", "map-tenant", "dental-042", "--msp", msp, "--customer", customer, "--json"));
+        var pending = await Cli.Json(Store(test, "watch", "map-tenant", "dental-041", "--msp", msp, "--customer", customer, "--json"));
+        Assert.Equal("pending", pending.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, pending.GetProperty("customer_name").ValueKind);
+        var mapping = await Cli.Json(Store(test, "watch", "map-tenant", "dental-042", "--msp", msp, "--customer", customer, "--accept", "--json"));
         Assert.Equal("dental-042", mapping.GetProperty("tenant").GetString());
+        Assert.Equal("active", mapping.GetProperty("status").GetString());
         Assert.Equal("Smile Dental", mapping.GetProperty("customer_name").GetString());
 
         var (code, _, error) = await Cli.Run(Store(test, "watch", "map-tenant", "dental-043", "--msp", msp, "--customer", msp));

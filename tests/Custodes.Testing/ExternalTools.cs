@@ -66,6 +66,24 @@ public static class ExternalTools
         finally { File.Delete(file); }
     }
 
+    /// <summary>What the QR codes of a PDF say, one line each (pdftoppm renders every page, zbarimg reads them).</summary>
+    public static string PdfQrCode(byte[] pdf)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"custodes-qr-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(dir, "page.pdf"), pdf);
+            Run("pdftoppm", "-png", "-r", "150", Path.Combine(dir, "page.pdf"), Path.Combine(dir, "page"));
+            var pages = Directory.GetFiles(dir, "page-*.png").Order(StringComparer.Ordinal).ToArray();
+            // zbarimg exits 4 for a page without a code; what it read from the others is on stdout all the same.
+            var (code, stdout, stderr) = Capture("zbarimg", ["--quiet", "--raw", .. pages], dir);
+            if (code is not (0 or 4)) throw new InvalidOperationException($"zbarimg exited {code}: {stderr}");
+            return stdout.Trim();
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     /// <summary>Validation errors of an OSCAL document (model: ssp, assessment-results, poam) by NIST's JSON schema, with Python jsonschema
     /// (the core tests' validate_oscal.py: Draft 7, patterns through the regex module). Empty when valid.</summary>
     public static IReadOnlyList<string> OscalErrors(string model, byte[] document)

@@ -217,10 +217,11 @@ public sealed class WatchApiTests
     {
         await using var receiver = await Alerting.WebhookReceiver.StartAsync();
         await using var server = await RunningServer.StartAsync(provider, new Dictionary<string, string?> { ["Custodes:Alerting:PollInterval"] = "00:00:00.500", ["Custodes:Alerting:AllowPrivateWebhookTargets"] = "true" });
-        var (_, _, key) = await server.NewAccountAsync("msp-01", "msp");
+        var (mspOrg, _, key) = await server.NewAccountAsync("msp-01", "msp");
         var msp = server.Client(key);
         var (dentalOrg, dental) = await server.NewTenantAsync("Dental One", "customer");
         Assert.Equal(HttpStatusCode.OK, (await msp.PutAsJsonAsync("/api/v1/watch/tenants/dental-0001", new { customer_organization_id = dentalOrg })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await dental.PostAsync($"/api/v1/watch/providers/{mspOrg}/accept", null)).StatusCode);
         await Alerting.AlertDeliveryTests.AddChannelAsync(msp, new { kind = "webhook", url = receiver.Url("msp"), min_severity = "critical" });
         await Alerting.AlertDeliveryTests.AddChannelAsync(dental, new { kind = "webhook", url = receiver.Url("dental"), min_severity = "critical" });
 
@@ -250,12 +251,13 @@ public sealed class WatchApiTests
     public async Task A_customer_sees_only_alerts_and_events_of_its_own_tenants(DatabaseProvider provider)
     {
         await using var server = await RunningServer.StartAsync(provider);
-        var (_, _, key) = await server.NewAccountAsync("msp-01", "msp");
+        var (mspOrg, _, key) = await server.NewAccountAsync("msp-01", "msp");
         var msp = server.Client(key);
         var (dentalOrg, dental) = await server.NewTenantAsync("Dental One", "customer");
         var (_, other) = await server.NewTenantAsync("Other Customer", "customer");
         var mapped = await msp.PutAsJsonAsync("/api/v1/watch/tenants/dental-0001", new { customer_organization_id = dentalOrg });
         Assert.Equal(HttpStatusCode.OK, mapped.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await dental.PostAsync($"/api/v1/watch/providers/{mspOrg}/accept", null)).StatusCode);
 
         await msp.PostAsync("/api/v1/watch/events", Ndjson(Simulated("dental-2019", 10) + Event("msp-01", "dental-0009", "mallory", "mfa.disabled", "2025-03-10T12:00:00Z")));
         var mass = await EventuallyAsync(() => AlertAsync(msp, "mass-execution", "tech02"), "the mass-execution alert");

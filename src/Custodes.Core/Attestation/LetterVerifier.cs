@@ -14,13 +14,17 @@ public enum InclusionStatus
     Ok,
     Bad,
     Absent,
+    /// <summary>The proof leads to the bundled checkpoint, but no log key was given to check who signed that checkpoint: anyone can
+    /// make a checkpoint of a one-entry tree, so this says nothing about the letter being in a real log. Added to contracts §4.</summary>
+    Unchecked,
 }
 
 /// <summary>The result of <c>custodes attest verify --json</c> (contracts §4), field for field.</summary>
 public sealed record LetterVerification
 {
-    /// <summary>True only when the signature is good, the letter is in force and not revoked, its log proof holds, and nothing else went wrong.</summary>
-    public bool Valid => Signature == SignatureStatus.Ok && !Expired && Revoked != true && Inclusion == InclusionStatus.Ok && Errors.Count == 0;
+    /// <summary>True only when the signature is good, the letter is in force and not revoked, its log proof holds (or leads to a
+    /// checkpoint whose signature was not checked, <see cref="InclusionStatus.Unchecked"/>), and nothing else went wrong.</summary>
+    public bool Valid => Signature == SignatureStatus.Ok && !Expired && Revoked != true && Inclusion is InclusionStatus.Ok or InclusionStatus.Unchecked && Errors.Count == 0;
 
     public required SignatureStatus Signature { get; init; }
 
@@ -294,7 +298,8 @@ public static class LetterVerifier
         switch (check)
         {
             case ProofCheck.Ok:
-                return InclusionStatus.Ok;
+                // "ok" only when the checkpoint is the log's own: without its key the proof shows no more than self-consistency.
+                return logKey is null ? InclusionStatus.Unchecked : InclusionStatus.Ok;
             case ProofCheck.TooShort:
                 errors.Add($"{LetterErrors.InclusionProofTruncated}: the proof has {proof.Length} hashes, entry {transparency.Index} of {checkpoint.Size} needs {expected}");
                 break;

@@ -44,6 +44,10 @@ public sealed class AlertChannelStore(Installation installation, AuditTrail audi
 {
     public const Severity DefaultMinSeverity = Severity.Medium;
 
+    /// <summary>Whether a webhook may use plain <c>http://</c> to a host other than loopback (<c>Custodes:Alerting:AllowHttpWebhooks</c>):
+    /// off, because a signed alert names customers and what happened on their computers, and anyone on the way would read it.</summary>
+    public bool AllowHttpWebhooks { get; init; }
+
     public async Task<IReadOnlyList<AlertChannel>> ListAsync(Tenant tenant, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
@@ -63,7 +67,7 @@ public sealed class AlertChannelStore(Installation installation, AuditTrail audi
         RequireOwner(tenant);
         var kind = AlertChannelKinds.Parse(request.Kind);
         var target = kind == AlertChannelKinds.Webhook
-            ? WebhookUrl(request.Url ?? throw new BadInputException("a webhook channel needs its url", path: "$.url"))
+            ? WebhookUrl(request.Url ?? throw new BadInputException("a webhook channel needs its url", path: "$.url"), AllowHttpWebhooks)
             : EmailAddress(request.Address ?? throw new BadInputException("an email channel needs its address", path: "$.address"));
         if (kind == AlertChannelKinds.Webhook && request.Address is not null) throw new BadInputException("a webhook channel has a url, not an address", path: "$.address");
         if (kind == AlertChannelKinds.Email && request.Url is not null) throw new BadInputException("an email channel has an address, not a url", path: "$.url");
@@ -99,7 +103,7 @@ public sealed class AlertChannelStore(Installation installation, AuditTrail audi
         if (change.Url is not null)
         {
             if (row.Kind != AlertChannelKinds.Webhook) throw new BadInputException("an email channel has an address, not a url", path: "$.url");
-            row.Target = WebhookUrl(change.Url);
+            row.Target = WebhookUrl(change.Url, AllowHttpWebhooks);
         }
         if (change.Address is not null)
         {
@@ -158,8 +162,8 @@ public sealed class AlertChannelStore(Installation installation, AuditTrail audi
 
     private static object Described(AlertChannel c) => new { c.Kind, target = c.Url ?? c.Address, min_severity = SeverityName(c.MinSeverity), c.Enabled };
 
-    /// <summary>A webhook URL: absolute http or https, nothing else.</summary>
-    public static string WebhookUrl(string url)
+    /// <summary>A webhook URL: absolute https, or http to loopback (a receiver on the server itself) or where the installation allows it.</summary>
+    public static string WebhookUrl(string url, bool allowHttp = false)
     {
         url = url.Trim();
         if (url.Length > 2048) throw new BadInputException("the webhook url is longer than 2048 characters", path: "$.url");
@@ -169,8 +173,14 @@ public sealed class AlertChannelStore(Installation installation, AuditTrail audi
             throw new BadInputException($"webhook URLs must be http or https; '{uri.Scheme}' is not supported", path: "$.url");
         if (string.IsNullOrEmpty(uri.Host)) throw new BadInputException($"'{url}' has no host", path: "$.url");
         if (uri.Fragment.Length > 0) throw new BadInputException("a webhook url cannot have a #fragment", path: "$.url");
+        if (uri.Scheme == Uri.UriSchemeHttp && !allowHttp && !IsLoopback(uri))
+            throw new BadInputException($"'{url}' is plain http: alerts would cross the network unencrypted. Use an https:// URL " +
+                "(plain http is accepted only to this server itself, or when the installation sets Custodes:Alerting:AllowHttpWebhooks)", path: "$.url");
         return uri.AbsoluteUri;
     }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
     public static string EmailAddress(string address)
     {

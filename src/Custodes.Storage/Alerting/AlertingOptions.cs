@@ -37,6 +37,10 @@ public sealed class AlertingOptions
     /// </summary>
     public bool AllowPrivateWebhookTargets { get; set; }
 
+    /// <summary>Whether a webhook URL may be plain <c>http://</c> to a host other than loopback. Off by default: alerts name customers
+    /// and what happened on their computers, and would cross the network readable by anyone on the way.</summary>
+    public bool AllowHttpWebhooks { get; set; }
+
     /// <summary>Whether this server runs the delivery worker (one or more servers of an installation may).</summary>
     public bool Worker { get; set; } = true;
 

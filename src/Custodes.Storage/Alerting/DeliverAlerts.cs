@@ -19,7 +19,7 @@ public sealed class DeliverAlerts(Installation installation, AlertNotifications 
         var tenants = stored.Tenants.ToArray();
         await using var db = installation.OpenDb();
         var mspName = await db.Organizations.AsNoTracking().Where(o => o.Id == stored.MspOrganizationId).Select(o => o.Name).FirstAsync(cancellationToken);
-        var mapped = await db.WatchTenants.AsNoTracking()
+        var mapped = await WatchConsentStore.Effective(db)
             .Where(t => t.MspOrganizationId == stored.MspOrganizationId && tenants.Contains(t.Tenant))
             .Select(t => new { t.CustomerOrganizationId, t.Tenant })
             .ToListAsync(cancellationToken);

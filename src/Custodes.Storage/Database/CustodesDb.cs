@@ -43,6 +43,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<WatchQuarantineRow> WatchQuarantine => Set<WatchQuarantineRow>();
     public DbSet<WatchInboxRow> WatchInbox => Set<WatchInboxRow>();
     public DbSet<WatchTenantRow> WatchTenants => Set<WatchTenantRow>();
+    public DbSet<WatchConsentRow> WatchConsents => Set<WatchConsentRow>();
     public DbSet<WatchAlertRow> WatchAlerts => Set<WatchAlertRow>();
     public DbSet<WatchAlertTenantRow> WatchAlertTenants => Set<WatchAlertTenantRow>();
     public DbSet<WatchAlertEventRow> WatchAlertEvents => Set<WatchAlertEventRow>();

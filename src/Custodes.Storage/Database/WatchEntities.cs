@@ -89,13 +89,30 @@ public sealed class WatchQuarantineRow
     public bool Truncated { get; set; }
 }
 
-/// <summary>An RMM tenant of an MSP mapped to a customer organization of the installation.</summary>
+/// <summary>An RMM tenant of an MSP mapped to a customer organization id. It takes effect only while the customer has accepted the
+/// MSP (<see cref="WatchConsentRow"/>); the id is kept as the MSP gave it, with no foreign key, so that a mapping to an unknown id and
+/// one to a real customer that has not accepted look the same to the MSP.</summary>
 public sealed class WatchTenantRow
 {
     public Guid MspOrganizationId { get; set; }
     public required string Tenant { get; set; }
     public Guid CustomerOrganizationId { get; set; }
     public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A customer's answer to an MSP that wants to send it watch alerts: pending until the customer accepts or declines.</summary>
+public sealed class WatchConsentRow
+{
+    public Guid CustomerOrganizationId { get; set; }
+    public Guid MspOrganizationId { get; set; }
+    /// <summary><see cref="Custodes.Storage.Watch.ConsentStates"/>.</summary>
+    public required string State { get; set; }
+    public DateTime RequestedAt { get; set; }
+    public required string RequestedBy { get; set; }
+    public DateTime? DecidedAt { get; set; }
+    /// <summary>Who accepted or declined (<c>user:…</c>), or <c>portfolio</c> when the customer's own portfolio already named the MSP its provider.</summary>
+    public string? DecidedBy { get; set; }
+    public int Version { get; set; }
 }
 
 /// <summary>A detection stored for an MSP: what the detector reported and what people did about it.</summary>
@@ -266,7 +283,18 @@ internal static class WatchModel
             e.Property(x => x.Tenant).HasMaxLength(200);
             e.HasIndex(x => x.CustomerOrganizationId);
             e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.MspOrganizationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<WatchConsentRow>(e =>
+        {
+            e.ToTable("watch_consents");
+            e.HasKey(x => new { x.CustomerOrganizationId, x.MspOrganizationId });
+            e.HasIndex(x => x.MspOrganizationId);
+            e.Property(x => x.State).HasMaxLength(20);
+            e.Property(x => x.RequestedBy).HasMaxLength(400);
+            e.Property(x => x.DecidedBy).HasMaxLength(400);
+            e.Property(x => x.Version).IsConcurrencyToken();
             e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.CustomerOrganizationId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.MspOrganizationId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<WatchAlertRow>(e =>
         {

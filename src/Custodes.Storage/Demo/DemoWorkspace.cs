@@ -106,9 +106,8 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
 
         // The assessor firm's key, kept in the data directory so 'custodes attest revoke --key' can sign a revocation with it.
         using var signing = Ed25519SigningKey.Generate();
-        Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
-        await File.WriteAllTextAsync(keyFile, signing.ToPem(), cancellationToken);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        installation.EnsureDirectory(Path.GetDirectoryName(keyFile)!);
+        Keys.KeyFiles.WritePrivate(keyFile, signing.ToPem(), overwrite: true);
         var mspFile = AssessmentFile.Parse(Resource("example-msp.json"), "example-msp.json");
         var letter = await issue.HandleAsync(new IssueLetterRequest
         {

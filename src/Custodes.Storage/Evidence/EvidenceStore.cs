@@ -3,6 +3,7 @@ using Custodes.Assessment;
 using Custodes.Common;
 using Custodes.Storage.Audit;
 using Custodes.Storage.Database;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Storage.Evidence;
@@ -13,11 +14,15 @@ public sealed record EvidenceItem(Guid Id, string Name, int Version, string Sha2
     public string Reference => EvidenceReference.Prefix + Sha256;
 }
 
+/// <summary>A file in the evidence store that no evidence refers to: its path under the evidence directory and its size.</summary>
+public sealed record EvidenceOrphan(string Path, long Size);
+
 /// <summary>One problem found by <see cref="EvidenceStore.VerifyAsync"/>.</summary>
 public sealed record EvidenceProblem(Guid EvidenceId, string Name, int Version, string Sha256, string Problem);
 
 /// <summary>Evidence files, content-addressed by SHA-256 under the data directory, described and versioned in the database.</summary>
-/// <remarks>Files are written to a temporary name, hashed while streaming, then moved into place: a failed upload leaves nothing behind.</remarks>
+/// <remarks>An upload is authorized and its targets checked before anything is written; the file is written to a temporary name,
+/// hashed while streaming, then moved into place, and removed again when recording it fails: a refused or failed upload leaves nothing behind.</remarks>
 public sealed class EvidenceStore(Installation installation, AuditTrail audit, TimeProvider clock)
 {
     /// <summary>Largest evidence file accepted by default (100 MiB).</summary>
@@ -31,23 +36,7 @@ public sealed class EvidenceStore(Installation installation, AuditTrail audit, T
         tenant.RequireEdit();
         fileName = Path.GetFileName(fileName);
         if (string.IsNullOrWhiteSpace(fileName)) throw new BadInputException("the evidence file needs a name");
-        Directory.CreateDirectory(installation.EvidenceDirectory);
-        var temp = Path.Combine(installation.EvidenceDirectory, $".upload-{Guid.NewGuid():N}");
-        string sha256;
-        long size;
-        try
-        {
-            (sha256, size) = await CopyHashingAsync(content, temp, fileName, cancellationToken);
-            var final = PathFor(sha256);
-            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
-            if (File.Exists(final)) File.Delete(temp);
-            else File.Move(temp, final);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-
+        // Who may add to what, and whether the targets exist, is settled before a byte is written: a refused upload leaves nothing.
         await using var db = installation.OpenDb();
         AssessmentRow? assessment = null;
         if (assessmentId is { } aid)
@@ -62,6 +51,21 @@ public sealed class EvidenceStore(Installation installation, AuditTrail audit, T
         else if (targets.Count > 0)
             throw new BadInputException("linking evidence to requirements needs an assessment");
 
+        var (sha256, size, created) = await WriteAsync(content, fileName, cancellationToken);
+        try
+        {
+            return await RecordAsync(db, tenant, assessment, sha256, size, fileName, contentType, name, assessmentId, targets, cancellationToken);
+        }
+        catch when (created)
+        {
+            await RemoveUnreferencedAsync(sha256);
+            throw;
+        }
+    }
+
+    private async Task<EvidenceItem> RecordAsync(CustodesDb db, Tenant tenant, AssessmentRow? assessment, string sha256, long size, string fileName, string contentType,
+        string? name, Guid? assessmentId, IReadOnlyList<string> targets, CancellationToken cancellationToken)
+    {
         name = string.IsNullOrWhiteSpace(name) ? fileName : name.Trim();
         var version = 1 + (await db.Evidence.Where(e => e.OrganizationId == tenant.OrganizationId && e.Name == name).MaxAsync(e => (int?)e.Version, cancellationToken) ?? 0);
         var row = new EvidenceRow
@@ -159,6 +163,77 @@ public sealed class EvidenceStore(Installation installation, AuditTrail audit, T
         return await db.Evidence.CountAsync(e => organizationId == null || e.OrganizationId == organizationId, cancellationToken);
     }
 
+    // Streams the upload to a temporary file while hashing it, then moves it to its content address. Created: whether this upload
+    // put the file there (an identical file stored earlier is kept as it is, and never removed on this upload's behalf).
+    private async Task<(string Sha256, long Size, bool Created)> WriteAsync(Stream content, string fileName, CancellationToken cancellationToken)
+    {
+        installation.EnsureDirectory(installation.EvidenceDirectory);
+        var temp = Path.Combine(installation.EvidenceDirectory, $".upload-{Guid.NewGuid():N}");
+        try
+        {
+            var (sha256, size) = await CopyHashingAsync(content, temp, fileName, cancellationToken);
+            var final = PathFor(sha256);
+            installation.EnsureDirectory(Path.GetDirectoryName(final)!);
+            if (File.Exists(final)) return (sha256, size, false);
+            File.Move(temp, final);
+            return (sha256, size, true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    // After a refused or failed upload: its file goes unless some evidence (stored meanwhile by another upload) refers to it.
+    private async Task RemoveUnreferencedAsync(string sha256)
+    {
+        try
+        {
+            await using var db = installation.OpenDb();
+            if (!await db.Evidence.AnyAsync(e => e.Sha256 == sha256)) File.Delete(PathFor(sha256));
+        }
+        catch (Exception e) when (e is IOException or DbException or UnauthorizedAccessException)
+        {
+            // Left for `custodes evidence verify --remove-orphans`, which finds files no evidence refers to.
+        }
+    }
+
+    /// <summary>A file younger than this may belong to an upload under way (written, not yet recorded): it is not called an orphan.</summary>
+    public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(10);
+
+    /// <summary>Files in the evidence store that no evidence refers to (left by an upload that failed part-way, or by hand), with their sizes.</summary>
+    public async Task<IReadOnlyList<EvidenceOrphan>> OrphansAsync(CancellationToken cancellationToken = default)
+    {
+        var settled = clock.GetUtcNow().UtcDateTime - OrphanGrace;
+        var root = Path.Combine(installation.EvidenceDirectory, "sha256");
+        var files = new List<string>();
+        if (Directory.Exists(root)) files.AddRange(Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories));
+        if (Directory.Exists(installation.EvidenceDirectory))
+            files.AddRange(Directory.EnumerateFiles(installation.EvidenceDirectory, ".upload-*", SearchOption.TopDirectoryOnly));
+        if (files.Count == 0) return [];
+        await using var db = installation.OpenDb();
+        var known = (await db.Evidence.AsNoTracking().Select(e => e.Sha256).Distinct().ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        return [.. files
+            .Where(f => !(Path.GetFileName(f) is var n && known.Contains(n) && f == PathFor(n)) && File.GetLastWriteTimeUtc(f) < settled)
+            .Order(StringComparer.Ordinal)
+            .Select(f => new EvidenceOrphan(Path.GetRelativePath(installation.EvidenceDirectory, f), new FileInfo(f).Length))];
+    }
+
+    /// <summary>Deletes the given orphans (as <see cref="OrphansAsync"/> found them), checking again that no evidence refers to each; returns those removed.</summary>
+    public async Task<IReadOnlyList<EvidenceOrphan>> RemoveOrphansAsync(IReadOnlyList<EvidenceOrphan> orphans, CancellationToken cancellationToken = default)
+    {
+        var removed = new List<EvidenceOrphan>();
+        await using var db = installation.OpenDb();
+        foreach (var orphan in orphans)
+        {
+            var name = Path.GetFileName(orphan.Path);
+            if (await db.Evidence.AnyAsync(e => e.Sha256 == name, cancellationToken) && Path.Combine(installation.EvidenceDirectory, orphan.Path) == PathFor(name)) continue;
+            File.Delete(Path.Combine(installation.EvidenceDirectory, orphan.Path));
+            removed.Add(orphan);
+        }
+        return removed;
+    }
+
     public string PathFor(string sha256) => Path.Combine(installation.EvidenceDirectory, "sha256", sha256[..2], sha256);
 
     private async Task<(string Sha256, long Size)> CopyHashingAsync(Stream content, string temp, string fileName, CancellationToken cancellationToken)
@@ -166,7 +241,7 @@ public sealed class EvidenceStore(Installation installation, AuditTrail audit, T
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[81920];
         long size = 0;
-        await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        await using (var output = new FileStream(temp, PrivateFiles.NewFile(useAsync: true)))
         {
             int read;
             while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)

@@ -65,7 +65,7 @@ public sealed class LogKeys(Installation installation, ISigningKeyProvider keys,
         var path = KeyPath;
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(installation.KeysDirectory);
+            installation.EnsureDirectory(installation.KeysDirectory);
             using var fresh = Ed25519SigningKey.Generate();
             try
             {

@@ -104,7 +104,7 @@ public sealed class AlertStore(Installation installation, AuditTrail audit, Time
         var query = Visible(db, tenant.OrganizationId);
         if (filter.Customer is { } customer)
             query = query.Where(a => db.WatchAlertTenants.Any(t => t.AlertId == a.Id &&
-                db.WatchTenants.Any(m => m.MspOrganizationId == a.MspOrganizationId && m.Tenant == t.Tenant && m.CustomerOrganizationId == customer)));
+                WatchConsentStore.Effective(db).Any(m => m.MspOrganizationId == a.MspOrganizationId && m.Tenant == t.Tenant && m.CustomerOrganizationId == customer)));
         if (filter.Status is { } status)
         {
             if (!AlertStatuses.All.Contains(status)) throw new BadInputException($"unknown status '{status}'; expected one of {string.Join(", ", AlertStatuses.All)}", path: "status");
@@ -175,13 +175,13 @@ public sealed class AlertStore(Installation installation, AuditTrail audit, Time
     // An MSP sees its own alerts; a customer those concerning a tenant mapped to it.
     private static IQueryable<WatchAlertRow> Visible(CustodesDb db, Guid org) =>
         db.WatchAlerts.AsNoTracking().Where(a => a.MspOrganizationId == org || db.WatchAlertTenants.Any(t => t.AlertId == a.Id &&
-            db.WatchTenants.Any(m => m.MspOrganizationId == a.MspOrganizationId && m.Tenant == t.Tenant && m.CustomerOrganizationId == org)));
+            WatchConsentStore.Effective(db).Any(m => m.MspOrganizationId == a.MspOrganizationId && m.Tenant == t.Tenant && m.CustomerOrganizationId == org)));
 
     // Null for the MSP itself (it sees every tenant); for a customer, the (MSP, tenant) pairs mapped to it.
     private static async Task<HashSet<(Guid, string)>?> OwnTenantsAsync(CustodesDb db, Guid org, Guid[] msps, CancellationToken cancellationToken)
     {
         if (msps.Length == 0 || msps.All(m => m == org)) return null;
-        var pairs = await db.WatchTenants.AsNoTracking().Where(m => m.CustomerOrganizationId == org && msps.Contains(m.MspOrganizationId))
+        var pairs = await WatchConsentStore.Effective(db).Where(m => m.CustomerOrganizationId == org && msps.Contains(m.MspOrganizationId))
             .Select(m => new { m.MspOrganizationId, m.Tenant }).ToListAsync(cancellationToken);
         return [.. pairs.Select(p => (p.MspOrganizationId, p.Tenant))];
     }

@@ -19,8 +19,10 @@ public sealed record WatchProfile(Guid OrganizationId, string EventName, string?
             : $"msp '{e.Msp}' is not this organization's: its events carry msp '{EventName}'";
 }
 
-/// <summary>An RMM tenant of an MSP and the customer organization it is.</summary>
-public sealed record TenantMapping(string Tenant, Guid CustomerOrganizationId, string CustomerName);
+/// <summary>An RMM tenant of an MSP and the customer organization id it was mapped to; <see cref="Status"/> is <c>active</c> once the
+/// customer accepted the MSP (<see cref="WatchConsentStore"/>), else <c>pending</c> or <c>declined</c>, and only an active mapping names
+/// the customer.</summary>
+public sealed record TenantMapping(string Tenant, Guid CustomerOrganizationId, string? CustomerName, string Status);
 
 /// <summary>MSP watch profiles (event name, detection settings) and the mapping of RMM tenants to customer organizations.</summary>
 public sealed class WatchMspStore(Installation installation, AuditTrail audit, TimeProvider clock)
@@ -98,26 +100,42 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
         return Profile(row);
     }
 
-    /// <summary>Maps an RMM tenant name of the caller's MSP to a customer organization (replacing an earlier mapping).</summary>
-    public async Task<TenantMapping> MapTenantAsync(Tenant tenant, string rmmTenant, Guid customer, CancellationToken cancellationToken = default)
+    /// <summary>Maps an RMM tenant name of the caller's MSP to a customer organization id (replacing an earlier mapping). The mapping
+    /// is a request until that customer accepts the MSP; the answer is the same for an unknown id, an organization that is no customer
+    /// and a customer that has not accepted, so that it tells an MSP nothing about organizations that did not choose it.</summary>
+    public Task<TenantMapping> MapTenantAsync(Tenant tenant, string rmmTenant, Guid customer, CancellationToken cancellationToken = default) =>
+        MapTenantAsync(tenant, rmmTenant, customer, retry: true, cancellationToken);
+
+    private async Task<TenantMapping> MapTenantAsync(Tenant tenant, string rmmTenant, Guid customer, bool retry, CancellationToken cancellationToken)
     {
         tenant.RequireEdit();
         await EnsureAsync(tenant.OrganizationId, cancellationToken);
         rmmTenant = rmmTenant?.Trim() ?? "";
         if (rmmTenant.Length is 0 or > 200) throw new BadInputException("a tenant name is 1 to 200 characters", "request body", "$.tenant");
+        if (customer == Guid.Empty) throw new BadInputException("a customer organization id is required", "request body", "$.customer_organization_id");
+        var now = clock.GetUtcNow().UtcDateTime;
         await using var db = installation.OpenDb();
-        var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == customer, cancellationToken)
-            ?? throw new BadInputException($"no organization {customer}", "request body", "$.customer_organization_id");
-        if (org.Kind != OrganizationKinds.Customer)
-            throw new BadInputException($"organization '{org.Name}' is a {org.Kind}, not a customer", "request body", "$.customer_organization_id");
+        var consent = await WatchConsentStore.RequestAsync(db, tenant, customer, now, cancellationToken);
         var row = await db.WatchTenants.FirstOrDefaultAsync(t => t.MspOrganizationId == tenant.OrganizationId && t.Tenant == rmmTenant, cancellationToken);
         var before = row is null ? null : new { tenant = row.Tenant, customer = row.CustomerOrganizationId };
         if (row is null)
-            db.WatchTenants.Add(row = new WatchTenantRow { MspOrganizationId = tenant.OrganizationId, Tenant = rmmTenant, CustomerOrganizationId = customer, CreatedAt = clock.GetUtcNow().UtcDateTime });
+            db.WatchTenants.Add(row = new WatchTenantRow { MspOrganizationId = tenant.OrganizationId, Tenant = rmmTenant, CustomerOrganizationId = customer, CreatedAt = now });
         else row.CustomerOrganizationId = customer;
+        var status = WatchConsentStore.StatusOf(consent?.State);
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "watch.tenant_mapped", "watch_tenant", rmmTenant, before, new { tenant = rmmTenant, customer }));
-        await AuditTrail.SaveAsync(db, cancellationToken);
-        return new TenantMapping(rmmTenant, customer, org.Name);
+        try
+        {
+            await AuditTrail.SaveAsync(db, cancellationToken);
+        }
+        catch (DbUpdateException) when (retry && consent is not null && db.Entry(consent).State == EntityState.Added)
+        {
+            // Another mapping to the same customer asked at the same moment: its request stands, this mapping waits on it.
+            return await MapTenantAsync(tenant, rmmTenant, customer, retry: false, cancellationToken);
+        }
+        var name = status == MappingStatuses.Active
+            ? await db.Organizations.AsNoTracking().Where(o => o.Id == customer).Select(o => o.Name).FirstAsync(cancellationToken)
+            : null;
+        return new TenantMapping(rmmTenant, customer, name, status);
     }
 
     public async Task UnmapTenantAsync(Tenant tenant, string rmmTenant, CancellationToken cancellationToken = default)
@@ -134,11 +152,19 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
     public async Task<IReadOnlyList<TenantMapping>> TenantsAsync(Tenant tenant, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
-        return await (from t in db.WatchTenants.AsNoTracking()
-                      join o in db.Organizations.AsNoTracking() on t.CustomerOrganizationId equals o.Id
-                      where t.MspOrganizationId == tenant.OrganizationId
-                      orderby t.Tenant
-                      select new TenantMapping(t.Tenant, t.CustomerOrganizationId, o.Name)).ToListAsync(cancellationToken);
+        // Left joins on keys (no correlated subqueries): SQLite has no LATERAL / APPLY.
+        var rows = await (from t in db.WatchTenants.AsNoTracking()
+                          where t.MspOrganizationId == tenant.OrganizationId
+                          join c0 in db.WatchConsents.AsNoTracking() on new { t.MspOrganizationId, t.CustomerOrganizationId } equals new { c0.MspOrganizationId, c0.CustomerOrganizationId } into consents
+                          from c in consents.DefaultIfEmpty()
+                          join o0 in db.Organizations.AsNoTracking() on t.CustomerOrganizationId equals o0.Id into organizations
+                          from o in organizations.DefaultIfEmpty()
+                          orderby t.Tenant
+                          select new { t.Tenant, t.CustomerOrganizationId, State = c == null ? null : c.State, Name = o == null ? null : o.Name }).ToListAsync(cancellationToken);
+        // The name only once the customer accepted: before that, nothing tells the MSP the id is an organization's.
+        return [.. rows.Select(r => WatchConsentStore.StatusOf(r.State) is var status && status == MappingStatuses.Active
+            ? new TenantMapping(r.Tenant, r.CustomerOrganizationId, r.Name, status)
+            : new TenantMapping(r.Tenant, r.CustomerOrganizationId, null, status))];
     }
 
     /// <summary>Parses one MSP's settings text (the top level of a <c>--settings</c> file, without <c>msps</c>).</summary>

@@ -12,7 +12,7 @@ public static class AlertChannelsApi
         var group = app.MapGroup("/api/v1/alert-channels").RequireAuthorization().WithTags("Alerting");
         group.MapGet("/", List).WithName("ListAlertChannels").WithSummary("The organization's webhooks and email recipients for alerts");
         group.MapPost("/", Create).RequireRole(RequiredRole.Owner).WithName("CreateAlertChannel")
-            .WithSummary("Add a webhook (http or https URL; the answer carries its signing secret, shown only this once) or an email recipient (owners only)")
+            .WithSummary("Add a webhook (an https URL; plain http only to this server itself or where the installation allows it; the answer carries its signing secret, shown only this once) or an email recipient (owners only)")
             .ProducesProblem(400).ProducesProblem(403);
         group.MapGet("/{id:guid}", Get).WithName("GetAlertChannel").WithSummary("One alert channel").ProducesProblem(404);
         group.MapPatch("/{id:guid}", Update).RequireRole(RequiredRole.Owner).WithName("UpdateAlertChannel").WithSummary("Change a channel's URL or address, minimum severity or enabled state (owners only)")

@@ -14,7 +14,8 @@ public static class AlertingServices
         services.AddSingleton(smtp);
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
-        services.AddSingleton<AlertChannelStore>();
+        services.AddSingleton(sp => new AlertChannelStore(sp.GetRequiredService<Custodes.Storage.Installation>(), sp.GetRequiredService<Custodes.Storage.Audit.AuditTrail>(),
+            sp.GetRequiredService<ISecretProtector>(), sp.GetRequiredService<TimeProvider>()) { AllowHttpWebhooks = alerting.AllowHttpWebhooks });
         services.AddSingleton<AlertOutbox>();
         services.AddSingleton<AlertNotifications>();
         services.AddSingleton<Custodes.Storage.Watch.IAlertSink, DeliverAlerts>();

@@ -35,8 +35,16 @@ public static class WatchApi
         group.MapGet("/settings", GetSettings).WithName("GetWatchSettings").WithSummary("Your MSP's event name and detection settings, with their ETag").ProducesProblem(403);
         group.MapPut("/settings", PutSettings).WithName("PutWatchSettings")
             .WithSummary("Change the event name and detection settings (YAML or JSON text: thresholds, working hours, time zone, approved tools); send If-Match").ProducesProblem(400).ProducesProblem(403).ProducesProblem(412);
-        group.MapGet("/tenants", Tenants).WithName("ListWatchTenants").WithSummary("Your MSP's RMM tenants mapped to customer organizations").ProducesProblem(403);
-        group.MapPut("/tenants/{tenant}", MapTenant).WithName("MapWatchTenant").WithSummary("Map an RMM tenant to a customer organization").ProducesProblem(400).ProducesProblem(403);
+        group.MapGet("/tenants", Tenants).WithName("ListWatchTenants")
+            .WithSummary("Your MSP's RMM tenants and the customer organization ids they are mapped to: status active (the customer accepted your alerts), pending or declined").ProducesProblem(403);
+        group.MapPut("/tenants/{tenant}", MapTenant).WithName("MapWatchTenant")
+            .WithSummary("Map an RMM tenant to a customer organization id: pending until that customer accepts your alerts; the answer names the customer only once it has").ProducesProblem(400).ProducesProblem(403);
+        group.MapGet("/providers", Providers).WithName("ListWatchProviders")
+            .WithSummary("MSPs that asked to send your organization (a customer) security alerts, with what you answered: pending, accepted or declined");
+        group.MapPost("/providers/{msp:guid}/accept", (Guid msp, HttpContext context, WatchConsentStore consents, CancellationToken ct) => DecideAsync(msp, true, context, consents, ct))
+            .WithName("AcceptWatchProvider").WithSummary("Accept an MSP's alerts: its alerts about the tenants it mapped to your organization reach you (owner only)").ProducesProblem(403).ProducesProblem(404);
+        group.MapPost("/providers/{msp:guid}/decline", (Guid msp, HttpContext context, WatchConsentStore consents, CancellationToken ct) => DecideAsync(msp, false, context, consents, ct))
+            .WithName("DeclineWatchProvider").WithSummary("Decline (or stop) an MSP's alerts: nothing of its events reaches you (owner only)").ProducesProblem(403).ProducesProblem(404);
         group.MapDelete("/tenants/{tenant}", UnmapTenant).WithName("UnmapWatchTenant").WithSummary("Remove a tenant's mapping").ProducesProblem(403).ProducesProblem(404);
         return app;
     }
@@ -167,6 +175,12 @@ public static class WatchApi
         await RequireMspAsync(caller, msps, cancellationToken);
         return TypedResults.Ok(await msps.MapTenantAsync(caller, tenant, body.CustomerOrganizationId, cancellationToken));
     }
+
+    private static async Task<Ok<IReadOnlyList<ProviderRequest>>> Providers(HttpContext context, WatchConsentStore consents, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await consents.ListAsync(context.User.Tenant(), cancellationToken));
+
+    private static async Task<Ok<ProviderRequest>> DecideAsync(Guid msp, bool accept, HttpContext context, WatchConsentStore consents, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await consents.DecideAsync(context.User.Tenant(), msp, accept, cancellationToken));
 
     private static async Task<NoContent> UnmapTenant(string tenant, HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
     {

@@ -32,8 +32,12 @@ public static class Extensions
         var services = builder.Services;
         var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
         var oidc = builder.Configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+        var proxy = ProxyOptions.Read(builder.Configuration);
         services.AddSingleton(web);
         services.AddSingleton(oidc);
+        services.AddSingleton(proxy);
+        services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(proxy.Apply);
+        services.AddSingleton<PublicAddress>();
         services.AddSingleton(installation);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditTrail>();
@@ -57,8 +61,9 @@ public static class Extensions
         services.AddExceptionHandler<ProblemMapping>();
 
         // Cookies and antiforgery tokens are encrypted with keys kept in the installation, so sessions survive a restart.
-        services.AddDataProtection().SetApplicationName("custodes")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(installation.KeysDirectory, "data-protection")));
+        var protectionKeys = Path.Combine(installation.KeysDirectory, "data-protection");
+        installation.EnsureDirectory(protectionKeys);
+        services.AddDataProtection().SetApplicationName("custodes").PersistKeysToFileSystem(new DirectoryInfo(protectionKeys));
         services.AddCustodesAuthentication(web, oidc);
         services.AddAuthorization();
         services.AddAntiforgery(o =>
@@ -109,6 +114,8 @@ public static class Extensions
 
     public static WebApplication UseCustodes(this WebApplication app)
     {
+        // First, so that everything after it (HSTS, Secure cookies, the sign-in limit, the security log) sees the browser's scheme and address.
+        if (app.Services.GetRequiredService<ProxyOptions>().Enabled) app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ErrorPage.WriteStatusAsync);
         app.UseResponseCompression();

@@ -2,6 +2,7 @@ using System.Text;
 using Custodes.Storage.Keys;
 using Custodes.Storage.Letters;
 using Custodes.Storage.Transparency;
+using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Custodes.Web.Letters;
@@ -27,7 +28,7 @@ public static class LetterPages
         return app;
     }
 
-    private static async Task<IResult> Letter(Guid id, HttpRequest request, LetterStore letters, SigningKeyRegistry keys, TransparencyLog log, CancellationToken cancellationToken)
+    private static async Task<IResult> Letter(Guid id, HttpRequest request, LetterStore letters, SigningKeyRegistry keys, TransparencyLog log, PublicAddress address, CancellationToken cancellationToken)
     {
         var row = await letters.FindAsync(id, cancellationToken);
         if (row is null)
@@ -35,7 +36,7 @@ public static class LetterPages
                 .Open("p").Element("a", "Verify a letter file", ("href", "/verify")).Close("p")), StatusCodes.Status404NotFound);
         var status = await letters.StatusAsync(id, cancellationToken: cancellationToken);
         var key = await keys.FindAsync(row.KeyId, cancellationToken);
-        var baseUrl = BaseUrl(request);
+        var baseUrl = address.Base;
         var view = LetterView.FromBundle(row.Bundle, baseUrl) with
         {
             SignerName = key is null ? null : $"{key.SignerName}, {key.Organization}",
@@ -46,12 +47,12 @@ public static class LetterPages
         return Page(LetterHtml.Render(view));
     }
 
-    private static async Task<IResult> LetterPdf(Guid id, HttpContext context, LetterStore letters, SigningKeyRegistry keys, CancellationToken cancellationToken)
+    private static async Task<IResult> LetterPdf(Guid id, HttpContext context, LetterStore letters, SigningKeyRegistry keys, PublicAddress address, CancellationToken cancellationToken)
     {
         var row = await letters.FindAsync(id, cancellationToken) ?? throw new Storage.NotFoundException($"no letter {id}");
         var status = await letters.StatusAsync(id, cancellationToken: cancellationToken);
-        // The PDF is the letter as signed, plus a REVOKED box on its first page once revoked: a copy printed later must not pass for a valid letter.
-        var view = LetterView.FromBundle(row.Bundle, BaseUrl(context.Request)) with
+        // The PDF is the letter as signed (its links from the configured public address, never the request's Host), plus a REVOKED box on its first page once revoked: a copy printed later must not pass for a valid letter.
+        var view = LetterView.FromBundle(row.Bundle, address.Base) with
         {
             Status = status.Status,
             RevokedAt = status.RevokedAt,
@@ -165,7 +166,6 @@ public static class LetterPages
 
     private static void Fact(Html html, string name, string? value) => html.Element("dt", name).Element("dd", value);
 
-    private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 
     private static IResult Page(string html, int status = StatusCodes.Status200OK) =>
         TypedResults.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);

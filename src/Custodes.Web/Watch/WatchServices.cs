@@ -11,6 +11,7 @@ public static class WatchServices
         var options = configuration.GetSection(WatchOptions.Section).Get<WatchOptions>() ?? new WatchOptions();
         services.AddSingleton(options);
         services.AddSingleton<WatchMspStore>();
+        services.AddSingleton<WatchConsentStore>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<WatchLog>();
         services.AddSingleton(sp => new AlertPublisher(sp.GetRequiredService<AlertStore>(), sp.GetServices<IAlertSink>(),

@@ -36,6 +36,27 @@ public sealed class LetterVerifierTests : IDisposable
     }
 
     [Fact]
+    public void Without_the_log_key_a_proof_to_a_checkpoint_of_unknown_signer_is_unchecked_and_with_it_bad()
+    {
+        // The real letter in a one-entry tree of its holder's own, under the real origin, signed by a key nobody trusts.
+        var forged = new MemoryLog();
+        var index = forged.Append(_letter.Entry);
+        using var forgerKey = Ed25519SigningKey.Generate();
+        using var forger = NoteSigner.Create(LetterFixture.Origin, forgerKey);
+        var checkpoint = new CheckpointSigner(forger).Sign(LetterFixture.Origin, forged.Size, forged.TreeHash());
+        var bytes = Letter.Bundle(_letter.Envelope, LetterFixture.Origin, index, forged.ProveInclusion(forged.Size, index), checkpoint).ToUtf8Bytes();
+
+        var offline = _letter.Verify(bytes, withLogKey: false);
+        Assert.Equal(InclusionStatus.Unchecked, offline.Inclusion);
+        Assert.Equal("unchecked", JsonSerializer.SerializeToElement(offline, Json.Options).GetProperty("inclusion").GetString());
+        Assert.Equal(InclusionStatus.Unchecked, _letter.Verify(withLogKey: false).Inclusion); // the genuine letter too: nothing vouches for its checkpoint
+
+        var withKey = _letter.Verify(bytes);
+        AssertOnlyError(withKey, LetterErrors.CheckpointWrongKey);
+        Assert.Equal(InclusionStatus.Bad, withKey.Inclusion);
+    }
+
+    [Fact]
     public void Letter_file_has_the_contract_shape()
     {
         var json = LetterJson();

@@ -82,6 +82,24 @@ public sealed class AlertChannelsApiTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task Plain_http_webhooks_are_accepted_only_to_loopback_unless_the_installation_allows_them(DatabaseProvider provider)
+    {
+        await using (var server = await RunningServer.StartAsync(provider))
+        {
+            var (_, owner) = await server.NewTenantAsync("Granite Peak IT", "msp");
+            foreach (var local in new[] { "http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://[::1]:9/hook" })
+                await AlertDeliveryTests.AddChannelAsync(owner, new { kind = "webhook", url = local });
+            var refused = await ProblemAsync(await owner.PostAsJsonAsync("/api/v1/alert-channels", new { kind = "webhook", url = "http://soc.granitepeak.example/in" }), HttpStatusCode.BadRequest);
+            Assert.Contains("AllowHttpWebhooks", refused.GetProperty("detail").GetString());
+        }
+        await using (var server = await RunningServer.StartAsync(provider, new Dictionary<string, string?> { ["Custodes:Alerting:AllowHttpWebhooks"] = "true" }))
+        {
+            var (_, owner) = await server.NewTenantAsync("Granite Peak IT", "msp");
+            await AlertDeliveryTests.AddChannelAsync(owner, new { kind = "webhook", url = "http://soc.granitepeak.example/in" });
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Bad_channels_are_refused_with_a_problem_naming_the_field(DatabaseProvider provider)
     {
         await using var server = await RunningServer.StartAsync(provider);
@@ -96,6 +114,10 @@ public sealed class AlertChannelsApiTests
         Assert.Equal("$.url", ftp.Path);
         Assert.Contains("webhook URLs must be http or https; 'ftp' is not supported", ftp.Detail);
         Assert.Equal("$.url", (await RefusedAsync(new { kind = "webhook", url = "soc.example/in" })).Path);
+        var plain = await RefusedAsync(new { kind = "webhook", url = "http://soc.example/in" });
+        Assert.Equal("$.url", plain.Path);
+        Assert.Contains("plain http", plain.Detail);
+        Assert.Contains("https://", plain.Detail);
         Assert.Equal("$.url", (await RefusedAsync(new { kind = "webhook" })).Path);
         Assert.Equal("$.address", (await RefusedAsync(new { kind = "email", address = "not an address" })).Path);
         Assert.Equal("$.kind", (await RefusedAsync(new { kind = "pager", url = "https://x.example" })).Path);

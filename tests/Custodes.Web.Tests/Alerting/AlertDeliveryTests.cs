@@ -177,14 +177,15 @@ public sealed class AlertDeliveryTests
         var (loopback, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("soc"), min_severity = "low" });
         // A name, not an address: the check is on what the name resolves to when connecting.
         var (byName, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("soc").Replace("127.0.0.1", "localhost"), min_severity = "low" });
-        var (metadata, _) = await AddChannelAsync(owner, new { kind = "webhook", url = "http://169.254.169.254/latest/meta-data/", min_severity = "low" });
+        var (metadata, _) = await AddChannelAsync(owner, new { kind = "webhook", url = "https://169.254.169.254/latest/meta-data/", min_severity = "low" });
 
         await EnqueueAsync(server, Notice(msp));
         foreach (var channel in new[] { loopback, byName, metadata })
         {
             var failed = await DeliveryAsync(owner, channel, d => d.GetProperty("status").GetString() == "failed");
             Assert.Equal(1, failed.GetProperty("attempts").GetInt32());
-            Assert.Contains("AllowPrivateWebhookTargets", failed.GetProperty("last_error").GetString());
+            // Nothing of what the name resolved to on the server's side: that would map its internal DNS for any organization's owner.
+            Assert.Equal("refused: the address is not allowed", failed.GetProperty("last_error").GetString());
         }
         await Task.Delay(500);
         Assert.Empty(receiver.Received("soc"));
@@ -213,8 +214,49 @@ public sealed class AlertDeliveryTests
     [InlineData("::ffff:127.0.0.1", false)]
     [InlineData("::ffff:8.8.8.8", true)]
     [InlineData("64:ff9b::a00:1", false)]
+    [InlineData("64:ff9b::7f00:1", false)]           // NAT64 of 127.0.0.1
+    [InlineData("64:ff9b::808:808", true)]           // NAT64 of 8.8.8.8 reaches 8.8.8.8
+    [InlineData("64:ff9b:1::808:808", false)]        // local-use NAT64: the IPv4 behind it is unknown
+    [InlineData("::127.0.0.1", false)]               // IPv4-compatible
+    [InlineData("::10.0.0.1", false)]
+    [InlineData("::169.254.169.254", false)]
+    [InlineData("::ffff:0:127.0.0.1", false)]        // IPv4-translated
+    [InlineData("::ffff:169.254.169.254", false)]
+    [InlineData("2002:7f00:1::", false)]             // 6to4 of 127.0.0.1
+    [InlineData("2002:a9fe:a9fe::1", false)]         // 6to4 of 169.254.169.254
+    [InlineData("2002:808:808::1", true)]            // 6to4 of 8.8.8.8
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", false)] // Teredo
+    [InlineData("2001:db8::1", false)]               // documentation
+    [InlineData("100::1", false)]                    // discard
+    [InlineData("::0.0.0.2", false)]
+    [InlineData("192.0.2.1", false)]
+    [InlineData("198.51.100.1", false)]
+    [InlineData("203.0.113.9", false)]
     public void Only_public_addresses_are_webhook_targets(string address, bool isPublic) =>
         Assert.Equal(isPublic, WebhookTargets.IsPublic(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("[::127.0.0.1]")]
+    [InlineData("[::ffff:127.0.0.1]")]
+    [InlineData("[2002:7f00:1::]")]
+    [InlineData("[64:ff9b::7f00:1]")]
+    [InlineData("[::]")]
+    [InlineData("0.0.0.0")]
+    [InlineData("2130706433")]       // decimal 127.0.0.1
+    [InlineData("0177.0.0.1")]       // octal
+    [InlineData("0x7f.0.0.1")]       // hex
+    [InlineData("127.1")]            // short form
+    [InlineData("017700000001")]     // octal, one number
+    [InlineData("0xa9fea9fe")]       // 169.254.169.254 in hex
+    public async Task A_webhook_host_written_in_any_form_of_an_internal_address_is_refused_without_echoing_it(string host)
+    {
+        // As the sender sees it: the host of the URL the owner registered, after Uri's own normalisation.
+        var uri = new Uri($"https://{host}/hook");
+        var refused = await Assert.ThrowsAsync<WebhookTargetRefusedException>(() => WebhookTargets.ResolveAsync(uri.IdnHost, allowPrivate: false, CancellationToken.None));
+        Assert.Equal("refused: the address is not allowed", refused.Message);
+        var raw = await Assert.ThrowsAsync<WebhookTargetRefusedException>(() => WebhookTargets.ResolveAsync(host, allowPrivate: false, CancellationToken.None));
+        Assert.Equal("refused: the address is not allowed", raw.Message);
+    }
 
     [Theory, MemberData(nameof(Providers))]
     public async Task Retry_After_on_429_is_honoured_and_a_400_is_not_retried(DatabaseProvider provider)
@@ -297,6 +339,7 @@ public sealed class AlertDeliveryTests
         await AddChannelAsync(mspOwner, new { kind = "webhook", url = receiver.Url("msp"), min_severity = "low" });
         await AddChannelAsync(smileOwner, new { kind = "webhook", url = receiver.Url("smile"), min_severity = "low" });
         await server.Services.GetRequiredService<WatchMspStore>().MapTenantAsync(new Tenant(msp, Roles.Owner, "test"), "smile-dental", smile);
+        await server.Services.GetRequiredService<WatchConsentStore>().DecideAsync(new Tenant(smile, Roles.Owner, "test"), msp, accept: true);
         var publisher = server.Services.GetRequiredService<AlertPublisher>();
         var start = new DateTimeOffset(2019, 8, 29, 3, 12, 7, TimeSpan.Zero);
         Alert Touching(params string[] tenants) => new()

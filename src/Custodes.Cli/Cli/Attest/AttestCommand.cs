@@ -88,7 +88,7 @@ public static class AttestCommand
         var file = new Argument<string>("letter") { Description = "The letter file (letter.json)." };
         var key = new Option<string>("--key") { Required = true, Description = "The assessor firm's public key (signing.pub), obtained from the firm." };
         var log = new Option<string?>("--log") { Description = "The log's server (e.g. https://assessor.example): also check the log's current checkpoint, its consistency with the letter's, and revocation." };
-        var logKey = new Option<string?>("--log-key") { Description = "The log's note verifier key (custodes log verifier-key); checks the checkpoints' signatures. Online default: the server's /.well-known/custodes/keys." };
+        var logKey = new Option<string?>("--log-key") { Description = "The log's note verifier key (custodes log verifier-key, obtained from the firm like --key); checks that the log signed the letter's checkpoint. Without it, offline, inclusion is 'unchecked'. Online default: the server's /.well-known/custodes/keys." };
         var at = new Option<string?>("--at") { Description = "Verify as of this date (default: now)." };
         var json = CommonOptions.Json();
         var command = new Command("verify", "Verify a letter: signature, expiry and log proof (offline); with --log also the log's consistency and revocation. Exit 0 only when valid.") { file, key, log, logKey, at, json };
@@ -172,7 +172,8 @@ public static class AttestCommand
         Row("signature", result.Signature == SignatureStatus.Ok ? "ok: signed by the key given with --key" : "BAD");
         Row("log proof", result.Inclusion switch
         {
-            InclusionStatus.Ok => $"ok: entry {logIndex} is in the letter's checkpoint{(checkpointSigned ? ", signed by the log key" : " (checkpoint signature not checked: give --log-key or --log)")}",
+            InclusionStatus.Ok => $"ok: entry {logIndex} is in the letter's checkpoint, signed by the log key",
+            InclusionStatus.Unchecked => $"unchecked: entry {logIndex} is in the letter's checkpoint, but who signed that checkpoint was not checked (give --log-key <log verifier key> or --log)",
             InclusionStatus.Absent => "ABSENT",
             _ => "BAD",
         });

@@ -66,24 +66,40 @@ public static class EvidenceCommand
 
     private static Command Verify()
     {
-        var org = new Option<string?>("--org") { Description = "Only this organization's evidence." };
+        var org = new Option<string?>("--org") { Description = "Only this organization's evidence (orphans are looked for only without --org: they belong to no one)." };
+        var removeOrphans = new Option<bool>("--remove-orphans")
+        {
+            Description = "Delete files in the evidence store that no evidence refers to (left by an upload that failed part-way), and say which.",
+        };
         var json = CommonOptions.Json();
         var store = new InstallationOptions();
-        var command = new Command("verify", "Rehash every stored evidence file; exit 1 when one is missing or tampered.") { org, json };
+        var command = new Command("verify", "Rehash every stored evidence file and list files no evidence refers to; exit 1 when one is missing or tampered, or an orphan is left.")
+        {
+            org, removeOrphans, json,
+        };
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
             Guid? orgId = parse.GetValue(org) is { } o ? (await workspace.Organizations.ResolveAsync(o, ct)).Id : null;
+            var remove = parse.GetValue(removeOrphans);
+            if (remove && orgId is not null) throw new BadInputException("--remove-orphans looks at the whole evidence store: leave out --org", path: "--org");
             var total = await workspace.Evidence.CountAsync(orgId, ct);
             var problems = await workspace.Evidence.VerifyAsync(orgId, ct);
-            if (reporter.Json) reporter.WriteJson(new { files = total, valid = problems.Count == 0, problems });
+            IReadOnlyList<Storage.Evidence.EvidenceOrphan> orphans = orgId is null ? await workspace.Evidence.OrphansAsync(ct) : [];
+            IReadOnlyList<Storage.Evidence.EvidenceOrphan> removed = remove ? await workspace.Evidence.RemoveOrphansAsync(orphans, ct) : [];
+            var left = orphans.Except(removed).ToArray();
+            var valid = problems.Count == 0 && left.Length == 0;
+            if (reporter.Json) reporter.WriteJson(new { files = total, valid, problems, orphans = left, removed });
             else
             {
                 foreach (var p in problems) reporter.Console.MarkupLine($"[red]{Markup.Escape(p.Name)} v{p.Version}[/]: {Markup.Escape(p.Problem)}");
+                foreach (var r in removed) reporter.Line($"removed orphan evidence/{r.Path} ({r.Size:N0} bytes)");
+                foreach (var l in left) reporter.Console.MarkupLine($"[yellow]orphan[/]: evidence/{Markup.Escape(l.Path)} ({l.Size:N0} bytes): no evidence refers to it");
                 reporter.Line(problems.Count == 0 ? $"{total} evidence files verified: all intact." : $"{problems.Count} of {total} evidence files failed verification.");
+                if (left.Length > 0) reporter.Line($"{left.Length} orphan file(s) in the evidence store; remove them with 'custodes evidence verify --remove-orphans'.");
             }
-            return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
+            return valid ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return command;
     }

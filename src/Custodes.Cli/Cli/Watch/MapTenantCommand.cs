@@ -1,3 +1,4 @@
+using Custodes.Common;
 using System.CommandLine;
 
 namespace Custodes.Cli.Watch;
@@ -11,18 +12,33 @@ public static class MapTenantCommand
         var tenant = new Argument<string>("tenant") { Description = "The tenant name as the MSP's RMM logs it." };
         var msp = new Option<string>("--msp") { Description = "The MSP organization (id or name).", Required = true };
         var customer = new Option<string>("--customer") { Description = "The customer organization (id or name).", Required = true };
+        var accept = new Option<bool>("--accept")
+        {
+            Description = "Also record the customer's acceptance of the MSP's alerts (as the installation's operator, only when you speak for the customer). " +
+                "Without it the mapping waits until an owner of the customer accepts on its Watch page or with POST /api/v1/watch/providers/{msp}/accept.",
+        };
         var json = CommonOptions.Json();
         var store = new InstallationOptions();
-        var command = new Command("map-tenant", "Map an MSP's RMM tenant to a customer organization (it then sees that tenant's alerts).") { tenant, msp, customer, json };
+        var command = new Command("map-tenant", "Map an MSP's RMM tenant to a customer organization (it sees that tenant's alerts once it accepts the MSP).") { tenant, msp, customer, accept, json };
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
             var operatorTenant = await workspace.OperatorForAsync(parse.GetValue(msp)!, ct);
             var customerOrg = await workspace.Organizations.ResolveAsync(parse.GetValue(customer)!, ct);
+            // The operator knows every organization, so it is told plainly what the web API keeps from an MSP.
+            if (customerOrg.Kind != Storage.OrganizationKinds.Customer)
+                throw new BadInputException($"organization '{customerOrg.Name}' is a {customerOrg.Kind}, not a customer", path: "--customer");
             var mapping = await workspace.Watch.Msps.MapTenantAsync(operatorTenant, parse.GetValue(tenant)!, customerOrg.Id, ct);
+            if (parse.GetValue(accept) && mapping.Status != Storage.Watch.MappingStatuses.Active)
+            {
+                var consents = new Storage.Watch.WatchConsentStore(workspace.Installation, workspace.Audit, TimeProvider.System);
+                await consents.DecideAsync(Storage.Tenant.Operator(customerOrg.Id), operatorTenant.OrganizationId, accept: true, ct);
+                mapping = mapping with { Status = Storage.Watch.MappingStatuses.Active, CustomerName = customerOrg.Name };
+            }
             if (reporter.Json) reporter.WriteJson(mapping);
-            else reporter.Line($"tenant '{mapping.Tenant}' → {mapping.CustomerName} ({mapping.CustomerOrganizationId})");
+            else if (mapping.Status == Storage.Watch.MappingStatuses.Active) reporter.Line($"tenant '{mapping.Tenant}' → {mapping.CustomerName} ({mapping.CustomerOrganizationId})");
+            else reporter.Line($"tenant '{mapping.Tenant}' → {customerOrg.Name} ({mapping.CustomerOrganizationId}): {mapping.Status}, until an owner of {customerOrg.Name} accepts {operatorTenant.OrganizationId}'s alerts (or run again with --accept)");
             return ExitCodes.Ok;
         });
         return command;

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Watch;
 
 /// <summary>The alert timeline: an MSP's own alerts (all, or one customer's), or a customer's alerts about its tenants.</summary>
-public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps) : PageModel
+public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps, WatchConsentStore consents) : PageModel
 {
     private const int PageSize = 50;
 
@@ -19,6 +19,9 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps) : PageMod
     public IReadOnlyList<AlertView> Alerts { get; private set; } = [];
     public IReadOnlyDictionary<Guid, string> Customers { get; private set; } = new Dictionary<Guid, string>();
     public bool IsMsp { get; private set; }
+    /// <summary>For a customer: the MSPs that asked to send it alerts, and what it answered.</summary>
+    public IReadOnlyList<ProviderRequest> Providers { get; private set; } = [];
+    public string? Message { get; private set; }
     public bool HasMore { get; private set; }
     public bool Filtered => Status is not null || Severity is not null || Rule is not null || Customer is not null;
 
@@ -30,8 +33,10 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps) : PageMod
         Rule = string.IsNullOrWhiteSpace(Rule) ? null : Rule.Trim();
         PageNumber = Api.Paging.PageOf(Request, PageSize);
         IsMsp = await msps.FindAsync(tenant.OrganizationId, HttpContext.RequestAborted) is not null;
+        if (!IsMsp) Providers = await consents.ListAsync(tenant, HttpContext.RequestAborted);
         if (IsMsp)
-            Customers = (await msps.TenantsAsync(tenant, HttpContext.RequestAborted)).GroupBy(t => t.CustomerOrganizationId).ToDictionary(g => g.Key, g => g.First().CustomerName);
+            Customers = (await msps.TenantsAsync(tenant, HttpContext.RequestAborted)).Where(t => t.CustomerName is not null)
+                .GroupBy(t => t.CustomerOrganizationId).ToDictionary(g => g.Key, g => g.First().CustomerName!);
         try
         {
             var found = await alerts.ListAsync(tenant, new AlertFilter(Status, Severity, Rule, Customer: IsMsp ? Customer : null), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
@@ -42,6 +47,19 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps) : PageMod
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
+    }
+
+    /// <summary>The customer's owner accepts or declines an MSP's alerts; both can be changed later, so neither asks first.</summary>
+    public async Task<IActionResult> OnPostDecideAsync(Guid msp, string decision)
+    {
+        if (decision is not ("accept" or "decline")) throw new BadInputException($"the decision is accept or decline, not '{decision}'", path: "decision");
+        var accept = decision == "accept";
+        var answer = await consents.DecideAsync(User.Tenant(), msp, accept, HttpContext.RequestAborted);
+        await OnGetAsync();
+        Message = accept
+            ? $"You accepted {answer.MspName}'s alerts: what its tools see on your computers now shows up here and in your alert channels."
+            : $"You declined {answer.MspName}'s alerts: nothing from its tools reaches you. You can accept later here.";
+        return Page();
     }
 
     public string PageLink(int page)

@@ -29,7 +29,9 @@ public sealed class SettingsModel(WatchMspStore msps) : PageModel
         {
             if (!Guid.TryParse(customer?.Trim(), out var id)) throw new BadInputException("a customer organization id looks like 0190c3a2-7d4e-7b1c-9f00-2b6c8d1e4a55");
             var mapping = await msps.MapTenantAsync(User.Tenant(), tenant, id, HttpContext.RequestAborted);
-            Message = $"Tenant '{mapping.Tenant}' is {mapping.CustomerName}.";
+            Message = mapping.Status == MappingStatuses.Active
+                ? $"Tenant '{mapping.Tenant}' is {mapping.CustomerName}."
+                : $"Tenant '{mapping.Tenant}' is mapped to {mapping.CustomerOrganizationId}. Its alerts reach that organization once it accepts your alerts; until then they stay here.";
         });
 
     public Task<IActionResult> OnPostUnmapAsync(string tenant) =>

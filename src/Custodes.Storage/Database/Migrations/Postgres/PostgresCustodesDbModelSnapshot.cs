@@ -1434,6 +1434,45 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                     b.ToTable("watch_checkpoints", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.WatchConsentRow", b =>
+                {
+                    b.Property<Guid>("CustomerOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("CustomerOrganizationId", "MspOrganizationId");
+
+                    b.HasIndex("MspOrganizationId");
+
+                    b.ToTable("watch_consents", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.WatchEventRow", b =>
                 {
                     b.Property<Guid>("MspOrganizationId")
@@ -1949,6 +1988,21 @@ namespace Custodes.Storage.Database.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.WatchConsentRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("MspOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.WatchInboxRow", b =>
                 {
                     b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
@@ -1969,12 +2023,6 @@ namespace Custodes.Storage.Database.Migrations.Postgres
 
             modelBuilder.Entity("Custodes.Storage.Database.WatchTenantRow", b =>
                 {
-                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
-                        .WithMany()
-                        .HasForeignKey("CustomerOrganizationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
                         .WithMany()
                         .HasForeignKey("MspOrganizationId")

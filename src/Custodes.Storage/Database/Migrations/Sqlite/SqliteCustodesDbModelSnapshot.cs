@@ -1425,6 +1425,45 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                     b.ToTable("watch_checkpoints", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.WatchConsentRow", b =>
+                {
+                    b.Property<Guid>("CustomerOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MspOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CustomerOrganizationId", "MspOrganizationId");
+
+                    b.HasIndex("MspOrganizationId");
+
+                    b.ToTable("watch_consents", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.WatchEventRow", b =>
                 {
                     b.Property<Guid>("MspOrganizationId")
@@ -1936,6 +1975,21 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Custodes.Storage.Database.WatchConsentRow", b =>
+                {
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("MspOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Custodes.Storage.Database.WatchInboxRow", b =>
                 {
                     b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
@@ -1956,12 +2010,6 @@ namespace Custodes.Storage.Database.Migrations.Sqlite
 
             modelBuilder.Entity("Custodes.Storage.Database.WatchTenantRow", b =>
                 {
-                    b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
-                        .WithMany()
-                        .HasForeignKey("CustomerOrganizationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("Custodes.Storage.Database.OrganizationRow", null)
                         .WithMany()
                         .HasForeignKey("MspOrganizationId")
