@@ -14,7 +14,7 @@ public sealed class PasswordChangeRequiredFilter : IAsyncPageFilter
         if (context.HttpContext.User.HasClaim(c => c.Type == CookieSessions.MustChangePasswordClaim)
             && page != "/Settings/Security" && !page.StartsWith("/Account/", StringComparison.Ordinal))
         {
-            context.Result = new RedirectResult("/settings/security?change=1");
+            context.Result = new RedirectResult("/settings/security#password");
             return;
         }
         await next();

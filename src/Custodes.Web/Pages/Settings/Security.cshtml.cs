@@ -85,7 +85,7 @@ public sealed class SecurityModel(AccountStore accounts, WebOptions web) : PageM
             // A new session id for this browser too (and without the "must change" mark).
             var user = await accounts.FindUserAsync(User.UserId(), HttpContext.RequestAborted) ?? throw new Storage.NotFoundException("no such user");
             await CookieSessions.SignInAsync(HttpContext, user, User.FindFirst(CookieSessions.MethodClaim)?.Value ?? "pwd", Organization());
-            return Redirect("/settings/security?changed=1");
+            return Redirect("/settings/security?changed=true");
         }
         catch (BadInputException e)
         {
