@@ -30,10 +30,14 @@ public sealed class AppServer : IAsyncDisposable
     public string Address { get; }
     public Installation Installation => _test.Installation;
 
-    public static async Task<AppServer> StartAsync(DatabaseProvider provider)
+    public static async Task<AppServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var test = await TestInstallation.CreateAsync(provider);
-        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
+        {
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (settings is not null) Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(b.Configuration, settings);
+        });
         await app.StartAsync();
         return new AppServer(app, test, app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
     }

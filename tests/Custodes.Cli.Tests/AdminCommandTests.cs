@@ -52,6 +52,39 @@ public sealed class AdminCommandTests
         Assert.Equal(2, (await Cli.RunAsync(Store(test, "admin", "create-api-key", "nobody@b.example"))).ExitCode);
     }
 
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Reset_password_sets_a_new_one_ends_every_session_and_forces_a_change(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        var orgId = (await Cli.RunAsync(Store(test, "admin", "create-org", "Northgate", "--kind", "assessor"))).Stdout.Trim();
+        Environment.SetEnvironmentVariable("CUSTODES_TEST_PASSWORD", "a long enough password");
+        await Cli.RunAsync(Store(test, "admin", "create-user", "ana@northgate.example", "--org", orgId, "--role", "owner", "--password-env", "CUSTODES_TEST_PASSWORD"));
+        var accounts = new Storage.Accounts.AccountStore(test.Installation, new Storage.Audit.AuditTrail(TimeProvider.System), TimeProvider.System);
+        var user = (await accounts.PasswordSignInAsync("ana@northgate.example", "a long enough password", "127.0.0.1")).User!;
+        var session = await accounts.StartSessionAsync(user.Id, Guid.Parse(orgId), "pwd", "test", "127.0.0.1", null);
+
+        var generated = await Cli.RunAsync(Store(test, "admin", "reset-password", "ana@northgate.example"));
+        Assert.Equal(0, generated.ExitCode);
+        var password = generated.Stdout.Trim();
+        Assert.Matches("^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$", password);
+        Assert.Null(await accounts.SessionRoleAsync(session, user.Id, Guid.Parse(orgId), TimeSpan.FromHours(1)));
+        var signedIn = await accounts.PasswordSignInAsync("ana@northgate.example", password, "127.0.0.1");
+        Assert.Equal(Storage.Accounts.SignInOutcome.Succeeded, signedIn.Outcome);
+        Assert.True(signedIn.User!.MustChangePassword);
+
+        Environment.SetEnvironmentVariable("CUSTODES_TEST_NEW_PASSWORD", "violet kayak under the lighthouse");
+        var chosen = await Cli.RunAsync(Store(test, "admin", "reset-password", "ana@northgate.example", "--password-env", "CUSTODES_TEST_NEW_PASSWORD"));
+        Assert.Equal(0, chosen.ExitCode);
+        Assert.Equal("", chosen.Stdout);
+        Assert.Equal(Storage.Accounts.SignInOutcome.Succeeded, (await accounts.PasswordSignInAsync("ana@northgate.example", "violet kayak under the lighthouse", "127.0.0.1")).Outcome);
+
+        Environment.SetEnvironmentVariable("CUSTODES_TEST_NEW_PASSWORD", "password1234");
+        var weak = await Cli.RunAsync(Store(test, "admin", "reset-password", "ana@northgate.example", "--password-env", "CUSTODES_TEST_NEW_PASSWORD"));
+        Assert.Equal(2, weak.ExitCode);
+        Assert.Contains("breaches", weak.Stderr);
+        Assert.Equal(2, (await Cli.RunAsync(Store(test, "admin", "reset-password", "nobody@northgate.example"))).ExitCode);
+    }
+
     [Fact]
     public async Task An_unreachable_database_exits_3()
     {

@@ -4,12 +4,13 @@ using System.Text.RegularExpressions;
 namespace Custodes.Web.Tests;
 
 /// <summary>What a browser does, without one: keeps cookies, reads the antiforgery token out of a page and posts its forms.</summary>
-public sealed partial class WebSession(Uri address) : IDisposable
+/// <remarks>Give it a <see cref="SocketsHttpHandler"/> to connect differently (from another local address); it must not follow redirects.</remarks>
+public sealed partial class WebSession(Uri address, SocketsHttpHandler? handler = null) : IDisposable
 {
-    private readonly CookieContainer _cookies = new();
+    private readonly CookieContainer _cookies = handler?.CookieContainer ?? new();
     private HttpClient? _client;
 
-    public HttpClient Http => _client ??= new HttpClient(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = address };
+    public HttpClient Http => _client ??= new HttpClient(handler ?? (HttpMessageHandler)new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = address };
     public CookieContainer Cookies => _cookies;
 
     public async Task<(HttpStatusCode Status, string Html, HttpResponseMessage Response)> GetAsync(string path)

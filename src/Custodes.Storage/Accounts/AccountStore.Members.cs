@@ -61,6 +61,8 @@ public sealed partial class AccountStore
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var key in await db.ApiKeys.Where(k => k.UserId == userId && k.OrganizationId == tenant.OrganizationId && k.RevokedAt == null).ToListAsync(cancellationToken))
             key.RevokedAt = now;
+        // So do their sessions acting for it (each request would refuse them anyway; this also takes them off their session list).
+        await EndSessionsAsync(db, userId, null, "member-removed", tenant.OrganizationId, cancellationToken);
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "membership.removed", "user", userId.ToString(), Before: new { role = membership.Role }));
         await AuditTrail.SaveAsync(db, cancellationToken);
         OnAccessChanged();
@@ -70,6 +72,8 @@ public sealed partial class AccountStore
     public async Task<(ApiKeyInfo Info, string Key)> CreateApiKeyAsync(Tenant tenant, string name, IReadOnlyList<string> scopes, CancellationToken cancellationToken = default)
     {
         var userId = tenant.UserId ?? throw new ForbiddenException("API keys belong to a person; sign in as one");
+        RequireSession(tenant, "create");
+        if (!Roles.CanAdminister(tenant.Role)) throw new ForbiddenException($"only an owner can create API keys; you are {tenant.Role}");
         string email;
         await using (var db = installation.OpenDb())
             email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("no such user");
@@ -89,6 +93,12 @@ public sealed partial class AccountStore
             orderby k.CreatedAt descending
             select new { k.Id, k.Name, k.Prefix, k.Scopes, u.Email, k.CreatedAt, k.LastUsedAt, k.RevokedAt }).AsNoTracking().ToListAsync(cancellationToken);
         return rows.Select(k => new ApiKeyInfo(k.Id, k.Name, k.Prefix, k.Scopes.Split(' '), k.Email, k.CreatedAt, k.LastUsedAt, k.RevokedAt)).ToArray();
+    }
+
+    // Keys are managed by a person signed in to the web app, never by a key: a leaked key must not be able to mint or revoke keys.
+    private static void RequireSession(Tenant tenant, string act)
+    {
+        if (tenant.Actor.StartsWith("api-key:", StringComparison.Ordinal)) throw new ForbiddenException($"an API key cannot {act} API keys; sign in to the web app");
     }
 
     private static void RequireOwner(Tenant tenant)

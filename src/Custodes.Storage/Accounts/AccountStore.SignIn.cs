@@ -23,74 +23,102 @@ public sealed record SignInResult(SignInOutcome Outcome, AccountUser? User = nul
 public sealed record AccountUser(Guid Id, string Email, string? DisplayName, bool MfaEnabled, bool HasPassword, IReadOnlyList<Membership> Memberships)
 {
     public string Actor => $"user:{Email}";
+
+    /// <summary>An owner or an administrator set this password: the person must choose their own before anything else.</summary>
+    public bool MustChangePassword { get; init; }
 }
+
+/// <summary>A checked sign-up waiting for its email to be confirmed: only the password's hash is kept.</summary>
+public sealed record PendingSignUp(string Email, string? DisplayName, string PasswordHash, string Organization, string Kind, bool AccountExists);
 
 /// <summary>A user's role in one organization.</summary>
 public sealed record Membership(Guid OrganizationId, string OrganizationName, string Kind, string Role);
 
-// Sign-up, password sign-in with lockout, and the second factor.
+// Sign-up, password sign-in with per-address throttling, and the second factor.
 public sealed partial class AccountStore
 {
-    /// <summary>Failed attempts (password or code) before an account is locked.</summary>
+    /// <summary>Failed attempts (password or code) for one email from one address before that address must wait.</summary>
     public const int MaxFailedAttempts = 5;
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+    /// <summary>The first wait after <see cref="MaxFailedAttempts"/> failures; each further failure doubles it, up to <see cref="MaxThrottle"/>.</summary>
+    public static readonly TimeSpan FirstThrottle = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxThrottle = TimeSpan.FromHours(1);
+    /// <summary>After this long without a failure, an address starts afresh.</summary>
+    public static readonly TimeSpan ThrottleMemory = TimeSpan.FromDays(1);
     private static readonly string DummyHash = PasswordHasher.Hash("not a password of anyone's");
 
     /// <summary>Creates a user and a new organization of the chosen kind with that user as its owner, in one transaction.</summary>
     public async Task<AccountUser> SignUpAsync(string email, string password, string? displayName, string organizationName, string kind, CancellationToken cancellationToken = default)
     {
+        var pending = await PrepareSignUpAsync(email, password, displayName, organizationName, kind, cancellationToken);
+        if (pending.AccountExists)
+            throw new BadInputException($"{pending.Email} already has an account; sign in instead, or ask an owner of your organization to add you", path: "email");
+        return await CompleteSignUpAsync(pending, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks a sign-up and hashes its password — the same work whether or not the email already has an account, so neither the answer
+    /// nor its timing tells. The caller emails a confirmation link carrying the result (or, for an existing account, a note to its owner).
+    /// </summary>
+    public async Task<PendingSignUp> PrepareSignUpAsync(string email, string password, string? displayName, string organizationName, string kind, CancellationToken cancellationToken = default)
+    {
         email = NormalizeEmail(email);
-        if (PasswordHasher.Weakness(password) is { } weakness) throw new BadInputException(weakness, path: "password");
         if (string.IsNullOrWhiteSpace(organizationName)) throw new BadInputException("an organization needs a name", path: "organization");
+        PasswordPolicy.Require(password, email, organizationName);
         kind = OrganizationKinds.Parse(kind);
         await using var db = installation.OpenDb();
-        if (await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
-            throw new BadInputException($"{email} already has an account; sign in instead, or ask an owner of your organization to add you", path: "email");
+        var exists = await db.Users.AnyAsync(u => u.Email == email, cancellationToken);
+        var hash = PasswordHasher.Hash(password);
+        return new PendingSignUp(email, string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(), hash, organizationName.Trim(), kind, exists);
+    }
+
+    /// <summary>Creates the account a <see cref="PrepareSignUpAsync"/> described (after its email was confirmed, or at once without email).</summary>
+    public async Task<AccountUser> CompleteSignUpAsync(PendingSignUp pending, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenDb();
+        if (await db.Users.AnyAsync(u => u.Email == pending.Email, cancellationToken))
+            throw new BadInputException($"{pending.Email} already has an account; sign in instead, or reset your password from the sign-in page", path: "email");
         var now = clock.GetUtcNow().UtcDateTime;
-        var org = new OrganizationRow { Id = Guid.CreateVersion7(), Name = organizationName.Trim(), Kind = kind, CreatedAt = now };
-        var user = new UserRow { Id = Guid.CreateVersion7(), Email = email, DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(), PasswordHash = PasswordHasher.Hash(password), CreatedAt = now };
+        var org = new OrganizationRow { Id = Guid.CreateVersion7(), Name = pending.Organization, Kind = pending.Kind, CreatedAt = now };
+        var user = new UserRow { Id = Guid.CreateVersion7(), Email = pending.Email, DisplayName = pending.DisplayName, PasswordHash = pending.PasswordHash, CreatedAt = now, PasswordChangedAt = now };
         db.Organizations.Add(org);
         db.Users.Add(user);
         db.Memberships.Add(new MembershipRow { UserId = user.Id, OrganizationId = org.Id, Role = Roles.Owner });
-        var actor = $"user:{email}";
+        var actor = $"user:{pending.Email}";
         audit.Record(db, new AuditEvent(org.Id, actor, "organization.created", "organization", org.Id.ToString(), After: new { org.Name, org.Kind }));
         audit.Record(db, new AuditEvent(org.Id, actor, "user.signed_up", "user", user.Id.ToString(), After: new { user.Email, role = Roles.Owner }));
         await AuditTrail.SaveAsync(db, cancellationToken);
         return new AccountUser(user.Id, user.Email, user.DisplayName, false, true, [new Membership(org.Id, org.Name, org.Kind, Roles.Owner)]);
     }
 
-    /// <summary>Checks an email and password; counts failures and locks the account after <see cref="MaxFailedAttempts"/>.</summary>
+    /// <summary>
+    /// Checks an email and password. Failures are counted per email and client address: past <see cref="MaxFailedAttempts"/>, that
+    /// address waits (30 s, doubling) while the owner signing in from elsewhere is not held up. Every path does one password hash and
+    /// one write, and unknown emails are throttled like known ones, so neither answers nor timings tell which emails have accounts.
+    /// </summary>
     public async Task<SignInResult> PasswordSignInAsync(string email, string password, string? from, CancellationToken cancellationToken = default)
     {
-        string normalized;
-        try
-        {
-            normalized = NormalizeEmail(email);
-        }
-        catch (BadInputException)
-        {
-            normalized = email.Trim().ToLowerInvariant();
-        }
+        var normalized = LooseEmail(email);
         await using var db = installation.OpenDb();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var throttle = await db.SignInThrottles.FirstOrDefaultAsync(t => t.Email == normalized && t.Address == (from ?? "unknown"), cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        var org = user is null ? null : await FirstOrganizationAsync(db, user.Id, cancellationToken);
+        if (throttle?.BlockedUntil > now)
+        {
+            PasswordHasher.Verify(password, DummyHash);
+            audit.Record(db, new AuditEvent(org, user is null ? $"anonymous@{from}" : $"user:{user.Email}", "security.sign_in_refused_locked", "user", user?.Id.ToString() ?? normalized,
+                After: new { throttle.BlockedUntil, from }));
+            await AuditTrail.SaveAsync(db, cancellationToken);
+            return new SignInResult(SignInOutcome.LockedOut, LockedUntil: throttle.BlockedUntil);
+        }
         if (user?.PasswordHash is null)
         {
             // Spend the same time as a real check, so response times do not tell which emails have accounts.
             PasswordHasher.Verify(password, DummyHash);
-            audit.Record(db, new AuditEvent(null, $"anonymous@{from}", "security.sign_in_failed", "user", normalized, After: new { reason = user is null ? "unknown email" : "no password (external sign-in only)", from }));
-            await AuditTrail.SaveAsync(db, cancellationToken);
-            return new SignInResult(SignInOutcome.Failed);
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var org = await FirstOrganizationAsync(db, user.Id, cancellationToken);
-        if (user.LockedUntil > now)
-        {
-            audit.Record(db, new AuditEvent(org, $"user:{user.Email}", "security.sign_in_refused_locked", "user", user.Id.ToString(), After: new { user.LockedUntil, from }));
-            await AuditTrail.SaveAsync(db, cancellationToken);
-            return new SignInResult(SignInOutcome.LockedOut, LockedUntil: user.LockedUntil);
+            return await FailAsync(db, normalized, user, org, user is null ? "unknown email" : "no password (external sign-in only)", from, cancellationToken);
         }
         if (!PasswordHasher.Verify(password, user.PasswordHash))
-            return await FailAsync(db, user, org, "wrong password", from, cancellationToken);
+            return await FailAsync(db, normalized, user, org, "wrong password", from, cancellationToken);
         if (user.MfaEnabled)
             return new SignInResult(SignInOutcome.NeedsSecondFactor, await ToAccountAsync(db, user, cancellationToken));
         return await SucceedAsync(db, user, org, "password", from, cancellationToken);
@@ -104,11 +132,12 @@ public sealed partial class AccountStore
         if (user is null || !user.MfaEnabled || user.TotpSecret is null) return new SignInResult(SignInOutcome.Failed);
         var org = await FirstOrganizationAsync(db, user.Id, cancellationToken);
         var now = clock.GetUtcNow();
-        if (user.LockedUntil > now.UtcDateTime) return new SignInResult(SignInOutcome.LockedOut, LockedUntil: user.LockedUntil);
+        var throttle = await db.SignInThrottles.AsNoTracking().FirstOrDefaultAsync(t => t.Email == user.Email && t.Address == (from ?? "unknown"), cancellationToken);
+        if (throttle?.BlockedUntil > now.UtcDateTime) return new SignInResult(SignInOutcome.LockedOut, LockedUntil: throttle.BlockedUntil);
         code = code.Trim();
         if (Totp.Match(Base32.Decode(user.TotpSecret), code, now) is { } step)
         {
-            if (user.LastTotpStep >= step) return await FailAsync(db, user, org, "TOTP code replayed", from, cancellationToken);
+            if (user.LastTotpStep >= step) return await FailAsync(db, user.Email, user, org, "TOTP code replayed", from, cancellationToken);
             user.LastTotpStep = step;
             return await SucceedAsync(db, user, org, "password+totp", from, cancellationToken);
         }
@@ -117,7 +146,7 @@ public sealed partial class AccountStore
             audit.Record(db, new AuditEvent(org, $"user:{user.Email}", "security.recovery_code_used", "user", user.Id.ToString(), After: new { remaining = RecoveryCodeCount(user) }));
             return await SucceedAsync(db, user, org, "password+recovery-code", from, cancellationToken);
         }
-        return await FailAsync(db, user, org, "wrong code", from, cancellationToken);
+        return await FailAsync(db, user.Email, user, org, "wrong code", from, cancellationToken);
     }
 
     /// <summary>Signs in a user an external identity provider vouched for (OpenID Connect), by their email; null when no such user.</summary>
@@ -152,31 +181,54 @@ public sealed partial class AccountStore
         return await db.Memberships.AsNoTracking().Where(m => m.UserId == userId && m.OrganizationId == organizationId).Select(m => m.Role).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task<SignInResult> FailAsync(CustodesDb db, UserRow user, Guid? org, string reason, string? from, CancellationToken cancellationToken)
+    private async Task<SignInResult> FailAsync(CustodesDb db, string email, UserRow? user, Guid? org, string reason, string? from, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        user.FailedSignIns++;
-        var actor = $"user:{user.Email}";
-        audit.Record(db, new AuditEvent(org, actor, "security.sign_in_failed", "user", user.Id.ToString(), After: new { reason, failures = user.FailedSignIns, from }));
-        if (user.FailedSignIns >= MaxFailedAttempts)
+        var address = from ?? "unknown";
+        var throttle = await db.SignInThrottles.FirstOrDefaultAsync(t => t.Email == email && t.Address == address, cancellationToken);
+        if (throttle is null) db.SignInThrottles.Add(throttle = new SignInThrottleRow { Email = email, Address = address });
+        else if (now - throttle.LastFailureAt > ThrottleMemory) throttle.Failures = 0;
+        throttle.Failures++;
+        throttle.LastFailureAt = now;
+        var actor = user is null ? $"anonymous@{from}" : $"user:{user.Email}";
+        var subject = user?.Id.ToString() ?? email;
+        audit.Record(db, new AuditEvent(org, actor, "security.sign_in_failed", "user", subject, After: new { reason, failures = throttle.Failures, from }));
+        if (throttle.Failures >= MaxFailedAttempts)
         {
-            user.LockedUntil = now + LockoutDuration;
-            user.FailedSignIns = 0;
-            audit.Record(db, new AuditEvent(org, actor, "security.locked_out", "user", user.Id.ToString(), After: new { user.LockedUntil, from }));
-            await AuditTrail.SaveAsync(db, cancellationToken);
-            return new SignInResult(SignInOutcome.LockedOut, LockedUntil: user.LockedUntil);
+            var wait = TimeSpan.FromTicks(Math.Min(MaxThrottle.Ticks, FirstThrottle.Ticks << Math.Min(20, throttle.Failures - MaxFailedAttempts)));
+            throttle.BlockedUntil = now + wait;
+            audit.Record(db, new AuditEvent(org, actor, "security.locked_out", "user", subject, After: new { blocked_until = throttle.BlockedUntil, from, failures = throttle.Failures }));
         }
+        // Forget addresses that stopped failing long ago, so the table stays the size of current attacks.
+        var forgotten = now - ThrottleMemory;
+        await db.SignInThrottles.Where(t => t.LastFailureAt < forgotten && !(t.Email == email && t.Address == address)).ExecuteDeleteAsync(cancellationToken);
         await AuditTrail.SaveAsync(db, cancellationToken);
-        return new SignInResult(SignInOutcome.Failed);
+        return throttle.BlockedUntil > now ? new SignInResult(SignInOutcome.LockedOut, LockedUntil: throttle.BlockedUntil) : new SignInResult(SignInOutcome.Failed);
     }
 
     private async Task<SignInResult> SucceedAsync(CustodesDb db, UserRow user, Guid? org, string method, string? from, CancellationToken cancellationToken)
     {
         user.FailedSignIns = 0;
         user.LockedUntil = null;
+        // The right person from this address: its count starts afresh (other addresses keep theirs).
+        await db.SignInThrottles.Where(t => t.Email == user.Email && t.Address == (from ?? "unknown")).ExecuteDeleteAsync(cancellationToken);
         audit.Record(db, new AuditEvent(org, $"user:{user.Email}", "security.signed_in", "user", user.Id.ToString(), After: new { method, from }));
         await AuditTrail.SaveAsync(db, cancellationToken);
         return new SignInResult(SignInOutcome.Succeeded, await ToAccountAsync(db, user, cancellationToken));
+    }
+
+    // The email as typed, lowercased; not rejected when malformed, so a malformed one is answered (and throttled) like any other.
+    private static string LooseEmail(string email)
+    {
+        try
+        {
+            return NormalizeEmail(email);
+        }
+        catch (BadInputException)
+        {
+            var loose = email.Trim().ToLowerInvariant();
+            return loose.Length <= 320 ? loose : loose[..320];
+        }
     }
 
     private static async Task<Guid?> FirstOrganizationAsync(CustodesDb db, Guid userId, CancellationToken cancellationToken) =>
@@ -190,7 +242,7 @@ public sealed partial class AccountStore
             where m.UserId == user.Id
             orderby o.Name
             select new Membership(o.Id, o.Name, o.Kind, m.Role)).AsNoTracking().ToListAsync(cancellationToken);
-        return new AccountUser(user.Id, user.Email, user.DisplayName, user.MfaEnabled, user.PasswordHash is not null, memberships);
+        return new AccountUser(user.Id, user.Email, user.DisplayName, user.MfaEnabled, user.PasswordHash is not null, memberships) { MustChangePassword = user.MustChangePassword };
     }
 
     private static bool UseRecoveryCode(UserRow user, string code)

@@ -26,14 +26,14 @@ public sealed partial class AccountStore(Installation installation, AuditTrail a
     {
         email = NormalizeEmail(email);
         role = Roles.Parse(role);
-        if (password is not null && PasswordHasher.Weakness(password) is { } weakness) throw new BadInputException(weakness);
+        if (password is not null) PasswordPolicy.Require(password, email);
         await using var db = installation.OpenDb();
         if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
             throw new BadInputException($"no organization with id {organizationId}");
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
         if (user is null)
         {
-            user = new UserRow { Id = Guid.CreateVersion7(), Email = email, PasswordHash = password is null ? null : PasswordHasher.Hash(password), CreatedAt = clock.GetUtcNow().UtcDateTime };
+            user = new UserRow { Id = Guid.CreateVersion7(), Email = email, PasswordHash = password is null ? null : PasswordHasher.Hash(password), CreatedAt = clock.GetUtcNow().UtcDateTime, PasswordChangedAt = password is null ? null : clock.GetUtcNow().UtcDateTime };
             db.Users.Add(user);
             audit.Record(db, new AuditEvent(organizationId, actor, "user.created", "user", user.Id.ToString(), After: new { user.Email }));
         }
@@ -123,6 +123,7 @@ public sealed partial class AccountStore(Installation installation, AuditTrail a
         await using var db = installation.OpenDb();
         var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.OrganizationId == tenant.OrganizationId, cancellationToken)
             ?? throw new NotFoundException($"no API key {keyId}");
+        RequireSession(tenant, "revoke");
         if (row.UserId != tenant.UserId && !Roles.CanAdminister(tenant.Role)) throw new ForbiddenException("only the key's owner or an organization owner can revoke it");
         row.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "api_key.revoked", "api_key", row.Id.ToString(), After: new { row.Prefix }));

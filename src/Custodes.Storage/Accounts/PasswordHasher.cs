@@ -27,6 +27,6 @@ public static class PasswordHasher
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
-    /// <summary>Minimum password policy: long enough to resist guessing (NIST SP 800-63B: at least 8; we ask 12).</summary>
-    public static string? Weakness(string password) => password.Length < 12 ? "a password must have at least 12 characters" : null;
+    /// <summary>Why a new password is refused, or null; the whole rule is <see cref="PasswordPolicy"/>.</summary>
+    public static string? Weakness(string password, string? email = null, string? organization = null) => PasswordPolicy.Problem(password, email, organization);
 }

@@ -9,6 +9,9 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<UserRow> Users => Set<UserRow>();
     public DbSet<MembershipRow> Memberships => Set<MembershipRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<SessionRow> Sessions => Set<SessionRow>();
+    public DbSet<SignInThrottleRow> SignInThrottles => Set<SignInThrottleRow>();
+    public DbSet<PasswordResetRow> PasswordResets => Set<PasswordResetRow>();
     public DbSet<AssessmentRow> Assessments => Set<AssessmentRow>();
     public DbSet<DeterminationRow> Determinations => Set<DeterminationRow>();
     public DbSet<PoamItemRow> PoamItems => Set<PoamItemRow>();
@@ -154,6 +157,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
         WatchModel.Configure(model);
         SupplyChainModel.Configure(model);
         QuestionnaireModel.Configure(model);
+        CredentialModel.Configure(model);
     }
 }
 

@@ -29,6 +29,10 @@ public sealed class UserRow
     public string? RecoveryCodes { get; set; }
     public int FailedSignIns { get; set; }
     public DateTime? LockedUntil { get; set; }
+    /// <summary>Set when an owner reset the password: the next sign-in must choose a new one before anything else.</summary>
+    public bool MustChangePassword { get; set; }
+    /// <summary>When the password last changed; a reset link names it, so it works once and only until the next change.</summary>
+    public DateTime? PasswordChangedAt { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 

@@ -4,15 +4,19 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Custodes.Web.Api;
 
-/// <summary>API keys of the caller (an owner sees every member's): create (the key is shown once), list, revoke.</summary>
+/// <summary>
+/// API keys of the caller (an owner sees every member's): list. Creating and revoking keys is an owner's act in a signed-in browser
+/// session (Settings → API keys) or the administrator's CLI: a key never mints or revokes a key, so a leaked read-only key cannot
+/// become a full one or lock the owner out. The two endpoints stay, answering 403 with the way to do it.
+/// </summary>
 public static class ApiKeysApi
 {
     public static RouteGroupBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/api-keys").RequireAuthorization().WithTags("API keys");
         group.MapGet("/", List).WithName("ListApiKeys").WithSummary("Keys by name and prefix (never the key itself)");
-        group.MapPost("/", Create).RequireRole(RequiredRole.AnyMember("a new key is capped at the caller's own rights")).WithName("CreateApiKey").WithSummary("Create a key for yourself; scopes: [\"*\"] (everything you may do) or [\"read\"]. The key is in this answer only").ProducesProblem(400);
-        group.MapDelete("/{keyId:guid}", Revoke).RequireRole(RequiredRole.AnyMember("anyone revokes their own key; only an owner another's")).WithName("RevokeApiKey").WithSummary("Revoke a key (yours, or any as an owner)").ProducesProblem(403).ProducesProblem(404);
+        group.MapPost("/", Create).WithName("CreateApiKey").WithSummary("Always 403: keys are created by an owner in the web app (Settings → API keys) or with 'custodes admin create-api-key'").ProducesProblem(403);
+        group.MapDelete("/{keyId:guid}", Revoke).WithName("RevokeApiKey").WithSummary("Always 403: keys are revoked by an owner (or the key's own person) in the web app").ProducesProblem(403);
         return group;
     }
 
@@ -25,19 +29,9 @@ public static class ApiKeysApi
     private static async Task<Ok<IReadOnlyList<ApiKeyInfo>>> List(HttpContext context, AccountStore accounts, CancellationToken cancellationToken) =>
         TypedResults.Ok(await accounts.ListApiKeysAsync(context.User.Tenant(), cancellationToken));
 
-    private static async Task<Created<CreatedKey>> Create(NewKey body, HttpContext context, AccountStore accounts, CancellationToken cancellationToken)
-    {
-        var tenant = context.User.Tenant();
-        // A read-only key cannot mint a full one: new keys are capped at the caller's own scopes.
-        var scopes = body.Scopes ?? [ApiKeyScopes.All];
-        if (tenant.Role == Roles.Viewer && scopes.Contains(ApiKeyScopes.All)) scopes = [ApiKeyScopes.Read];
-        var (info, key) = await accounts.CreateApiKeyAsync(tenant, body.Name ?? "api key", scopes, cancellationToken);
-        return TypedResults.Created($"/api/v1/api-keys/{info.Id}", new CreatedKey(info.Id, info.Name, info.Prefix, info.Scopes, key));
-    }
+    private static Task<Created<CreatedKey>> Create() =>
+        throw new ForbiddenException("an API key cannot create API keys; an owner creates them in the web app under Settings → API keys, or an administrator with 'custodes admin create-api-key'");
 
-    private static async Task<NoContent> Revoke(Guid keyId, HttpContext context, AccountStore accounts, CancellationToken cancellationToken)
-    {
-        await accounts.RevokeApiKeyAsync(context.User.Tenant(), keyId, cancellationToken);
-        return TypedResults.NoContent();
-    }
+    private static Task<NoContent> Revoke(Guid keyId) =>
+        throw new ForbiddenException("an API key cannot revoke API keys; revoke it in the web app under Settings → API keys (an owner, or the key's own person)");
 }

@@ -55,6 +55,8 @@ public static class Extensions
         services.AddCustodesSupplyChain(builder.Configuration);
         services.AddSingleton<ApiKeyCache>();
         services.AddCustodesAlerting(builder.Configuration);
+        services.AddSingleton<AccountMail>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccountMail>());
 
         services.Configure<JsonOptions>(o => CopyJsonOptions(o.SerializerOptions));
         services.AddProblemDetails();
@@ -78,6 +80,7 @@ public static class Extensions
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToFolder("/Account");
             o.Conventions.ConfigureFilter(new SecurityEventFilter());
+            o.Conventions.ConfigureFilter(new PasswordChangeRequiredFilter());
         });
         services.AddRateLimiter(o =>
         {

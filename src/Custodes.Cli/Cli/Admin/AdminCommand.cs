@@ -4,7 +4,7 @@ using Custodes.Storage;
 
 namespace Custodes.Cli.Admin;
 
-/// <summary><c>custodes admin create-org|create-user|create-api-key|list-orgs</c>: bootstrap an installation (contracts §6).</summary>
+/// <summary><c>custodes admin create-org|create-user|create-api-key|list-orgs|reset-password</c>: bootstrap an installation (contracts §6).</summary>
 public static class AdminCommand
 {
     public static Command Create()
@@ -14,6 +14,7 @@ public static class AdminCommand
         command.Subcommands.Add(CreateUser());
         command.Subcommands.Add(CreateApiKey());
         command.Subcommands.Add(ListOrgs());
+        command.Subcommands.Add(ResetPasswordCommand.Create());
         return command;
     }
 

@@ -7,13 +7,14 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Custodes.Web.Pages.Account;
 
-/// <summary>Email and password; then the code when the account has MFA. Failures count toward lockout, and attempts are rate limited per address.</summary>
+/// <summary>Email and password; then the code when the account has MFA. Failures slow down that email from that address (not elsewhere), and attempts are rate limited per address.</summary>
 [EnableRateLimiting(Extensions.SignInRateLimit)]
 public sealed class SignInModel(AccountStore accounts, OidcOptions oidc) : PageModel
 {
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    [BindProperty(SupportsGet = true)] public bool PasswordChanged { get; set; }
     public string? Error { get; private set; }
     public bool Sso => oidc.Enabled;
     public string SsoName => oidc.DisplayName;
@@ -34,7 +35,8 @@ public sealed class SignInModel(AccountStore accounts, OidcOptions oidc) : PageM
                 await CookieSessions.BeginSecondFactorAsync(HttpContext, result.User!.Id);
                 return RedirectToPage("/Account/SignInCode", new { returnUrl = ReturnUrl });
             case SignInOutcome.LockedOut:
-                Error = $"This account is locked after repeated failed sign-ins. Try again after {result.LockedUntil:HH:mm} UTC, or ask an owner of your organization.";
+                // Said the same way whether or not the email has an account; only this address waits, not the account's owner elsewhere.
+                Error = $"Too many failed sign-ins for this email from your network. Wait until {result.LockedUntil:HH:mm:ss} UTC and try again, or reset your password.";
                 break;
             default:
                 Error = "The email or password is not right.";

@@ -1,11 +1,10 @@
 using Custodes.Web.Accounts;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Custodes.Web.Pages.Account;
 
-/// <summary>Ends the session (a POST, so another site cannot sign you out with a link).</summary>
+/// <summary>Ends the session on the server and drops the cookie (a POST, so another site cannot sign you out with a link).</summary>
 public sealed class SignOutModel : PageModel
 {
     public void OnGet()
@@ -14,7 +13,7 @@ public sealed class SignOutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(CookieSessions.Scheme);
+        await CookieSessions.SignOutAsync(HttpContext);
         return Redirect("/account/sign-in");
     }
 }

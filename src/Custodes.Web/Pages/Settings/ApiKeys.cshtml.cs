@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Custodes.Web.Pages.Settings;
 
-/// <summary>Create (shown once), list and revoke the signed-in user's API keys; owners see and revoke everyone's.</summary>
+/// <summary>Owners create keys (shown once); everyone lists and revokes their own, owners everyone's. Only here, in a signed-in session — never through the API with a key.</summary>
 public sealed class ApiKeysModel(AccountStore accounts) : PageModel
 {
     public IReadOnlyList<ApiKeyInfo> Keys { get; private set; } = [];
@@ -17,7 +17,7 @@ public sealed class ApiKeysModel(AccountStore accounts) : PageModel
     public async Task<IActionResult> OnPostCreateAsync(string name, string scope)
     {
         var tenant = User.Tenant();
-        var scopes = scope == ApiKeyScopes.All && User.CanEdit() ? new[] { ApiKeyScopes.All } : [ApiKeyScopes.Read];
+        var scopes = scope == ApiKeyScopes.All ? new[] { ApiKeyScopes.All } : [ApiKeyScopes.Read];
         (_, NewKey) = await accounts.CreateApiKeyAsync(tenant, name, scopes, HttpContext.RequestAborted);
         Keys = await accounts.ListApiKeysAsync(tenant, HttpContext.RequestAborted);
         return Page();
