@@ -9,6 +9,8 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<UserRow> Users => Set<UserRow>();
     public DbSet<MembershipRow> Memberships => Set<MembershipRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<InvitationRow> Invitations => Set<InvitationRow>();
+    public DbSet<ExternalLoginRow> ExternalLogins => Set<ExternalLoginRow>();
     public DbSet<AssessmentRow> Assessments => Set<AssessmentRow>();
     public DbSet<DeterminationRow> Determinations => Set<DeterminationRow>();
     public DbSet<PoamItemRow> PoamItems => Set<PoamItemRow>();
@@ -152,6 +154,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
         WatchModel.Configure(model);
         SupplyChainModel.Configure(model);
         QuestionnaireModel.Configure(model);
+        MembershipModel.Configure(model);
     }
 }
 

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages;
 
 /// <summary>The dashboard: the organization's assessments with score and CMMC status, and those shared with it.</summary>
-public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, LetterChanges supplyChain) : PageModel
+public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, LetterChanges supplyChain, Storage.Accounts.InvitationStore invitations) : PageModel
 {
     /// <summary>One line of the dashboard.</summary>
     public sealed record Row(Guid Id, string Subject, string Framework, DateOnly? AssessedOn, int? Score, string Level2, bool Complete, DateTime Updated);
@@ -17,6 +17,8 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, L
     public IReadOnlyList<SharedAssessment> Shared { get; private set; } = [];
     /// <summary>Recent supply-chain notices (a provider's letter revoked or expired changed this organization's score).</summary>
     public IReadOnlyList<SupplyChainNotice> Notices { get; private set; } = [];
+    /// <summary>Invitations waiting for the signed-in person's answer: shown here, the first page after sign-in.</summary>
+    public IReadOnlyList<Storage.Accounts.Invitation> Invitations { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -29,5 +31,6 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, L
         }).ToArray();
         Shared = await shares.SharedWithAsync(tenant, HttpContext.RequestAborted);
         Notices = await supplyChain.ListAsync(tenant, 3, HttpContext.RequestAborted);
+        if (Accounts.OrganizationSwitch.HasSession(User)) Invitations = await invitations.PendingForUserAsync(User.UserId(), HttpContext.RequestAborted);
     }
 }

@@ -16,7 +16,7 @@ public sealed class SignUpModel(AccountStore accounts) : PageModel
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string Password { get; set; } = "";
     [BindProperty] public string Organization { get; set; } = "";
-    [BindProperty] public string Kind { get; set; } = "assessor";
+    [BindProperty] public string? Kind { get; set; }
     public string? Error { get; private set; }
 
     public void OnGet()
@@ -27,7 +27,7 @@ public sealed class SignUpModel(AccountStore accounts) : PageModel
     {
         try
         {
-            var user = await accounts.SignUpAsync(Email, Password, DisplayName, Organization, Kind, HttpContext.RequestAborted);
+            var user = await accounts.SignUpAsync(Email, Password, DisplayName, Organization, Kind ?? "", HttpContext.RequestAborted);
             await CookieSessions.SignInAsync(HttpContext, user, "pwd");
             return Redirect("/settings/security?welcome=1");
         }
