@@ -308,4 +308,24 @@ public sealed partial class MembershipTests
         var (_, strangerOwner) = await server.NewTenantAsync("Strangers LLC");
         Assert.Equal(HttpStatusCode.NotFound, (await strangerOwner.DeleteAsync($"/api/v1/invitations/{otherId}")).StatusCode);
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Someone_in_no_organization_signs_in_on_the_link_and_accepts_in_one_step(DatabaseProvider provider)
+    {
+        await using var server = await RunningServer.StartAsync(provider);
+        var (org, ownerEmail, _) = await server.NewAccountAsync("Northgate");
+        var accounts = new AccountStore(server.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System);
+        var bo = await accounts.CreateUserAsync("bo@northgate.example", org, Roles.Viewer, RunningServer.Password, "test");
+        await accounts.RemoveMemberAsync(new Tenant(org, Roles.Owner, "test"), bo);
+        using var owner = await SignedInAsync(server, ownerEmail);
+        var (_, _, token) = await InviteAsync(owner, "bo@northgate.example", "assessor");
+
+        using var session = server.Session();
+        var wrong = await session.PostFormAsync($"/account/invitation?token={token}", [new("token", token), new("Password", "not the right password")], "/account/invitation?handler=signin");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Empty(await MembershipsOfAsync(server, "bo@northgate.example"));
+        var accepted = await session.PostFormAsync($"/account/invitation?token={token}", [new("token", token), new("Password", RunningServer.Password)], "/account/invitation?handler=signin");
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.Contains("bo@northgate.example · Northgate (assessor)", (await session.GetAsync("/")).Html);
+    }
 }

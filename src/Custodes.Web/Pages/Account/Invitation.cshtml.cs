@@ -19,6 +19,9 @@ public sealed class InvitationModel(InvitationStore invitations, AccountStore ac
     [BindProperty(SupportsGet = true)] public string Token { get; set; } = "";
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string Password { get; set; } = "";
+    [BindProperty] public string? Code { get; set; }
+    /// <summary>The account has MFA: signing in here to accept asks for the code too.</summary>
+    public bool NeedsCode { get; private set; }
     public Invitation? Invitation { get; private set; }
     public string? Error { get; private set; }
     public string? Message { get; private set; }
@@ -37,6 +40,45 @@ public sealed class InvitationModel(InvitationStore invitations, AccountStore ac
         if (!SignedIn) throw new ForbiddenException("sign in with the invited email first");
         var membership = await invitations.AcceptAsync(User.UserId(), InvitationKey.Token(Token), HttpContext.RequestAborted);
         await OrganizationSwitch.SwitchAsync(HttpContext, membership);
+        return Redirect("/?joined=" + membership.OrganizationId);
+    });
+
+    /// <summary>
+    /// Signs in as the invited email and accepts in one step. It also serves someone who belongs to no organization any more (removed,
+    /// then invited again): the sign-in page cannot start a session for them, because a session acts for an organization.
+    /// </summary>
+    public Task<IActionResult> OnPostSignInAsync() => AnswerAsync(async () =>
+    {
+        if (SignedIn) throw new ForbiddenException("you are signed in already");
+        var invitation = await invitations.FindByTokenAsync(Token, HttpContext.RequestAborted) ?? throw new NotFoundException("no such invitation; the link may be incomplete");
+        var from = CookieSessions.ClientAddress(HttpContext);
+        var result = await accounts.PasswordSignInAsync(invitation.Email, Password, from, HttpContext.RequestAborted);
+        var method = "pwd";
+        if (result.Outcome == SignInOutcome.NeedsSecondFactor)
+        {
+            if (string.IsNullOrWhiteSpace(Code))
+            {
+                await LoadAsync();
+                NeedsCode = true;
+                Error = "Your account has multi-factor sign-in: enter your password again with the code from your authenticator app.";
+                return Page();
+            }
+            result = await accounts.SecondFactorSignInAsync(result.User!.Id, Code, from, HttpContext.RequestAborted);
+            method = "mfa";
+        }
+        if (result.Outcome == SignInOutcome.LockedOut)
+            throw new ForbiddenException($"this account is locked after repeated failed sign-ins; try again after {result.LockedUntil:HH:mm} UTC");
+        if (result.Outcome != SignInOutcome.Succeeded)
+        {
+            await LoadAsync();
+            NeedsCode = method == "mfa";
+            Error = "The password" + (NeedsCode ? " or the code" : "") + " is not right.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        var membership = await invitations.AcceptAsync(result.User!.Id, InvitationKey.Token(Token), HttpContext.RequestAborted);
+        var user = await accounts.FindUserAsync(result.User.Id, HttpContext.RequestAborted) ?? throw new NotFoundException("no such user");
+        await CookieSessions.SignInAsync(HttpContext, user, method, membership.OrganizationId);
         return Redirect("/?joined=" + membership.OrganizationId);
     });
 
