@@ -91,4 +91,16 @@ public sealed class AdminCommandTests
         var result = await Cli.RunAsync("admin", "list-orgs", "--data-dir", Cli.TempDirectory(), "--db", "Host=127.0.0.1;Port=1;Database=x;Username=x;Timeout=2");
         Assert.Equal(3, result.ExitCode);
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Create_org_refuses_a_name_another_organization_of_its_kind_already_has(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        Assert.Equal(0, (await Cli.RunAsync(Store(test, "admin", "create-org", "Northgate Security Assessors LLC", "--kind", "assessor"))).ExitCode);
+        var twin = await Cli.RunAsync(Store(test, "admin", "create-org", " northgate security  assessors LLC ", "--kind", "assessor"));
+        Assert.Equal(2, twin.ExitCode);
+        Assert.Contains("already exists", twin.Stderr);
+        Assert.Equal("", twin.Stdout);
+        Assert.Equal(0, (await Cli.RunAsync(Store(test, "admin", "create-org", "Northgate Security Assessors LLC", "--kind", "customer"))).ExitCode);
+    }
 }

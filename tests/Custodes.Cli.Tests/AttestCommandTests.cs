@@ -419,6 +419,36 @@ public sealed class AttestCommandTests : IDisposable
         Assert.Equal(0, (await Cli.RunAsync(["attest", "render", letter, "--out", html])).ExitCode);
         Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(html, Encoding.UTF8), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Issue_takes_the_issuer_by_organization_id_and_asks_for_the_id_when_its_name_is_shared(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        await GenerateKeysAsync();
+        var org = (await Cli.RunAsync(Store(test, "admin", "create-org", Firm, "--kind", "assessor"))).Stdout.Trim();
+        // An installation from before names were unique may hold a second firm of the same name.
+        var twin = Guid.NewGuid();
+        await using (var db = test.Installation.OpenDb())
+        {
+            db.Organizations.Add(new Custodes.Storage.Database.OrganizationRow { Id = twin, Name = Firm.ToUpperInvariant(), Kind = "assessor", CreatedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        string[] Issue(string issuer, string output) => Store(test, "attest", "issue", "--assessment", Cli.Sample("assessments", "example-msp.json"),
+            "--key", Path.Combine(Path_("keys"), "signing.key"), "--passphrase-env", PassphraseVariable, "--issuer", issuer, "--out", Path_(output));
+
+        var ambiguous = await Cli.RunAsync(Issue(Firm, "ambiguous.json"));
+        Assert.Equal(2, ambiguous.ExitCode);
+        Assert.Contains(org, ambiguous.Stderr);
+        Assert.Contains(twin.ToString(), ambiguous.Stderr);
+        Assert.Contains("give --issuer the id", ambiguous.Stderr);
+        Assert.False(File.Exists(Path_("ambiguous.json")));
+
+        var byId = await Cli.RunAsync(Issue(org, "by-id.json"));
+        Assert.True(byId.ExitCode == 0, byId.Stderr);
+        var (_, verified) = await VerifyAsync(Path_("by-id.json"));
+        Assert.Equal(Firm, verified.GetProperty("issuer").GetString());
+        Assert.Equal(2, (await Cli.RunAsync(Issue(Guid.NewGuid().ToString(), "unknown.json"))).ExitCode);
+    }
 }
 
 /// <summary>Revoking from the command line takes a real reason, and a revoked letter rendered from its installation says REVOKED on page one.</summary>

@@ -37,9 +37,9 @@ public sealed class ApiTests
         var owner = server.Client(ownerKey);
         var organization = await owner.GetFromJsonAsync<JsonElement>("/api/v1/organization");
         Assert.Equal(org, organization.GetProperty("id").GetGuid());
-        var added = await owner.PostAsJsonAsync("/api/v1/members", new { email = "bo@firm.example", role = "contributor", password = RunningServer.Password });
-        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-        var bo = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("user_id").GetGuid();
+        // Members join by invitation (MembershipTests); the installation admin adds directly, as here.
+        var bo = await new Custodes.Storage.Accounts.AccountStore(server.Installation, new Custodes.Storage.Audit.AuditTrail(TimeProvider.System), TimeProvider.System)
+            .CreateUserAsync("bo@firm.example", org, Roles.Contributor, null, "test");
         var changed = await owner.PutAsJsonAsync($"/api/v1/members/{bo}", new { role = "viewer" });
         Assert.Equal("viewer", (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("role").GetString());
         var bad = await owner.PutAsJsonAsync($"/api/v1/members/{bo}", new { role = "emperor" });

@@ -72,4 +72,104 @@ public sealed class OidcTests
         Assert.DoesNotContain("/account/sso", (await session.GetAsync("/account/sign-in")).Html);
         Assert.Equal(HttpStatusCode.NotFound, (await session.GetAsync("/account/sso")).Status);
     }
+
+    private static async Task<Guid> OrganizationAsync(RunningServer server, string name = "Northgate") =>
+        await new OrganizationStore(server.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System).CreateAsync(name, "assessor", "test");
+
+    private static AccountStore Accounts(RunningServer server) => new(server.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System);
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task An_email_the_provider_did_not_verify_never_signs_into_the_account_with_that_email(DatabaseProvider provider)
+    {
+        await using var oidc = await TestOidcProvider.StartAsync();
+        await using var server = await RunningServer.StartAsync(provider, Settings(oidc));
+        var org = await OrganizationAsync(server);
+        // An account made for single sign-on (no password): the easiest to take over if the email claim alone counted.
+        await Accounts(server).CreateUserAsync("ana@firm.example", org, Roles.Owner, null, "test");
+        foreach (var verified in new bool?[] { false, null })
+        {
+            oidc.EmailVerified = verified;
+            using var session = server.Session();
+            var (status, _) = await FollowAsync(session, "/account/sso");
+            Assert.Equal(HttpStatusCode.Forbidden, status);
+            Assert.Equal(HttpStatusCode.Redirect, (await session.GetAsync("/")).Status);
+        }
+        await using var db = server.Installation.OpenDb();
+        Assert.Empty(db.ExternalLogins);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task An_account_with_a_password_is_linked_to_single_sign_on_only_after_its_password_is_given(DatabaseProvider provider)
+    {
+        await using var oidc = await TestOidcProvider.StartAsync();
+        await using var server = await RunningServer.StartAsync(provider, Settings(oidc));
+        var org = await OrganizationAsync(server);
+        await Accounts(server).CreateUserAsync("ana@firm.example", org, Roles.Owner, RunningServer.Password, "test");
+
+        using (var session = server.Session())
+        {
+            // The provider vouches for ana's email, but that alone does not open ana's password-protected account.
+            var (status, location) = await FollowAsync(session, "/account/sso");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("handler=done", location);
+            var (_, page, _) = await session.GetAsync("/account/sso?handler=done");
+            Assert.Contains("Link Test IdP to your account", page);
+            Assert.Equal(HttpStatusCode.Redirect, (await session.GetAsync("/")).Status);
+
+            var wrong = await session.PostFormAsync("/account/sso?handler=done", [new("Password", "not ana's password at all")], "/account/sso?handler=link");
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await session.GetAsync("/")).Status);
+
+            var right = await session.PostFormAsync("/account/sso?handler=done", [new("Password", RunningServer.Password)], "/account/sso?handler=link");
+            Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+            Assert.Contains("ana@firm.example · Northgate (owner)", (await session.GetAsync("/")).Html);
+        }
+        using (var again = server.Session())
+        {
+            // Linked: the provider's identity (issuer and subject) now signs in directly.
+            await FollowAsync(again, "/account/sso");
+            Assert.Contains("ana@firm.example · Northgate (owner)", (await again.GetAsync("/")).Html);
+        }
+        await using var db = server.Installation.OpenDb();
+        var actions = string.Join(", ", db.Audit.Select(a => a.Action + "/" + a.OrganizationId));
+        Assert.True(db.Audit.Count(a => a.Action == "security.external_login_linked" && a.OrganizationId == org) == 1, actions);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Another_identity_asserting_a_linked_accounts_email_does_not_take_it_over(DatabaseProvider provider)
+    {
+        await using var oidc = await TestOidcProvider.StartAsync();
+        await using var server = await RunningServer.StartAsync(provider, Settings(oidc));
+        var org = await OrganizationAsync(server);
+        await Accounts(server).CreateUserAsync("ana@firm.example", org, Roles.Owner, null, "test");
+        using (var ana = server.Session())
+        {
+            await FollowAsync(ana, "/account/sso");
+            Assert.Equal(HttpStatusCode.OK, (await ana.GetAsync("/")).Status);
+        }
+        oidc.Subject = "someone-else";
+        using var other = server.Session();
+        var (status, _) = await FollowAsync(other, "/account/sso");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal(HttpStatusCode.Redirect, (await other.GetAsync("/")).Status);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_pending_invitation_is_not_claimed_through_single_sign_on(DatabaseProvider provider)
+    {
+        await using var oidc = await TestOidcProvider.StartAsync();
+        await using var server = await RunningServer.StartAsync(provider, Settings(oidc));
+        var org = await OrganizationAsync(server);
+        var invitations = new InvitationStore(server.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System);
+        var owner = new Tenant(org, Roles.Owner, "user:owner@firm.example");
+        await invitations.InviteAsync(owner, "newcomer@firm.example", Roles.Owner);
+        oidc.Email = "newcomer@firm.example";
+        using var session = server.Session();
+        var (status, _) = await FollowAsync(session, "/account/sso");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.GetAsync("/")).Status);
+        Assert.Equal(InvitationStates.Pending, Assert.Single(await invitations.ListPendingAsync(owner)).State);
+        await using var db = server.Installation.OpenDb();
+        Assert.False(db.Users.Any(u => u.Email == "newcomer@firm.example"));
+    }
 }

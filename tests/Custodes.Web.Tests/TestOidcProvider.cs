@@ -29,6 +29,12 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// <summary>The email the provider vouches for.</summary>
     public string Email { get; set; } = "ana@firm.example";
 
+    /// <summary>The subject (the person's stable id at the provider).</summary>
+    public string Subject { get; set; } = "user-1";
+
+    /// <summary>The email_verified claim: true, false, or null to leave it out (as some providers do).</summary>
+    public bool? EmailVerified { get; set; } = true;
+
     public int TokensIssued;
 
     public static async Task<TestOidcProvider> StartAsync()
@@ -89,11 +95,13 @@ public sealed class TestOidcProvider : IAsyncDisposable
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var header = B64(JsonSerializer.SerializeToUtf8Bytes(new { alg = "RS256", kid = "k1", typ = "JWT" }));
-        var payload = B64(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        var claims = new Dictionary<string, object>
         {
-            ["iss"] = Issuer, ["sub"] = "user-1", ["aud"] = ClientId, ["iat"] = now, ["nbf"] = now, ["exp"] = now + 300,
-            ["nonce"] = nonce, ["email"] = Email, ["email_verified"] = true, ["name"] = "Ana Assessor",
-        }));
+            ["iss"] = Issuer, ["sub"] = Subject, ["aud"] = ClientId, ["iat"] = now, ["nbf"] = now, ["exp"] = now + 300,
+            ["nonce"] = nonce, ["email"] = Email, ["name"] = "Ana Assessor",
+        };
+        if (EmailVerified is { } verified) claims["email_verified"] = verified;
+        var payload = B64(JsonSerializer.SerializeToUtf8Bytes(claims));
         var signature = _key.SignData(Encoding.ASCII.GetBytes($"{header}.{payload}"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return $"{header}.{payload}.{B64(signature)}";
     }

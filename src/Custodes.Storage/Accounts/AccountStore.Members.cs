@@ -25,14 +25,6 @@ public sealed partial class AccountStore
             select new Member(u.Id, u.Email, u.DisplayName, m.Role, u.MfaEnabled)).AsNoTracking().ToListAsync(cancellationToken);
     }
 
-    /// <summary>Adds a member (an owner's act): an existing account by email, or a new one with an initial password (none: external sign-in only).</summary>
-    public async Task<Member> AddMemberAsync(Tenant tenant, string email, string role, string? password, CancellationToken cancellationToken = default)
-    {
-        RequireOwner(tenant);
-        var id = await CreateUserAsync(email, tenant.OrganizationId, role, string.IsNullOrEmpty(password) ? null : password, tenant.Actor, cancellationToken);
-        return (await ListMembersAsync(tenant, cancellationToken)).First(m => m.UserId == id);
-    }
-
     public async Task<Member> ChangeRoleAsync(Tenant tenant, Guid userId, string role, CancellationToken cancellationToken = default)
     {
         RequireOwner(tenant);

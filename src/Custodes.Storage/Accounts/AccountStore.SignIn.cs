@@ -62,10 +62,13 @@ public sealed partial class AccountStore
     public async Task<PendingSignUp> PrepareSignUpAsync(string email, string password, string? displayName, string organizationName, string kind, CancellationToken cancellationToken = default)
     {
         email = NormalizeEmail(email);
+        organizationName = Organizations.OrganizationNames.Clean(organizationName);
         if (string.IsNullOrWhiteSpace(organizationName)) throw new BadInputException("an organization needs a name", path: "organization");
+        if (string.IsNullOrWhiteSpace(kind)) throw new BadInputException("choose what kind of organization yours is", path: "kind");
         PasswordPolicy.Require(password, email, organizationName);
         kind = OrganizationKinds.Parse(kind);
         await using var db = installation.OpenDb();
+        await Organizations.OrganizationNames.RequireAvailableAsync(db, organizationName, kind, "organization", cancellationToken);
         var exists = await db.Users.AnyAsync(u => u.Email == email, cancellationToken);
         var hash = PasswordHasher.Hash(password);
         return new PendingSignUp(email, string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(), hash, organizationName.Trim(), kind, exists);
@@ -78,7 +81,11 @@ public sealed partial class AccountStore
         if (await db.Users.AnyAsync(u => u.Email == pending.Email, cancellationToken))
             throw new BadInputException($"{pending.Email} already has an account; sign in instead, or reset your password from the sign-in page", path: "email");
         var now = clock.GetUtcNow().UtcDateTime;
-        var org = new OrganizationRow { Id = Guid.CreateVersion7(), Name = pending.Organization, Kind = pending.Kind, CreatedAt = now };
+        var org = new OrganizationRow
+        {
+            Id = Guid.CreateVersion7(), Name = pending.Organization, Kind = pending.Kind, CreatedAt = now,
+            NormalizedName = await Organizations.OrganizationNames.RequireAvailableAsync(db, pending.Organization, pending.Kind, "organization", cancellationToken),
+        };
         var user = new UserRow { Id = Guid.CreateVersion7(), Email = pending.Email, DisplayName = pending.DisplayName, PasswordHash = pending.PasswordHash, CreatedAt = now, PasswordChangedAt = now };
         db.Organizations.Add(org);
         db.Users.Add(user);
@@ -86,7 +93,7 @@ public sealed partial class AccountStore
         var actor = $"user:{pending.Email}";
         audit.Record(db, new AuditEvent(org.Id, actor, "organization.created", "organization", org.Id.ToString(), After: new { org.Name, org.Kind }));
         audit.Record(db, new AuditEvent(org.Id, actor, "user.signed_up", "user", user.Id.ToString(), After: new { user.Email, role = Roles.Owner }));
-        await AuditTrail.SaveAsync(db, cancellationToken);
+        await Organizations.OrganizationStore.SaveNewAsync(db, org, cancellationToken);
         return new AccountUser(user.Id, user.Email, user.DisplayName, false, true, [new Membership(org.Id, org.Name, org.Kind, Roles.Owner)]);
     }
 
@@ -147,23 +154,6 @@ public sealed partial class AccountStore
             return await SucceedAsync(db, user, org, "password+recovery-code", from, cancellationToken);
         }
         return await FailAsync(db, user.Email, user, org, "wrong code", from, cancellationToken);
-    }
-
-    /// <summary>Signs in a user an external identity provider vouched for (OpenID Connect), by their email; null when no such user.</summary>
-    public async Task<AccountUser?> ExternalSignInAsync(string email, string provider, string? from, CancellationToken cancellationToken = default)
-    {
-        email = NormalizeEmail(email);
-        await using var db = installation.OpenDb();
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
-        if (user is null)
-        {
-            audit.Record(db, new AuditEvent(null, $"{provider}:{email}", "security.sign_in_failed", "user", email, After: new { reason = "no account for this email", provider, from }));
-            await AuditTrail.SaveAsync(db, cancellationToken);
-            return null;
-        }
-        var org = await FirstOrganizationAsync(db, user.Id, cancellationToken);
-        var result = await SucceedAsync(db, user, org, provider, from, cancellationToken);
-        return result.User;
     }
 
     /// <summary>The user with their memberships, or null.</summary>

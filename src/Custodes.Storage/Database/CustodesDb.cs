@@ -12,6 +12,8 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<SessionRow> Sessions => Set<SessionRow>();
     public DbSet<SignInThrottleRow> SignInThrottles => Set<SignInThrottleRow>();
     public DbSet<PasswordResetRow> PasswordResets => Set<PasswordResetRow>();
+    public DbSet<InvitationRow> Invitations => Set<InvitationRow>();
+    public DbSet<ExternalLoginRow> ExternalLogins => Set<ExternalLoginRow>();
     public DbSet<AssessmentRow> Assessments => Set<AssessmentRow>();
     public DbSet<DeterminationRow> Determinations => Set<DeterminationRow>();
     public DbSet<PoamItemRow> PoamItems => Set<PoamItemRow>();
@@ -158,6 +160,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
         SupplyChainModel.Configure(model);
         QuestionnaireModel.Configure(model);
         CredentialModel.Configure(model);
+        MembershipModel.Configure(model);
     }
 }
 

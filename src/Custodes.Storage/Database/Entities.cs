@@ -9,6 +9,9 @@ public sealed class OrganizationRow
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public required string Kind { get; set; }
+    /// <summary>The name trimmed, its spaces collapsed and lower-cased (<see cref="Organizations.OrganizationNames.Normalize"/>): unique per kind.
+    /// Null for organizations created before names were unique, so older duplicates stay as they were (docs/web.md).</summary>
+    public string? NormalizedName { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 
@@ -42,6 +45,8 @@ public sealed class MembershipRow
     public Guid UserId { get; set; }
     public Guid OrganizationId { get; set; }
     public required string Role { get; set; }
+    /// <summary>When the user last chose this organization (switcher, accepted invitation): sign-in lands in the latest one.</summary>
+    public DateTime? LastSelectedAt { get; set; }
 }
 
 /// <summary>An API key of one user acting for one organization; only its SHA-256 is stored.</summary>

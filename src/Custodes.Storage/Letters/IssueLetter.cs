@@ -53,8 +53,7 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
         var score = ScoreAssessment.Score(request.Assessment.Resolution, assessment.Ssp, assessment.AssessedOn);
         Refuse(request.Source, assessment, score);
 
-        var issuer = request.Issuer.Trim();
-        var (issuerId, issuerCreated) = await IssuerAsync(issuer, request.Actor, cancellationToken);
+        var (issuerId, issuer, issuerCreated) = await IssuerAsync(request.Issuer.Trim(), request.Actor, cancellationToken);
         var issuedAt = Seconds(clock.GetUtcNow());
         var (key, registered) = await keys.EnsureAsync(request.Key.PublicKey, issuerId, request.SignerName ?? issuer, issuedAt, request.Actor, cancellationToken);
 
@@ -124,15 +123,22 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
         if (string.IsNullOrWhiteSpace(assessment.Scope)) throw new BadInputException("the assessment has no scope; a letter says what was assessed", source, "$.scope");
     }
 
-    private async Task<(Guid Id, bool Created)> IssuerAsync(string issuer, string actor, CancellationToken cancellationToken)
+    /// <summary>The issuing firm by organization id, or by name (created as an assessor firm when no organization has it).</summary>
+    private async Task<(Guid Id, string Name, bool Created)> IssuerAsync(string issuer, string actor, CancellationToken cancellationToken)
     {
         await using (var db = installation.OpenDb())
         {
-            var matches = await db.Organizations.AsNoTracking().Where(o => o.Name == issuer).Select(o => new { o.Id, o.Kind }).ToListAsync(cancellationToken);
-            if (matches.Count > 1) throw new BadInputException($"{matches.Count} organizations are named '{issuer}'; give --issuer the exact name of one");
-            if (matches.Count == 1) return (matches[0].Id, false);
+            if (Guid.TryParse(issuer, out var id))
+                return await db.Organizations.AsNoTracking().Where(o => o.Id == id).Select(o => new { o.Id, o.Name }).FirstOrDefaultAsync(cancellationToken) is { } byId
+                    ? (byId.Id, byId.Name, false)
+                    : throw new BadInputException($"--issuer: no organization with id {id}; run 'custodes admin list-orgs'");
+            var matches = await OrganizationStore.MatchNameAsync(db, issuer, cancellationToken);
+            // The same name may belong to an assessor firm and, say, an MSP: the issuer is the firm.
+            if (matches.Count > 1 && matches.Count(m => m.Kind == OrganizationKinds.Assessor) == 1) matches = [.. matches.Where(m => m.Kind == OrganizationKinds.Assessor)];
+            if (matches.Count > 1) throw OrganizationStore.Ambiguous(issuer, matches, "give --issuer the id of the firm");
+            if (matches.Count == 1) return (matches[0].Id, matches[0].Name, false);
         }
-        return (await organizations.CreateAsync(issuer, OrganizationKinds.Assessor, actor, cancellationToken), true);
+        return (await organizations.CreateAsync(issuer, OrganizationKinds.Assessor, actor, cancellationToken), OrganizationNames.Clean(issuer), true);
     }
 
     private static DateTimeOffset Seconds(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);

@@ -28,6 +28,8 @@ public static class CookieSessions
 
     public static async Task SignInAsync(HttpContext context, AccountUser user, string method, Guid? organizationId = null)
     {
+        // Without a choice here, sign-in lands in the organization the user chose last (OrganizationSwitch), never one they were only invited to.
+        organizationId ??= await context.RequestServices.GetRequiredService<AccountStore>().RememberedOrganizationAsync(user.Id, context.RequestAborted);
         var membership = (organizationId is { } org ? user.Memberships.FirstOrDefault(m => m.OrganizationId == org) : null) ?? user.Memberships.FirstOrDefault()
             ?? throw new Storage.ForbiddenException($"{user.Email} is not a member of any organization; ask an owner to add you");
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();

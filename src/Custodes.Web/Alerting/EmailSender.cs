@@ -50,6 +50,35 @@ public sealed class EmailSender(SmtpOptions options)
         }
     }
 
+    /// <summary>Sends one composed message now, not through the alert outbox (account email: invitations); the error when it could not.</summary>
+    public async Task<string?> SendNowAsync(MimeMessage message, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!options.Configured) return $"SMTP is not configured: set {SmtpOptions.Section}:Host";
+        if (!MailboxAddress.TryParse(options.From, out var from)) return $"{SmtpOptions.Section}:From '{options.From}' is not an email address";
+        message.From.Clear();
+        message.From.Add(from);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(timeout);
+        using var client = new SmtpClient { Timeout = (int)timeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(options.Host!, options.Port, Security(options.Security), attempt.Token);
+            if (!string.IsNullOrEmpty(options.Username)) await client.AuthenticateAsync(options.Username, options.Password ?? "", attempt.Token);
+            await client.SendAsync(message, attempt.Token);
+            await client.DisconnectAsync(quit: true, attempt.Token);
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"the SMTP server did not finish within {timeout.TotalSeconds:0.###} s";
+        }
+        catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or AuthenticationException or SslHandshakeException
+                                     or ServiceNotConnectedException or IOException or SocketException or NotSupportedException)
+        {
+            return $"SMTP {options.Host}:{options.Port}: {e.Message}";
+        }
+    }
+
     private static SecureSocketOptions Security(string security) => security.ToLowerInvariant() switch
     {
         "starttls" => SecureSocketOptions.StartTls,

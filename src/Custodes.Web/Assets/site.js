@@ -112,3 +112,9 @@
   window.addEventListener('hashchange', openTarget);
   openTarget();
 })();
+
+// Irreversible actions ask first: a form with data-confirm submits only after the person agrees.
+document.addEventListener('submit', function (e) {
+  var form = e.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) e.preventDefault();
+}, true);

@@ -43,7 +43,10 @@ public static class Extensions
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<OrganizationStore>();
+        services.AddSingleton<OrganizationDirectory>();
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<InvitationStore>();
+        services.AddSingleton<Accounts.InvitationMail>();
         services.AddSingleton<AssessmentStore>();
         services.AddSingleton<Storage.SupplyChain.QuestionnaireStore>();
         services.AddSingleton<ShareStore>();

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages;
 
 /// <summary>The dashboard: the organization's assessments with score and CMMC status, and those shared with it.</summary>
-public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, LetterChanges supplyChain, Custodes.Storage.Watch.WatchConsentStore consents) : PageModel
+public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, LetterChanges supplyChain, Custodes.Storage.Watch.WatchConsentStore consents, Storage.Accounts.InvitationStore invitations) : PageModel
 {
     /// <summary>One line of the dashboard.</summary>
     public sealed record Row(Guid Id, string Subject, string Framework, DateOnly? AssessedOn, int? Score, string Level2, bool Complete, DateTime Updated);
@@ -19,6 +19,8 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, L
     public IReadOnlyList<SupplyChainNotice> Notices { get; private set; } = [];
     /// <summary>MSPs waiting for this organization to accept or decline their watch alerts.</summary>
     public IReadOnlyList<Custodes.Storage.Watch.ProviderRequest> PendingProviders { get; private set; } = [];
+    /// <summary>Invitations waiting for the signed-in person's answer: shown here, the first page after sign-in.</summary>
+    public IReadOnlyList<Storage.Accounts.Invitation> Invitations { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -32,5 +34,6 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, L
         Shared = await shares.SharedWithAsync(tenant, HttpContext.RequestAborted);
         Notices = await supplyChain.ListAsync(tenant, 3, HttpContext.RequestAborted);
         PendingProviders = [.. (await consents.ListAsync(tenant, HttpContext.RequestAborted)).Where(p => p.State == Custodes.Storage.Watch.ConsentStates.Pending)];
+        if (Accounts.OrganizationSwitch.HasSession(User)) Invitations = await invitations.PendingForUserAsync(User.UserId(), HttpContext.RequestAborted);
     }
 }

@@ -32,7 +32,7 @@ public static class AttestCommand
         var assessment = new Option<string>("--assessment") { Required = true, Description = "The assessment: a custodes.assessment/v1 file, or the id of an assessment stored in the installation." };
         var key = new Option<string>("--key") { Required = true, Description = "The firm's signing.key." };
         var passphrase = new Option<string?>("--passphrase-env") { Description = "Environment variable holding the key's passphrase (when signing.key is encrypted)." };
-        var issuer = new Option<string>("--issuer") { Required = true, Description = "The assessor firm (created as an organization of the installation when new)." };
+        var issuer = new Option<string>("--issuer") { Required = true, Description = "The assessor firm: its organization id, or its name (created as an assessor organization of the installation when no organization has it)." };
         var validDays = new Option<int>("--valid-days") { Description = "Days the letter stays in force.", DefaultValueFactory = _ => 365 };
         var output = new Option<string>("--out") { Required = true, Description = "Where to write the letter file (letter.json)." };
         var signer = new Option<string?>("--signer-name") { Description = "Signer's name for the key registry when the key is new (default: signing.json beside the key, else the issuer)." };

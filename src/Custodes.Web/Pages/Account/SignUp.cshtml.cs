@@ -24,7 +24,7 @@ public sealed class SignUpModel(AccountStore accounts, AccountMail mail, IDataPr
     [BindProperty] public string? DisplayName { get; set; }
     [BindProperty] public string Password { get; set; } = "";
     [BindProperty] public string Organization { get; set; } = "";
-    [BindProperty] public string Kind { get; set; } = "assessor";
+    [BindProperty] public string? Kind { get; set; }
     public string? Error { get; private set; }
     public bool CheckEmail { get; private set; }
 
@@ -38,11 +38,11 @@ public sealed class SignUpModel(AccountStore accounts, AccountMail mail, IDataPr
         {
             if (!mail.Configured)
             {
-                var user = await accounts.SignUpAsync(Email, Password, DisplayName, Organization, Kind, HttpContext.RequestAborted);
+                var user = await accounts.SignUpAsync(Email, Password, DisplayName, Organization, Kind ?? "", HttpContext.RequestAborted);
                 await CookieSessions.SignInAsync(HttpContext, user, "pwd");
                 return Redirect("/settings/security?welcome=1");
             }
-            var pending = await accounts.PrepareSignUpAsync(Email, Password, DisplayName, Organization, Kind, HttpContext.RequestAborted);
+            var pending = await accounts.PrepareSignUpAsync(Email, Password, DisplayName, Organization, Kind ?? "", HttpContext.RequestAborted);
             if (pending.AccountExists)
                 mail.Send(pending.Email, "You already have a Custodes account",
                     $"Someone (perhaps you) tried to create a new Custodes account with this email address. You already have one.\n\n" +

@@ -8,11 +8,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Assessments;
 
 /// <summary>Who may read an assessment besides its organization: explicit, read-only, revocable.</summary>
-public sealed class SharesModel(AssessmentStore store, ShareStore shares) : PageModel
+public sealed class SharesModel(AssessmentStore store, ShareStore shares, Storage.Organizations.OrganizationDirectory directory) : PageModel
 {
     public Guid Id { get; private set; }
     public string Subject { get; private set; } = "";
     public IReadOnlyList<ShareRecipient> Recipients { get; private set; } = [];
+    /// <summary>Organizations offered by name: those this organization knows (portfolio, earlier shares, the assessed organization).</summary>
+    public IReadOnlyList<Storage.Organizations.OrganizationChoice> Candidates { get; private set; } = [];
     public string? Error { get; private set; }
     public string? Message { get; private set; }
 
@@ -22,7 +24,8 @@ public sealed class SharesModel(AssessmentStore store, ShareStore shares) : Page
     {
         try
         {
-            if (!Guid.TryParse(organization?.Trim(), out var org)) throw new BadInputException("an organization id looks like 0190c3a2-7d4e-7b1c-9f00-2b6c8d1e4a55");
+            await LoadAsync(id);
+            var org = await directory.ResolveAsync(organization, Candidates, null, "organization", HttpContext.RequestAborted);
             var recipient = await shares.ShareAsync(User.Tenant(), id, org, HttpContext.RequestAborted);
             Message = $"Shared with {recipient.Name}.";
         }
@@ -49,5 +52,7 @@ public sealed class SharesModel(AssessmentStore store, ShareStore shares) : Page
         Id = id;
         Subject = stored.Assessment.Organization;
         Recipients = await shares.RecipientsAsync(User.Tenant(), id, HttpContext.RequestAborted);
+        Candidates = (await directory.ShareCandidatesAsync(User.Tenant(), id, HttpContext.RequestAborted))
+            .Where(c => Recipients.All(r => r.OrganizationId != c.Id)).ToArray();
     }
 }

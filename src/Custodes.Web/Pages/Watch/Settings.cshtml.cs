@@ -8,10 +8,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Watch;
 
 /// <summary>An MSP's watch settings (event name, detection settings) and its tenant → customer mapping.</summary>
-public sealed class SettingsModel(WatchMspStore msps) : PageModel
+public sealed class SettingsModel(WatchMspStore msps, Storage.Organizations.OrganizationDirectory directory) : PageModel
 {
     public WatchProfile Profile { get; private set; } = null!;
     public IReadOnlyList<TenantMapping> Tenants { get; private set; } = [];
+    /// <summary>Customers offered by name: those the MSP's portfolio links to and those already mapped.</summary>
+    public IReadOnlyList<Storage.Organizations.OrganizationChoice> Customers { get; private set; } = [];
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -27,7 +29,8 @@ public sealed class SettingsModel(WatchMspStore msps) : PageModel
     public Task<IActionResult> OnPostMapAsync(string tenant, string customer) =>
         RunAsync(async () =>
         {
-            if (!Guid.TryParse(customer?.Trim(), out var id)) throw new BadInputException("a customer organization id looks like 0190c3a2-7d4e-7b1c-9f00-2b6c8d1e4a55");
+            var candidates = await directory.CustomerCandidatesAsync(User.Tenant(), HttpContext.RequestAborted);
+            var id = await directory.ResolveAsync(customer, candidates, OrganizationKinds.Customer, "customer", HttpContext.RequestAborted);
             var mapping = await msps.MapTenantAsync(User.Tenant(), tenant, id, HttpContext.RequestAborted);
             Message = mapping.Status == MappingStatuses.Active
                 ? $"Tenant '{mapping.Tenant}' is {mapping.CustomerName}."
@@ -61,5 +64,6 @@ public sealed class SettingsModel(WatchMspStore msps) : PageModel
     {
         Profile = await WatchApi.RequireMspAsync(User.Tenant(), msps, HttpContext.RequestAborted);
         Tenants = await msps.TenantsAsync(User.Tenant(), HttpContext.RequestAborted);
+        Customers = await directory.CustomerCandidatesAsync(User.Tenant(), HttpContext.RequestAborted);
     }
 }
