@@ -11,7 +11,10 @@ namespace Custodes.Web.Watch;
 /// <summary>
 /// Receives syslog (RFC 5424 or RFC 3164, parsed by the <c>syslog</c> format) on a loopback address, over UDP (one message
 /// per datagram) and TCP (RFC 6587 octet counting or non-transparent framing, see <see cref="SyslogTcpFramer"/>), for one configured MSP, into the same
-/// ingestion queue as the API. Loopback only: a forwarder on the host (rsyslog, syslog-ng) relays the network's logs.
+/// ingestion queue as the API. What it has read is committed to the inbox before it handles more of that connection (or
+/// socket): syslog acknowledges nothing, so the listener's promise is that nothing it read is lost once committed, and that
+/// it stops reading (TCP makes the sender wait) rather than drop. Loopback only: a forwarder on the host (rsyslog,
+/// syslog-ng) relays the network's logs.
 /// </summary>
 public sealed class SyslogListener(IngestionQueue queue, WatchMspStore msps, WatchOptions options, ILogger<SyslogListener> log) : BackgroundService
 {
