@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Custodes.Storage;
+using Custodes.Storage.Accounts;
+using Custodes.Storage.Audit;
 using Custodes.Testing;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Routing;
@@ -111,11 +113,13 @@ public sealed class HostileBodyTests
     public async Task A_read_only_key_is_refused_403_before_the_server_reads_its_body(DatabaseProvider provider)
     {
         await using var server = await RunningServer.StartAsync(provider);
-        var (_, owner) = await server.NewTenantAsync("Granite Peak IT", "msp");
+        var (org, email, ownerKey) = await server.NewAccountAsync("Granite Peak IT", "msp");
+        var owner = server.Client(ownerKey);
         var created = await owner.PostAsync("/api/v1/assessments", new StringContent(File.ReadAllText(ExamplePath), Encoding.UTF8, "application/json"));
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        // A read-only key of the owner (anyone who signs up can make one), and a viewer's own key.
-        var readOnly = (await (await owner.PostAsJsonAsync("/api/v1/api-keys", new { name = "read", scopes = new[] { "read" } })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        // A read-only key of the owner (anyone who signs up can make one on the API keys page), and a viewer's own key.
+        var (_, readOnly) = await new AccountStore(server.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System)
+            .CreateApiKeyAsync(email, org, "read", [ApiKeyScopes.Read], "test");
         var (_, viewer) = await server.NewTenantAsync("Smile Dental", "customer", Roles.Viewer);
         var viewerKey = viewer.DefaultRequestHeaders.Authorization!.Parameter!;
 

@@ -135,9 +135,10 @@ public sealed class InvitationStore(Installation installation, AuditTrail audit,
     /// <summary>Creates the invitee's account (the invitation's email, a password of their choosing) and joins, in one step; the link's token is the proof.</summary>
     public async Task<(Guid UserId, Membership Membership)> CreateAccountAndAcceptAsync(string token, string password, string? displayName, CancellationToken cancellationToken = default)
     {
-        if (PasswordHasher.Weakness(password) is { } weakness) throw new BadInputException(weakness, path: "password");
         await using var db = installation.OpenDb();
         var row = await AnswerableAsync(db, InvitationKey.Token(token), null, cancellationToken);
+        var organization = await db.Organizations.Where(o => o.Id == row.OrganizationId).Select(o => o.Name).FirstAsync(cancellationToken);
+        PasswordPolicy.Require(password, row.Email, organization);
         if (await db.Users.AnyAsync(u => u.Email == row.Email, cancellationToken))
             throw new BadInputException($"{row.Email} already has an account; sign in to accept the invitation", path: "email");
         var user = new UserRow

@@ -15,10 +15,13 @@ public static class ApiKeysApi
     {
         var group = app.MapGroup("/api/v1/api-keys").RequireAuthorization().WithTags("API keys");
         group.MapGet("/", List).WithName("ListApiKeys").WithSummary("Keys by name and prefix (never the key itself)");
-        group.MapPost("/", Create).WithName("CreateApiKey").WithSummary("Always 403: keys are created by an owner in the web app (Settings → API keys) or with 'custodes admin create-api-key'").ProducesProblem(403);
-        group.MapDelete("/{keyId:guid}", Revoke).WithName("RevokeApiKey").WithSummary("Always 403: keys are revoked by an owner (or the key's own person) in the web app").ProducesProblem(403);
+        group.MapPost("/", Create).RequireRole(KeysRefuseEveryKey).WithName("CreateApiKey").WithSummary("Always 403: keys are created by an owner in the web app (Settings → API keys) or with 'custodes admin create-api-key'").ProducesProblem(403);
+        group.MapDelete("/{keyId:guid}", Revoke).RequireRole(KeysRefuseEveryKey).WithName("RevokeApiKey").WithSummary("Always 403: keys are revoked by an owner (or the key's own person) in the web app").ProducesProblem(403);
         return group;
     }
+
+    // The endpoints read no body and refuse every caller themselves, with the way to do it; the gate lets them say so.
+    private static readonly RequiredRole KeysRefuseEveryKey = RequiredRole.AnyMember("no API key manages keys, whatever its role: the endpoint refuses every caller");
 
     /// <summary>Body of a new key.</summary>
     public sealed record NewKey(string? Name, IReadOnlyList<string>? Scopes);
