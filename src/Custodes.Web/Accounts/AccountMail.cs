@@ -1,8 +1,6 @@
 using System.Threading.Channels;
 using Custodes.Storage.Alerting;
 using Custodes.Web.Alerting;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using MimeKit;
 
 namespace Custodes.Web.Accounts;
@@ -13,8 +11,9 @@ namespace Custodes.Web.Accounts;
 /// tells which emails have accounts. Links point at <c>Custodes:Alerting:PublicUrl</c>, never at the request's Host header, which a
 /// requester controls. A message that cannot be sent is logged; the person asks again.
 /// </summary>
-public sealed class AccountMail(SmtpOptions smtp, AlertingOptions alerting, ILogger<AccountMail> log) : BackgroundService
+public sealed class AccountMail(EmailSender email, SmtpOptions smtp, AlertingOptions alerting, ILogger<AccountMail> log) : BackgroundService
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly Channel<MimeMessage> _queue = Channel.CreateBounded<MimeMessage>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public bool Configured => smtp.Configured;
@@ -37,29 +36,10 @@ public sealed class AccountMail(SmtpOptions smtp, AlertingOptions alerting, ILog
         {
             for (var attempt = 1; attempt <= 3; attempt++)
             {
-                try
-                {
-                    using var client = new SmtpClient { Timeout = 30_000 };
-                    await client.ConnectAsync(smtp.Host!, smtp.Port, Security(smtp.Security), stoppingToken);
-                    if (!string.IsNullOrEmpty(smtp.Username)) await client.AuthenticateAsync(smtp.Username, smtp.Password ?? "", stoppingToken);
-                    await client.SendAsync(message, stoppingToken);
-                    await client.DisconnectAsync(quit: true, stoppingToken);
-                    break;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogWarning(e, "account email to {To} failed (attempt {Attempt} of 3)", message.To, attempt);
-                    if (attempt < 3) await Task.Delay(TimeSpan.FromSeconds(2 * attempt), stoppingToken);
-                }
+                if (await email.SendNowAsync(message, Timeout, stoppingToken) is not { } problem) break;
+                log.LogWarning("account email to {To} failed (attempt {Attempt} of 3): {Problem}", message.To, attempt, problem);
+                if (attempt < 3) await Task.Delay(TimeSpan.FromSeconds(2 * attempt), stoppingToken);
             }
         }
     }
-
-    private static SecureSocketOptions Security(string security) => security.ToLowerInvariant() switch
-    {
-        "starttls" => SecureSocketOptions.StartTls,
-        "tls" => SecureSocketOptions.SslOnConnect,
-        "auto" => SecureSocketOptions.StartTlsWhenAvailable,
-        _ => SecureSocketOptions.None,
-    };
 }

@@ -9,7 +9,7 @@ using MimeKit;
 
 namespace Custodes.Web.Alerting;
 
-/// <summary>Sends one delivery's alert email through the configured SMTP server (a new connection per message).</summary>
+/// <summary>Sends email through the configured SMTP server (a new connection per message): an alert delivery's, or an account message now.</summary>
 public sealed class EmailSender(SmtpOptions options)
 {
     public async Task<AttemptResult> SendAsync(string payload, string address, TimeSpan timeout, CancellationToken cancellationToken)
@@ -22,15 +22,9 @@ public sealed class EmailSender(SmtpOptions options)
         var envelope = JsonSerializer.Deserialize<AlertEnvelope>(payload, Common.Json.Options)
             ?? throw new InvalidOperationException("an empty delivery payload");
         var message = AlertEmail.Compose(envelope, from, new MailboxAddress(null, address));
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(timeout);
-        using var client = new SmtpClient { Timeout = (int)timeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(options.Host!, options.Port, Security(options.Security), attempt.Token);
-            if (!string.IsNullOrEmpty(options.Username)) await client.AuthenticateAsync(options.Username, options.Password ?? "", attempt.Token);
-            await client.SendAsync(message, attempt.Token);
-            await client.DisconnectAsync(quit: true, attempt.Token);
+            await TransmitAsync(message, timeout, cancellationToken);
             return new AttemptResult(true, 250, Stopwatch.GetElapsedTime(started), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -50,22 +44,16 @@ public sealed class EmailSender(SmtpOptions options)
         }
     }
 
-    /// <summary>Sends one composed message now, not through the alert outbox (account email: invitations); the error when it could not.</summary>
+    /// <summary>Sends one composed message now, not through the alert outbox (account email); the error when it could not.</summary>
     public async Task<string?> SendNowAsync(MimeMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!options.Configured) return $"SMTP is not configured: set {SmtpOptions.Section}:Host";
         if (!MailboxAddress.TryParse(options.From, out var from)) return $"{SmtpOptions.Section}:From '{options.From}' is not an email address";
         message.From.Clear();
         message.From.Add(from);
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(timeout);
-        using var client = new SmtpClient { Timeout = (int)timeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(options.Host!, options.Port, Security(options.Security), attempt.Token);
-            if (!string.IsNullOrEmpty(options.Username)) await client.AuthenticateAsync(options.Username, options.Password ?? "", attempt.Token);
-            await client.SendAsync(message, attempt.Token);
-            await client.DisconnectAsync(quit: true, attempt.Token);
+            await TransmitAsync(message, timeout, cancellationToken);
             return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -77,6 +65,18 @@ public sealed class EmailSender(SmtpOptions options)
         {
             return $"SMTP {options.Host}:{options.Port}: {e.Message}";
         }
+    }
+
+    // The one place a message leaves for the SMTP server: a new connection per message, the whole exchange within the timeout.
+    private async Task TransmitAsync(MimeMessage message, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(timeout);
+        using var client = new SmtpClient { Timeout = (int)timeout.TotalMilliseconds };
+        await client.ConnectAsync(options.Host!, options.Port, Security(options.Security), attempt.Token);
+        if (!string.IsNullOrEmpty(options.Username)) await client.AuthenticateAsync(options.Username, options.Password ?? "", attempt.Token);
+        await client.SendAsync(message, attempt.Token);
+        await client.DisconnectAsync(quit: true, attempt.Token);
     }
 
     private static SecureSocketOptions Security(string security) => security.ToLowerInvariant() switch
