@@ -65,7 +65,7 @@ public sealed partial class AccountStore
         }
         var org = await FirstOrganizationAsync(db, user.Id, cancellationToken);
         var now = clock.GetUtcNow();
-        var throttle = await db.SignInThrottles.FirstOrDefaultAsync(t => t.Email == email && t.Address == (from ?? "unknown"), cancellationToken);
+        var throttle = await ThrottleAsync(db, email, from, cancellationToken);
         if (throttle?.BlockedUntil > now.UtcDateTime) return new SignInResult(SignInOutcome.LockedOut, LockedUntil: throttle.BlockedUntil);
         if (!PasswordHasher.Verify(password, user.PasswordHash)) return await FailAsync(db, email, user, org, "wrong password (linking single sign-on)", from, cancellationToken);
         if (user.MfaEnabled)

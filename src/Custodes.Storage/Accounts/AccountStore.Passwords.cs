@@ -136,8 +136,6 @@ public sealed partial class AccountStore
         user.PasswordHash = PasswordHasher.Hash(password);
         user.PasswordChangedAt = now;
         user.MustChangePassword = mustChange;
-        user.FailedSignIns = 0;
-        user.LockedUntil = null;
         foreach (var pending in await db.PasswordResets.Where(r => r.UserId == user.Id && r.UsedAt == null).ToListAsync(cancellationToken)) pending.UsedAt = now;
         return await EndSessionsAsync(db, user.Id, keep, reason, null, cancellationToken);
     }

@@ -107,7 +107,7 @@ public sealed partial class AccountStore
         var normalized = LooseEmail(email);
         await using var db = installation.OpenDb();
         var now = clock.GetUtcNow().UtcDateTime;
-        var throttle = await db.SignInThrottles.FirstOrDefaultAsync(t => t.Email == normalized && t.Address == (from ?? "unknown"), cancellationToken);
+        var throttle = await ThrottleAsync(db, normalized, from, cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
         var org = user is null ? null : await FirstOrganizationAsync(db, user.Id, cancellationToken);
         if (throttle?.BlockedUntil > now)
@@ -139,7 +139,7 @@ public sealed partial class AccountStore
         if (user is null || !user.MfaEnabled || user.TotpSecret is null) return new SignInResult(SignInOutcome.Failed);
         var org = await FirstOrganizationAsync(db, user.Id, cancellationToken);
         var now = clock.GetUtcNow();
-        var throttle = await db.SignInThrottles.AsNoTracking().FirstOrDefaultAsync(t => t.Email == user.Email && t.Address == (from ?? "unknown"), cancellationToken);
+        var throttle = await ThrottleAsync(db, user.Email, from, cancellationToken);
         if (throttle?.BlockedUntil > now.UtcDateTime) return new SignInResult(SignInOutcome.LockedOut, LockedUntil: throttle.BlockedUntil);
         code = code.Trim();
         if (Totp.Match(Base32.Decode(user.TotpSecret), code, now) is { } step)
@@ -175,7 +175,7 @@ public sealed partial class AccountStore
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var address = from ?? "unknown";
-        var throttle = await db.SignInThrottles.FirstOrDefaultAsync(t => t.Email == email && t.Address == address, cancellationToken);
+        var throttle = await ThrottleAsync(db, email, from, cancellationToken);
         if (throttle is null) db.SignInThrottles.Add(throttle = new SignInThrottleRow { Email = email, Address = address });
         else if (now - throttle.LastFailureAt > ThrottleMemory) throttle.Failures = 0;
         throttle.Failures++;
@@ -196,10 +196,12 @@ public sealed partial class AccountStore
         return throttle.BlockedUntil > now ? new SignInResult(SignInOutcome.LockedOut, LockedUntil: throttle.BlockedUntil) : new SignInResult(SignInOutcome.Failed);
     }
 
+    // Failures are counted per email and client address (an unknown address is one address).
+    private static Task<SignInThrottleRow?> ThrottleAsync(CustodesDb db, string email, string? from, CancellationToken cancellationToken) =>
+        db.SignInThrottles.FirstOrDefaultAsync(t => t.Email == email && t.Address == (from ?? "unknown"), cancellationToken);
+
     private async Task<SignInResult> SucceedAsync(CustodesDb db, UserRow user, Guid? org, string method, string? from, CancellationToken cancellationToken)
     {
-        user.FailedSignIns = 0;
-        user.LockedUntil = null;
         // The right person from this address: its count starts afresh (other addresses keep theirs).
         await db.SignInThrottles.Where(t => t.Email == user.Email && t.Address == (from ?? "unknown")).ExecuteDeleteAsync(cancellationToken);
         audit.Record(db, new AuditEvent(org, $"user:{user.Email}", "security.signed_in", "user", user.Id.ToString(), After: new { method, from }));

@@ -26,7 +26,4 @@ public static class PasswordHasher
         var actual = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA512, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
-
-    /// <summary>Why a new password is refused, or null; the whole rule is <see cref="PasswordPolicy"/>.</summary>
-    public static string? Weakness(string password, string? email = null, string? organization = null) => PasswordPolicy.Problem(password, email, organization);
 }

@@ -67,7 +67,7 @@ public sealed class InvitationModel(InvitationStore invitations, AccountStore ac
             method = "mfa";
         }
         if (result.Outcome == SignInOutcome.LockedOut)
-            throw new ForbiddenException($"this account is locked after repeated failed sign-ins; try again after {result.LockedUntil:HH:mm} UTC");
+            throw new ForbiddenException($"too many failed sign-ins for this email from your network; wait until {result.LockedUntil:HH:mm:ss} UTC and try again, or reset your password");
         if (result.Outcome != SignInOutcome.Succeeded)
         {
             await LoadAsync();

@@ -30,7 +30,7 @@ public sealed class SignInCodeModel(AccountStore accounts) : PageModel
                 return LocalRedirect(SignInModel.SafeReturn(Url, ReturnUrl));
             case SignInOutcome.LockedOut:
                 await HttpContext.SignOutAsync(CookieSessions.SecondFactorScheme);
-                Error = $"This account is locked after repeated failed attempts. Try again after {result.LockedUntil:HH:mm} UTC.";
+                Error = $"Too many failed sign-ins for this email from your network. Wait until {result.LockedUntil:HH:mm:ss} UTC and try again, or reset your password.";
                 break;
             default:
                 Error = "That code is not right, or it was already used. Enter the current code.";

@@ -68,7 +68,7 @@ public sealed class SsoModel(OidcOptions oidc, AccountStore accounts) : PageMode
                 return Redirect("/");
             case SignInOutcome.LockedOut:
                 await HttpContext.SignOutAsync(OidcSignIn.ExternalScheme);
-                return await RefuseAsync($"This account is locked after repeated failed attempts. Try again after {result.LockedUntil:HH:mm} UTC.");
+                return await RefuseAsync($"Too many failed sign-ins for this email from your network. Wait until {result.LockedUntil:HH:mm:ss} UTC and try again, or reset your password.");
             default:
                 Email = identity.Email;
                 AccountHasMfa = (await accounts.ExternalSignInAsync(identity, "oidc", null, HttpContext.RequestAborted)).AccountHasMfa;
