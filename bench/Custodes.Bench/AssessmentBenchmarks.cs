@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Testing;
 
 namespace Custodes.Bench;
@@ -10,7 +10,7 @@ namespace Custodes.Bench;
 public class AssessmentBenchmarks
 {
     private byte[] _file = [];
-    private Custodes.Assessment.Assessment _assessment = null!;
+    private Custodes.Assessments.Assessment _assessment = null!;
     private Resolution _resolution = null!;
 
     [GlobalSetup]

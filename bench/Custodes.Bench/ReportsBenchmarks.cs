@@ -1,7 +1,7 @@
 using Custodes.Testing;
 using BenchmarkDotNet.Attributes;
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 using Custodes.Reports;
 using Custodes.Reports.Oscal;
@@ -15,7 +15,7 @@ namespace Custodes.Bench;
 [MemoryDiagnoser]
 public class ReportsBenchmarks
 {
-    private Assessment.Assessment _assessment = null!;
+    private Assessment _assessment = null!;
     private ReportData _data = null!;
     private byte[] _workbook = null!;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Storage;
 using Custodes.Storage.Assessments;
 using Custodes.Storage.Audit;

@@ -1,6 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Attestation;
 using Custodes.Storage;
 using Custodes.Storage.Assessments;

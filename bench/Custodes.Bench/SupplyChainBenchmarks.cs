@@ -22,7 +22,7 @@ public class SupplyChainBenchmarks
     private string _subcontractor = null!;
     private LetterState _revoked = null!;
     private Dictionary<string, List<string>> _naiveEdges = null!;
-    private Dictionary<string, Custodes.Assessment.Assessment> _fullAssessments = null!;
+    private Dictionary<string, Custodes.Assessments.Assessment> _fullAssessments = null!;
 
     [GlobalSetup]
     public void Setup()

@@ -62,7 +62,7 @@ client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bear
 var created = await client.PostAsync("/api/v1/assessments", new StringContent(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "example-msp.json")), Encoding.UTF8, "application/json"));
 var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
 var path = options.Path ?? $"/api/v1/assessments/{id}/score";
-var fullCreated = await client.PostAsync("/api/v1/assessments", new ByteArrayContent(Custodes.Assessment.AssessmentFile.ToJson(FullAssessment.Create())) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } });
+var fullCreated = await client.PostAsync("/api/v1/assessments", new ByteArrayContent(Custodes.Assessments.AssessmentFile.ToJson(FullAssessment.Create())) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } });
 var full = JsonDocument.Parse(await fullCreated.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
 
 if (args.Contains("--micro"))

@@ -46,15 +46,3 @@ public sealed record Tenant(Guid OrganizationId, string Role, string Actor, Guid
     /// <summary>The installation's operator at the command line: full rights in the named organization.</summary>
     public static Tenant Operator(Guid organizationId) => new(organizationId, Roles.Owner, $"cli:{Environment.UserName}");
 }
-
-/// <summary>The actor is known but may not do this (HTTP 403).</summary>
-public sealed class ForbiddenException(string message) : Exception(message);
-
-/// <summary>No such resource for this tenant (HTTP 404) — also what another tenant's resource looks like.</summary>
-public sealed class NotFoundException(string message) : Exception(message);
-
-/// <summary>The resource changed since the caller read it (HTTP 412 / 409): a lost update refused.</summary>
-public sealed class ConcurrencyConflictException(string message) : Exception(message);
-
-/// <summary>The resource's state refuses the change, whatever version the caller read (HTTP 409): a signed-off questionnaire no longer changes.</summary>
-public sealed class StateConflictException(string message) : Exception(message);

@@ -1,5 +1,5 @@
 using System.Text;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Storage.Audit;
 using Custodes.SupplyChain;
@@ -91,7 +91,7 @@ public sealed class AssessmentStoreTests
         var tenant = await stores.NewTenantAsync();
         var id = await stores.Assessments.ImportAsync(tenant, Example());
         await stores.Assessments.SetDeterminationAsync(tenant, id, "3.1.1", Finding.Of(Status.NotMet), expectedVersion: 1);
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => stores.Assessments.SetDeterminationAsync(tenant, id, "3.1.2", Finding.Of(Status.NotMet), expectedVersion: 1));
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => stores.Assessments.SetDeterminationAsync(tenant, id, "3.1.2", Finding.Of(Status.NotMet), expectedVersion: 1));
         var stored = await stores.Assessments.GetAsync(tenant, id);
         Assert.Equal(Status.Met, stored.Assessment.Requirements["3.1.2"].Status);
     }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Testing;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Storage.Audit;
 using Custodes.Storage.SupplyChain;
@@ -62,7 +62,7 @@ public sealed class QuestionnaireStoreTests
         var replaced = question.Proposed == Answer.No ? Answer.Partial : Answer.No;
 
         var edited = await store.ReviewAsync(owner, created.Id, [new AnswerReview(question.QuestionId, ReviewState.Edited, replaced, "  the API account has no MFA  ")], expectedVersion: 1);
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
+        await Assert.ThrowsAsync<PreconditionFailedException>(() =>
             store.ReviewAsync(owner, created.Id, [new AnswerReview(created.Questionnaire.Answers[1].QuestionId, ReviewState.Reviewed)], expectedVersion: 1));
 
         var stored = await store.GetAsync(owner, created.Id);
@@ -132,21 +132,21 @@ public sealed class QuestionnaireStoreTests
         var owner = await MemberAsync(stores, (await stores.NewTenantAsync("Granite Peak", "msp")).OrganizationId, Roles.Owner);
         var store = Store(stores);
         var created = await store.CreateAsync(owner, Proposal(), QuestionnaireSources.Proposed);
-        await Assert.ThrowsAsync<StateConflictException>(() => store.StartRevisionAsync(owner, created.Id));
+        await Assert.ThrowsAsync<ConflictException>(() => store.StartRevisionAsync(owner, created.Id));
         await store.ReviewAsync(owner, created.Id, AcceptAll(created), null);
         var signed = await store.SignOffAsync(owner, created.Id, null);
         var first = signed.Questionnaire.Answers[0];
 
-        await Assert.ThrowsAsync<StateConflictException>(() => store.ReviewAsync(owner, created.Id, [new AnswerReview(first.QuestionId, ReviewState.Proposed)], signed.Version));
-        await Assert.ThrowsAsync<StateConflictException>(() => store.SignOffAsync(owner, created.Id, signed.Version));
-        await Assert.ThrowsAsync<StateConflictException>(() => store.DeleteAsync(owner, created.Id, signed.Version));
+        await Assert.ThrowsAsync<ConflictException>(() => store.ReviewAsync(owner, created.Id, [new AnswerReview(first.QuestionId, ReviewState.Proposed)], signed.Version));
+        await Assert.ThrowsAsync<ConflictException>(() => store.SignOffAsync(owner, created.Id, signed.Version));
+        await Assert.ThrowsAsync<ConflictException>(() => store.DeleteAsync(owner, created.Id, signed.Version));
         Assert.Equal(signed.Questionnaire, (await store.GetAsync(owner, created.Id)).Questionnaire, new JsonEquality());
 
         var revision = await store.StartRevisionAsync(owner, created.Id);
         Assert.Equal((2, (Guid?)created.Id, QuestionnaireStatuses.Draft, QuestionnaireSources.Revision), (revision.Revision, revision.RevisionOf, revision.Status, revision.Source));
         Assert.Null(revision.Questionnaire.SignOff);
         Assert.Equal(signed.Questionnaire with { SignOff = null }, revision.Questionnaire, new JsonEquality());
-        var again = await Assert.ThrowsAsync<StateConflictException>(() => store.StartRevisionAsync(owner, created.Id));
+        var again = await Assert.ThrowsAsync<ConflictException>(() => store.StartRevisionAsync(owner, created.Id));
         Assert.Contains(revision.Id.ToString(), again.Message);
 
         await store.ReviewAsync(owner, revision.Id, [new AnswerReview(first.QuestionId, ReviewState.Edited, first.Proposed == Answer.No ? Answer.Yes : Answer.No, "corrected")], 1);

@@ -1,4 +1,4 @@
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 
 namespace Custodes.Testing;
@@ -7,7 +7,7 @@ namespace Custodes.Testing;
 /// a note; the 1-point requirements not met (objective [a]) with a POA&amp;M item.</summary>
 public static class FullAssessment
 {
-    public static Assessment.Assessment Create()
+    public static Assessment Create()
     {
         var catalog = CatalogSet.NistR2;
         var objectives = new Dictionary<string, Finding>(StringComparer.Ordinal);
@@ -24,7 +24,7 @@ public static class FullAssessment
                     Note = $"Determined from the configuration export and an interview with the system administrator ({objective}).",
                 };
             }
-        return new Assessment.Assessment
+        return new Assessment
         {
             Framework = Frameworks.NistR2,
             Organization = "Benchmark MSP LLC",

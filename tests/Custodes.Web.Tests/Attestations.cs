@@ -1,5 +1,5 @@
 using System.Text;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Attestation;
 using Custodes.Storage;
 using Custodes.Storage.Audit;

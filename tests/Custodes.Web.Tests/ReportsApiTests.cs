@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ClosedXML.Excel;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Storage;
 using Custodes.Testing;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Storage;
 using Custodes.Testing;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Custodes.Assessment;
+using Custodes.Assessments;
 
 namespace Custodes.Cli;
 

@@ -1,4 +1,4 @@
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Reports.Oscal;
 using Custodes.Reports.Spreadsheets;
@@ -29,7 +29,7 @@ public static class ImportInto
         _ => OscalImport.MaxBytes,
     };
 
-    public static Assessment.Assessment Apply(Assessment.Assessment existing, ImportKind kind, byte[] bytes, string file)
+    public static Assessment Apply(Assessment existing, ImportKind kind, byte[] bytes, string file)
     {
         switch (kind)
         {
@@ -61,7 +61,7 @@ public static class ImportInto
         }
     }
 
-    private static void SameSubject(Assessment.Assessment existing, Assessment.Assessment imported, string file, string path)
+    private static void SameSubject(Assessment existing, Assessment imported, string file, string path)
     {
         if (imported.Framework != existing.Framework)
             throw new BadInputException($"this file is a {imported.Framework} assessment; the assessment it is imported into is {existing.Framework}", file, path);

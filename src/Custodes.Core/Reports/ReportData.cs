@@ -1,6 +1,6 @@
-using Custodes.Assessment;
-using Custodes.Assessment.Poam;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Poam;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 
 namespace Custodes.Reports;
@@ -9,7 +9,7 @@ namespace Custodes.Reports;
 /// <remarks>Every export (OSCAL, PDF, XLSX, CSV, SPRS) reads this, so they can never disagree about a number.</remarks>
 public sealed class ReportData
 {
-    private ReportData(Assessment.Assessment assessment, Resolution resolution)
+    private ReportData(Assessment assessment, Resolution resolution)
     {
         Assessment = assessment;
         Resolution = resolution;
@@ -38,7 +38,7 @@ public sealed class ReportData
         Evidence = BuildEvidenceIndex(rows);
     }
 
-    public Assessment.Assessment Assessment { get; }
+    public Assessment Assessment { get; }
     public Resolution Resolution { get; }
     public Catalog Catalog { get; }
     public ScoreReport Score { get; }
@@ -63,7 +63,7 @@ public sealed class ReportData
     public static ReportData From(ParsedAssessment parsed) => new(parsed.Assessment, parsed.Resolution);
 
     /// <summary>Builds report data from an assessment made in code; a contradiction between requirement and objectives is bad input.</summary>
-    public static ReportData From(Assessment.Assessment assessment) => new(assessment, Resolution.Resolve(assessment));
+    public static ReportData From(Assessment assessment) => new(assessment, Resolution.Resolve(assessment));
 
     private static EvidenceEntry[] BuildEvidenceIndex(RequirementRow[] rows)
     {

@@ -1,12 +1,12 @@
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 using Custodes.Common;
 
 namespace Custodes.SupplyChain;
 
 /// <summary>What is known of one provider: its current letter and, when shared, its (attested or self-) assessment.</summary>
-public sealed record ProviderPosture(string Provider, LetterState? Letter = null, Assessment.Assessment? Assessment = null);
+public sealed record ProviderPosture(string Provider, LetterState? Letter = null, Assessment? Assessment = null);
 
 /// <summary>A customer's providers side by side.</summary>
 public sealed record ProviderComparison(string Customer, IReadOnlyList<string> CustomerData, IReadOnlyList<ProviderRow> Providers);
@@ -59,7 +59,7 @@ public static class CompareProviders
                 letter?.ValidUntil,
                 letter?.Score ?? selfScore?.Score,
                 letter?.CmmcLevel2 ?? selfScore?.Cmmc.Level2.Status,
-                posture.Assessment is { } assessed ? Assessment.Poam.PoamPlan.Of(assessed).Open.Count() : null,
+                posture.Assessment is { } assessed ? Assessments.Poam.PoamPlan.Of(assessed).Open.Count() : null,
                 letter?.AssessedOn,
                 Unmet(posture).Where(relevant.Contains).ToArray()));
         }

@@ -1,3 +1,4 @@
+using Custodes.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Storage.Accounts;

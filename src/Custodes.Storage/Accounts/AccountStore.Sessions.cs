@@ -1,3 +1,4 @@
+using Custodes.Common;
 using Custodes.Storage.Audit;
 using Custodes.Storage.Database;
 using Microsoft.EntityFrameworkCore;

@@ -86,7 +86,7 @@ public sealed class InvitationStore(Installation installation, AuditTrail audit,
         await using var db = installation.OpenDb();
         var row = await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId && i.OrganizationId == tenant.OrganizationId, cancellationToken)
             ?? throw new NotFoundException($"no invitation {invitationId}");
-        if (State(row) != InvitationStates.Pending) throw new StateConflictException($"the invitation is already {State(row)}");
+        if (State(row) != InvitationStates.Pending) throw new ConflictException($"the invitation is already {State(row)}");
         row.RevokedAt = clock.GetUtcNow().UtcDateTime;
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "invitation.revoked", "invitation", row.Id.ToString(), After: new { row.Email }));
         await AuditTrail.SaveAsync(db, cancellationToken);
@@ -168,7 +168,7 @@ public sealed class InvitationStore(Installation installation, AuditTrail audit,
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (await db.Memberships.AnyAsync(m => m.UserId == user.Id && m.OrganizationId == row.OrganizationId, cancellationToken))
-            throw new StateConflictException("you are already a member of that organization");
+            throw new ConflictException("you are already a member of that organization");
         row.AcceptedAt = now;
         row.AcceptedBy = user.Id;
         // Accepting is choosing: the next sign-in lands here.
@@ -193,10 +193,10 @@ public sealed class InvitationStore(Installation installation, AuditTrail audit,
         if (row is null) throw new NotFoundException("no such invitation; the link may be incomplete");
         switch (State(row))
         {
-            case InvitationStates.Accepted: throw new StateConflictException("this invitation was already used; each invitation works once");
-            case InvitationStates.Declined: throw new StateConflictException("this invitation was declined; ask the organization's owner for a new one");
-            case InvitationStates.Revoked: throw new StateConflictException("this invitation was withdrawn by the organization's owner");
-            case InvitationStates.Expired: throw new StateConflictException($"this invitation expired on {row.ExpiresAt:yyyy-MM-dd HH:mm} UTC; ask the organization's owner for a new one");
+            case InvitationStates.Accepted: throw new ConflictException("this invitation was already used; each invitation works once");
+            case InvitationStates.Declined: throw new ConflictException("this invitation was declined; ask the organization's owner for a new one");
+            case InvitationStates.Revoked: throw new ConflictException("this invitation was withdrawn by the organization's owner");
+            case InvitationStates.Expired: throw new ConflictException($"this invitation expired on {row.ExpiresAt:yyyy-MM-dd HH:mm} UTC; ask the organization's owner for a new one");
         }
         if (email is not null && row.Email != email)
             throw new ForbiddenException($"this invitation is for {row.Email}; you are signed in as {email}. Sign out and sign in with {row.Email}");

@@ -1,13 +1,13 @@
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Storage.Database;
 using Custodes.SupplyChain;
 
 namespace Custodes.Storage.Assessments;
 
-/// <summary>Maps between the domain's <see cref="Assessment.Assessment"/> and its stored rows, both ways without loss.</summary>
+/// <summary>Maps between the domain's <see cref="Assessment"/> and its stored rows, both ways without loss.</summary>
 internal static class AssessmentRows
 {
-    public static void Fill(AssessmentRow row, Assessment.Assessment a)
+    public static void Fill(AssessmentRow row, Assessment a)
     {
         row.Framework = a.Framework;
         row.Subject = a.Organization;
@@ -44,13 +44,13 @@ internal static class AssessmentRows
         Evidence = f.Evidence.Count == 0 ? null : string.Join('\n', f.Evidence),
     };
 
-    public static Assessment.Assessment ToDomain(AssessmentRow row, IEnumerable<DeterminationRow> determinations, IEnumerable<PoamItemRow> poam)
+    public static Assessment ToDomain(AssessmentRow row, IEnumerable<DeterminationRow> determinations, IEnumerable<PoamItemRow> poam)
     {
         var requirements = new Dictionary<string, Finding>(StringComparer.Ordinal);
         var objectives = new Dictionary<string, Finding>(StringComparer.Ordinal);
         foreach (var d in determinations)
             (d.IsObjective ? objectives : requirements)[d.TargetId] = ToFinding(d);
-        return new Assessment.Assessment
+        return new Assessment
         {
             Framework = row.Framework,
             Organization = row.Subject,

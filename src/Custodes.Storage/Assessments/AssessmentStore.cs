@@ -1,5 +1,5 @@
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Common;
 using Custodes.Storage.Audit;
 using Custodes.Storage.Database;
@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custodes.Storage.Assessments;
 
 /// <summary>A stored assessment with its tenant-visible metadata.</summary>
-public sealed record StoredAssessment(Guid Id, Guid OrganizationId, int Version, DateTime CreatedAt, DateTime UpdatedAt, Assessment.Assessment Assessment)
+public sealed record StoredAssessment(Guid Id, Guid OrganizationId, int Version, DateTime CreatedAt, DateTime UpdatedAt, Assessment Assessment)
 {
     /// <summary>The HTTP entity tag: changes with every stored change.</summary>
     public string ETag => $"\"{Id:N}-{Version}\"";
@@ -130,7 +130,7 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
             .FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == tenant.OrganizationId, cancellationToken)
             ?? throw new NotFoundException($"no assessment {id}");
         if (expectedVersion is { } expected && expected != row.Version)
-            throw new ConcurrencyConflictException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
+            throw new PreconditionFailedException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
         var before = AssessmentRows.ToDomain(row, await db.Determinations.AsNoTracking().Where(d => d.AssessmentId == id).ToListAsync(cancellationToken), row.Poam);
         db.PoamItems.RemoveRange(row.Poam);
         AssessmentRows.Fill(row, parsed.Assessment);
@@ -160,7 +160,7 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
             .FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == tenant.OrganizationId, cancellationToken)
             ?? throw new NotFoundException($"no assessment {id}");
         if (expectedVersion is { } expected && expected != row.Version)
-            throw new ConcurrencyConflictException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
+            throw new PreconditionFailedException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
         var current = AssessmentRows.ToDomain(row, row.Determinations, row.Poam);
         var catalog = Catalogs.CatalogSet.Get(current.Framework);
         var updated = current;
@@ -211,7 +211,7 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
             .FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == tenant.OrganizationId, cancellationToken)
             ?? throw new NotFoundException($"no assessment {id}");
         if (expectedVersion is { } expected && expected != row.Version)
-            throw new ConcurrencyConflictException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
+            throw new PreconditionFailedException($"assessment {id} is at version {row.Version}, not {expected}: it changed since you read it");
         var current = AssessmentRows.ToDomain(row, row.Determinations, row.Poam);
         var requirement = Catalogs.CatalogSet.Get(current.Framework).Find(requirementId)
             ?? throw new BadInputException($"'{requirementId}' is not a requirement of {current.Framework}", path: "$.id");
@@ -268,7 +268,7 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw new ConcurrencyConflictException($"assessment {id} changed while you were saving; reload it and try again");
+            throw new PreconditionFailedException($"assessment {id} changed while you were saving; reload it and try again");
         }
     }
 
@@ -280,7 +280,7 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         return copy;
     }
 
-    private static object Summary(Assessment.Assessment a) => new
+    private static object Summary(Assessment a) => new
     {
         subject = a.Organization,
         a.Framework,

@@ -1,5 +1,5 @@
 using System.Text;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Attestation;
 using Custodes.Storage.Accounts;
 using Custodes.Storage.Assessments;
@@ -172,7 +172,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
     ];
 
     // Six months earlier: MFA only for remote and privileged users, no FIPS crypto, two more gaps, no POA&M yet.
-    private static Assessment.Assessment Prior(Assessment.Assessment current)
+    private static Assessment Prior(Assessment current)
     {
         var requirements = new Dictionary<string, Finding>(current.Requirements)
         {

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Storage.Audit;
 using Custodes.Storage.Database;

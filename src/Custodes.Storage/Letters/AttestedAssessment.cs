@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Attestation;
 using Custodes.Storage.Assessments;
 using Custodes.Storage.Database;

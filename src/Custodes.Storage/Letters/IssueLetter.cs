@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Attestation;
 using Custodes.Common;
 using Custodes.Storage.Audit;
@@ -110,7 +110,7 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
     }
 
     /// <summary>A letter attests a complete, scored assessment; anything less is refused with the reason.</summary>
-    private static void Refuse(string source, Assessment.Assessment assessment, ScoreReport score)
+    private static void Refuse(string source, Assessment assessment, ScoreReport score)
     {
         if (score.Score is null)
             throw new BadInputException($"no letter can attest this assessment: it has no score ({string.Join("; ", score.Errors)})", source);

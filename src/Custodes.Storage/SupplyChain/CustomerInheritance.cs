@@ -1,4 +1,4 @@
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments.Scoring;
 using Custodes.Storage.Assessments;
 using Custodes.SupplyChain;
 using Microsoft.EntityFrameworkCore;

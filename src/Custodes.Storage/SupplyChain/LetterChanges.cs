@@ -1,4 +1,5 @@
-using Custodes.Assessment;
+using Custodes.Common;
+using Custodes.Assessments;
 using Custodes.Storage.Assessments;
 using Custodes.Storage.Audit;
 using Custodes.Storage.Database;

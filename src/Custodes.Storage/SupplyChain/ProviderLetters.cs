@@ -1,4 +1,4 @@
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Attestation;
 using Custodes.Catalogs;
 using Custodes.Storage.Assessments;

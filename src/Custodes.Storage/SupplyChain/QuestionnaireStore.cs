@@ -224,7 +224,7 @@ public sealed class QuestionnaireStore(Installation installation, AuditTrail aud
             .FirstOrDefaultAsync(r => r.Id == id && r.OrganizationId == tenant.OrganizationId, cancellationToken)
             ?? throw new NotFoundException($"no questionnaire {id}");
         if (signed.Status != QuestionnaireStatuses.SignedOff)
-            throw new StateConflictException($"questionnaire {id} is a draft: change it in place; a revision starts from a signed-off questionnaire");
+            throw new ConflictException($"questionnaire {id} is a draft: change it in place; a revision starts from a signed-off questionnaire");
         await RefuseSecondRevisionAsync(db, signed, cancellationToken);
         var person = await PersonAsync(db, tenant, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -276,9 +276,9 @@ public sealed class QuestionnaireStore(Installation installation, AuditTrail aud
             .FirstOrDefaultAsync(r => r.Id == id && r.OrganizationId == tenant.OrganizationId, cancellationToken)
             ?? throw new NotFoundException($"no questionnaire {id}");
         if (row.Status == QuestionnaireStatuses.SignedOff)
-            throw new StateConflictException($"questionnaire {id} was signed off by {row.SignedOffBy}; a signed-off questionnaire is kept and cannot be deleted");
+            throw new ConflictException($"questionnaire {id} was signed off by {row.SignedOffBy}; a signed-off questionnaire is kept and cannot be deleted");
         if (expectedVersion is { } expected && expected != row.Version)
-            throw new ConcurrencyConflictException($"questionnaire {id} is at version {row.Version}, not {expected}: it changed since you read it");
+            throw new PreconditionFailedException($"questionnaire {id} is at version {row.Version}, not {expected}: it changed since you read it");
         var questionnaire = ToDomain(row);
         db.QuestionnaireResponses.Remove(row);
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "questionnaire.deleted", "questionnaire", id.ToString(),
@@ -293,9 +293,9 @@ public sealed class QuestionnaireStore(Installation installation, AuditTrail aud
             ?? throw new NotFoundException($"no questionnaire {id}");
         // Signed off is final whatever version the caller read: say so rather than "read it again".
         if (row.Status == QuestionnaireStatuses.SignedOff)
-            throw new StateConflictException($"questionnaire {id} was signed off by {row.SignedOffBy} on {row.SignedOffAt:yyyy-MM-dd}; it no longer changes (start a new revision to correct it)");
+            throw new ConflictException($"questionnaire {id} was signed off by {row.SignedOffBy} on {row.SignedOffAt:yyyy-MM-dd}; it no longer changes (start a new revision to correct it)");
         if (expectedVersion is { } expected && expected != row.Version)
-            throw new ConcurrencyConflictException($"questionnaire {id} is at version {row.Version}, not {expected}: it changed since you read it");
+            throw new PreconditionFailedException($"questionnaire {id} is at version {row.Version}, not {expected}: it changed since you read it");
         return row;
     }
 
@@ -303,7 +303,7 @@ public sealed class QuestionnaireStore(Installation installation, AuditTrail aud
     {
         var next = await db.QuestionnaireResponses.AsNoTracking().Where(r => r.RevisionOf == signed.Id).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken);
         if (next is { } existing)
-            throw new StateConflictException($"revision {signed.Revision + 1} of questionnaire {signed.Id} was already started ({existing}); continue that one");
+            throw new ConflictException($"revision {signed.Revision + 1} of questionnaire {signed.Id} was already started ({existing}); continue that one");
     }
 
     /// <summary>The acting person as reviews and sign-offs name them: a member's email and role, or the actor's name when no member acts (the command line).</summary>
@@ -340,7 +340,7 @@ public sealed class QuestionnaireStore(Installation installation, AuditTrail aud
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw new ConcurrencyConflictException($"questionnaire {id} changed while you were saving; reload it and try again");
+            throw new PreconditionFailedException($"questionnaire {id} changed while you were saving; reload it and try again");
         }
     }
 

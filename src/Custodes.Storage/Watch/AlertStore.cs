@@ -146,7 +146,7 @@ public sealed class AlertStore(Installation installation, AuditTrail audit, Time
         if (row.MspOrganizationId != tenant.OrganizationId) throw new ForbiddenException("only the MSP the alert belongs to can acknowledge or resolve it");
         tenant.RequireEdit();
         if (expectedVersion is { } v && v != row.Version)
-            throw new ConcurrencyConflictException($"the alert changed since you read it (version {row.Version}, not {v}); read it again");
+            throw new PreconditionFailedException($"the alert changed since you read it (version {row.Version}, not {v}); read it again");
         note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         if (note is { Length: > 4000 }) throw new BadInputException("a note is at most 4000 characters", path: "$.note");
         var before = new { row.Status, note = row.StatusNote };
@@ -162,7 +162,7 @@ public sealed class AlertStore(Installation installation, AuditTrail audit, Time
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw new ConcurrencyConflictException("the alert changed meanwhile; read it again");
+            throw new PreconditionFailedException("the alert changed meanwhile; read it again");
         }
         return View(row, null);
     }

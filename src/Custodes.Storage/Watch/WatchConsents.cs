@@ -1,3 +1,4 @@
+using Custodes.Common;
 using Custodes.Storage.Audit;
 using Custodes.Storage.Database;
 using Microsoft.EntityFrameworkCore;
@@ -139,7 +140,7 @@ public sealed class WatchConsentStore(Installation installation, AuditTrail audi
             }
             catch (DbUpdateConcurrencyException)
             {
-                throw new ConcurrencyConflictException("someone answered this request meanwhile; read it again");
+                throw new PreconditionFailedException("someone answered this request meanwhile; read it again");
             }
         }
         return (await ListAsync(customer, cancellationToken)).First(r => r.MspOrganizationId == msp);

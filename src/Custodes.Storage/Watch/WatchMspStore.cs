@@ -79,7 +79,7 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
         await using var db = installation.OpenDb();
         var row = await db.WatchMsps.FirstAsync(m => m.OrganizationId == tenant.OrganizationId, cancellationToken);
         if (expectedVersion is { } v && v != row.Version)
-            throw new ConcurrencyConflictException($"the watch settings changed since you read them (version {row.Version}, not {v}); read them again");
+            throw new PreconditionFailedException($"the watch settings changed since you read them (version {row.Version}, not {v}); read them again");
         if (name != row.EventName && await db.WatchMsps.AnyAsync(m => m.EventName == name && m.OrganizationId != row.OrganizationId, cancellationToken))
             throw new BadInputException($"another MSP's events already use the name '{name}'", "request body", "$.event_name");
         var before = new { event_name = row.EventName, settings = row.Settings };
@@ -95,7 +95,7 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw new ConcurrencyConflictException("the watch settings changed meanwhile; read them again");
+            throw new PreconditionFailedException("the watch settings changed meanwhile; read them again");
         }
         return Profile(row);
     }

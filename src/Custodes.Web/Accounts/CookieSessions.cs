@@ -1,3 +1,4 @@
+using Custodes.Common;
 using System.Globalization;
 using System.Security.Claims;
 using Custodes.Storage.Accounts;
@@ -31,7 +32,7 @@ public static class CookieSessions
         // Without a choice here, sign-in lands in the organization the user chose last (OrganizationSwitch), never one they were only invited to.
         organizationId ??= await context.RequestServices.GetRequiredService<AccountStore>().RememberedOrganizationAsync(user.Id, context.RequestAborted);
         var membership = (organizationId is { } org ? user.Memberships.FirstOrDefault(m => m.OrganizationId == org) : null) ?? user.Memberships.FirstOrDefault()
-            ?? throw new Storage.ForbiddenException($"{user.Email} is not a member of any organization; ask an owner to add you");
+            ?? throw new ForbiddenException($"{user.Email} is not a member of any organization; ask an owner to add you");
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         // A new sign-in always gets a new session id; the browser's previous session (if any) ends with it.
         var previous = CurrentSession(context.User);
@@ -66,7 +67,7 @@ public static class CookieSessions
             {
                 await context.RequestServices.GetRequiredService<AccountStore>().EndSessionAsync(userId, session, "signed-out", org, context.RequestAborted);
             }
-            catch (Storage.NotFoundException)
+            catch (NotFoundException)
             {
                 // Already gone: nothing to end.
             }

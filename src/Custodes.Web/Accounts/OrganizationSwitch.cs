@@ -1,3 +1,4 @@
+using Custodes.Common;
 using System.Security.Claims;
 using Custodes.Storage.Accounts;
 using Custodes.Web.Api;
@@ -11,7 +12,7 @@ public static class OrganizationSwitch
     public static async Task SwitchAsync(HttpContext context, Membership membership)
     {
         var current = await context.AuthenticateAsync(CookieSessions.Scheme);
-        if (!current.Succeeded) throw new Storage.ForbiddenException("sign in first");
+        if (!current.Succeeded) throw new ForbiddenException("sign in first");
         var identity = ((ClaimsIdentity)current.Principal.Identity!).Clone();
         Replace(identity, ApiKeyAuthentication.OrganizationClaim, membership.OrganizationId.ToString());
         Replace(identity, CookieSessions.OrganizationNameClaim, membership.OrganizationName);

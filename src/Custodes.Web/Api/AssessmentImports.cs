@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Reports;
 using Custodes.Storage;
@@ -27,7 +27,7 @@ public sealed class AssessmentImports(AssessmentStore store)
         tenant.RequireEdit();
         var stored = await store.GetAsync(tenant, id, cancellationToken);
         if (expectedVersion is { } expected && expected != stored.Version)
-            throw new ConcurrencyConflictException($"assessment {id} is at version {stored.Version}, not {expected}: it changed since you read it; nothing was imported");
+            throw new PreconditionFailedException($"assessment {id} is at version {stored.Version}, not {expected}: it changed since you read it; nothing was imported");
         // A workbook over the size limits is bad input (400) like an oversized body, not a file read and found unusable (422).
         if (kind == ImportKind.Workbook) Reports.Spreadsheets.XlsxLimits.Check(content, fileName);
         ParsedAssessment parsed;
@@ -49,7 +49,7 @@ public sealed class AssessmentImports(AssessmentStore store)
         var after = parsed.Assessment;
         return new ImportResult(id, version, name, fileName,
             Changed(before.Requirements, after.Requirements), Changed(before.Objectives, after.Objectives), after.Poam.Count,
-            Assessment.Scoring.ScoreAssessment.Score(parsed.Resolution, after.Ssp, after.AssessedOn).Score);
+            Assessments.Scoring.ScoreAssessment.Score(parsed.Resolution, after.Ssp, after.AssessedOn).Score);
     }
 
     public static string KindName(ImportKind kind) => kind switch

@@ -1,5 +1,5 @@
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Common;
 using Custodes.Storage;
 using Custodes.Storage.Assessments;
@@ -152,7 +152,7 @@ public static class IfMatch
         var tag = header.Trim().Trim('"');
         var dash = tag.LastIndexOf('-');
         if (dash > 0 && Guid.TryParse(tag[..dash], out var tagId) && tagId == id && int.TryParse(tag[(dash + 1)..], out var version)) return version;
-        throw new ConcurrencyConflictException($"If-Match {header} does not match {what} {id}; read it again to get its ETag");
+        throw new PreconditionFailedException($"If-Match {header} does not match {what} {id}; read it again to get its ETag");
     }
 }
 

@@ -1,3 +1,4 @@
+using Custodes.Common;
 using Custodes.Storage;
 using Custodes.Storage.Letters;
 using Custodes.Storage.SupplyChain;
@@ -62,7 +63,7 @@ public static class LettersApi
 
     private static async Task<IResult> Bundle(Guid id, LetterStore letters, CancellationToken cancellationToken)
     {
-        var row = await letters.FindAsync(id, cancellationToken) ?? throw new Storage.NotFoundException($"no letter {id}");
+        var row = await letters.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"no letter {id}");
         return TypedResults.Bytes(row.Bundle, Attestation.LetterBundle.MediaTypeV1, $"letter-{id}.json");
     }
 }

@@ -1,5 +1,5 @@
-using Custodes.Assessment;
-using Custodes.Assessment.Poam;
+using Custodes.Assessments;
+using Custodes.Assessments.Poam;
 using Custodes.Common;
 using Custodes.Storage.Assessments;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,7 +42,7 @@ public static class PoamApi
 
     public sealed record PoamFlagView(string RequirementId, string Kind, string Message);
 
-    public static PoamView View(Assessment.Assessment assessment)
+    public static PoamView View(Assessment assessment)
     {
         var resolution = Resolution.Resolve(assessment);
         var plan = PoamPlan.Of(assessment, resolution);

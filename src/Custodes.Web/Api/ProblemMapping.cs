@@ -22,8 +22,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog aud
             BadHttpRequestException => (StatusCodes.Status400BadRequest, "Bad request"),
             ForbiddenException => (StatusCodes.Status403Forbidden, "Forbidden"),
             NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
-            ConcurrencyConflictException => (StatusCodes.Status412PreconditionFailed, "Changed since you read it"),
-            StateConflictException => (StatusCodes.Status409Conflict, "Not in a state to change"),
+            PreconditionFailedException => (StatusCodes.Status412PreconditionFailed, "Changed since you read it"),
+            ConflictException => (StatusCodes.Status409Conflict, "Not in a state to change"),
             EnvironmentFailureException => (StatusCodes.Status503ServiceUnavailable, "Unavailable"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error"),
         };

@@ -1,3 +1,4 @@
+using Custodes.Assessments;
 using System.Text.Json;
 using Custodes.Common;
 using Custodes.Reports;
@@ -63,7 +64,7 @@ public static class ReportsApi
     }
 
     /// <summary>The file name of an assessment's downloads: organization and date (<c>granite-peak-managed-it-llc-2026-10-01</c>).</summary>
-    public static string FileStem(Assessment.Assessment a)
+    public static string FileStem(Assessment a)
     {
         var chars = a.Organization.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
         var slug = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
@@ -74,7 +75,7 @@ public static class ReportsApi
     {
         var tenant = context.User.Tenant();
         // The version decides the content: a matching If-None-Match is answered without reading or rendering the assessment.
-        var version = await store.VersionAsync(tenant, id, cancellationToken) ?? throw new Storage.NotFoundException($"no assessment {id}");
+        var version = await store.VersionAsync(tenant, id, cancellationToken) ?? throw new NotFoundException($"no assessment {id}");
         context.Response.Headers.CacheControl = "private, no-cache";
         if (context.Request.Headers.IfNoneMatch.ToString() == Tag(id, version, export))
         {

@@ -1,3 +1,4 @@
+using Custodes.Common;
 using Custodes.Storage;
 
 namespace Custodes.Web.Api;

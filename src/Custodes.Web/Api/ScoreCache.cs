@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments.Scoring;
 
 namespace Custodes.Web.Api;
 

@@ -48,7 +48,7 @@ public static class SupplyChainApi
 
     private static async Task<IResult> Export(HttpContext context, PortfolioStore store, string? format, CancellationToken cancellationToken)
     {
-        var stored = await store.LoadAsync(context.User.Tenant().OrganizationId, cancellationToken) ?? throw new Storage.NotFoundException("your organization has no portfolio yet");
+        var stored = await store.LoadAsync(context.User.Tenant().OrganizationId, cancellationToken) ?? throw new NotFoundException("your organization has no portfolio yet");
         context.Response.Headers.ETag = $"\"portfolio-{stored.Version}\"";
         return format switch
         {
@@ -94,7 +94,7 @@ public static class SupplyChainApi
     private static async Task<IResult> Inheritance(HttpContext context, SupplyChainQueries queries, CancellationToken cancellationToken)
     {
         var view = await queries.InheritanceAsync(context.User.Tenant(), cancellationToken)
-            ?? throw new Storage.NotFoundException("your organization is not an entry of its own portfolio (link it with custodes_organization), or has no assessment of its own");
+            ?? throw new NotFoundException("your organization is not an entry of its own portfolio (link it with custodes_organization), or has no assessment of its own");
         return TypedResults.Ok(new
         {
             entry = view.Entry,

@@ -1,3 +1,4 @@
+using Custodes.Common;
 using System.Text;
 using Custodes.Storage.Keys;
 using Custodes.Storage.Letters;
@@ -49,7 +50,7 @@ public static class LetterPages
 
     private static async Task<IResult> LetterPdf(Guid id, HttpContext context, LetterStore letters, SigningKeyRegistry keys, PublicAddress address, CancellationToken cancellationToken)
     {
-        var row = await letters.FindAsync(id, cancellationToken) ?? throw new Storage.NotFoundException($"no letter {id}");
+        var row = await letters.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"no letter {id}");
         var status = await letters.StatusAsync(id, cancellationToken: cancellationToken);
         // The PDF is the letter as signed (its links from the configured public address, never the request's Host), plus a REVOKED box on its first page once revoked: a copy printed later must not pass for a valid letter.
         var view = LetterView.FromBundle(row.Bundle, address.Base) with

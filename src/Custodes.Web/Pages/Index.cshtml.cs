@@ -1,4 +1,4 @@
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments.Scoring;
 using Custodes.Storage.Assessments;
 using Custodes.Storage.Sharing;
 using Custodes.Storage.SupplyChain;

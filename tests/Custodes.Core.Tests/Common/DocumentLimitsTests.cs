@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Common.Documents;
 using Custodes.Watch.Detection;

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 using Custodes.Common;
-using Custodes.Core.Tests.Assessment;
+using Custodes.Core.Tests.Assessments;
 using Custodes.Reports;
 using Custodes.Reports.Oscal;
 using static Custodes.Core.Tests.Reports.ReportFixtures;
@@ -22,7 +22,7 @@ public sealed class OscalExportTests
             var catalog = CatalogSet.Get(framework);
             var first = catalog.Requirements[0].Id;
             var last = catalog.Requirements[^1].Id;
-            var a = Assessments.AllMet(framework, true, (first, Status.NotMet), (last, Status.NotApplicable)) with
+            var a = SampleAssessments.AllMet(framework, true, (first, Status.NotMet), (last, Status.NotApplicable)) with
             {
                 Assessor = "Independent Assessors LLC",
                 Poam = [new PoamItem { Id = first, PlannedCompletion = new DateOnly(2027, 1, 15), Milestones = "Fix it", Owner = "IT" }],
@@ -30,7 +30,7 @@ public sealed class OscalExportTests
             yield return (framework, ReportData.From(a));
         }
         // Nothing assessed at all still gives valid documents.
-        yield return ("empty", ReportData.From(new Custodes.Assessment.Assessment { Framework = Frameworks.NistR2, Organization = "Empty Co", AssessedOn = new DateOnly(2026, 1, 2) }));
+        yield return ("empty", ReportData.From(new Custodes.Assessments.Assessment { Framework = Frameworks.NistR2, Organization = "Empty Co", AssessedOn = new DateOnly(2026, 1, 2) }));
     }
 
     [Theory]
@@ -157,7 +157,7 @@ public sealed class OscalExportTests
         var xml = XDocument.Load(Path.Combine(OscalReference, "NIST_SP800-171_rev3_catalog.xml"));
         var ids = xml.Descendants().Where(e => e.Name.LocalName == "control").Select(e => (string)e.Attribute("id")!).ToHashSet();
         var parts = xml.Descendants().Where(e => e.Name.LocalName == "part").Select(e => (string?)e.Attribute("id")).ToHashSet();
-        var data = ReportData.From(Assessments.AllMet(Frameworks.NistR3));
+        var data = ReportData.From(SampleAssessments.AllMet(Frameworks.NistR3));
         var ssp = JsonNode.Parse(OscalSspExport.Write(data))!["system-security-plan"]!;
         var controlIds = ssp["control-implementation"]!["implemented-requirements"]!.AsArray().Select(r => r!["control-id"]!.GetValue<string>()).ToArray();
         Assert.Equal(97, controlIds.Length);
@@ -183,7 +183,7 @@ public sealed class OscalExportTests
     [Fact]
     public void A_poam_export_of_an_assessment_with_everything_met_is_bad_input_because_OSCAL_requires_one_item()
     {
-        var e = Assert.Throws<BadInputException>(() => OscalPoamExport.Write(ReportData.From(Assessments.AllMet(Frameworks.NistR2))));
+        var e = Assert.Throws<BadInputException>(() => OscalPoamExport.Write(ReportData.From(SampleAssessments.AllMet(Frameworks.NistR2))));
         Assert.Equal("$.requirements", e.Path);
     }
 

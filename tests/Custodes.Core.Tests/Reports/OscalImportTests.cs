@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 using Custodes.Common;
 using Custodes.Reports;
@@ -11,9 +11,9 @@ namespace Custodes.Core.Tests.Reports;
 
 public sealed class OscalImportTests
 {
-    private static string Json(Custodes.Assessment.Assessment a) => Encoding.UTF8.GetString(AssessmentFile.ToJson(a));
+    private static string Json(Custodes.Assessments.Assessment a) => Encoding.UTF8.GetString(AssessmentFile.ToJson(a));
 
-    private static Custodes.Assessment.Assessment Import(byte[] bytes) => OscalImport.Read(bytes, "in.json");
+    private static Custodes.Assessments.Assessment Import(byte[] bytes) => OscalImport.Read(bytes, "in.json");
 
     private static BadInputException Rejects(string json) => Assert.Throws<BadInputException>(() => Import(Encoding.UTF8.GetBytes(json)));
 
@@ -39,7 +39,7 @@ public sealed class OscalImportTests
         Assert.Equal("Independent Assessors LLC", imported.Assessor);
         Assert.Equal(new DateOnly(2026, 10, 1), imported.AssessedOn);
         Assert.True(imported.Ssp);
-        Assert.Equal(101, Custodes.Assessment.Scoring.ScoreAssessment.Score(imported).Score);
+        Assert.Equal(101, Custodes.Assessments.Scoring.ScoreAssessment.Score(imported).Score);
     }
 
     [Theory]
@@ -48,7 +48,7 @@ public sealed class OscalImportTests
     [InlineData(Frameworks.CmmcL2)]
     public void Every_framework_round_trips_through_assessment_results(string framework)
     {
-        var a = Core.Tests.Assessment.Assessments.AllMet(framework, true, (CatalogSet.Get(framework).Requirements[2].Id, Status.NotMet));
+        var a = Core.Tests.Assessments.SampleAssessments.AllMet(framework, true, (CatalogSet.Get(framework).Requirements[2].Id, Status.NotMet));
         var imported = Import(OscalAssessmentResultsExport.Write(ReportData.From(a)));
         Assert.Equal(framework, imported.Framework);
         Assert.Equal(Json(a), Json(imported));

@@ -56,11 +56,11 @@ public sealed partial class PdfReportTests
     {
         foreach (var framework in Custodes.Catalogs.Frameworks.All)
         {
-            var (text, pages) = Inspect(AssessmentReportPdf.Write(ReportData.From(Core.Tests.Assessment.Assessments.AllMet(framework))));
+            var (text, pages) = Inspect(AssessmentReportPdf.Write(ReportData.From(Core.Tests.Assessments.SampleAssessments.AllMet(framework))));
             Assert.Contains("Example MSP LLC", text);
             Assert.Contains($"Page {pages} of {pages}", text);
         }
-        var empty = new Custodes.Assessment.Assessment { Framework = Custodes.Catalogs.Frameworks.NistR2, Organization = "Empty Co" };
+        var empty = new Custodes.Assessments.Assessment { Framework = Custodes.Catalogs.Frameworks.NistR2, Organization = "Empty Co" };
         Assert.Contains("No score", Inspect(AssessmentReportPdf.Write(ReportData.From(empty))).Text);
     }
 }

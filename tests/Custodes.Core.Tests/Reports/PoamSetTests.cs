@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using ClosedXML.Excel;
-using Custodes.Assessment;
-using Custodes.Assessment.Poam;
+using Custodes.Assessments;
+using Custodes.Assessments.Poam;
 using Custodes.Catalogs;
 using Custodes.Common;
-using Custodes.Core.Tests.Assessment;
+using Custodes.Core.Tests.Assessments;
 using Custodes.Reports;
 using Custodes.Reports.Oscal;
 using Custodes.Reports.Pdf;
@@ -18,12 +18,12 @@ namespace Custodes.Core.Tests.Reports;
 public sealed class PoamSetTests
 {
     /// <summary>The case: 3.13.11 not met (not FIPS-validated) and no written plan, so CMMC Level 2 is conditional.</summary>
-    private static Custodes.Assessment.Assessment FipsOnly() =>
-        Assessments.With(Frameworks.NistR2, true, Assessments.Partial("3.13.11", "encryption-not-fips-validated"));
+    private static Custodes.Assessments.Assessment FipsOnly() =>
+        SampleAssessments.With(Frameworks.NistR2, true, SampleAssessments.Partial("3.13.11", "encryption-not-fips-validated"));
 
     /// <summary>Not met with a plan, not met without one, a CMMC-ineligible one, an unassessed one, and a plan kept for a met requirement.</summary>
-    private static Custodes.Assessment.Assessment Mixed() =>
-        Assessments.With(Frameworks.NistR2, true,
+    private static Custodes.Assessments.Assessment Mixed() =>
+        SampleAssessments.With(Frameworks.NistR2, true,
             ("3.1.1", Finding.Of(Status.NotMet)),
             ("3.1.20", Finding.Of(Status.NotMet)),
             ("3.4.9", Finding.Of(Status.Unassessed)),
@@ -56,7 +56,7 @@ public sealed class PoamSetTests
     [Fact]
     public void Only_an_assessment_with_every_requirement_met_has_no_poam_and_oscal_refuses_it()
     {
-        var allMet = Assessments.AllMet(Frameworks.NistR2, true, ("3.1.22", Status.NotApplicable)) with
+        var allMet = SampleAssessments.AllMet(Frameworks.NistR2, true, ("3.1.22", Status.NotApplicable)) with
         {
             Poam = [new PoamItem { Id = "3.1.1", Status = PoamStatus.Closed, CompletedOn = new DateOnly(2026, 9, 1) }],
         };

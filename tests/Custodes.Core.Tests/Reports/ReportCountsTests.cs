@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
-using Custodes.Core.Tests.Assessment;
+using Custodes.Core.Tests.Assessments;
 using Custodes.Reports;
 using Custodes.Reports.Pdf;
 
@@ -14,7 +14,7 @@ public sealed partial class ReportCountsTests
     [Fact]
     public void The_report_pdf_says_as_many_requirements_met_as_the_score_and_names_not_applicable_apart()
     {
-        var assessment = Assessments.AllMet(Frameworks.NistR2, true,
+        var assessment = SampleAssessments.AllMet(Frameworks.NistR2, true,
             ("3.1.22", Status.NotApplicable), ("3.10.6", Status.NotApplicable),
             ("3.1.2", Status.NotMet), ("3.5.3", Status.NotMet), ("3.6.3", Status.NotMet), ("3.11.3", Status.NotMet));
         var counts = ScoreAssessment.Score(assessment).Counts;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Reports;
 
 namespace Custodes.Core.Tests.Reports;

@@ -1,6 +1,6 @@
 using System.Text;
 using ClosedXML.Excel;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Reports;
 using Custodes.Reports.Spreadsheets;
@@ -11,7 +11,7 @@ namespace Custodes.Core.Tests.Reports;
 
 public sealed class SpreadsheetTests
 {
-    private static string Json(Custodes.Assessment.Assessment a) => Encoding.UTF8.GetString(AssessmentFile.ToJson(a));
+    private static string Json(Custodes.Assessments.Assessment a) => Encoding.UTF8.GetString(AssessmentFile.ToJson(a));
 
     private static byte[] Edit(Action<XLWorkbook> edit)
     {
@@ -64,7 +64,7 @@ public sealed class SpreadsheetTests
         var item = a.Poam.Single(p => p.Id == "3.4.9");
         Assert.Equal(PoamStatus.Closed, item.Status);
         Assert.Equal(new DateOnly(2026, 10, 20), item.CompletedOn);
-        Assert.Equal(103, Custodes.Assessment.Scoring.ScoreAssessment.Score(a).Score);
+        Assert.Equal(103, Custodes.Assessments.Scoring.ScoreAssessment.Score(a).Score);
     }
 
     [Fact]

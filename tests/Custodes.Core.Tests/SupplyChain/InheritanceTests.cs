@@ -1,8 +1,8 @@
 using System.Text;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 using Custodes.Common;
-using Custodes.Core.Tests.Assessment;
+using Custodes.Core.Tests.Assessments;
 using Custodes.SupplyChain;
 
 namespace Custodes.Core.Tests.SupplyChain;
@@ -30,15 +30,15 @@ public sealed class InheritanceTests
         MetRequirements = CatalogSet.NistR2.Requirements.Select(r => r.Id).Except(notMet).ToHashSet(),
     };
 
-    private static Custodes.Assessment.Assessment Practice(params (string, Status)[] overrides) => Assessments.AllMet(Frameworks.NistR2, true, overrides);
+    private static Custodes.Assessments.Assessment Practice(params (string, Status)[] overrides) => SampleAssessments.AllMet(Frameworks.NistR2, true, overrides);
 
-    private static InheritanceResult Inherit(Custodes.Assessment.Assessment customer, params ProviderCoverage[] providers) =>
+    private static InheritanceResult Inherit(Custodes.Assessments.Assessment customer, params ProviderCoverage[] providers) =>
         ApplyInheritance.Apply(customer, providers, Today);
 
     [Fact]
     public void Inherited_requirement_counts_as_met_while_the_letter_holds()
     {
-        var result = Inherit(Practice(Assessments.NotMet("3.8.9")), new ProviderCoverage(Matrix("msp", ("3.8.9", Responsibility.Provider)), Letter("msp")));
+        var result = Inherit(Practice(SampleAssessments.NotMet("3.8.9")), new ProviderCoverage(Matrix("msp", ("3.8.9", Responsibility.Provider)), Letter("msp")));
         Assert.Equal(Status.Met, result.Effective.Requirements["3.8.9"].Status);
         Assert.Equal(110, result.Score.Score);
         var inherited = Assert.Single(result.Report.Requirements);
@@ -93,7 +93,7 @@ public sealed class InheritanceTests
     public void Shared_requirement_needs_the_customers_own_determination_too()
     {
         var coverage = new ProviderCoverage(Matrix("msp", ("3.5.3", Responsibility.Shared), ("3.3.1", Responsibility.Shared), ("3.3.2", Responsibility.Shared)), Letter("msp"));
-        var customer = Assessments.With(Frameworks.NistR2, true,
+        var customer = SampleAssessments.With(Frameworks.NistR2, true,
             ("3.5.3", new Finding { Status = Status.NotMet, Partial = PartialValues.MfaRemoteAndPrivilegedOnly }),
             ("3.3.1", Finding.Of(Status.Unassessed)));
         var result = Inherit(customer, coverage);

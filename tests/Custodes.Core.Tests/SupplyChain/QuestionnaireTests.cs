@@ -1,8 +1,8 @@
 using System.Text;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 using Custodes.Common;
-using Custodes.Core.Tests.Assessment;
+using Custodes.Core.Tests.Assessments;
 using Custodes.SupplyChain;
 using Custodes.SupplyChain.Questionnaires;
 
@@ -20,9 +20,9 @@ public sealed class QuestionnaireTests
         MetRequirements = CatalogSet.NistR2.Requirements.Select(r => r.Id).ToHashSet(),
     };
 
-    private static Custodes.Assessment.Assessment WithEvidence(params (string Id, Status Status)[] overrides)
+    private static Custodes.Assessments.Assessment WithEvidence(params (string Id, Status Status)[] overrides)
     {
-        var a = Assessments.AllMet(Frameworks.NistR2, true, overrides);
+        var a = SampleAssessments.AllMet(Frameworks.NistR2, true, overrides);
         return a with { Requirements = a.Requirements.ToDictionary(r => r.Key, r => r.Value with { Evidence = ["sha256:" + new string('a', 64)] }) };
     }
 
@@ -72,7 +72,7 @@ public sealed class QuestionnaireTests
     [Fact]
     public void Yes_without_evidence_references_is_flagged_no_evidence()
     {
-        var r = ProposeAnswers.For(Msp, Assessments.AllMet(), null, Today);
+        var r = ProposeAnswers.For(Msp, SampleAssessments.AllMet(), null, Today);
         Assert.All(r.Answers, a => Assert.Equal(Confidence.NoEvidence, a.Confidence));
     }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
-using Custodes.Core.Tests.Assessment;
+using Custodes.Core.Tests.Assessments;
 using Custodes.SupplyChain;
 using FsCheck;
 using FsCheck.Fluent;
@@ -75,7 +75,7 @@ public sealed class RecomputeTests
             var random = new Random(seed);
             var ids = CatalogSet.NistR2.Requirements.Select(r => r.Id).ToArray();
             var overrides = ids.Where(_ => random.Next(4) == 0).Select(id => (id, (Status)random.Next(4))).ToArray();
-            var own = Assessments.AllMet(Frameworks.NistR2, true, overrides);
+            var own = SampleAssessments.AllMet(Frameworks.NistR2, true, overrides);
             var providers = new[] { "a", "b" };
             var matrices = providers.ToDictionary(p => p, p => new ResponsibilityMatrix
             {

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Common;
 
 namespace Custodes.Cli.Assessments;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Reports.Oscal;
 using Custodes.Reports.Spreadsheets;
 
@@ -16,7 +16,7 @@ public static class ImportCommand
         return command;
     }
 
-    private static Command Import(string name, string description, string what, Func<string, Assessment.Assessment> read)
+    private static Command Import(string name, string description, string what, Func<string, Assessment> read)
     {
         var file = new Argument<string>("file") { Description = $"The {what} to read." };
         var output = OutputFile.Option("The assessment file to write (.json, or .yaml/.yml for YAML).");

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Spectre.Console;
 
 namespace Custodes.Cli.Score;
@@ -27,7 +27,7 @@ public static class ScoreCommand
         return command;
     }
 
-    private static void Render(IAnsiConsole console, Assessment.Assessment assessment, ScoreReport report)
+    private static void Render(IAnsiConsole console, Assessment assessment, ScoreReport report)
     {
         var scoreText = report.Score is { } s ? $"[bold]{s}[/] of {report.Max}" : "[red bold]no score[/]";
         console.MarkupLine($"[bold]{Markup.Escape(assessment.Organization)}[/] — {Markup.Escape(report.Framework)}{(assessment.AssessedOn is { } on ? $", assessed {on:yyyy-MM-dd}" : "")}");

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.SupplyChain;
 using Spectre.Console;
@@ -145,7 +145,7 @@ public static class SupplyChainCommand
             }
             var c = reporter.Console;
             c.MarkupLine($"[bold]{Markup.Escape(customerId)}[/]: effective SPRS score [bold]{result.Score.Score?.ToString(CultureInfo.InvariantCulture) ?? "none"}[/] " +
-                $"(own {Assessment.Scoring.ScoreAssessment.Score(own).Score?.ToString(CultureInfo.InvariantCulture) ?? "none"}); CMMC Level 2 {result.Score.Cmmc.Level2.Status}");
+                $"(own {Custodes.Assessments.Scoring.ScoreAssessment.Score(own).Score?.ToString(CultureInfo.InvariantCulture) ?? "none"}); CMMC Level 2 {result.Score.Cmmc.Level2.Status}");
             c.MarkupLine($"Inherited: {result.Report.Holding} hold, {result.Report.Failing} do not.");
             var table = new Table().AddColumns("Requirement", "Responsibility", "Own", "Effective", "Providers");
             foreach (var req in result.Report.Requirements)
@@ -172,7 +172,7 @@ public static class SupplyChainCommand
             var input = await source.InputAsync(parse, ct);
             var graph = input.Graph;
             var letterStates = await LettersAsync(input, parse.GetValue(letters), ct);
-            var shared = new Dictionary<string, Assessment.Assessment>(StringComparer.Ordinal);
+            var shared = new Dictionary<string, Assessment>(StringComparer.Ordinal);
             foreach (var path in parse.GetValue(assessments) ?? [])
             {
                 var a = AssessmentInput.LoadFile(path).Assessment;

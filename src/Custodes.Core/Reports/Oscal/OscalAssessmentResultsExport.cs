@@ -1,5 +1,5 @@
 using System.Globalization;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments.Scoring;
 
 namespace Custodes.Reports.Oscal;
 
@@ -76,13 +76,13 @@ public static class OscalAssessmentResultsExport
             OscalFindings.Observations(o, data.Rows);
             w.WriteEndArray();
         }
-        if (data.Rows.Any(r => r.Status == Assessment.Status.NotMet))
+        if (data.Rows.Any(r => r.Status == Assessments.Status.NotMet))
         {
             w.WriteStartArray("risks");
             OscalFindings.Risks(o, data.Rows, poam: false);
             w.WriteEndArray();
         }
-        if (data.Rows.Any(r => r.Status != Assessment.Status.Unassessed || r.Objectives.Any(x => x.Status != Assessment.Status.Unassessed)))
+        if (data.Rows.Any(r => r.Status != Assessments.Status.Unassessed || r.Objectives.Any(x => x.Status != Assessments.Status.Unassessed)))
         {
             w.WriteStartArray("findings");
             OscalFindings.Findings(o, data.Rows);

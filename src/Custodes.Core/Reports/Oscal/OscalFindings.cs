@@ -1,5 +1,5 @@
 using System.Globalization;
-using Custodes.Assessment;
+using Custodes.Assessments;
 
 namespace Custodes.Reports.Oscal;
 
@@ -79,7 +79,7 @@ internal static class OscalFindings
     public static void Risks(OscalWriter o, IEnumerable<RequirementRow> rows, bool poam)
     {
         var w = o.W;
-        var closeout = o.Data.Score.Cmmc.Level2.CloseoutDue ?? Assessment.Poam.PoamRules.CloseoutDue(o.AssessedOn);
+        var closeout = o.Data.Score.Cmmc.Level2.CloseoutDue ?? Assessments.Poam.PoamRules.CloseoutDue(o.AssessedOn);
         foreach (var row in rows.Where(r => r.Status == Status.NotMet))
         {
             var r = row.Requirement;
@@ -92,7 +92,7 @@ internal static class OscalFindings
             w.WriteStartArray("props");
             o.RequirementProps(r);
             if (row.Deduction > 0) o.Prop("deduction", row.Deduction.ToString(CultureInfo.InvariantCulture));
-            if (Frameworks(o)) o.Prop("cmmc-poam-eligible", Assessment.Poam.PoamRules.IsEligible(r, row.Partial) ? "true" : "false");
+            if (Frameworks(o)) o.Prop("cmmc-poam-eligible", Assessments.Poam.PoamRules.IsEligible(r, row.Partial) ? "true" : "false");
             w.WriteEndArray();
             w.WriteString("status", row.Poam?.Status switch
             {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 using Custodes.Common;
 using Custodes.Common.Documents;
@@ -20,7 +20,7 @@ public static partial class OscalImport
 
     private static readonly string[] OtherModels = ["catalog", "profile", "component-definition", "assessment-plan", "plan-of-action-and-milestones", "mapping-collection"];
 
-    public static Assessment.Assessment Load(string path)
+    public static Assessment Load(string path)
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw new BadInputException("no such file", path);
@@ -28,7 +28,7 @@ public static partial class OscalImport
         return Read(File.ReadAllBytes(path), path);
     }
 
-    public static Assessment.Assessment Read(ReadOnlySpan<byte> bytes, string file)
+    public static Assessment Read(ReadOnlySpan<byte> bytes, string file)
     {
         var first = bytes.IndexOfAnyExcept(" \t\r\n\uFEFF"u8);
         if (first < 0 || bytes[first] != (byte)'{') throw new BadInputException("expected an OSCAL JSON document (an object); XML and YAML OSCAL are not read", file, "$", 1);
@@ -76,7 +76,7 @@ public static partial class OscalImport
             ReadFindings(result, catalog, requirements, objectives, locations);
         }
 
-        var assessment = new Assessment.Assessment
+        var assessment = new Assessment
         {
             Framework = catalog.Framework,
             Organization = organization,

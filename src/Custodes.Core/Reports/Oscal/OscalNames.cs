@@ -1,4 +1,4 @@
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 
 namespace Custodes.Reports.Oscal;

@@ -1,8 +1,8 @@
-using Custodes.Assessment;
+using Custodes.Assessments;
 
 namespace Custodes.Reports.Oscal;
 
-/// <summary>Writes an OSCAL 1.2.1 <c>plan-of-action-and-milestones</c>: one POA&amp;M item per requirement not met (<see cref="Assessment.Poam.PoamPlan"/>), with its finding, risk (deadline: the CMMC closeout) and the assessor's plan where one was written.</summary>
+/// <summary>Writes an OSCAL 1.2.1 <c>plan-of-action-and-milestones</c>: one POA&amp;M item per requirement not met (<see cref="Assessments.Poam.PoamPlan"/>), with its finding, risk (deadline: the CMMC closeout) and the assessor's plan where one was written.</summary>
 public static class OscalPoamExport
 {
     /// <summary>Writes the POA&amp;M; OSCAL requires at least one item, so an assessment with every requirement met (no POA&amp;M) is bad input.</summary>
@@ -106,11 +106,11 @@ public static class OscalPoamExport
         return o.ToBytes();
     }
 
-    public static string FlagName(Assessment.Poam.PoamFlagKind kind) => kind switch
+    public static string FlagName(Assessments.Poam.PoamFlagKind kind) => kind switch
     {
-        Assessment.Poam.PoamFlagKind.MissingItem => "missing-item",
-        Assessment.Poam.PoamFlagKind.NotAllowedOnCmmcPoam => "not-allowed-on-cmmc-poam",
-        Assessment.Poam.PoamFlagKind.PastCloseout => "past-closeout",
+        Assessments.Poam.PoamFlagKind.MissingItem => "missing-item",
+        Assessments.Poam.PoamFlagKind.NotAllowedOnCmmcPoam => "not-allowed-on-cmmc-poam",
+        Assessments.Poam.PoamFlagKind.PastCloseout => "past-closeout",
         _ => "open-item-for-met-requirement",
     };
 }

@@ -106,7 +106,7 @@ public static class OscalSspExport
             w.WriteString("component-uuid", o.ThisSystemComponent);
             w.WriteString("uuid", o.Uuid("ssp/by-component/" + row.Requirement.Id));
             w.WriteString("description", item.Text);
-            var partly = row.Partial || row.Objectives.Any(x => x.Status == Assessment.Status.Met);
+            var partly = row.Partial || row.Objectives.Any(x => x.Status == Assessments.Status.Met);
             if (OscalNames.ImplementationState(row.Status, partly) is { } state)
             {
                 w.WriteStartObject("implementation-status");

@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 using Custodes.Common;
 

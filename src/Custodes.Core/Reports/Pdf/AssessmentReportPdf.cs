@@ -1,7 +1,7 @@
 using System.Globalization;
-using Custodes.Assessment;
-using Custodes.Assessment.Poam;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Poam;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 using PdfSharp.Drawing;
 using static Custodes.Reports.Pdf.PdfComposer;
@@ -246,7 +246,7 @@ public static class AssessmentReportPdf
         pdf.Heading("Plan of action and milestones");
         var l2 = data.Score.Cmmc.Level2;
         if (data.Assessment.AssessedOn is { } on && Frameworks.IsR2Based(data.Catalog.Framework))
-            pdf.Paragraph($"A CMMC conditional status requires every POA&M item to close out within 180 days of the assessment, by {D(Assessment.Poam.PoamRules.CloseoutDue(on))}" +
+            pdf.Paragraph($"A CMMC conditional status requires every POA&M item to close out within 180 days of the assessment, by {D(Assessments.Poam.PoamRules.CloseoutDue(on))}" +
                 (l2.Status == CmmcStatuses.Conditional ? "." : "; the current CMMC Level 2 status is not conditional, so this date is informational."), pdf.Small, Muted);
         var plan = data.Poam;
         if (plan.Items.Count == 0)

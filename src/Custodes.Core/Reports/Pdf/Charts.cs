@@ -1,5 +1,5 @@
 using System.Globalization;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments.Scoring;
 using PdfSharp.Drawing;
 using static Custodes.Reports.Pdf.PdfComposer;
 

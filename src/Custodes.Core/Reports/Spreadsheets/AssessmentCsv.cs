@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Custodes.Assessment;
+using Custodes.Assessments;
 
 namespace Custodes.Reports.Spreadsheets;
 

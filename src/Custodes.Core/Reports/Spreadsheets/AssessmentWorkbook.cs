@@ -1,7 +1,7 @@
 using System.Globalization;
 using ClosedXML.Excel;
-using Custodes.Assessment;
-using Custodes.Assessment.Poam;
+using Custodes.Assessments;
+using Custodes.Assessments.Poam;
 using Custodes.Catalogs;
 using Custodes.Common;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 using Custodes.Common;
 using Custodes.SupplyChain.Questionnaires;
@@ -17,7 +17,7 @@ public static class CsvImport
 {
     public const long MaxBytes = 8 * 1024 * 1024;
 
-    public static Assessment.Assessment Apply(Assessment.Assessment existing, ReadOnlySpan<byte> bytes, string file)
+    public static Assessment Apply(Assessment existing, ReadOnlySpan<byte> bytes, string file)
     {
         if (bytes.Length > MaxBytes) throw new BadInputException($"the file is {bytes.Length:N0} bytes; a CSV may be at most {MaxBytes:N0} bytes", file);
         var table = QuestionnaireCsv.Read(bytes, file);
@@ -59,7 +59,7 @@ public static class CsvImport
 
         public TableCell? RowOf(string id) => _statusCells.GetValueOrDefault(id);
 
-        public Assessment.Assessment ApplyRequirements(Assessment.Assessment existing)
+        public Assessment ApplyRequirements(Assessment existing)
         {
             var requirements = new Dictionary<string, Finding>(existing.Requirements, StringComparer.Ordinal);
             var poam = existing.Poam.ToList();
@@ -82,7 +82,7 @@ public static class CsvImport
             return existing with { Requirements = requirements, Poam = poam };
         }
 
-        public Assessment.Assessment ApplyObjectives(Assessment.Assessment existing)
+        public Assessment ApplyObjectives(Assessment existing)
         {
             var objectives = new Dictionary<string, Finding>(existing.Objectives, StringComparer.Ordinal);
             foreach (var row in DataRows())

@@ -1,6 +1,6 @@
 using System.Globalization;
 using ClosedXML.Excel;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 using Custodes.Common;
 
@@ -11,7 +11,7 @@ public static class WorkbookImport
 {
     public const long MaxBytes = 32 * 1024 * 1024;
 
-    public static Assessment.Assessment Load(string path)
+    public static Assessment Load(string path)
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw new BadInputException("no such file", path);
@@ -19,7 +19,7 @@ public static class WorkbookImport
         return Read(File.ReadAllBytes(path), path);
     }
 
-    public static Assessment.Assessment Read(byte[] bytes, string file)
+    public static Assessment Read(byte[] bytes, string file)
     {
         XlsxLimits.Check(bytes, file);
         XLWorkbook wb;
@@ -38,7 +38,7 @@ public static class WorkbookImport
     {
         private readonly Dictionary<string, int> _requirementRows = new(StringComparer.Ordinal);
 
-        public Assessment.Assessment Read()
+        public Assessment Read()
         {
             var summary = Sheet(AssessmentWorkbook.SummarySheet);
             var fields = ReadSummary(summary);
@@ -53,7 +53,7 @@ public static class WorkbookImport
                 "no" or "false" => false,
                 var other => throw Bad(summary, sspRow.Row, 2, $"invalid SSP value '{other}'; expected yes, no or empty"),
             };
-            var assessment = new Assessment.Assessment
+            var assessment = new Assessment
             {
                 Framework = catalog.Framework,
                 Organization = organization,

@@ -35,7 +35,7 @@ public sealed record SprsSummary(
             data.Score.Complete,
             a.AssessedOn,
             a.Scope,
-            a.Ssp ?? (data.Catalog.OrdinalOf("3.12.4") is var i and >= 0 && data.Rows[i].Status == Assessment.Status.Met),
+            a.Ssp ?? (data.Catalog.OrdinalOf("3.12.4") is var i and >= 0 && data.Rows[i].Status == Assessments.Status.Met),
             data.Score.Score is < 110 ? data.PlanOfActionCompletion : null,
             data.OpenPoam.Count(),
             data.Score.Cmmc.Level2.Status,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Custodes.Assessment;
+using Custodes.Assessments;
 
 namespace Custodes.Reports.Ssp;
 

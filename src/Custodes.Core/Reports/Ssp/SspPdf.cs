@@ -1,5 +1,5 @@
 using System.Globalization;
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Reports.Pdf;
 using PdfSharp.Drawing;
 using static Custodes.Reports.Pdf.PdfComposer;

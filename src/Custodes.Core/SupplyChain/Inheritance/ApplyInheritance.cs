@@ -1,5 +1,5 @@
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 
 namespace Custodes.SupplyChain;
@@ -11,7 +11,7 @@ public sealed record ProviderCoverage(ResponsibilityMatrix Matrix, LetterState? 
 }
 
 /// <summary>The customer's effective assessment after inheritance, its score, and what was inherited from whom.</summary>
-public sealed record InheritanceResult(Assessment.Assessment Effective, ScoreReport Score, InheritanceReport Report);
+public sealed record InheritanceResult(Assessment Effective, ScoreReport Score, InheritanceReport Report);
 
 /// <summary>Every requirement a customer inherits (fully or shared) and whether the inheritance holds.</summary>
 public sealed record InheritanceReport(string Customer, string Framework, DateOnly AsOf, int Holding, int Failing, IReadOnlyList<InheritedRequirement> Requirements);
@@ -34,7 +34,7 @@ public sealed record ProviderClaim(string Provider, Responsibility Responsibilit
 /// </remarks>
 public static class ApplyInheritance
 {
-    public static InheritanceResult Apply(Assessment.Assessment customer, IReadOnlyList<ProviderCoverage> providers, DateOnly asOf)
+    public static InheritanceResult Apply(Assessment customer, IReadOnlyList<ProviderCoverage> providers, DateOnly asOf)
     {
         var resolution = Resolution.Resolve(customer);
         var catalog = resolution.Catalog;

@@ -1,4 +1,4 @@
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 
 namespace Custodes.SupplyChain;
@@ -26,7 +26,7 @@ public sealed class CompactAssessment
     public bool? Ssp { get; }
     public DateOnly? AssessedOn { get; }
 
-    public static CompactAssessment From(Assessment.Assessment assessment)
+    public static CompactAssessment From(Assessment assessment)
     {
         var resolution = Resolution.Resolve(assessment);
         return new CompactAssessment(resolution.Catalog, assessment.Organization, resolution.Statuses.ToArray(), resolution.Partial.ToArray(), assessment.Ssp, assessment.AssessedOn);
@@ -80,8 +80,8 @@ public sealed class CompactAssessment
         return new CompactAssessment(catalog, organization, statuses, partial, ssp, assessedOn);
     }
 
-    /// <summary>A requirement-level <see cref="Assessment.Assessment"/> with these (or other) statuses, for <see cref="Assessment.Scoring.ScoreAssessment"/>.</summary>
-    internal Assessment.Assessment ToAssessment(ReadOnlySpan<Status> statuses, ReadOnlySpan<bool> partial)
+    /// <summary>A requirement-level <see cref="Assessment"/> with these (or other) statuses, for <see cref="Assessments.Scoring.ScoreAssessment"/>.</summary>
+    internal Assessment ToAssessment(ReadOnlySpan<Status> statuses, ReadOnlySpan<bool> partial)
     {
         var requirements = new Dictionary<string, Finding>(statuses.Length, StringComparer.Ordinal);
         for (var i = 0; i < statuses.Length; i++)
@@ -92,8 +92,8 @@ public sealed class CompactAssessment
                 ? new Finding { Status = Status.NotMet, Partial = PartialValues.For(id) }
                 : Bare[(int)statuses[i]];
         }
-        return new Assessment.Assessment { Framework = Catalog.Framework, Organization = Organization, Ssp = Ssp, AssessedOn = AssessedOn, Requirements = requirements };
+        return new Assessment { Framework = Catalog.Framework, Organization = Organization, Ssp = Ssp, AssessedOn = AssessedOn, Requirements = requirements };
     }
 
-    public Assessment.Assessment ToAssessment() => ToAssessment(Statuses, Partial);
+    public Assessment ToAssessment() => ToAssessment(Statuses, Partial);
 }

@@ -1,4 +1,4 @@
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 
 namespace Custodes.SupplyChain.Questionnaires;
@@ -13,7 +13,7 @@ namespace Custodes.SupplyChain.Questionnaires;
 /// </remarks>
 public static class ProposeAnswers
 {
-    public static QuestionnaireResponse For(QuestionnaireTemplate template, Assessment.Assessment assessment, LetterState? letter, DateOnly asOf, int? staleAfterMonths = null)
+    public static QuestionnaireResponse For(QuestionnaireTemplate template, Assessment assessment, LetterState? letter, DateOnly asOf, int? staleAfterMonths = null)
     {
         var resolution = Resolution.Resolve(assessment);
         var catalog = resolution.Catalog;
@@ -69,7 +69,7 @@ public static class ProposeAnswers
     }
 
     /// <summary>The status of a mapped requirement or objective; adds the evidence of the findings it rests on (a requirement's own and its objectives').</summary>
-    private static Status StatusOf(string id, Assessment.Assessment assessment, Resolution resolution, Catalog catalog, List<string> evidence)
+    private static Status StatusOf(string id, Assessment assessment, Resolution resolution, Catalog catalog, List<string> evidence)
     {
         if (catalog.FindObjective(id) is { } objective)
         {

@@ -150,7 +150,7 @@ public sealed record QuestionnaireTable(string File, IReadOnlyList<TableCell[]> 
         foreach (var part in Split(cell.Text, ';'))
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || !Assessment.StatusNames.TryParse(part[(eq + 1)..], out _)) throw cell.Error(File, $"expected 'id=status' pairs separated by ';', found '{part}'");
+            if (eq <= 0 || !Assessments.StatusNames.TryParse(part[(eq + 1)..], out _)) throw cell.Error(File, $"expected 'id=status' pairs separated by ';', found '{part}'");
             result[part[..eq]] = part[(eq + 1)..];
         }
         return result;

@@ -105,7 +105,7 @@ public sealed class InvitationModel(InvitationStore invitations, AccountStore ac
         {
             return await answer();
         }
-        catch (Exception e) when (e is BadInputException or ForbiddenException or NotFoundException or StateConflictException)
+        catch (Exception e) when (e is BadInputException or ForbiddenException or NotFoundException or ConflictException)
         {
             Error = e.Message;
             Response.StatusCode = e switch

@@ -1,3 +1,4 @@
+using Custodes.Common;
 using Custodes.Storage;
 using Custodes.Storage.Accounts;
 using Custodes.Web.Accounts;
@@ -29,7 +30,7 @@ public sealed class InvitationsModel(InvitationStore invitations) : PageModel
             await OrganizationSwitch.SwitchAsync(HttpContext, membership);
             return Redirect("/?joined=" + membership.OrganizationId);
         }
-        catch (Exception e) when (e is NotFoundException or StateConflictException or ForbiddenException)
+        catch (Exception e) when (e is NotFoundException or ConflictException or ForbiddenException)
         {
             return await FailAsync(e);
         }
@@ -43,7 +44,7 @@ public sealed class InvitationsModel(InvitationStore invitations) : PageModel
             await invitations.DeclineAsync(User.UserId(), InvitationKey.ById(id), HttpContext.RequestAborted);
             Message = "Invitation declined.";
         }
-        catch (Exception e) when (e is NotFoundException or StateConflictException or ForbiddenException)
+        catch (Exception e) when (e is NotFoundException or ConflictException or ForbiddenException)
         {
             return await FailAsync(e);
         }
@@ -54,7 +55,7 @@ public sealed class InvitationsModel(InvitationStore invitations) : PageModel
     private async Task<IActionResult> FailAsync(Exception e)
     {
         Error = e.Message;
-        Response.StatusCode = e is StateConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound;
+        Response.StatusCode = e is ConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound;
         Pending = await invitations.PendingForUserAsync(User.UserId(), HttpContext.RequestAborted);
         return Page();
     }

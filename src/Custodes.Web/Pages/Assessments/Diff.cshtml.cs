@@ -1,4 +1,4 @@
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 using Custodes.Storage;
 using Custodes.Storage.Assessments;

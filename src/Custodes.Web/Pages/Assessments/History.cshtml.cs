@@ -1,3 +1,4 @@
+using Custodes.Common;
 using Custodes.Storage;
 using Custodes.Storage.Assessments;
 using Custodes.Storage.Audit;

@@ -1,4 +1,4 @@
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Storage.Assessments;
 using Custodes.Web.Api;
@@ -45,7 +45,7 @@ public sealed class ImportModel(AssessmentStore store) : PageModel
     {
         try
         {
-            var assessment = new Assessment.Assessment { Framework = framework, Organization = organization?.Trim() ?? "", AssessedOn = assessedOn, Scope = string.IsNullOrWhiteSpace(scope) ? null : scope.Trim(), Ssp = ssp };
+            var assessment = new Assessment { Framework = framework, Organization = organization?.Trim() ?? "", AssessedOn = assessedOn, Scope = string.IsNullOrWhiteSpace(scope) ? null : scope.Trim(), Ssp = ssp };
             var parsed = AssessmentFile.Parse(AssessmentFile.ToJson(assessment), "new assessment");
             var id = await store.ImportAsync(User.Tenant(), parsed, HttpContext.RequestAborted);
             return Redirect($"/assessments/{id}");

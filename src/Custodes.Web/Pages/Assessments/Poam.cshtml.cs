@@ -1,6 +1,6 @@
-using Custodes.Assessment;
-using Custodes.Assessment.Poam;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Poam;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 using Custodes.Common;
 using Custodes.Storage;
@@ -19,7 +19,7 @@ namespace Custodes.Web.Pages.Assessments;
 public sealed class PoamModel(AssessmentStore store, TimeProvider clock) : PageModel
 {
     public Guid Id { get; private set; }
-    public Assessment.Assessment Assessment { get; private set; } = null!;
+    public Assessment Assessment { get; private set; } = null!;
     public Catalog Catalog { get; private set; } = null!;
     public ScoreReport Report { get; private set; } = null!;
     public PoamPlan Plan { get; private set; } = null!;
@@ -92,7 +92,7 @@ public sealed class PoamModel(AssessmentStore store, TimeProvider clock) : PageM
             await change();
             return Redirect($"/assessments/{id}/poam?saved=true");
         }
-        catch (ConcurrencyConflictException)
+        catch (PreconditionFailedException)
         {
             Error = WorkspaceModel.StaleMessage;
             Response.StatusCode = StatusCodes.Status409Conflict;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments.Scoring;
 using Custodes.Web.Charts;
 
 namespace Custodes.Web.Pages.Assessments;

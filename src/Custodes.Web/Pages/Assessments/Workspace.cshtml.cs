@@ -1,5 +1,5 @@
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 using Custodes.Common;
 using Custodes.Storage;
@@ -20,7 +20,7 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
     public const string StaleMessage = "Not saved: this assessment was changed since you opened it (by a colleague, or by you in another tab). Nothing was overwritten. Reload the page to see the current determinations, then make your change again.";
 
     public ReadableAssessment Readable { get; private set; } = null!;
-    public Assessment.Assessment Assessment => Readable.Stored.Assessment;
+    public Assessment Assessment => Readable.Stored.Assessment;
     public Catalog Catalog { get; private set; } = null!;
     public Resolution Resolution { get; private set; } = null!;
     public ScoreReport Report { get; private set; } = null!;
@@ -89,7 +89,7 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
             changed = changes.Count;
             if (changed > 0) await store.SetDeterminationsAsync(tenant, id, changes, version, HttpContext.RequestAborted);
         }
-        catch (ConcurrencyConflictException)
+        catch (PreconditionFailedException)
         {
             error = StaleMessage;
         }
@@ -126,7 +126,7 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
             await imports.ApplyAsync(User.Tenant(), id, kind, buffer.ToArray(), Path.GetFileName(file.FileName), version, HttpContext.RequestAborted);
             return Redirect($"/assessments/{id}?notice=imported");
         }
-        catch (ConcurrencyConflictException)
+        catch (PreconditionFailedException)
         {
             error = StaleMessage;
             Response.StatusCode = StatusCodes.Status409Conflict;

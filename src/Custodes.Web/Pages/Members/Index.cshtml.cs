@@ -62,7 +62,7 @@ public sealed class IndexModel(AccountStore accounts, InvitationStore invitation
             Error = e.Message;
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
-        catch (StateConflictException e)
+        catch (ConflictException e)
         {
             Error = e.Message;
             Response.StatusCode = StatusCodes.Status409Conflict;

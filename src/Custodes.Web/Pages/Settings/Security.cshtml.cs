@@ -83,7 +83,7 @@ public sealed class SecurityModel(AccountStore accounts, WebOptions web) : PageM
             if (password != confirm) throw new BadInputException("the two new passwords are not the same", path: "confirm");
             await accounts.ChangePasswordAsync(User.UserId(), current ?? "", password ?? "", CookieSessions.CurrentSession(User), Organization(), HttpContext.RequestAborted);
             // A new session id for this browser too (and without the "must change" mark).
-            var user = await accounts.FindUserAsync(User.UserId(), HttpContext.RequestAborted) ?? throw new Storage.NotFoundException("no such user");
+            var user = await accounts.FindUserAsync(User.UserId(), HttpContext.RequestAborted) ?? throw new NotFoundException("no such user");
             await CookieSessions.SignInAsync(HttpContext, user, User.FindFirst(CookieSessions.MethodClaim)?.Value ?? "pwd", Organization());
             return Redirect("/settings/security?changed=true");
         }
@@ -137,7 +137,7 @@ public sealed class SecurityModel(AccountStore accounts, WebOptions web) : PageM
 
     private async Task LoadAsync()
     {
-        var user = await accounts.FindUserAsync(User.UserId(), HttpContext.RequestAborted) ?? throw new Storage.NotFoundException("no such user");
+        var user = await accounts.FindUserAsync(User.UserId(), HttpContext.RequestAborted) ?? throw new NotFoundException("no such user");
         if (Changed && Message is null && Error is null) Message = "Your password is changed. Every other session has been signed out.";
         HasPassword = user.HasPassword;
         UserEmail = user.Email;

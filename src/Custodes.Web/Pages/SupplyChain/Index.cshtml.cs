@@ -28,7 +28,7 @@ public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store,
 
     public async Task<IActionResult> OnGetExportAsync(string? format)
     {
-        var stored = await store.LoadAsync(User.Tenant().OrganizationId, HttpContext.RequestAborted) ?? throw new Storage.NotFoundException("no portfolio yet");
+        var stored = await store.LoadAsync(User.Tenant().OrganizationId, HttpContext.RequestAborted) ?? throw new NotFoundException("no portfolio yet");
         return format == "json"
             ? File(PortfolioFile.ToJson(stored.Portfolio), "application/json", "portfolio.json")
             : File(PortfolioFile.ToYaml(stored.Portfolio), "application/yaml", "portfolio.yaml");

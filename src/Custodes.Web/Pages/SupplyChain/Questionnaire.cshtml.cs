@@ -51,7 +51,7 @@ public sealed class QuestionnaireModel(QuestionnaireStore store, AuditLog audit)
             var next = await store.StartRevisionAsync(User.Tenant(), id, HttpContext.RequestAborted);
             return Redirect($"/supply-chain/questionnaires/{next.Id}");
         }
-        catch (StateConflictException e)
+        catch (ConflictException e)
         {
             return await FailAsync(id, e.Message, StatusCodes.Status409Conflict);
         }
@@ -64,7 +64,7 @@ public sealed class QuestionnaireModel(QuestionnaireStore store, AuditLog audit)
             await store.DeleteAsync(User.Tenant(), id, version, HttpContext.RequestAborted);
             return Redirect("/supply-chain/questionnaires");
         }
-        catch (Exception e) when (e is StateConflictException or ConcurrencyConflictException)
+        catch (Exception e) when (e is ConflictException or PreconditionFailedException)
         {
             return await FailAsync(id, e.Message, StatusCodes.Status409Conflict);
         }
@@ -81,9 +81,9 @@ public sealed class QuestionnaireModel(QuestionnaireStore store, AuditLog audit)
         {
             return await FailAsync(id, e.Describe(), StatusCodes.Status400BadRequest);
         }
-        catch (Exception e) when (e is StateConflictException or ConcurrencyConflictException)
+        catch (Exception e) when (e is ConflictException or PreconditionFailedException)
         {
-            return await FailAsync(id, e is ConcurrencyConflictException ? "Someone changed this questionnaire since you opened it: your changes were not saved. Here it is as it is now." : e.Message,
+            return await FailAsync(id, e is PreconditionFailedException ? "Someone changed this questionnaire since you opened it: your changes were not saved. Here it is as it is now." : e.Message,
                 StatusCodes.Status409Conflict);
         }
         await LoadAsync(id);

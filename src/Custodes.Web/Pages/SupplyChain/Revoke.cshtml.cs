@@ -47,9 +47,9 @@ public sealed class RevokeModel(LetterStore letters, LetterChanges changes, Revo
 
     private async Task LoadAsync(Guid id)
     {
-        if (!User.IsOwner() && User.Role() != Storage.Roles.Assessor) throw new Storage.ForbiddenException("only an owner or assessor of the issuing firm revokes its letters");
+        if (!User.IsOwner() && User.Role() != Storage.Roles.Assessor) throw new ForbiddenException("only an owner or assessor of the issuing firm revokes its letters");
         var row = await letters.FindAsync(id, HttpContext.RequestAborted);
-        if (row is null || row.IssuerOrganizationId != User.Tenant().OrganizationId) throw new Storage.NotFoundException($"no letter {id} issued by your organization");
+        if (row is null || row.IssuerOrganizationId != User.Tenant().OrganizationId) throw new NotFoundException($"no letter {id} issued by your organization");
         Letter = row;
         if (row.Status != LetterStatuses.Revoked) Impact = await changes.PreviewRevocationAsync(id, HttpContext.RequestAborted);
     }

@@ -28,10 +28,10 @@ public sealed class AlertModel(AlertStore alerts) : PageModel
             await alerts.SetStatusAsync(User.Tenant(), id, status, note, version, HttpContext.RequestAborted);
             Message = $"Alert {status}.";
         }
-        catch (Exception e) when (e is BadInputException or ConcurrencyConflictException)
+        catch (Exception e) when (e is BadInputException or PreconditionFailedException)
         {
             Error = e.Message;
-            Response.StatusCode = e is ConcurrencyConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+            Response.StatusCode = e is PreconditionFailedException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
         }
         Detail = await alerts.GetAsync(User.Tenant(), id, HttpContext.RequestAborted);
         return Page();

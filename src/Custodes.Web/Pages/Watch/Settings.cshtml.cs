@@ -51,10 +51,10 @@ public sealed class SettingsModel(WatchMspStore msps, Storage.Organizations.Orga
         {
             await change();
         }
-        catch (Exception e) when (e is BadInputException or ConcurrencyConflictException)
+        catch (Exception e) when (e is BadInputException or PreconditionFailedException)
         {
             Error = e is BadInputException bad ? bad.Describe() : e.Message;
-            Response.StatusCode = e is ConcurrencyConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+            Response.StatusCode = e is PreconditionFailedException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
         }
         await LoadAsync();
         return Page();

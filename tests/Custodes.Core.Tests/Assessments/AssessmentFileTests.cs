@@ -1,9 +1,9 @@
 using System.Text;
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Common;
 
-namespace Custodes.Core.Tests.Assessment;
+namespace Custodes.Core.Tests.Assessments;
 
 public sealed class AssessmentFileTests
 {

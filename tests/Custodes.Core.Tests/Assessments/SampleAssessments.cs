@@ -1,15 +1,15 @@
-using Custodes.Assessment;
+using Custodes.Assessments;
 using Custodes.Catalogs;
 
-namespace Custodes.Core.Tests.Assessment;
+namespace Custodes.Core.Tests.Assessments;
 
 /// <summary>Builds assessments in code for tests: everything met, then the overrides a test is about.</summary>
-internal static class Assessments
+internal static class SampleAssessments
 {
-    public static Custodes.Assessment.Assessment AllMet(string framework = Frameworks.NistR2, bool? ssp = true, params (string Id, Status Status)[] overrides) =>
+    public static Custodes.Assessments.Assessment AllMet(string framework = Frameworks.NistR2, bool? ssp = true, params (string Id, Status Status)[] overrides) =>
         With(framework, ssp, overrides.Select(o => (o.Id, Finding.Of(o.Status))).ToArray());
 
-    public static Custodes.Assessment.Assessment With(string framework, bool? ssp, params (string Id, Finding Finding)[] overrides)
+    public static Custodes.Assessments.Assessment With(string framework, bool? ssp, params (string Id, Finding Finding)[] overrides)
     {
         var requirements = CatalogSet.Get(framework).Requirements.ToDictionary(r => r.Id, _ => Finding.Of(Status.Met));
         foreach (var (id, finding) in overrides)
@@ -17,7 +17,7 @@ internal static class Assessments
             if (finding.Status == Status.Unassessed) requirements.Remove(id);
             else requirements[id] = finding;
         }
-        return new Custodes.Assessment.Assessment
+        return new Custodes.Assessments.Assessment
         {
             Framework = framework,
             Organization = "Example MSP LLC",

@@ -1,6 +1,6 @@
 using Custodes.Catalogs;
 
-namespace Custodes.Assessment.Poam;
+namespace Custodes.Assessments.Poam;
 
 /// <summary>What CMMC allows on a plan of action and milestones (32 CFR 170.21(a)(2)) and when it must close out.</summary>
 public static class PoamRules

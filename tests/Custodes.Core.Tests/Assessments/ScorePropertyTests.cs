@@ -1,11 +1,11 @@
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace Custodes.Core.Tests.Assessment;
+namespace Custodes.Core.Tests.Assessments;
 
 public sealed class ScorePropertyTests
 {
@@ -14,7 +14,7 @@ public sealed class ScorePropertyTests
     private static Arbitrary<Status[]> Statuses() =>
         Gen.Elements(Status.Met, Status.NotMet, Status.NotApplicable, Status.Unassessed).ArrayOf(R2.Count).ToArbitrary();
 
-    private static Custodes.Assessment.Assessment From(Status[] statuses, bool partialMfa = false)
+    private static Custodes.Assessments.Assessment From(Status[] statuses, bool partialMfa = false)
     {
         var requirements = new Dictionary<string, Finding>();
         for (var i = 0; i < R2.Count; i++)
@@ -25,7 +25,7 @@ public sealed class ScorePropertyTests
                 ? new Finding { Status = status, Partial = "mfa-remote-and-privileged-only" }
                 : Finding.Of(status);
         }
-        return new Custodes.Assessment.Assessment { Framework = Frameworks.NistR2, Organization = "P", Ssp = true, Requirements = requirements };
+        return new Custodes.Assessments.Assessment { Framework = Frameworks.NistR2, Organization = "P", Ssp = true, Requirements = requirements };
     }
 
     [Property(MaxTest = 300)]

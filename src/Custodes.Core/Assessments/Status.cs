@@ -1,4 +1,4 @@
-namespace Custodes.Assessment;
+namespace Custodes.Assessments;
 
 /// <summary>A determination for a requirement or objective (contracts §2).</summary>
 public enum Status : byte

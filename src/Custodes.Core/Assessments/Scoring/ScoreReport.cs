@@ -1,4 +1,4 @@
-namespace Custodes.Assessment.Scoring;
+namespace Custodes.Assessments.Scoring;
 
 /// <summary>The result of <c>custodes score --json</c> (contracts §3). Property order is the contract's.</summary>
 public sealed record ScoreReport(

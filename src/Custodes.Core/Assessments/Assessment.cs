@@ -1,4 +1,4 @@
-namespace Custodes.Assessment;
+namespace Custodes.Assessments;
 
 /// <summary>An assessment of one organization against one framework: the content of a <c>custodes.assessment/v1</c> file.</summary>
 /// <remarks>Keeps what the assessor recorded (requirement- and objective-level findings) exactly; effective statuses are derived by <see cref="Resolution"/>.</remarks>

@@ -1,7 +1,7 @@
 using Custodes.Catalogs;
-using Custodes.Assessment.Poam;
+using Custodes.Assessments.Poam;
 
-namespace Custodes.Assessment.Scoring;
+namespace Custodes.Assessments.Scoring;
 
 /// <summary>Scores an assessment by the NIST SP 800-171 DoD Assessment Methodology v1.2.1 and derives CMMC status (32 CFR 170.21, 170.24).</summary>
 /// <remarks>

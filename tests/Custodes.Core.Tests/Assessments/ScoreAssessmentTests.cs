@@ -1,9 +1,9 @@
-using Custodes.Assessment;
-using Custodes.Assessment.Scoring;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
-using static Custodes.Core.Tests.Assessment.Assessments;
+using static Custodes.Core.Tests.Assessments.SampleAssessments;
 
-namespace Custodes.Core.Tests.Assessment;
+namespace Custodes.Core.Tests.Assessments;
 
 public sealed class ScoreAssessmentTests
 {
@@ -159,7 +159,7 @@ public sealed class ScoreAssessmentTests
     [Fact]
     public void Level2_needs_a_score_of_at_least_88_for_conditional()
     {
-        var onePointers = CatalogSet.NistR2.Requirements.Where(r => r.Points == 1 && !Custodes.Assessment.Poam.PoamRules.NeverOnPoam.Contains(r.Id)).Select(r => r.Id).ToArray();
+        var onePointers = CatalogSet.NistR2.Requirements.Where(r => r.Points == 1 && !Custodes.Assessments.Poam.PoamRules.NeverOnPoam.Contains(r.Id)).Select(r => r.Id).ToArray();
         var at88 = ScoreAssessment.Score(AllMet(overrides: onePointers.Take(22).Select(NotMet).ToArray()));
         var at87 = ScoreAssessment.Score(AllMet(overrides: onePointers.Take(23).Select(NotMet).ToArray()));
         Assert.Equal((88, CmmcStatuses.Conditional), (at88.Score!.Value, at88.Cmmc.Level2.Status));

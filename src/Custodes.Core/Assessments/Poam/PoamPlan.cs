@@ -1,6 +1,6 @@
 using Custodes.Catalogs;
 
-namespace Custodes.Assessment.Poam;
+namespace Custodes.Assessments.Poam;
 
 /// <summary>
 /// The plan of action and milestones of an assessment: one item for every requirement that is not met, whatever the assessor wrote.
@@ -77,7 +77,7 @@ public sealed class PoamPlan
 }
 
 /// <summary>One item of the POA&amp;M: a requirement not met, with the assessor's plan when one was written.</summary>
-/// <param name="RequirementStatus"><see cref="Assessment.Status.NotMet"/> or <see cref="Assessment.Status.Unassessed"/>.</param>
+/// <param name="RequirementStatus"><see cref="Assessments.Status.NotMet"/> or <see cref="Assessments.Status.Unassessed"/>.</param>
 /// <param name="Plan">The explicit <c>poam</c> entry of the file, or null when no plan is written yet.</param>
 /// <param name="CmmcEligible">Whether CMMC allows this requirement on a POA&amp;M (32 CFR 170.21(a)(2)); null for frameworks that are not CMMC's (r3).</param>
 public sealed record PoamEntry(

@@ -1,7 +1,7 @@
 using Custodes.Catalogs;
 using Custodes.Common;
 
-namespace Custodes.Assessment;
+namespace Custodes.Assessments;
 
 /// <summary>The effective status of every requirement of an assessment, derived from its requirement- and objective-level findings (contracts §2).</summary>
 /// <remarks>

@@ -4,7 +4,7 @@ using Custodes.Catalogs;
 using Custodes.Common;
 using Custodes.Common.Documents;
 
-namespace Custodes.Assessment;
+namespace Custodes.Assessments;
 
 /// <summary>Reads and writes <c>custodes.assessment/v1</c> files (JSON or YAML) with strict validation (contracts §2).</summary>
 public static class AssessmentFile
