@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using Custodes.Assessments;
-using Custodes.Storage;
-using Custodes.Storage.Assessments;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Organizations;
+using Custodes.Application;
+using Custodes.Application.Assessments;
+using Custodes.Application.Audit;
+using Custodes.Application.Organizations;
 using Custodes.Testing;
 
 namespace Custodes.Bench;

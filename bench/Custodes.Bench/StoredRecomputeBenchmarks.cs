@@ -2,15 +2,15 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Custodes.Assessments;
 using Custodes.Attestation;
-using Custodes.Storage;
-using Custodes.Storage.Assessments;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Database;
-using Custodes.Storage.Keys;
-using Custodes.Storage.Letters;
-using Custodes.Storage.Organizations;
-using Custodes.Storage.SupplyChain;
-using Custodes.Storage.Transparency;
+using Custodes.Application;
+using Custodes.Application.Assessments;
+using Custodes.Application.Audit;
+using Custodes.Application.Database;
+using Custodes.Application.Keys;
+using Custodes.Application.Letters;
+using Custodes.Application.Organizations;
+using Custodes.Application.SupplyChain;
+using Custodes.Application.Transparency;
 using Custodes.SupplyChain;
 using Custodes.Testing;
 
@@ -78,7 +78,7 @@ public class StoredRecomputeBenchmarks
         var provider = await organizations.CreateAsync(providerName, OrganizationKinds.Msp, Actor);
         var example = AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment with { Organization = providerName };
         _providerAssessment = AssessmentFile.Parse(AssessmentFile.ToJson(example), "provider assessment");
-        _providerAssessmentId = await new AssessmentStore(installation, audit, clock).ImportAsync(new Storage.Tenant(assessor, Roles.Owner, Actor), _providerAssessment);
+        _providerAssessmentId = await new AssessmentStore(installation, audit, clock).ImportAsync(new Application.Tenant(assessor, Roles.Owner, Actor), _providerAssessment);
         _key = Ed25519SigningKey.Generate();
 
         var linked = await StoreCustomersAsync(installation, chain, customers);

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using Custodes.Storage;
-using Custodes.Storage.Audit;
-using Custodes.Storage.SupplyChain;
+using Custodes.Application;
+using Custodes.Application.Audit;
+using Custodes.Application.SupplyChain;
 using Custodes.SupplyChain;
 using Custodes.Testing;
 

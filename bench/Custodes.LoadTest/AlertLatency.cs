@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using Custodes.Storage;
-using Custodes.Storage.Alerting;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Organizations;
+using Custodes.Application;
+using Custodes.Application.Alerting;
+using Custodes.Application.Audit;
+using Custodes.Application.Organizations;
 using Custodes.Testing;
 using Custodes.Watch.Detection;
 using Custodes.Web.Hosting;

@@ -5,10 +5,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Organizations;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Audit;
+using Custodes.Application.Organizations;
 using Custodes.Testing;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -67,7 +67,7 @@ var full = JsonDocument.Parse(await fullCreated.Content.ReadAsStringAsync()).Roo
 
 if (args.Contains("--micro"))
 {
-    var store = new Custodes.Storage.Assessments.AssessmentStore(test.Installation, audit, TimeProvider.System);
+    var store = new Custodes.Application.Assessments.AssessmentStore(test.Installation, audit, TimeProvider.System);
     var tenant = new Tenant(org, Roles.Owner, "load");
     async Task Time(string what, Func<Task> op)
     {

@@ -4,10 +4,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Organizations;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Audit;
+using Custodes.Application.Organizations;
 using Custodes.Watch.Events;
 
 /// <summary>

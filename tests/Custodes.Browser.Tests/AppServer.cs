@@ -1,7 +1,7 @@
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Organizations;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Audit;
+using Custodes.Application.Organizations;
 using Custodes.Testing;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Builder;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Custodes.Storage;
-using Custodes.Storage.Demo;
+using Custodes.Application;
+using Custodes.Application.Demo;
 using Custodes.Testing;
 using Custodes.Watch.Events;
 using Custodes.Watch.Simulation;

@@ -1,4 +1,4 @@
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 using MimeKit;
 using static Microsoft.Playwright.Assertions;

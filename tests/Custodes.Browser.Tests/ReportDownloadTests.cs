@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using ClosedXML.Excel;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

@@ -1,5 +1,5 @@
-using Custodes.Storage;
-using Custodes.Storage.Demo;
+using Custodes.Application;
+using Custodes.Application.Demo;
 using Custodes.Testing;
 using static Microsoft.Playwright.Assertions;
 

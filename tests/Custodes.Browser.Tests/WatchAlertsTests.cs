@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 using Custodes.Watch.Events;
 using Custodes.Watch.Simulation;

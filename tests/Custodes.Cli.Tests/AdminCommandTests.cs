@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 
 namespace Custodes.Cli.Tests;
@@ -59,7 +59,7 @@ public sealed class AdminCommandTests
         var orgId = (await Cli.RunAsync(Store(test, "admin", "create-org", "Northgate", "--kind", "assessor"))).Stdout.Trim();
         Environment.SetEnvironmentVariable("CUSTODES_TEST_PASSWORD", "a long enough password");
         await Cli.RunAsync(Store(test, "admin", "create-user", "ana@northgate.example", "--org", orgId, "--role", "owner", "--password-env", "CUSTODES_TEST_PASSWORD"));
-        var accounts = new Storage.Accounts.AccountStore(test.Installation, new Storage.Audit.AuditTrail(TimeProvider.System), TimeProvider.System);
+        var accounts = new Application.Accounts.AccountStore(test.Installation, new Application.Audit.AuditTrail(TimeProvider.System), TimeProvider.System);
         var user = (await accounts.PasswordSignInAsync("ana@northgate.example", "a long enough password", "127.0.0.1")).User!;
         var session = await accounts.StartSessionAsync(user.Id, Guid.Parse(orgId), "pwd", "test", "127.0.0.1", null);
 
@@ -69,14 +69,14 @@ public sealed class AdminCommandTests
         Assert.Matches("^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$", password);
         Assert.Null(await accounts.SessionRoleAsync(session, user.Id, Guid.Parse(orgId), TimeSpan.FromHours(1)));
         var signedIn = await accounts.PasswordSignInAsync("ana@northgate.example", password, "127.0.0.1");
-        Assert.Equal(Storage.Accounts.SignInOutcome.Succeeded, signedIn.Outcome);
+        Assert.Equal(Application.Accounts.SignInOutcome.Succeeded, signedIn.Outcome);
         Assert.True(signedIn.User!.MustChangePassword);
 
         Environment.SetEnvironmentVariable("CUSTODES_TEST_NEW_PASSWORD", "violet kayak under the lighthouse");
         var chosen = await Cli.RunAsync(Store(test, "admin", "reset-password", "ana@northgate.example", "--password-env", "CUSTODES_TEST_NEW_PASSWORD"));
         Assert.Equal(0, chosen.ExitCode);
         Assert.Equal("", chosen.Stdout);
-        Assert.Equal(Storage.Accounts.SignInOutcome.Succeeded, (await accounts.PasswordSignInAsync("ana@northgate.example", "violet kayak under the lighthouse", "127.0.0.1")).Outcome);
+        Assert.Equal(Application.Accounts.SignInOutcome.Succeeded, (await accounts.PasswordSignInAsync("ana@northgate.example", "violet kayak under the lighthouse", "127.0.0.1")).Outcome);
 
         Environment.SetEnvironmentVariable("CUSTODES_TEST_NEW_PASSWORD", "password1234");
         var weak = await Cli.RunAsync(Store(test, "admin", "reset-password", "ana@northgate.example", "--password-env", "CUSTODES_TEST_NEW_PASSWORD"));

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custodes.Attestation;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -430,7 +430,7 @@ public sealed class AttestCommandTests : IDisposable
         var twin = Guid.NewGuid();
         await using (var db = test.Installation.OpenDb())
         {
-            db.Organizations.Add(new Custodes.Storage.Database.OrganizationRow { Id = twin, Name = Firm.ToUpperInvariant(), Kind = "assessor", CreatedAt = DateTime.UtcNow });
+            db.Organizations.Add(new Custodes.Application.Database.OrganizationRow { Id = twin, Name = Firm.ToUpperInvariant(), Kind = "assessor", CreatedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
         }
         string[] Issue(string issuer, string output) => Store(test, "attest", "issue", "--assessment", Cli.Sample("assessments", "example-msp.json"),

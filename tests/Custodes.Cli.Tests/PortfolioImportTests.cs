@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 using Microsoft.EntityFrameworkCore;
 

@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,14 +1,14 @@
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Assessments;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Demo;
-using Custodes.Storage.Evidence;
-using Custodes.Storage.Keys;
-using Custodes.Storage.Letters;
-using Custodes.Storage.Organizations;
-using Custodes.Storage.SupplyChain;
-using Custodes.Storage.Transparency;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Assessments;
+using Custodes.Application.Audit;
+using Custodes.Application.Demo;
+using Custodes.Application.Evidence;
+using Custodes.Application.Keys;
+using Custodes.Application.Letters;
+using Custodes.Application.Organizations;
+using Custodes.Application.SupplyChain;
+using Custodes.Application.Transparency;
 
 namespace Custodes.Testing;
 

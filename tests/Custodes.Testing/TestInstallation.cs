@@ -1,4 +1,4 @@
-using Custodes.Storage;
+using Custodes.Application;
 
 namespace Custodes.Testing;
 

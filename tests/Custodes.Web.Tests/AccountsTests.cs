@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Audit;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Audit;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

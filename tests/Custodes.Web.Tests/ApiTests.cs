@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;
@@ -38,7 +38,7 @@ public sealed class ApiTests
         var organization = await owner.GetFromJsonAsync<JsonElement>("/api/v1/organization");
         Assert.Equal(org, organization.GetProperty("id").GetGuid());
         // Members join by invitation (MembershipTests); the installation admin adds directly, as here.
-        var bo = await new Custodes.Storage.Accounts.AccountStore(server.Installation, new Custodes.Storage.Audit.AuditTrail(TimeProvider.System), TimeProvider.System)
+        var bo = await new Custodes.Application.Accounts.AccountStore(server.Installation, new Custodes.Application.Audit.AuditTrail(TimeProvider.System), TimeProvider.System)
             .CreateUserAsync("bo@firm.example", org, Roles.Contributor, null, "test");
         var changed = await owner.PutAsJsonAsync($"/api/v1/members/{bo}", new { role = "viewer" });
         Assert.Equal("viewer", (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("role").GetString());

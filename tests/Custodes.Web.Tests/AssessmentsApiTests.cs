@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Custodes.Assessments;
 using Custodes.Assessments.Scoring;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

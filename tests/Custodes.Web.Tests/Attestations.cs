@@ -1,12 +1,12 @@
 using System.Text;
 using Custodes.Assessments;
 using Custodes.Attestation;
-using Custodes.Storage;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Keys;
-using Custodes.Storage.Letters;
-using Custodes.Storage.Organizations;
-using Custodes.Storage.Transparency;
+using Custodes.Application;
+using Custodes.Application.Audit;
+using Custodes.Application.Keys;
+using Custodes.Application.Letters;
+using Custodes.Application.Organizations;
+using Custodes.Application.Transparency;
 
 namespace Custodes.Web.Tests;
 

@@ -4,9 +4,9 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Audit;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Audit;
 using Custodes.Testing;
 using MimeKit;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Custodes.Attestation;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 using Custodes.Web.Api;
 
@@ -120,7 +120,7 @@ public sealed class LogApiTests
             Assert.Equal(letter.LogIndex, valid.RootElement.GetProperty("log_index").GetInt64());
             Assert.Equal(JsonValueKind.Null, valid.RootElement.GetProperty("revoked_at").ValueKind);
         }
-        var revoked = await attest.Revoke.HandleAsync(new Storage.Letters.RevokeLetterRequest(letter.LetterId, "Scope misstated", attest.Key, "test"));
+        var revoked = await attest.Revoke.HandleAsync(new Application.Letters.RevokeLetterRequest(letter.LetterId, "Scope misstated", attest.Key, "test"));
         using (var status = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/letters/{letter.LetterId}/status")))
         {
             var root = status.RootElement;

@@ -1,8 +1,8 @@
 using System.Net;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Organizations;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Audit;
+using Custodes.Application.Organizations;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Custodes.Storage;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Organizations;
-using Custodes.Storage.Watch;
+using Custodes.Application;
+using Custodes.Application.Audit;
+using Custodes.Application.Organizations;
+using Custodes.Application.Watch;
 using Custodes.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

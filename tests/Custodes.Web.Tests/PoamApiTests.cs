@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custodes.Catalogs;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

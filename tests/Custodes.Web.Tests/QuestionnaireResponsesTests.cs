@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Audit;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Audit;
 using Custodes.SupplyChain.Questionnaires;
 using Custodes.Testing;
 

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ClosedXML.Excel;
 using Custodes.Assessments;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Demo;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Audit;
+using Custodes.Application.Demo;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;
@@ -87,7 +87,7 @@ public sealed class RevokeLetterTests
     private static async Task<(Guid Organization, string Email)> OtherFirmAsync(Installation installation)
     {
         var audit = new AuditTrail(TimeProvider.System);
-        var org = await new Storage.Organizations.OrganizationStore(installation, audit, TimeProvider.System).CreateAsync("Other Assessors LLC", "assessor", "test");
+        var org = await new Application.Organizations.OrganizationStore(installation, audit, TimeProvider.System).CreateAsync("Other Assessors LLC", "assessor", "test");
         var email = "owner@other-assessors.example";
         await new AccountStore(installation, audit, TimeProvider.System).CreateUserAsync(email, org, Roles.Owner, RunningServer.Password, "test");
         return (org, email);

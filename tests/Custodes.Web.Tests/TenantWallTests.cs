@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Custodes.Storage;
-using Custodes.Storage.Audit;
+using Custodes.Application;
+using Custodes.Application.Audit;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Custodes.Storage.Accounts;
+using Custodes.Application.Accounts;
 
 namespace Custodes.Web.Tests;
 

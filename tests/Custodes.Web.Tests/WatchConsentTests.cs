@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Custodes.Storage;
-using Custodes.Storage.Watch;
+using Custodes.Application;
+using Custodes.Application.Watch;
 using Custodes.Testing;
 using Custodes.Watch.Detection;
 using Custodes.Web.Tests.Alerting;
@@ -174,10 +174,10 @@ public sealed class WatchConsentTests
         await using (var db = server.Installation.OpenDb())
         {
             // The customer's own stored portfolio: itself, served by an entry linked to the MSP's account here.
-            db.Portfolios.Add(new Storage.Database.PortfolioRow { Id = portfolio, OwnerOrganizationId = customer, OwnerKey = customer.ToString(), Version = 1, ImportedAt = DateTime.UtcNow, ImportedBy = "test" });
-            db.PortfolioOrganizations.Add(new Storage.Database.PortfolioOrganizationRow { PortfolioId = portfolio, Key = "smile", Position = 0, Name = "Smile Dental", Kind = "customer", LinkedOrganizationId = customer });
-            db.PortfolioOrganizations.Add(new Storage.Database.PortfolioOrganizationRow { PortfolioId = portfolio, Key = "granite", Position = 1, Name = "Granite Peak", Kind = "msp", LinkedOrganizationId = msp });
-            db.PortfolioRelationships.Add(new Storage.Database.PortfolioRelationshipRow { PortfolioId = portfolio, Position = 0, Customer = "smile", Provider = "granite" });
+            db.Portfolios.Add(new Application.Database.PortfolioRow { Id = portfolio, OwnerOrganizationId = customer, OwnerKey = customer.ToString(), Version = 1, ImportedAt = DateTime.UtcNow, ImportedBy = "test" });
+            db.PortfolioOrganizations.Add(new Application.Database.PortfolioOrganizationRow { PortfolioId = portfolio, Key = "smile", Position = 0, Name = "Smile Dental", Kind = "customer", LinkedOrganizationId = customer });
+            db.PortfolioOrganizations.Add(new Application.Database.PortfolioOrganizationRow { PortfolioId = portfolio, Key = "granite", Position = 1, Name = "Granite Peak", Kind = "msp", LinkedOrganizationId = msp });
+            db.PortfolioRelationships.Add(new Application.Database.PortfolioRelationshipRow { PortfolioId = portfolio, Position = 0, Customer = "smile", Provider = "granite" });
             await db.SaveChangesAsync();
         }
         var mapping = await (await mspOwner.PutAsJsonAsync("/api/v1/watch/tenants/smile-dental", new { customer_organization_id = customer })).Content.ReadFromJsonAsync<JsonElement>();
@@ -187,8 +187,8 @@ public sealed class WatchConsentTests
 
     private static async Task<(Guid, HttpClient)> NewMemberAsync(RunningServer server, Guid organization, string role)
     {
-        var audit = new Storage.Audit.AuditTrail(TimeProvider.System);
-        var accounts = new Storage.Accounts.AccountStore(server.Installation, audit, TimeProvider.System);
+        var audit = new Application.Audit.AuditTrail(TimeProvider.System);
+        var accounts = new Application.Accounts.AccountStore(server.Installation, audit, TimeProvider.System);
         var email = $"{Guid.NewGuid():N}@example.test";
         await accounts.CreateUserAsync(email, organization, role, null, "test");
         var (_, key) = await accounts.CreateApiKeyAsync(email, organization, "test", [], "test");

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Custodes.Attestation;
-using Custodes.Storage;
-using Custodes.Storage.Keys;
-using Custodes.Storage.Transparency;
+using Custodes.Application;
+using Custodes.Application.Keys;
+using Custodes.Application.Transparency;
 using Custodes.Testing;
 
 namespace Custodes.Bench.Attestation;

@@ -1,10 +1,10 @@
 using System.CommandLine;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Assessments;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Evidence;
-using Custodes.Storage.Organizations;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Assessments;
+using Custodes.Application.Audit;
+using Custodes.Application.Evidence;
+using Custodes.Application.Organizations;
 
 namespace Custodes.Cli;
 
@@ -41,17 +41,17 @@ public sealed class Workspace
         Assessments = new AssessmentStore(installation, Audit, clock);
         Evidence = new EvidenceStore(installation, Audit, clock);
         Attestation = new Attest.AttestationWorkspace(installation, Audit, Organizations, clock);
-        var msps = new Storage.Watch.WatchMspStore(installation, Audit, clock);
-        var alerts = new Storage.Watch.AlertStore(installation, Audit, clock);
-        var log = new Storage.Watch.WatchLog(installation, Attestation.LogKeys, clock);
+        var msps = new Application.Watch.WatchMspStore(installation, Audit, clock);
+        var alerts = new Application.Watch.AlertStore(installation, Audit, clock);
+        var log = new Application.Watch.WatchLog(installation, Attestation.LogKeys, clock);
         // Alerts raised at the command line go to the delivery outbox; the worker of a `custodes serve` on this installation sends them.
-        var notifications = new Storage.Alerting.AlertNotifications(installation, new Storage.Alerting.AlertingOptions(), new Storage.Alerting.DeliveryQueue(), Audit, clock);
-        var publisher = new Storage.Watch.AlertPublisher(alerts, [new Storage.Alerting.DeliverAlerts(installation, notifications)]);
-        Watch = new(msps, alerts, log, new Storage.Watch.WatchPipeline(log, msps, publisher, clock));
+        var notifications = new Application.Alerting.AlertNotifications(installation, new Application.Alerting.AlertingOptions(), new Application.Alerting.DeliveryQueue(), Audit, clock);
+        var publisher = new Application.Watch.AlertPublisher(alerts, [new Application.Alerting.DeliverAlerts(installation, notifications)]);
+        Watch = new(msps, alerts, log, new Application.Watch.WatchPipeline(log, msps, publisher, clock));
     }
 
     /// <summary>The watch stores: MSP profiles and tenants, alerts, the per-MSP event log, and the ingestion pipeline.</summary>
-    public sealed record WatchStores(Storage.Watch.WatchMspStore Msps, Storage.Watch.AlertStore Alerts, Storage.Watch.WatchLog Log, Storage.Watch.WatchPipeline Pipeline);
+    public sealed record WatchStores(Application.Watch.WatchMspStore Msps, Application.Watch.AlertStore Alerts, Application.Watch.WatchLog Log, Application.Watch.WatchPipeline Pipeline);
 
     public WatchStores Watch { get; }
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Custodes.Storage.Alerting;
+using Custodes.Application.Alerting;
 using Custodes.Web.Alerting;
 using MimeKit;
 

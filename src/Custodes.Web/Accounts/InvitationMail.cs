@@ -1,5 +1,5 @@
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Alerting;
+using Custodes.Application.Accounts;
+using Custodes.Application.Alerting;
 using Custodes.Web.Alerting;
 using MimeKit;
 

@@ -1,4 +1,4 @@
-using Custodes.Storage.Alerting;
+using Custodes.Application.Alerting;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 

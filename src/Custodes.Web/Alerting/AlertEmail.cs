@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Custodes.Storage.Alerting;
+using Custodes.Application.Alerting;
 using Custodes.Watch.Events;
 using MimeKit;
 

@@ -1,4 +1,4 @@
-using Custodes.Storage.Alerting;
+using Custodes.Application.Alerting;
 
 namespace Custodes.Web.Alerting;
 
@@ -14,11 +14,11 @@ public static class AlertingServices
         services.AddSingleton(smtp);
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
-        services.AddSingleton(sp => new AlertChannelStore(sp.GetRequiredService<Custodes.Storage.Installation>(), sp.GetRequiredService<Custodes.Storage.Audit.AuditTrail>(),
+        services.AddSingleton(sp => new AlertChannelStore(sp.GetRequiredService<Custodes.Application.Installation>(), sp.GetRequiredService<Custodes.Application.Audit.AuditTrail>(),
             sp.GetRequiredService<ISecretProtector>(), sp.GetRequiredService<TimeProvider>()) { AllowHttpWebhooks = alerting.AllowHttpWebhooks });
         services.AddSingleton<AlertOutbox>();
         services.AddSingleton<AlertNotifications>();
-        services.AddSingleton<Custodes.Storage.Watch.IAlertSink, DeliverAlerts>();
+        services.AddSingleton<Custodes.Application.Watch.IAlertSink, DeliverAlerts>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<EmailSender>();
         if (alerting.Worker) services.AddHostedService<DeliveryWorker>();

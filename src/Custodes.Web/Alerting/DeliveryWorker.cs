@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
-using Custodes.Storage.Alerting;
+using Custodes.Application.Alerting;
 
 namespace Custodes.Web.Alerting;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
-using Custodes.Storage.Alerting;
+using Custodes.Application.Alerting;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
-using Custodes.Storage.Alerting;
+using Custodes.Application.Alerting;
 
 namespace Custodes.Web.Alerting;
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
+using Custodes.Application;
+using Custodes.Application.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Custodes.Storage.Accounts;
+using Custodes.Application.Accounts;
 
 namespace Custodes.Web.Api;
 

@@ -1,6 +1,6 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
+using Custodes.Application;
+using Custodes.Application.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Custodes.Web.Api;

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Reports;
-using Custodes.Storage;
-using Custodes.Storage.Assessments;
+using Custodes.Application;
+using Custodes.Application.Assessments;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Custodes.Web.Api;

@@ -1,8 +1,8 @@
 using Custodes.Assessments;
 using Custodes.Assessments.Scoring;
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Assessments;
+using Custodes.Application;
+using Custodes.Application.Assessments;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -79,14 +79,14 @@ public static class AssessmentsApi
         return TypedResults.Bytes(json, "application/json");
     }
 
-    private static async Task<Ok<Page<Storage.Audit.AuditEntry>>> History(Guid id, HttpContext context, AssessmentStore store, Storage.Audit.AuditLog audit,
+    private static async Task<Ok<Page<Application.Audit.AuditEntry>>> History(Guid id, HttpContext context, AssessmentStore store, Application.Audit.AuditLog audit,
         [FromQuery] int? page, [FromQuery(Name = "page_size")] int? pageSize, CancellationToken cancellationToken)
     {
         var tenant = context.User.Tenant();
         var readable = await store.ReadAsync(tenant, id, cancellationToken);
         if (!readable.Owned) throw new NotFoundException($"no history of assessment {id} for your organization");
         var (number, size) = Paging.Of(page, pageSize);
-        var items = await audit.ListAsync(tenant.OrganizationId, new Storage.Audit.AuditFilter(EntityId: id.ToString()), Paging.Skip(number, size), size + 1, cancellationToken);
+        var items = await audit.ListAsync(tenant.OrganizationId, new Application.Audit.AuditFilter(EntityId: id.ToString()), Paging.Skip(number, size), size + 1, cancellationToken);
         return TypedResults.Ok(Paging.Page(items, number, size, $"/api/v1/assessments/{id}/history?"));
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Custodes.Storage.Audit;
+using Custodes.Application.Audit;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Custodes.Web.Api;

@@ -1,5 +1,5 @@
 using Custodes.Common;
-using Custodes.Storage.Evidence;
+using Custodes.Application.Evidence;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,7 +25,7 @@ public static class EvidenceApi
     /// <summary>An evidence version with what it is linked to.</summary>
     public sealed record EvidenceView(Guid Id, string Name, int Version, string Sha256, string FileName, string ContentType, long Size, DateTime UploadedAt, string UploadedBy, IReadOnlyList<string> Targets, string Download);
 
-    private static async Task<Ok<IReadOnlyList<EvidenceView>>> List(Guid id, HttpContext context, EvidenceStore evidence, Storage.Assessments.AssessmentStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<EvidenceView>>> List(Guid id, HttpContext context, EvidenceStore evidence, Application.Assessments.AssessmentStore store, CancellationToken cancellationToken)
     {
         var tenant = context.User.Tenant();
         await store.GetAsync(tenant, id, cancellationToken);

@@ -1,5 +1,5 @@
-using Custodes.Storage.Keys;
-using Custodes.Storage.Transparency;
+using Custodes.Application.Keys;
+using Custodes.Application.Transparency;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Web.Api;

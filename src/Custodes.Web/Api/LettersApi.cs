@@ -1,7 +1,7 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Letters;
-using Custodes.Storage.SupplyChain;
+using Custodes.Application;
+using Custodes.Application.Letters;
+using Custodes.Application.SupplyChain;
 
 namespace Custodes.Web.Api;
 

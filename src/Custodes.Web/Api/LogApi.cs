@@ -1,5 +1,5 @@
 using Custodes.Attestation;
-using Custodes.Storage.Transparency;
+using Custodes.Application.Transparency;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Custodes.Web.Api;

@@ -1,7 +1,7 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Organizations;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Custodes.Web.Api;

@@ -1,7 +1,7 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Audit;
-using Custodes.Storage.SupplyChain;
+using Custodes.Application;
+using Custodes.Application.Audit;
+using Custodes.Application.SupplyChain;
 using Custodes.SupplyChain.Questionnaires;
 using Custodes.Web.SupplyChain;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -7,7 +7,7 @@ using Custodes.Reports.Pdf;
 using Custodes.Reports.Spreadsheets;
 using Custodes.Reports.Sprs;
 using Custodes.Reports.Ssp;
-using Custodes.Storage.Assessments;
+using Custodes.Application.Assessments;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Custodes.Web.Api;

@@ -1,5 +1,5 @@
 using Custodes.Common;
-using Custodes.Storage;
+using Custodes.Application;
 
 namespace Custodes.Web.Api;
 

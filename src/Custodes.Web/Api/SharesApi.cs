@@ -1,4 +1,4 @@
-using Custodes.Storage.Sharing;
+using Custodes.Application.Sharing;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Custodes.Web.Api;

@@ -1,6 +1,6 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Watch;
+using Custodes.Application;
+using Custodes.Application.Watch;
 using Custodes.Watch.Formats;
 using Custodes.Web.Watch;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,6 @@
-using Custodes.Storage.Keys;
-using Custodes.Storage.Letters;
-using Custodes.Storage.Transparency;
+using Custodes.Application.Keys;
+using Custodes.Application.Letters;
+using Custodes.Application.Transparency;
 using Custodes.Web.Api;
 using Custodes.Web.Letters;
 

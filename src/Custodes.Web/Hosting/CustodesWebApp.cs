@@ -1,4 +1,4 @@
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Web.Alerting;
 using Custodes.Web.Api;
 using Custodes.Web.Letters;

@@ -1,12 +1,12 @@
 using System.IO.Compression;
 using System.Threading.RateLimiting;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
-using Custodes.Storage.Assessments;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Evidence;
-using Custodes.Storage.Organizations;
-using Custodes.Storage.Sharing;
+using Custodes.Application;
+using Custodes.Application.Accounts;
+using Custodes.Application.Assessments;
+using Custodes.Application.Audit;
+using Custodes.Application.Evidence;
+using Custodes.Application.Organizations;
+using Custodes.Application.Sharing;
 using Custodes.Web.Accounts;
 using Custodes.Web.Alerting;
 using Custodes.Web.Api;
@@ -48,7 +48,7 @@ public static class Extensions
         services.AddSingleton<InvitationStore>();
         services.AddSingleton<Accounts.InvitationMail>();
         services.AddSingleton<AssessmentStore>();
-        services.AddSingleton<Storage.SupplyChain.QuestionnaireStore>();
+        services.AddSingleton<Application.SupplyChain.QuestionnaireStore>();
         services.AddSingleton<ShareStore>();
         services.AddSingleton(sp => new EvidenceStore(installation, sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()) { MaxBytes = web.EvidenceMaxBytes });
         services.AddSingleton<ScoreCache>();

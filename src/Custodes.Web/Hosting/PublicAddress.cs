@@ -1,4 +1,4 @@
-using Custodes.Storage.Alerting;
+using Custodes.Application.Alerting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 

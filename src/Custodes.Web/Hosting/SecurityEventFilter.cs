@@ -1,4 +1,4 @@
-using Custodes.Storage.Audit;
+using Custodes.Application.Audit;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;

@@ -6,7 +6,7 @@ public sealed class WebOptions
     public const string Section = "Custodes:Web";
 
     /// <summary>Largest evidence upload in bytes (default 100 MiB).</summary>
-    public long EvidenceMaxBytes { get; set; } = Storage.Evidence.EvidenceStore.DefaultMaxBytes;
+    public long EvidenceMaxBytes { get; set; } = Application.Evidence.EvidenceStore.DefaultMaxBytes;
 
     /// <summary>Sign-in attempts (password or code) allowed per client address per minute.</summary>
     public int SignInPermitsPerMinute { get; set; } = 20;

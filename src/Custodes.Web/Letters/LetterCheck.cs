@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Custodes.Attestation;
 using Custodes.Common;
-using Custodes.Storage.Keys;
-using Custodes.Storage.Letters;
-using Custodes.Storage.Transparency;
+using Custodes.Application.Keys;
+using Custodes.Application.Letters;
+using Custodes.Application.Transparency;
 
 namespace Custodes.Web.Letters;
 

@@ -1,14 +1,14 @@
 using Custodes.Assessments.Scoring;
-using Custodes.Storage.Assessments;
-using Custodes.Storage.Sharing;
-using Custodes.Storage.SupplyChain;
+using Custodes.Application.Assessments;
+using Custodes.Application.Sharing;
+using Custodes.Application.SupplyChain;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Custodes.Web.Pages;
 
 /// <summary>The dashboard: the organization's assessments with score and CMMC status, and those shared with it.</summary>
-public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, LetterChanges supplyChain, Custodes.Storage.Watch.WatchConsentStore consents, Storage.Accounts.InvitationStore invitations) : PageModel
+public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, LetterChanges supplyChain, Custodes.Application.Watch.WatchConsentStore consents, Application.Accounts.InvitationStore invitations) : PageModel
 {
     /// <summary>One line of the dashboard.</summary>
     public sealed record Row(Guid Id, string Subject, string Framework, DateOnly? AssessedOn, int? Score, string Level2, bool Complete, DateTime Updated);
@@ -18,9 +18,9 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, L
     /// <summary>Recent supply-chain notices (a provider's letter revoked or expired changed this organization's score).</summary>
     public IReadOnlyList<SupplyChainNotice> Notices { get; private set; } = [];
     /// <summary>MSPs waiting for this organization to accept or decline their watch alerts.</summary>
-    public IReadOnlyList<Custodes.Storage.Watch.ProviderRequest> PendingProviders { get; private set; } = [];
+    public IReadOnlyList<Custodes.Application.Watch.ProviderRequest> PendingProviders { get; private set; } = [];
     /// <summary>Invitations waiting for the signed-in person's answer: shown here, the first page after sign-in.</summary>
-    public IReadOnlyList<Storage.Accounts.Invitation> Invitations { get; private set; } = [];
+    public IReadOnlyList<Application.Accounts.Invitation> Invitations { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -33,7 +33,7 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, L
         }).ToArray();
         Shared = await shares.SharedWithAsync(tenant, HttpContext.RequestAborted);
         Notices = await supplyChain.ListAsync(tenant, 3, HttpContext.RequestAborted);
-        PendingProviders = [.. (await consents.ListAsync(tenant, HttpContext.RequestAborted)).Where(p => p.State == Custodes.Storage.Watch.ConsentStates.Pending)];
+        PendingProviders = [.. (await consents.ListAsync(tenant, HttpContext.RequestAborted)).Where(p => p.State == Custodes.Application.Watch.ConsentStates.Pending)];
         if (Accounts.OrganizationSwitch.HasSession(User)) Invitations = await invitations.PendingForUserAsync(User.UserId(), HttpContext.RequestAborted);
     }
 }

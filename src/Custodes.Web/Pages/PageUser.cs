@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Custodes.Storage;
+using Custodes.Application;
 using Custodes.Web.Accounts;
 using Custodes.Web.Api;
 

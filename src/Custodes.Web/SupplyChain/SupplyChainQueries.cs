@@ -1,9 +1,9 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.SupplyChain;
+using Custodes.Application;
+using Custodes.Application.SupplyChain;
 using Custodes.SupplyChain;
 using Custodes.SupplyChain.Questionnaires;
-using Tenant = Custodes.Storage.Tenant;
+using Tenant = Custodes.Application.Tenant;
 
 namespace Custodes.Web.SupplyChain;
 

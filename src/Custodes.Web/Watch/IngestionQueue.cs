@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Custodes.Common;
-using Custodes.Storage.Watch;
+using Custodes.Application.Watch;
 using Custodes.Watch.Events;
 using Custodes.Watch.Formats;
 

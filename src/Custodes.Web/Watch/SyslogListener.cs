@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Custodes.Common;
-using Custodes.Storage.Watch;
+using Custodes.Application.Watch;
 using Custodes.Watch.Events;
 using Custodes.Watch.Formats;
 

@@ -1,4 +1,4 @@
-using Custodes.Storage.Watch;
+using Custodes.Application.Watch;
 
 namespace Custodes.Web.Watch;
 

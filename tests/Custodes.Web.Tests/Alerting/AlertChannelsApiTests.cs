@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Custodes.Storage;
-using Custodes.Storage.Audit;
+using Custodes.Application;
+using Custodes.Application.Audit;
 using Custodes.Testing;
 using Microsoft.EntityFrameworkCore;
 
@@ -128,7 +128,7 @@ public sealed class AlertChannelsApiTests
     private static async Task<(Guid, HttpClient)> NewMemberAsync(RunningServer server, Guid organization, string role)
     {
         var audit = new AuditTrail(TimeProvider.System);
-        var accounts = new Storage.Accounts.AccountStore(server.Installation, audit, TimeProvider.System);
+        var accounts = new Application.Accounts.AccountStore(server.Installation, audit, TimeProvider.System);
         var email = $"{Guid.NewGuid():N}@example.test";
         await accounts.CreateUserAsync(email, organization, role, null, "test");
         var (_, key) = await accounts.CreateApiKeyAsync(email, organization, "test", [], "test");

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Custodes.Attestation;
 using Custodes.Testing;
 using Custodes.Testing.Independent;
-using Custodes.Storage;
+using Custodes.Application;
 
 namespace Custodes.Web.Tests.Independent;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Custodes.Common;
-using Custodes.Storage;
+using Custodes.Application;
 
 namespace Custodes.Cli.Admin;
 

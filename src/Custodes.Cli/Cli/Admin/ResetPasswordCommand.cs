@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Custodes.Common;
-using Custodes.Storage.Accounts;
+using Custodes.Application.Accounts;
 
 namespace Custodes.Cli.Admin;
 

@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custodes.Attestation;
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Keys;
-using Custodes.Storage.Letters;
+using Custodes.Application;
+using Custodes.Application.Keys;
+using Custodes.Application.Letters;
 using Custodes.Web.Letters;
 
 namespace Custodes.Cli.Attest;

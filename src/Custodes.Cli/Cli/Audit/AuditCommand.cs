@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Custodes.Storage.Audit;
+using Custodes.Application.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Cli.Audit;

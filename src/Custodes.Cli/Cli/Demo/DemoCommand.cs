@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Custodes.Storage.Demo;
+using Custodes.Application.Demo;
 
 namespace Custodes.Cli.Demo;
 

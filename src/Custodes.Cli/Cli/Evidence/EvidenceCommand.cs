@@ -86,8 +86,8 @@ public static class EvidenceCommand
             if (remove && orgId is not null) throw new BadInputException("--remove-orphans looks at the whole evidence store: leave out --org", path: "--org");
             var total = await workspace.Evidence.CountAsync(orgId, ct);
             var problems = await workspace.Evidence.VerifyAsync(orgId, ct);
-            IReadOnlyList<Storage.Evidence.EvidenceOrphan> orphans = orgId is null ? await workspace.Evidence.OrphansAsync(ct) : [];
-            IReadOnlyList<Storage.Evidence.EvidenceOrphan> removed = remove ? await workspace.Evidence.RemoveOrphansAsync(orphans, ct) : [];
+            IReadOnlyList<Application.Evidence.EvidenceOrphan> orphans = orgId is null ? await workspace.Evidence.OrphansAsync(ct) : [];
+            IReadOnlyList<Application.Evidence.EvidenceOrphan> removed = remove ? await workspace.Evidence.RemoveOrphansAsync(orphans, ct) : [];
             var left = orphans.Except(removed).ToArray();
             var valid = problems.Count == 0 && left.Length == 0;
             if (reporter.Json) reporter.WriteJson(new { files = total, valid, problems, orphans = left, removed });

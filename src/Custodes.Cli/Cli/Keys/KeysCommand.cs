@@ -2,7 +2,7 @@ using System.CommandLine;
 using Custodes.Attestation;
 using Custodes.Cli.Attest;
 using Custodes.Common;
-using Custodes.Storage.Keys;
+using Custodes.Application.Keys;
 
 namespace Custodes.Cli.Keys;
 
@@ -70,7 +70,7 @@ public static class KeysCommand
             var registered = await workspace.Attestation.Registry.RegisterAsync(key, organization.Id, signer,
                 parse.GetValue(notBefore) is { } nb ? Dates.Parse(nb, "--not-before") : null,
                 parse.GetValue(notAfter) is { } na ? Dates.Parse(na, "--not-after", endOfDay: true) : null,
-                Storage.Tenant.Operator(organization.Id).Actor, ct);
+                Application.Tenant.Operator(organization.Id).Actor, ct);
             if (reporter.Json) reporter.WriteJson(registered);
             else reporter.Out.WriteLine(registered.KeyId);
             return ExitCodes.Ok;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Custodes.Attestation;
 using Custodes.Common;
-using Custodes.Storage.Transparency;
+using Custodes.Application.Transparency;
 using Spectre.Console;
 
 namespace Custodes.Cli.Log;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Custodes.Cli.SupplyChain;
 using Custodes.Common;
-using Custodes.Storage.SupplyChain;
+using Custodes.Application.SupplyChain;
 using Custodes.SupplyChain;
 
 namespace Custodes.Cli.Portfolio;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Custodes.Common;
-using Custodes.Storage.Watch;
+using Custodes.Application.Watch;
 using Custodes.Watch.Events;
 using Custodes.Watch.Formats;
 

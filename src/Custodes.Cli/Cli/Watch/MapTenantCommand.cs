@@ -27,17 +27,17 @@ public static class MapTenantCommand
             var operatorTenant = await workspace.OperatorForAsync(parse.GetValue(msp)!, ct);
             var customerOrg = await workspace.Organizations.ResolveAsync(parse.GetValue(customer)!, ct);
             // The operator knows every organization, so it is told plainly what the web API keeps from an MSP.
-            if (customerOrg.Kind != Storage.OrganizationKinds.Customer)
+            if (customerOrg.Kind != Application.OrganizationKinds.Customer)
                 throw new BadInputException($"organization '{customerOrg.Name}' is a {customerOrg.Kind}, not a customer", path: "--customer");
             var mapping = await workspace.Watch.Msps.MapTenantAsync(operatorTenant, parse.GetValue(tenant)!, customerOrg.Id, ct);
-            if (parse.GetValue(accept) && mapping.Status != Storage.Watch.MappingStatuses.Active)
+            if (parse.GetValue(accept) && mapping.Status != Application.Watch.MappingStatuses.Active)
             {
-                var consents = new Storage.Watch.WatchConsentStore(workspace.Installation, workspace.Audit, TimeProvider.System);
-                await consents.DecideAsync(Storage.Tenant.Operator(customerOrg.Id), operatorTenant.OrganizationId, accept: true, ct);
-                mapping = mapping with { Status = Storage.Watch.MappingStatuses.Active, CustomerName = customerOrg.Name };
+                var consents = new Application.Watch.WatchConsentStore(workspace.Installation, workspace.Audit, TimeProvider.System);
+                await consents.DecideAsync(Application.Tenant.Operator(customerOrg.Id), operatorTenant.OrganizationId, accept: true, ct);
+                mapping = mapping with { Status = Application.Watch.MappingStatuses.Active, CustomerName = customerOrg.Name };
             }
             if (reporter.Json) reporter.WriteJson(mapping);
-            else if (mapping.Status == Storage.Watch.MappingStatuses.Active) reporter.Line($"tenant '{mapping.Tenant}' → {mapping.CustomerName} ({mapping.CustomerOrganizationId})");
+            else if (mapping.Status == Application.Watch.MappingStatuses.Active) reporter.Line($"tenant '{mapping.Tenant}' → {mapping.CustomerName} ({mapping.CustomerOrganizationId})");
             else reporter.Line($"tenant '{mapping.Tenant}' → {customerOrg.Name} ({mapping.CustomerOrganizationId}): {mapping.Status}, until an owner of {customerOrg.Name} accepts {operatorTenant.OrganizationId}'s alerts (or run again with --accept)");
             return ExitCodes.Ok;
         });

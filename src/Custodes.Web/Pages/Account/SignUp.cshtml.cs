@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Custodes.Common;
-using Custodes.Storage.Accounts;
+using Custodes.Application.Accounts;
 using Custodes.Web.Accounts;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.DataProtection;

@@ -1,4 +1,4 @@
-using Custodes.Storage.Accounts;
+using Custodes.Application.Accounts;
 using Custodes.Web.Accounts;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;

@@ -1,7 +1,7 @@
 using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
-using Custodes.Storage;
-using Custodes.Storage.Assessments;
+using Custodes.Application;
+using Custodes.Application.Assessments;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

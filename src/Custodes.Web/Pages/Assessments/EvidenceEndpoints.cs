@@ -1,7 +1,7 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Audit;
-using Custodes.Storage.Evidence;
+using Custodes.Application;
+using Custodes.Application.Audit;
+using Custodes.Application.Evidence;
 using Custodes.Web.Api;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
@@ -18,7 +18,7 @@ public static class EvidenceEndpoints
         return app;
     }
 
-    private static async Task<IResult> Upload(Guid id, HttpContext context, IAntiforgery antiforgery, EvidenceStore evidence, Storage.Assessments.AssessmentStore store, AuditLog audit, WebOptions web)
+    private static async Task<IResult> Upload(Guid id, HttpContext context, IAntiforgery antiforgery, EvidenceStore evidence, Application.Assessments.AssessmentStore store, AuditLog audit, WebOptions web)
     {
         var json = context.Request.WantsJson();
         IResult Answer(bool ok, string notice, string message, int status, object? extra = null, int? version = null) => json

@@ -1,7 +1,7 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Assessments;
-using Custodes.Storage.Audit;
+using Custodes.Application;
+using Custodes.Application.Assessments;
+using Custodes.Application.Audit;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,6 +1,6 @@
 using Custodes.Common;
-using Custodes.Storage.Assessments;
-using Custodes.Storage.Sharing;
+using Custodes.Application.Assessments;
+using Custodes.Application.Sharing;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,13 +8,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Assessments;
 
 /// <summary>Who may read an assessment besides its organization: explicit, read-only, revocable.</summary>
-public sealed class SharesModel(AssessmentStore store, ShareStore shares, Storage.Organizations.OrganizationDirectory directory) : PageModel
+public sealed class SharesModel(AssessmentStore store, ShareStore shares, Application.Organizations.OrganizationDirectory directory) : PageModel
 {
     public Guid Id { get; private set; }
     public string Subject { get; private set; } = "";
     public IReadOnlyList<ShareRecipient> Recipients { get; private set; } = [];
     /// <summary>Organizations offered by name: those this organization knows (portfolio, earlier shares, the assessed organization).</summary>
-    public IReadOnlyList<Storage.Organizations.OrganizationChoice> Candidates { get; private set; } = [];
+    public IReadOnlyList<Application.Organizations.OrganizationChoice> Candidates { get; private set; } = [];
     public string? Error { get; private set; }
     public string? Message { get; private set; }
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Custodes.Storage.Audit;
+using Custodes.Application.Audit;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

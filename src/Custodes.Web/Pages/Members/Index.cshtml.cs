@@ -1,6 +1,6 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Accounts;
+using Custodes.Application;
+using Custodes.Application.Accounts;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Members;
 
 /// <summary>The organization's members and roles; owners add members, change roles and remove members.</summary>
-public sealed class IndexModel(AccountStore accounts, InvitationStore invitations, Accounts.InvitationMail mail, Storage.Organizations.OrganizationStore organizations) : PageModel
+public sealed class IndexModel(AccountStore accounts, InvitationStore invitations, Accounts.InvitationMail mail, Application.Organizations.OrganizationStore organizations) : PageModel
 {
     public IReadOnlyList<Member> Members { get; private set; } = [];
     public IReadOnlyList<Invitation> Invitations { get; private set; } = [];

@@ -1,5 +1,5 @@
 using Custodes.Common;
-using Custodes.Storage.Alerting;
+using Custodes.Application.Alerting;
 using Custodes.Web.Alerting;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
@@ -51,7 +51,7 @@ public sealed class AlertsModel(AlertChannelStore channels, AlertOutbox outbox, 
         Message = "Removed.";
     });
 
-    private async Task<IActionResult> ActAsync(Func<Storage.Tenant, Task> action)
+    private async Task<IActionResult> ActAsync(Func<Application.Tenant, Task> action)
     {
         try
         {

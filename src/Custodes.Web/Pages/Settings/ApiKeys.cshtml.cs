@@ -1,4 +1,4 @@
-using Custodes.Storage.Accounts;
+using Custodes.Application.Accounts;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,5 +1,5 @@
 using Custodes.Common;
-using Custodes.Storage.Accounts;
+using Custodes.Application.Accounts;
 using Custodes.Web.Accounts;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Mvc;

@@ -1,12 +1,12 @@
-using Custodes.Storage.Database;
-using Custodes.Storage.Letters;
+using Custodes.Application.Database;
+using Custodes.Application.Letters;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Custodes.Web.Pages.SupplyChain;
 
 /// <summary>Letters the organization issued, how their assessments changed since, and the way to revoke one (<see cref="RevokeModel"/>).</summary>
-public sealed class LettersModel(LetterStore letters, Storage.Installation installation) : PageModel
+public sealed class LettersModel(LetterStore letters, Application.Installation installation) : PageModel
 {
     public IReadOnlyList<LetterRow> Issued { get; private set; } = [];
     /// <summary>For each letter in force issued from a stored assessment: how that assessment has changed since (the letter still covers what it attested).</summary>

@@ -1,4 +1,4 @@
-using Custodes.Storage.SupplyChain;
+using Custodes.Application.SupplyChain;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

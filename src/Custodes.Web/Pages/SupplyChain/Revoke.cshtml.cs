@@ -1,7 +1,7 @@
 using Custodes.Common;
-using Custodes.Storage.Database;
-using Custodes.Storage.Letters;
-using Custodes.Storage.SupplyChain;
+using Custodes.Application.Database;
+using Custodes.Application.Letters;
+using Custodes.Application.SupplyChain;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -47,7 +47,7 @@ public sealed class RevokeModel(LetterStore letters, LetterChanges changes, Revo
 
     private async Task LoadAsync(Guid id)
     {
-        if (!User.IsOwner() && User.Role() != Storage.Roles.Assessor) throw new ForbiddenException("only an owner or assessor of the issuing firm revokes its letters");
+        if (!User.IsOwner() && User.Role() != Application.Roles.Assessor) throw new ForbiddenException("only an owner or assessor of the issuing firm revokes its letters");
         var row = await letters.FindAsync(id, HttpContext.RequestAborted);
         if (row is null || row.IssuerOrganizationId != User.Tenant().OrganizationId) throw new NotFoundException($"no letter {id} issued by your organization");
         Letter = row;

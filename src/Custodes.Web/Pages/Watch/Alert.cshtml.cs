@@ -1,6 +1,6 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Watch;
+using Custodes.Application;
+using Custodes.Application.Watch;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

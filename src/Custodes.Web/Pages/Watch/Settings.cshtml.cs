@@ -1,6 +1,6 @@
 using Custodes.Common;
-using Custodes.Storage;
-using Custodes.Storage.Watch;
+using Custodes.Application;
+using Custodes.Application.Watch;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,12 +8,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Watch;
 
 /// <summary>An MSP's watch settings (event name, detection settings) and its tenant → customer mapping.</summary>
-public sealed class SettingsModel(WatchMspStore msps, Storage.Organizations.OrganizationDirectory directory) : PageModel
+public sealed class SettingsModel(WatchMspStore msps, Application.Organizations.OrganizationDirectory directory) : PageModel
 {
     public WatchProfile Profile { get; private set; } = null!;
     public IReadOnlyList<TenantMapping> Tenants { get; private set; } = [];
     /// <summary>Customers offered by name: those the MSP's portfolio links to and those already mapped.</summary>
-    public IReadOnlyList<Storage.Organizations.OrganizationChoice> Customers { get; private set; } = [];
+    public IReadOnlyList<Application.Organizations.OrganizationChoice> Customers { get; private set; } = [];
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 

@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Custodes.Application.Database;
+
+// Alert delivery: the organizations' channels (webhooks, email recipients) and the outbox of deliveries with every attempt.
+// Nothing here refers to how alerts themselves are stored: a delivery carries its payload, built when the alert was enqueued.
+
+/// <summary>Where an organization wants its alerts: a webhook endpoint or an email recipient.</summary>
+public sealed class AlertChannelRow
+{
+    public Guid Id { get; set; }
+    public Guid OrganizationId { get; set; }
+    /// <summary><c>webhook</c> or <c>email</c>.</summary>
+    public required string Kind { get; set; }
+    /// <summary>The webhook URL or the email address.</summary>
+    public required string Target { get; set; }
+    /// <summary>The webhook's signing secret, encrypted at rest (ASP.NET Core Data Protection); null for email.</summary>
+    public string? ProtectedSecret { get; set; }
+    /// <summary>The least severe alert delivered: <c>low|medium|high|critical</c>.</summary>
+    public required string MinSeverity { get; set; }
+    public bool Enabled { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>One alert to deliver to one channel (the outbox): kept until delivered or given up, so a restart loses nothing.</summary>
+public sealed class AlertDeliveryRow
+{
+    public Guid Id { get; set; }
+    public Guid ChannelId { get; set; }
+    public Guid OrganizationId { get; set; }
+    /// <summary>The alert's id in the alert store (or <c>test</c> for a test delivery).</summary>
+    public required string AlertId { get; set; }
+    /// <summary><c>alert.raised</c> or <c>alert.test</c>.</summary>
+    public required string Type { get; set; }
+    /// <summary>The webhook body exactly as sent (the email is rendered from it).</summary>
+    public required string Payload { get; set; }
+    /// <summary><c>pending</c>, <c>delivered</c> or <c>failed</c>.</summary>
+    public required string Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime NextAttemptAt { get; set; }
+    /// <summary>Which worker holds the delivery, until <see cref="LeaseUntil"/>: one attempt at a time across processes.</summary>
+    public Guid? LeaseToken { get; set; }
+    public DateTime? LeaseUntil { get; set; }
+    public DateTime? CompletedAt { get; set; }
+    public string? LastError { get; set; }
+}
+
+/// <summary>One attempt at a delivery: when, how long, what the receiver answered or what went wrong.</summary>
+public sealed class AlertAttemptRow
+{
+    public long Id { get; set; }
+    public Guid DeliveryId { get; set; }
+    public int Number { get; set; }
+    public DateTime At { get; set; }
+    public int DurationMs { get; set; }
+    /// <summary>The HTTP status, or the SMTP reply code when the server refused.</summary>
+    public int? StatusCode { get; set; }
+    /// <summary><c>delivered</c>, <c>retry</c> or <c>failed</c>.</summary>
+    public required string Outcome { get; set; }
+    public string? Error { get; set; }
+}
+
+/// <summary>The model of the alerting tables, applied by <see cref="CustodesDb"/>.</summary>
+internal static class AlertingModel
+{
+    public static void Configure(ModelBuilder model)
+    {
+        model.Entity<AlertChannelRow>(e =>
+        {
+            e.ToTable("alert_channels");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasMaxLength(20);
+            e.Property(x => x.Target).HasMaxLength(2048);
+            e.Property(x => x.MinSeverity).HasMaxLength(20);
+            e.Property(x => x.CreatedBy).HasMaxLength(400);
+            e.HasIndex(x => x.OrganizationId);
+            e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AlertDeliveryRow>(e =>
+        {
+            e.ToTable("alert_deliveries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.AlertId).HasMaxLength(100);
+            e.Property(x => x.Type).HasMaxLength(40);
+            e.Property(x => x.Status).HasMaxLength(20);
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            e.HasIndex(x => new { x.ChannelId, x.CreatedAt });
+            e.HasIndex(x => x.LeaseToken);
+            e.HasIndex(x => new { x.AlertId, x.ChannelId });
+            e.HasOne<AlertChannelRow>().WithMany().HasForeignKey(x => x.ChannelId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AlertAttemptRow>(e =>
+        {
+            e.ToTable("alert_attempts");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Outcome).HasMaxLength(20);
+            e.Property(x => x.Error).HasMaxLength(2000);
+            e.HasIndex(x => new { x.DeliveryId, x.Number }).IsUnique();
+            e.HasOne<AlertDeliveryRow>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}

@@ -1,0 +1,194 @@
+using System.Text;
+using Custodes.Assessments;
+using Custodes.Attestation;
+using Custodes.Application.Accounts;
+using Custodes.Application.Assessments;
+using Custodes.Application.Evidence;
+using Custodes.Application.Letters;
+using Custodes.Application.Organizations;
+using Custodes.Application.SupplyChain;
+using Custodes.SupplyChain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custodes.Application.Demo;
+
+/// <summary>What the demo created: ids, sign-ins and an API key to try.</summary>
+public sealed record DemoSummary(
+    bool Created,
+    Guid AssessorOrganization,
+    Guid MspOrganization,
+    IReadOnlyList<Guid> CustomerOrganizations,
+    Guid Assessment,
+    Guid? PriorAssessment,
+    IReadOnlyList<DemoSignIn> SignIns,
+    string? ApiKey,
+    Guid? Letter = null,
+    string? SigningKeyFile = null);
+
+/// <summary>A demo account.</summary>
+public sealed record DemoSignIn(string Email, string Organization, string Role);
+
+/// <summary>
+/// A realistic sample installation: an assessor firm, an MSP serving dental practices and a defense subcontractor,
+/// a full 110-requirement assessment of the MSP (from samples/assessments/example-msp.json) with a few gaps, a POA&amp;M and evidence,
+/// and an earlier assessment to show the trend. Its supply chain: the assessor firm's signing key and a letter attesting the MSP's
+/// assessment (in the transparency log), and Smile Dental Group's portfolio — the attested MSP and a backup provider without a letter,
+/// the MSP's responsibility matrix — with the practice's own assessment, so the practice inherits what the MSP covers.
+/// </summary>
+public sealed class DemoWorkspace(Installation installation, OrganizationStore organizations, AccountStore accounts, AssessmentStore assessments, EvidenceStore evidence,
+    IssueLetter issue, PortfolioStore portfolios)
+{
+    public const string BackupProviderName = "CloudVault Backup Inc.";
+
+    public const string AssessorName = "Northgate Security Assessors LLC";
+    public const string MspName = "Granite Peak Managed IT LLC";
+    public static readonly string[] CustomerNames = ["Smile Dental Group", "Bayside Family Dentistry", "Ridgeline Precision Machining"];
+    private const string Actor = "demo";
+
+    /// <summary>The demo password (for every demo account), unless <c>CUSTODES_DEMO_PASSWORD</c> sets another.</summary>
+    public static string Password => Environment.GetEnvironmentVariable("CUSTODES_DEMO_PASSWORD") is { Length: >= 12 } p ? p : "custodes-demo-2026";
+
+    /// <summary>Creates the demo workspace once; a second run finds it and changes nothing.</summary>
+    public async Task<DemoSummary> EnsureAsync(CancellationToken cancellationToken = default)
+    {
+        await using (var db = installation.OpenDb())
+        {
+            var existing = await db.Organizations.AsNoTracking().Where(o => o.Name == AssessorName || o.Name == MspName || CustomerNames.Contains(o.Name)).ToListAsync(cancellationToken);
+            if (existing.Any(o => o.Name == AssessorName))
+            {
+                var assessor = existing.First(o => o.Name == AssessorName).Id;
+                var ids = await db.Assessments.AsNoTracking().Where(a => a.OrganizationId == assessor).OrderByDescending(a => a.AssessedOn).Select(a => a.Id).ToListAsync(cancellationToken);
+                var msp = existing.First(o => o.Name == MspName).Id;
+                var practice = existing.First(o => o.Name == CustomerNames[0]).Id;
+                var (letter, keyFile) = await EnsureSupplyChainAsync(msp, practice, ids.FirstOrDefault(), cancellationToken);
+                return new DemoSummary(false, assessor, msp, existing.Where(o => CustomerNames.Contains(o.Name)).Select(o => o.Id).ToArray(),
+                    ids.FirstOrDefault(), ids.Skip(1).Cast<Guid?>().FirstOrDefault(), SignIns(), null, letter, keyFile);
+            }
+        }
+
+        var assessorId = await organizations.CreateAsync(AssessorName, OrganizationKinds.Assessor, Actor, cancellationToken);
+        var mspId = await organizations.CreateAsync(MspName, OrganizationKinds.Msp, Actor, cancellationToken);
+        var customers = new List<Guid>();
+        foreach (var name in CustomerNames) customers.Add(await organizations.CreateAsync(name, OrganizationKinds.Customer, Actor, cancellationToken));
+
+        await accounts.CreateUserAsync("lead@northgate.example", assessorId, Roles.Owner, Password, Actor, cancellationToken);
+        await accounts.CreateUserAsync("assessor@northgate.example", assessorId, Roles.Assessor, Password, Actor, cancellationToken);
+        await accounts.CreateUserAsync("admin@granitepeak.example", mspId, Roles.Owner, Password, Actor, cancellationToken);
+        await accounts.CreateUserAsync("office@smiledental.example", customers[0], Roles.Owner, Password, Actor, cancellationToken);
+        await accounts.CreateUserAsync("it@ridgeline.example", customers[2], Roles.Owner, Password, Actor, cancellationToken);
+        var (_, key) = await accounts.CreateApiKeyAsync("lead@northgate.example", assessorId, "demo", [], Actor, cancellationToken);
+
+        var tenant = new Tenant(assessorId, Roles.Owner, Actor);
+        var current = AssessmentFile.Parse(Resource("example-msp.json"), "example-msp.json");
+        var prior = Prior(current.Assessment);
+        var priorId = await assessments.ImportAsync(tenant, AssessmentFile.Parse(AssessmentFile.ToJson(prior), "prior assessment"), cancellationToken);
+        var currentId = await assessments.ImportAsync(tenant, current, cancellationToken);
+
+        foreach (var (file, name, targets) in EvidenceFiles)
+        {
+            await using var content = new MemoryStream(Resource($"evidence.{file}"));
+            await evidence.AddAsync(tenant, content, file, file.EndsWith(".csv") ? "text/csv" : "text/plain", name, currentId, targets, cancellationToken);
+        }
+        var (issued, signingKey) = await EnsureSupplyChainAsync(mspId, customers[0], currentId, cancellationToken);
+        return new DemoSummary(true, assessorId, mspId, customers, currentId, priorId, SignIns(), key, issued, signingKey);
+    }
+
+    /// <summary>The letter attesting the MSP's assessment and the practice's portfolio and assessment, once (also added to a demo made before them).</summary>
+    private async Task<(Guid? Letter, string? KeyFile)> EnsureSupplyChainAsync(Guid mspId, Guid practiceId, Guid mspAssessment, CancellationToken cancellationToken)
+    {
+        var keyFile = Path.Combine(installation.KeysDirectory, "demo", "northgate-signing.key");
+        if (await portfolios.VersionAsync(practiceId, cancellationToken) is not null)
+        {
+            await using var db = installation.OpenDb();
+            var existing = await db.Letters.AsNoTracking().Where(l => l.Subject == MspName).OrderByDescending(l => l.IssuedAt).Select(l => (Guid?)l.Id).FirstOrDefaultAsync(cancellationToken);
+            return (existing, File.Exists(keyFile) ? keyFile : null);
+        }
+
+        // The assessor firm's key, kept in the data directory so 'custodes attest revoke --key' can sign a revocation with it.
+        using var signing = Ed25519SigningKey.Generate();
+        installation.EnsureDirectory(Path.GetDirectoryName(keyFile)!);
+        Keys.KeyFiles.WritePrivate(keyFile, signing.ToPem(), overwrite: true);
+        var mspFile = AssessmentFile.Parse(Resource("example-msp.json"), "example-msp.json");
+        var letter = await issue.HandleAsync(new IssueLetterRequest
+        {
+            Assessment = mspFile,
+            Source = $"assessment {mspAssessment}",
+            AssessmentId = mspAssessment,
+            Key = signing,
+            Issuer = AssessorName,
+            SignerName = "Ana Ruiz, Northgate",
+            ValidDays = 365,
+            Actor = Actor,
+        }, cancellationToken);
+
+        var own = AssessmentFile.Parse(Resource("dental-001-assessment.yaml"), "dental-001-assessment.yaml").Assessment with { Organization = CustomerNames[0] };
+        await assessments.ImportAsync(new Tenant(practiceId, Roles.Owner, Actor), AssessmentFile.Parse(AssessmentFile.ToJson(own), "Smile Dental Group's assessment"), cancellationToken);
+
+        var crm = Encoding.UTF8.GetString(Resource("crm-frontrange-it.yaml")).Replace("provider: frontrange-it", "provider: granite-peak", StringComparison.Ordinal)
+            .Replace("Backups to Vaultline", "Backups to CloudVault", StringComparison.Ordinal);
+        var portfolio = new Portfolio
+        {
+            Organizations =
+            [
+                new Organization { Id = "smile-dental", Name = CustomerNames[0], Kind = OrganizationKind.Customer, Data = DataClasses.Phi | DataClasses.Pii, CustodesOrganization = practiceId.ToString() },
+                new Organization { Id = "granite-peak", Name = MspName, Kind = OrganizationKind.Msp, CustodesOrganization = mspId.ToString() },
+                new Organization { Id = "cloudvault", Name = BackupProviderName, Kind = OrganizationKind.BackupProvider },
+            ],
+            Tools =
+            [
+                new Tool { Id = "granite-vsa", Product = ToolProduct.KaseyaVsa, Operator = "granite-peak", Instance = "https://vsa.granitepeak.example", Name = "Granite Peak VSA" },
+                new Tool { Id = "granite-screenconnect", Product = ToolProduct.Screenconnect, Operator = "granite-peak" },
+                new Tool { Id = "cloudvault-console", Product = ToolProduct.BackupConsole, Operator = "cloudvault", Instance = "https://console.cloudvault.example" },
+            ],
+            Relationships =
+            [
+                new Relationship { Id = "granite-smile", Customer = "smile-dental", Provider = "granite-peak", Services = Services.OnPremisesIt | Services.Microsoft365 | Services.HelpDesk,
+                    Tools = ["granite-vsa", "granite-screenconnect"], Access = AccessLevels.AdminAllEndpoints | AccessLevels.CloudGlobalAdmin, Endpoints = 14,
+                    ContractStart = new DateOnly(2025, 1, 1), ContractEnd = new DateOnly(2027, 12, 31) },
+                new Relationship { Id = "cloudvault-smile", Customer = "smile-dental", Provider = "cloudvault", Services = Services.Backup, Tools = ["cloudvault-console"],
+                    Access = AccessLevels.BackupAdmin, Endpoints = 3, Data = DataClasses.Phi | DataClasses.Pii, ContractStart = new DateOnly(2025, 6, 1) },
+            ],
+        };
+        await portfolios.ImportAsync(practiceId, portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Granite Peak responsibility matrix")], Actor, "demo portfolio", cancellationToken);
+        return (letter.LetterId, keyFile);
+    }
+
+    private static readonly (string File, string Name, string[] Targets)[] EvidenceFiles =
+    [
+        ("rmm-mfa-policy.txt", "RMM access policy", ["3.5.3"]),
+        ("cmdb-export.csv", "CMDB export", ["3.4.1"]),
+        ("access-review-2026q3.txt", "Privileged access review", ["3.1.1", "3.1.2"]),
+        ("firewall-ruleset.txt", "Firewall ruleset", ["3.13.1"]),
+        ("incident-response-plan.txt", "Incident response plan", ["3.6.1"]),
+    ];
+
+    private static IReadOnlyList<DemoSignIn> SignIns() =>
+    [
+        new("lead@northgate.example", AssessorName, Roles.Owner),
+        new("assessor@northgate.example", AssessorName, Roles.Assessor),
+        new("admin@granitepeak.example", MspName, Roles.Owner),
+        new("office@smiledental.example", CustomerNames[0], Roles.Owner),
+        new("it@ridgeline.example", CustomerNames[2], Roles.Owner),
+    ];
+
+    // Six months earlier: MFA only for remote and privileged users, no FIPS crypto, two more gaps, no POA&M yet.
+    private static Assessment Prior(Assessment current)
+    {
+        var requirements = new Dictionary<string, Finding>(current.Requirements)
+        {
+            ["3.5.3"] = new() { Status = Status.NotMet, Partial = "mfa-remote-and-privileged-only", Note = "MFA on the RMM consoles, not yet on technician workstations." },
+            ["3.1.12"] = new() { Status = Status.NotMet, Note = "Remote access sessions were not monitored." },
+            ["3.8.9"] = new() { Status = Status.NotMet, Note = "Backup copies of CUI were not protected at the storage location." },
+        };
+        return current with { AssessedOn = new DateOnly(2026, 4, 1), Requirements = requirements, Poam = [] };
+    }
+
+    private static byte[] Resource(string name)
+    {
+        using var stream = typeof(DemoWorkspace).Assembly.GetManifestResourceStream($"Custodes.Demo.{name}")
+            ?? throw new InvalidOperationException($"demo resource {name} is missing from the build");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

@@ -1,0 +1,48 @@
+using Custodes.Assessments.Scoring;
+using Custodes.Application.Assessments;
+using Custodes.SupplyChain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Custodes.Application.SupplyChain;
+
+/// <summary>An organization's own latest assessment and what it inherits from the providers of its own portfolio.</summary>
+public sealed record InheritanceView(
+    StoredAssessment Own,
+    ScoreReport OwnScore,
+    InheritanceResult Result,
+    string Entry,
+    IReadOnlyDictionary<string, ProviderLetter> Letters);
+
+/// <summary>
+/// A customer's effective assessment: its own latest assessment with the requirements its direct providers cover (their responsibility
+/// matrices in the customer's portfolio) inherited while each provider's letter held here is valid (<see cref="ApplyInheritance"/>).
+/// </summary>
+public sealed class CustomerInheritance(Installation installation, PortfolioStore portfolios, ProviderLetters letters, TimeProvider clock)
+{
+    /// <summary>The tenant's inheritance, or null when it has no portfolio entry for itself or no assessment of its own.</summary>
+    public async Task<InheritanceView?> ForAsync(Tenant tenant, CancellationToken cancellationToken = default)
+    {
+        var portfolio = await portfolios.LoadAsync(tenant.OrganizationId, cancellationToken);
+        if (portfolio?.EntryOf(tenant.OrganizationId) is not { } entry) return null;
+        var own = await LatestOwnAssessmentAsync(installation, tenant.OrganizationId, cancellationToken);
+        if (own is null) return null;
+        var now = clock.GetUtcNow();
+        var held = await letters.ForAsync(portfolio, now, cancellationToken);
+        var coverage = portfolio.Portfolio.Relationships.Where(r => r.Customer == entry && portfolio.Matrices.ContainsKey(r.Provider))
+            .Select(r => new ProviderCoverage(portfolio.Matrices[r.Provider], held.TryGetValue(r.Provider, out var l) ? l.State : null)).ToArray();
+        var result = ApplyInheritance.Apply(own.Assessment, coverage, DateOnly.FromDateTime(now.UtcDateTime));
+        return new InheritanceView(own, ScoreAssessment.Score(own.Assessment), result, entry, held);
+    }
+
+    /// <summary>The newest assessment an organization owns about itself (by assessment date, then last change).</summary>
+    public static async Task<StoredAssessment?> LatestOwnAssessmentAsync(Installation installation, Guid organization, CancellationToken cancellationToken)
+    {
+        await using var db = installation.OpenDb();
+        var row = await db.Assessments.AsNoTracking().Where(a => a.OrganizationId == organization && (a.SubjectOrganizationId == null || a.SubjectOrganizationId == organization))
+            .OrderByDescending(a => a.AssessedOn).ThenByDescending(a => a.UpdatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (row is null) return null;
+        var determinations = await db.Determinations.AsNoTracking().Where(d => d.AssessmentId == row.Id).ToListAsync(cancellationToken);
+        var poam = await db.PoamItems.AsNoTracking().Where(p => p.AssessmentId == row.Id).ToListAsync(cancellationToken);
+        return new StoredAssessment(row.Id, row.OrganizationId, row.Version, row.CreatedAt, row.UpdatedAt, AssessmentRows.ToDomain(row, determinations, poam));
+    }
+}
