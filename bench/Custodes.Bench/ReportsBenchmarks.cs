@@ -1,4 +1,3 @@
-using Custodes.Testing;
 using BenchmarkDotNet.Attributes;
 using Custodes.Assessments;
 using Custodes.Assessments.Scoring;
@@ -7,6 +6,7 @@ using Custodes.Reports;
 using Custodes.Reports.Oscal;
 using Custodes.Reports.Pdf;
 using Custodes.Reports.Spreadsheets;
+using Custodes.Testing;
 
 namespace Custodes.Bench;
 

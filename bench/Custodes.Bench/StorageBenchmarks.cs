@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using Custodes.Assessments;
 using Custodes.Application;
 using Custodes.Application.Assessments;
 using Custodes.Application.Audit;
 using Custodes.Application.Organizations;
+using Custodes.Assessments;
 using Custodes.Testing;
 
 namespace Custodes.Bench;

@@ -1,7 +1,5 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Custodes.Assessments;
-using Custodes.Attestation;
 using Custodes.Application;
 using Custodes.Application.Assessments;
 using Custodes.Application.Audit;
@@ -11,8 +9,11 @@ using Custodes.Application.Letters;
 using Custodes.Application.Organizations;
 using Custodes.Application.SupplyChain;
 using Custodes.Application.Transparency;
+using Custodes.Assessments;
+using Custodes.Attestation;
 using Custodes.SupplyChain;
 using Custodes.Testing;
+using Custodes.Transparency;
 
 namespace Custodes.Bench;
 

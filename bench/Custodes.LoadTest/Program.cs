@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -11,6 +10,7 @@ using Custodes.Application.Audit;
 using Custodes.Application.Organizations;
 using Custodes.Testing;
 using Custodes.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;

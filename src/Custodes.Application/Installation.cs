@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Custodes.Common;
 using Custodes.Application.Database;
+using Custodes.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;

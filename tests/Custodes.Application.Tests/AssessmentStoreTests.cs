@@ -1,7 +1,7 @@
 using System.Text;
+using Custodes.Application.Audit;
 using Custodes.Assessments;
 using Custodes.Common;
-using Custodes.Application.Audit;
 using Custodes.SupplyChain;
 using Custodes.Testing;
 using Microsoft.EntityFrameworkCore;

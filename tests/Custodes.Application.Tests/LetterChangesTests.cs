@@ -1,6 +1,4 @@
 using System.Text;
-using Custodes.Assessments;
-using Custodes.Attestation;
 using Custodes.Application.Assessments;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
@@ -8,8 +6,11 @@ using Custodes.Application.Keys;
 using Custodes.Application.Letters;
 using Custodes.Application.SupplyChain;
 using Custodes.Application.Transparency;
+using Custodes.Assessments;
+using Custodes.Attestation;
 using Custodes.SupplyChain;
 using Custodes.Testing;
+using Custodes.Transparency;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Tests;

@@ -1,5 +1,5 @@
-using Custodes.Common;
 using Custodes.Application.Accounts;
+using Custodes.Common;
 
 namespace Custodes.Application.Tests;
 

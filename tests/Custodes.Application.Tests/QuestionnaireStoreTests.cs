@@ -1,8 +1,8 @@
 using System.Text;
-using Custodes.Assessments;
-using Custodes.Common;
 using Custodes.Application.Audit;
 using Custodes.Application.SupplyChain;
+using Custodes.Assessments;
+using Custodes.Common;
 using Custodes.SupplyChain.Questionnaires;
 using Custodes.Testing;
 using Microsoft.EntityFrameworkCore;

@@ -1,8 +1,9 @@
 using System.Text;
-using Custodes.Attestation;
 using Custodes.Application.Keys;
 using Custodes.Application.Transparency;
+using Custodes.Attestation;
 using Custodes.Testing;
+using Custodes.Transparency;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Tests;

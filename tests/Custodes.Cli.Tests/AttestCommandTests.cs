@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Custodes.Attestation;
 using Custodes.Application;
+using Custodes.Attestation;
 using Custodes.Testing;
+using Custodes.Transparency;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

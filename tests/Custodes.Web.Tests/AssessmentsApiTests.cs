@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Custodes.Application;
 using Custodes.Assessments;
 using Custodes.Assessments.Scoring;
-using Custodes.Application;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

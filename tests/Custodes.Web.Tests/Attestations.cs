@@ -1,12 +1,13 @@
 using System.Text;
-using Custodes.Assessments;
-using Custodes.Attestation;
 using Custodes.Application;
 using Custodes.Application.Audit;
 using Custodes.Application.Keys;
 using Custodes.Application.Letters;
 using Custodes.Application.Organizations;
 using Custodes.Application.Transparency;
+using Custodes.Assessments;
+using Custodes.Attestation;
+using Custodes.Transparency;
 
 namespace Custodes.Web.Tests;
 

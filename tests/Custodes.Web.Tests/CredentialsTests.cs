@@ -3,10 +3,10 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Accounts;
 using Custodes.Application.Audit;
+using Custodes.Common;
 using Custodes.Testing;
 using MimeKit;
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Custodes.Attestation;
 using Custodes.Application;
+using Custodes.Attestation;
 using Custodes.Testing;
+using Custodes.Transparency;
 using Custodes.Web.Api;
 
 namespace Custodes.Web.Tests;

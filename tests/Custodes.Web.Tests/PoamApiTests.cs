@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Custodes.Catalogs;
 using Custodes.Application;
+using Custodes.Catalogs;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ClosedXML.Excel;
-using Custodes.Assessments;
 using Custodes.Application;
+using Custodes.Assessments;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Custodes.Assessments;
 using Custodes.Application;
+using Custodes.Assessments;
 using Custodes.Testing;
 
 namespace Custodes.Web.Tests;

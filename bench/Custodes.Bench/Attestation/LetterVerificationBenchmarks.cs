@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Custodes.Attestation;
+using Custodes.Transparency;
 
 namespace Custodes.Bench.Attestation;
 

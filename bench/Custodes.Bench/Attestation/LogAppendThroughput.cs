@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using Custodes.Attestation;
 using Custodes.Application;
 using Custodes.Application.Keys;
 using Custodes.Application.Transparency;
+using Custodes.Attestation;
 using Custodes.Testing;
+using Custodes.Transparency;
 
 namespace Custodes.Bench.Attestation;
 

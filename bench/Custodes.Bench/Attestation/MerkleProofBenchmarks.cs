@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Custodes.Attestation;
+using Custodes.Transparency;
 
 namespace Custodes.Bench.Attestation;
 

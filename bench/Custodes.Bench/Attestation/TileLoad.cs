@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Custodes.Attestation;
 using Custodes.Application;
 using Custodes.Application.Keys;
 using Custodes.Application.Transparency;
+using Custodes.Attestation;
 using Custodes.Testing;
+using Custodes.Transparency;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

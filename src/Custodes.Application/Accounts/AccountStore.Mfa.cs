@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Custodes.Common;
 using Custodes.Application.Audit;
+using Custodes.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Accounts;

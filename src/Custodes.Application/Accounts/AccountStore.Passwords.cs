@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using Custodes.Common;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
+using Custodes.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Accounts;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Custodes.Common;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
+using Custodes.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Accounts;

@@ -1,5 +1,5 @@
-using Custodes.Assessments;
 using Custodes.Application.Database;
+using Custodes.Assessments;
 using Custodes.SupplyChain;
 
 namespace Custodes.Application.Assessments;

@@ -1,8 +1,8 @@
+using Custodes.Application.Audit;
+using Custodes.Application.Database;
 using Custodes.Assessments;
 using Custodes.Assessments.Scoring;
 using Custodes.Common;
-using Custodes.Application.Audit;
-using Custodes.Application.Database;
 using Custodes.SupplyChain;
 using Microsoft.EntityFrameworkCore;
 

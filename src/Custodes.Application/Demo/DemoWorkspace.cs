@@ -1,13 +1,14 @@
 using System.Text;
-using Custodes.Assessments;
-using Custodes.Attestation;
 using Custodes.Application.Accounts;
 using Custodes.Application.Assessments;
 using Custodes.Application.Evidence;
 using Custodes.Application.Letters;
 using Custodes.Application.Organizations;
 using Custodes.Application.SupplyChain;
+using Custodes.Assessments;
+using Custodes.Attestation;
 using Custodes.SupplyChain;
+using Custodes.Transparency;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Demo;

@@ -1,9 +1,9 @@
+using System.Data.Common;
 using System.Security.Cryptography;
-using Custodes.Assessments;
-using Custodes.Common;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
-using System.Data.Common;
+using Custodes.Assessments;
+using Custodes.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Evidence;

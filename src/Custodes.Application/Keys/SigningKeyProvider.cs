@@ -1,5 +1,6 @@
 using Custodes.Attestation;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Application.Keys;
 

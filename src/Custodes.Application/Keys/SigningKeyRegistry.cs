@@ -1,7 +1,8 @@
-using Custodes.Attestation;
-using Custodes.Common;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
+using Custodes.Attestation;
+using Custodes.Common;
+using Custodes.Transparency;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Keys;

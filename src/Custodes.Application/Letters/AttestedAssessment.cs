@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
-using Custodes.Assessments;
-using Custodes.Attestation;
 using Custodes.Application.Assessments;
 using Custodes.Application.Database;
+using Custodes.Assessments;
+using Custodes.Attestation;
 using Custodes.SupplyChain;
+using Custodes.Transparency;
 
 namespace Custodes.Application.Letters;
 

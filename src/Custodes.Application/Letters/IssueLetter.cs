@@ -1,13 +1,14 @@
 using System.Text.Json;
-using Custodes.Assessments;
-using Custodes.Assessments.Scoring;
-using Custodes.Attestation;
-using Custodes.Common;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
 using Custodes.Application.Keys;
 using Custodes.Application.Organizations;
 using Custodes.Application.Transparency;
+using Custodes.Assessments;
+using Custodes.Assessments.Scoring;
+using Custodes.Attestation;
+using Custodes.Common;
+using Custodes.Transparency;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Letters;

@@ -1,9 +1,10 @@
-using Custodes.Attestation;
-using Custodes.Common;
 using Custodes.Application.Audit;
 using Custodes.Application.Keys;
 using Custodes.Application.SupplyChain;
 using Custodes.Application.Transparency;
+using Custodes.Attestation;
+using Custodes.Common;
+using Custodes.Transparency;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Letters;

@@ -1,5 +1,5 @@
-using Custodes.Common;
 using Custodes.Application.Database;
+using Custodes.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Organizations;

@@ -1,5 +1,5 @@
-using Custodes.Assessments.Scoring;
 using Custodes.Application.Assessments;
+using Custodes.Assessments.Scoring;
 using Custodes.SupplyChain;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,9 +1,9 @@
-using Custodes.Common;
-using Custodes.Assessments;
 using Custodes.Application.Assessments;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
 using Custodes.Application.Letters;
+using Custodes.Assessments;
+using Custodes.Common;
 using Custodes.SupplyChain;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Custodes.Common;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
+using Custodes.Common;
 using Custodes.SupplyChain;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,11 +1,12 @@
-using Custodes.Assessments;
-using Custodes.Attestation;
-using Custodes.Catalogs;
 using Custodes.Application.Assessments;
 using Custodes.Application.Database;
 using Custodes.Application.Keys;
 using Custodes.Application.Letters;
+using Custodes.Assessments;
+using Custodes.Attestation;
+using Custodes.Catalogs;
 using Custodes.SupplyChain;
+using Custodes.Transparency;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.SupplyChain;

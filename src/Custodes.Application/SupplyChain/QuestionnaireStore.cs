@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Custodes.Common;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
+using Custodes.Common;
 using Custodes.SupplyChain;
 using Custodes.SupplyChain.Questionnaires;
 using Microsoft.EntityFrameworkCore;

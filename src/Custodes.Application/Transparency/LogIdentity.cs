@@ -1,5 +1,6 @@
-using Custodes.Attestation;
 using Custodes.Application.Keys;
+using Custodes.Attestation;
+using Custodes.Transparency;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Transparency;

@@ -1,9 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using Custodes.Application.Database;
 using Custodes.Attestation;
 using Custodes.Common;
-using Custodes.Application.Database;
+using Custodes.Transparency;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;

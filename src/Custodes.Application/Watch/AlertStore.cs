@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
-using Custodes.Common;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
+using Custodes.Common;
 using Custodes.Watch.Detection;
 using Custodes.Watch.Events;
 using Microsoft.EntityFrameworkCore;

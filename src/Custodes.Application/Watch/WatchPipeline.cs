@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
+using Custodes.Application.Database;
 using Custodes.Watch.Detection;
 using Custodes.Watch.Events;
-using Custodes.Application.Database;
 using Custodes.Watch.Formats;
 
 namespace Custodes.Application.Watch;

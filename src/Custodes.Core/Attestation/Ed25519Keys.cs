@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using Custodes.Common;
+using Custodes.Transparency;
 using NSec.Cryptography;
 
 namespace Custodes.Attestation;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Attestation;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Attestation;
 

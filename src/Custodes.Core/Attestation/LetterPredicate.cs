@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Attestation;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Attestation;
 

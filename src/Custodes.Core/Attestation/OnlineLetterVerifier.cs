@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Attestation;
 

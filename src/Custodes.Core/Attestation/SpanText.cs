@@ -1,3 +1,4 @@
+using Custodes.Transparency;
 namespace Custodes.Attestation;
 
 // Strict character checks for the text formats of this folder (tile paths, note keys).

@@ -1,7 +1,7 @@
-using Custodes.Common;
 using System.Globalization;
 using System.Security.Claims;
 using Custodes.Application.Accounts;
+using Custodes.Common;
 using Custodes.Web.Api;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;

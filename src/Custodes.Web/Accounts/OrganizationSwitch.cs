@@ -1,6 +1,6 @@
-using Custodes.Common;
 using System.Security.Claims;
 using Custodes.Application.Accounts;
+using Custodes.Common;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Authentication;
 

@@ -1,6 +1,6 @@
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Accounts;
+using Custodes.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Custodes.Web.Api;

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
+using Custodes.Application;
+using Custodes.Application.Assessments;
 using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Reports;
-using Custodes.Application;
-using Custodes.Application.Assessments;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Custodes.Web.Api;

@@ -1,8 +1,8 @@
+using Custodes.Application;
+using Custodes.Application.Assessments;
 using Custodes.Assessments;
 using Custodes.Assessments.Scoring;
 using Custodes.Common;
-using Custodes.Application;
-using Custodes.Application.Assessments;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

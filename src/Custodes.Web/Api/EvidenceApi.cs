@@ -1,5 +1,5 @@
-using Custodes.Common;
 using Custodes.Application.Evidence;
+using Custodes.Common;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,7 +1,7 @@
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Letters;
 using Custodes.Application.SupplyChain;
+using Custodes.Common;
 
 namespace Custodes.Web.Api;
 

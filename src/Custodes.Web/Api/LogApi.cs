@@ -1,5 +1,6 @@
-using Custodes.Attestation;
 using Custodes.Application.Transparency;
+using Custodes.Attestation;
+using Custodes.Transparency;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Custodes.Web.Api;

@@ -1,7 +1,7 @@
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Accounts;
 using Custodes.Application.Organizations;
+using Custodes.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Custodes.Web.Api;

@@ -1,7 +1,7 @@
+using Custodes.Application.Assessments;
 using Custodes.Assessments;
 using Custodes.Assessments.Poam;
 using Custodes.Common;
-using Custodes.Application.Assessments;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Custodes.Web.Api;

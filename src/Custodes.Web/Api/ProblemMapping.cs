@@ -1,6 +1,6 @@
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Audit;
+using Custodes.Common;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;

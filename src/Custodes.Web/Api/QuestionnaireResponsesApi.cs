@@ -1,7 +1,7 @@
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Audit;
 using Custodes.Application.SupplyChain;
+using Custodes.Common;
 using Custodes.SupplyChain.Questionnaires;
 using Custodes.Web.SupplyChain;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,6 @@
-using Custodes.Assessments;
 using System.Text.Json;
+using Custodes.Application.Assessments;
+using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.Reports;
 using Custodes.Reports.Oscal;
@@ -7,7 +8,6 @@ using Custodes.Reports.Pdf;
 using Custodes.Reports.Spreadsheets;
 using Custodes.Reports.Sprs;
 using Custodes.Reports.Ssp;
-using Custodes.Application.Assessments;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Custodes.Web.Api;

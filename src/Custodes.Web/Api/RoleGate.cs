@@ -1,5 +1,5 @@
-using Custodes.Common;
 using Custodes.Application;
+using Custodes.Common;
 
 namespace Custodes.Web.Api;
 

@@ -1,11 +1,11 @@
-using Custodes.Common;
+using System.Text.Json;
 using Custodes.Application;
 using Custodes.Application.Watch;
+using Custodes.Common;
 using Custodes.Watch.Formats;
 using Custodes.Web.Watch;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using System.Text.Json;
 
 namespace Custodes.Web.Api;
 

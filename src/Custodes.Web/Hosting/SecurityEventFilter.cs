@@ -1,8 +1,8 @@
 using Custodes.Application.Audit;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Custodes.Web.Hosting;
 

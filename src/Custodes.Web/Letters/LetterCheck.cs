@@ -1,9 +1,10 @@
 using System.Text.Json;
-using Custodes.Attestation;
-using Custodes.Common;
 using Custodes.Application.Keys;
 using Custodes.Application.Letters;
 using Custodes.Application.Transparency;
+using Custodes.Attestation;
+using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Web.Letters;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Custodes.Attestation;
 using Custodes.Common;
+using Custodes.Transparency;
 using QRCoder;
 
 namespace Custodes.Web.Letters;

@@ -1,8 +1,8 @@
-using Custodes.Common;
 using System.Text;
 using Custodes.Application.Keys;
 using Custodes.Application.Letters;
 using Custodes.Application.Transparency;
+using Custodes.Common;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 

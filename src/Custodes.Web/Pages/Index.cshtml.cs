@@ -1,7 +1,7 @@
-using Custodes.Assessments.Scoring;
 using Custodes.Application.Assessments;
 using Custodes.Application.Sharing;
 using Custodes.Application.SupplyChain;
+using Custodes.Assessments.Scoring;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

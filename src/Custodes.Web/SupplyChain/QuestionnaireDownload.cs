@@ -1,5 +1,5 @@
-using Custodes.Common;
 using Custodes.Application.SupplyChain;
+using Custodes.Common;
 using Custodes.SupplyChain;
 using Custodes.SupplyChain.Questionnaires;
 

@@ -1,6 +1,6 @@
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.SupplyChain;
+using Custodes.Common;
 using Custodes.SupplyChain;
 using Custodes.SupplyChain.Questionnaires;
 using Tenant = Custodes.Application.Tenant;

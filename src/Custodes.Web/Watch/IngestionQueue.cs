@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using Custodes.Common;
 using Custodes.Application.Watch;
+using Custodes.Common;
 using Custodes.Watch.Events;
 using Custodes.Watch.Formats;
 

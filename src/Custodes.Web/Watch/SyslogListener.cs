@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Custodes.Common;
 using Custodes.Application.Watch;
+using Custodes.Common;
 using Custodes.Watch.Events;
 using Custodes.Watch.Formats;
 

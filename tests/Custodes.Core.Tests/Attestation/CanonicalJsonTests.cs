@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custodes.Attestation;
 using Custodes.Common;
+using Custodes.Transparency;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

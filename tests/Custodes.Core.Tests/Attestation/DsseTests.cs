@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Custodes.Attestation;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Core.Tests.Attestation;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Custodes.Attestation;
 using Custodes.Testing;
 using Custodes.Testing.Independent;
+using Custodes.Transparency;
 
 namespace Custodes.Core.Tests.Attestation;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Custodes.Attestation;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Core.Tests.Attestation;
 

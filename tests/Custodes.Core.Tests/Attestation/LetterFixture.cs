@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Custodes.Attestation;
+using Custodes.Transparency;
 
 namespace Custodes.Core.Tests.Attestation;
 

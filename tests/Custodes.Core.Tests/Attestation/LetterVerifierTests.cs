@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custodes.Attestation;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Core.Tests.Attestation;
 

@@ -1,4 +1,5 @@
 using Custodes.Attestation;
+using Custodes.Transparency;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -1,5 +1,6 @@
 using System.Text;
 using Custodes.Attestation;
+using Custodes.Transparency;
 
 namespace Custodes.Core.Tests.Attestation;
 

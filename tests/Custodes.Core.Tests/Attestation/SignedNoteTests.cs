@@ -1,6 +1,7 @@
 using System.Text;
 using Custodes.Attestation;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Core.Tests.Attestation;
 

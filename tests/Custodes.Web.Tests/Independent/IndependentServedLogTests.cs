@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Custodes.Application;
 using Custodes.Attestation;
 using Custodes.Testing;
 using Custodes.Testing.Independent;
-using Custodes.Application;
+using Custodes.Transparency;
 
 namespace Custodes.Web.Tests.Independent;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Custodes.Common;
 using Custodes.Application;
+using Custodes.Common;
 
 namespace Custodes.Cli.Admin;
 

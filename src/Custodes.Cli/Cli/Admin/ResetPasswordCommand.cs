@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Custodes.Common;
 using Custodes.Application.Accounts;
+using Custodes.Common;
 
 namespace Custodes.Cli.Admin;
 

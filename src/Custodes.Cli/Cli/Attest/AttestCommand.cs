@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Custodes.Attestation;
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Keys;
 using Custodes.Application.Letters;
+using Custodes.Attestation;
+using Custodes.Common;
+using Custodes.Transparency;
 using Custodes.Web.Letters;
 
 namespace Custodes.Cli.Attest;

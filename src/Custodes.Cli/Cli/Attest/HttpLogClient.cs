@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Custodes.Attestation;
 using Custodes.Common;
+using Custodes.Transparency;
 
 namespace Custodes.Cli.Attest;
 

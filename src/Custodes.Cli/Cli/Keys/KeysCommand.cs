@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Custodes.Application.Keys;
 using Custodes.Attestation;
 using Custodes.Cli.Attest;
 using Custodes.Common;
-using Custodes.Application.Keys;
+using Custodes.Transparency;
 
 namespace Custodes.Cli.Keys;
 

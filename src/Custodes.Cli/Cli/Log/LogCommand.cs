@@ -1,7 +1,8 @@
 using System.CommandLine;
+using Custodes.Application.Transparency;
 using Custodes.Attestation;
 using Custodes.Common;
-using Custodes.Application.Transparency;
+using Custodes.Transparency;
 using Spectre.Console;
 
 namespace Custodes.Cli.Log;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text;
+using Custodes.Application.SupplyChain;
 using Custodes.Cli.SupplyChain;
 using Custodes.Common;
-using Custodes.Application.SupplyChain;
 using Custodes.SupplyChain;
 
 namespace Custodes.Cli.Portfolio;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Custodes.Common;
 using Custodes.Application.SupplyChain;
+using Custodes.Common;
 using Custodes.SupplyChain;
 
 namespace Custodes.Cli.SupplyChain;

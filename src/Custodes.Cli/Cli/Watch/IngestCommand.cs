@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Custodes.Common;
 using Custodes.Application.Watch;
+using Custodes.Common;
 using Custodes.Watch.Events;
 using Custodes.Watch.Formats;
 

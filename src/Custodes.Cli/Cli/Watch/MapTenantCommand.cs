@@ -1,5 +1,5 @@
-using Custodes.Common;
 using System.CommandLine;
+using Custodes.Common;
 
 namespace Custodes.Cli.Watch;
 

@@ -1,5 +1,5 @@
-using Custodes.Catalogs;
 using Custodes.Assessments.Poam;
+using Custodes.Catalogs;
 
 namespace Custodes.Assessments.Scoring;
 

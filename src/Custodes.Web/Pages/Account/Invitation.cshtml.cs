@@ -1,6 +1,6 @@
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Accounts;
+using Custodes.Common;
 using Custodes.Web.Accounts;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Mvc;

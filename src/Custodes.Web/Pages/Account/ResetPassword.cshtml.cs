@@ -1,5 +1,5 @@
-using Custodes.Common;
 using Custodes.Application.Accounts;
+using Custodes.Common;
 using Custodes.Web.Accounts;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Mvc;

@@ -1,7 +1,7 @@
 using Custodes.Application.Accounts;
 using Custodes.Web.Accounts;
-using Microsoft.AspNetCore.Authentication;
 using Custodes.Web.Hosting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Custodes.Common;
 using Custodes.Application.Accounts;
+using Custodes.Common;
 using Custodes.Web.Accounts;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.DataProtection;

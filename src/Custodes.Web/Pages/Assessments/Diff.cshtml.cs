@@ -1,7 +1,7 @@
-using Custodes.Assessments.Scoring;
-using Custodes.Catalogs;
 using Custodes.Application;
 using Custodes.Application.Assessments;
+using Custodes.Assessments.Scoring;
+using Custodes.Catalogs;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

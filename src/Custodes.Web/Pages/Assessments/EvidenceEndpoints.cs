@@ -1,7 +1,7 @@
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Audit;
 using Custodes.Application.Evidence;
+using Custodes.Common;
 using Custodes.Web.Api;
 using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;

@@ -1,7 +1,7 @@
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Assessments;
 using Custodes.Application.Audit;
+using Custodes.Common;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,6 +1,6 @@
+using Custodes.Application.Assessments;
 using Custodes.Assessments;
 using Custodes.Common;
-using Custodes.Application.Assessments;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,10 +1,10 @@
+using Custodes.Application;
+using Custodes.Application.Assessments;
 using Custodes.Assessments;
 using Custodes.Assessments.Poam;
 using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 using Custodes.Common;
-using Custodes.Application;
-using Custodes.Application.Assessments;
 using Custodes.Web.Api;
 using Custodes.Web.Charts;
 using Microsoft.AspNetCore.Mvc;

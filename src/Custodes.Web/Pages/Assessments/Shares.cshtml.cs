@@ -1,6 +1,6 @@
-using Custodes.Common;
 using Custodes.Application.Assessments;
 using Custodes.Application.Sharing;
+using Custodes.Common;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,10 +1,10 @@
+using Custodes.Application;
+using Custodes.Application.Assessments;
+using Custodes.Application.Evidence;
 using Custodes.Assessments;
 using Custodes.Assessments.Scoring;
 using Custodes.Catalogs;
 using Custodes.Common;
-using Custodes.Application;
-using Custodes.Application.Assessments;
-using Custodes.Application.Evidence;
 using Custodes.Web.Api;
 using Custodes.Web.Charts;
 using Custodes.Web.Hosting;

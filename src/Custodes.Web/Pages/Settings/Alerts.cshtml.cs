@@ -1,5 +1,5 @@
-using Custodes.Common;
 using Custodes.Application.Alerting;
+using Custodes.Common;
 using Custodes.Web.Alerting;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;

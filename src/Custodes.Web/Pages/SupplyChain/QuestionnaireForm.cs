@@ -1,5 +1,5 @@
-using Custodes.Common;
 using Custodes.Application.SupplyChain;
+using Custodes.Common;
 using Custodes.SupplyChain.Questionnaires;
 
 namespace Custodes.Web.Pages.SupplyChain;

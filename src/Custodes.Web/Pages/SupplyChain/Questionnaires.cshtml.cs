@@ -1,5 +1,5 @@
-using Custodes.Common;
 using Custodes.Application.SupplyChain;
+using Custodes.Common;
 using Custodes.SupplyChain.Questionnaires;
 using Custodes.Web.Api;
 using Custodes.Web.SupplyChain;

@@ -1,7 +1,7 @@
-using Custodes.Common;
 using Custodes.Application.Database;
 using Custodes.Application.Letters;
 using Custodes.Application.SupplyChain;
+using Custodes.Common;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,5 +1,5 @@
-using Custodes.Common;
 using Custodes.Application.Watch;
+using Custodes.Common;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,6 +1,6 @@
-using Custodes.Common;
 using Custodes.Application;
 using Custodes.Application.Watch;
+using Custodes.Common;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,6 +1,7 @@
 using System.Numerics;
+using Custodes.Attestation;
 
-namespace Custodes.Attestation;
+namespace Custodes.Transparency;
 
 /// <summary>Outcome of checking an inclusion or consistency proof.</summary>
 public enum ProofCheck

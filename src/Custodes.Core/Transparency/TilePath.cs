@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Custodes.Attestation;
 using Custodes.Common;
 
-namespace Custodes.Attestation;
+namespace Custodes.Transparency;
 
 /// <summary>C2SP tlog-tiles paths: <c>tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c> and <c>tile/entries/&lt;N&gt;[.p/&lt;W&gt;]</c>, N in 3-digit groups (<c>x001/x234/067</c>).</summary>
 public static class TilePath

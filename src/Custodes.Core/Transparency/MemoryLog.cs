@@ -1,4 +1,5 @@
-namespace Custodes.Attestation;
+using Custodes.Attestation;
+namespace Custodes.Transparency;
 
 /// <summary>An append-only log held in memory: stored hashes in <see cref="MerkleLog.StoredHashIndex"/> order, for tests, benchmarks and tools.</summary>
 /// <remarks>Not thread-safe; the product's log lives in the database.</remarks>

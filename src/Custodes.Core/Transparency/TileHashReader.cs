@@ -1,4 +1,5 @@
-namespace Custodes.Attestation;
+using Custodes.Attestation;
+namespace Custodes.Transparency;
 
 /// <summary>Fetches tiles of a log (from its HTTP server, a cache, a directory).</summary>
 public interface ITileReader

@@ -1,4 +1,5 @@
-namespace Custodes.Attestation;
+using Custodes.Attestation;
+namespace Custodes.Transparency;
 
 /// <summary>
 /// A C2SP tlog-tiles tile: <see cref="Width"/> consecutive hashes at tree level 8·<see cref="Level"/> starting at hash

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Custodes.Attestation;
 using Custodes.Common;
 
-namespace Custodes.Attestation;
+namespace Custodes.Transparency;
 
 /// <summary>A C2SP tlog-checkpoint: the note text naming a log (origin), its size and its RFC 6962 root hash.</summary>
 public sealed record Checkpoint

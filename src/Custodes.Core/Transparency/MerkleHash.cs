@@ -3,9 +3,10 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using Custodes.Attestation;
 using Custodes.Common;
 
-namespace Custodes.Attestation;
+namespace Custodes.Transparency;
 
 /// <summary>A SHA-256 hash of a log entry or tree node (RFC 6962), held inline so proofs allocate nothing per hash.</summary>
 public readonly record struct MerkleHash

@@ -1,4 +1,5 @@
-namespace Custodes.Attestation;
+using Custodes.Attestation;
+namespace Custodes.Transparency;
 
 /// <summary>Reads a log's stored hashes by stored hash index (<see cref="MerkleLog.StoredHashIndex"/>).</summary>
 /// <remarks>

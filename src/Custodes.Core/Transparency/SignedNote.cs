@@ -2,9 +2,10 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Custodes.Attestation;
 using Custodes.Common;
 
-namespace Custodes.Attestation;
+namespace Custodes.Transparency;
 
 /// <summary>A C2SP signed-note Ed25519 verifier key: <c>&lt;name&gt;+&lt;8 hex key hash&gt;+&lt;base64(0x01 ‖ public key)&gt;</c>.</summary>
 public sealed record NoteVerifier

@@ -1,4 +1,5 @@
-namespace Custodes.Attestation;
+using Custodes.Attestation;
+namespace Custodes.Transparency;
 
 /// <summary>The named failures of auditing a log and of checking one checkpoint against another: the code before the colon of an error line.</summary>
 public static class LogErrors
