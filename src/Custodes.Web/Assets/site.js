@@ -63,10 +63,12 @@
     xhr.upload.onprogress = function (e) { if (bar && e.lengthComputable) bar.value = e.loaded / e.total; };
     xhr.onload = function () {
       var body = {};
-      try { body = JSON.parse(xhr.responseText); } catch (e) { body = { ok: false, message: 'The upload failed (' + xhr.status + ').' }; }
+      // A success carries the new evidence and version; a refusal is problem details (RFC 9457), its reason in "detail".
+      var ok = xhr.status >= 200 && xhr.status < 300;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
       if (bar) bar.hidden = true;
-      say(form, body.message || (body.ok ? 'Uploaded.' : 'The upload failed.'), body.ok);
-      if (body.ok) {
+      say(form, ok ? (body.message || 'Uploaded.') : body.detail ? 'Not uploaded: ' + body.detail : 'The upload failed (' + xhr.status + ').', ok);
+      if (ok) {
         apply(body);
         var list = form.parentElement.querySelector('ul.evidence');
         if (list && body.evidence) {

@@ -84,6 +84,7 @@ public static class Extensions
             o.Conventions.AllowAnonymousToFolder("/Account");
             o.Conventions.ConfigureFilter(new SecurityEventFilter());
             o.Conventions.ConfigureFilter(new PasswordChangeRequiredFilter());
+            o.Conventions.ConfigureFilter(new Pages.FormRefusals());
         });
         services.AddRateLimiter(o =>
         {

@@ -14,7 +14,7 @@ namespace Custodes.Web.Pages.Account;
 /// creates it here (the invited email, their own password) and joins in one step.
 /// </summary>
 [EnableRateLimiting(Extensions.SignInRateLimit)]
-public sealed class InvitationModel(InvitationStore invitations, AccountStore accounts) : PageModel
+public sealed class InvitationModel(InvitationStore invitations, AccountStore accounts) : PageModel, IRefusablePage
 {
     [BindProperty(SupportsGet = true)] public string Token { get; set; } = "";
     [BindProperty] public string? DisplayName { get; set; }
@@ -35,19 +35,19 @@ public sealed class InvitationModel(InvitationStore invitations, AccountStore ac
         return Page();
     }
 
-    public Task<IActionResult> OnPostAcceptAsync() => AnswerAsync(async () =>
+    public async Task<IActionResult> OnPostAcceptAsync()
     {
         if (!SignedIn) throw new ForbiddenException("sign in with the invited email first");
         var membership = await invitations.AcceptAsync(User.UserId(), InvitationKey.Token(Token), HttpContext.RequestAborted);
         await OrganizationSwitch.SwitchAsync(HttpContext, membership);
         return Redirect("/?joined=" + membership.OrganizationId);
-    });
+    }
 
     /// <summary>
     /// Signs in as the invited email and accepts in one step. It also serves someone who belongs to no organization any more (removed,
     /// then invited again): the sign-in page cannot start a session for them, because a session acts for an organization.
     /// </summary>
-    public Task<IActionResult> OnPostSignInAsync() => AnswerAsync(async () =>
+    public async Task<IActionResult> OnPostSignInAsync()
     {
         if (SignedIn) throw new ForbiddenException("you are signed in already");
         var invitation = await invitations.FindByTokenAsync(Token, HttpContext.RequestAborted) ?? throw new NotFoundException("no such invitation; the link may be incomplete");
@@ -80,44 +80,32 @@ public sealed class InvitationModel(InvitationStore invitations, AccountStore ac
         var user = await accounts.FindUserAsync(result.User.Id, HttpContext.RequestAborted) ?? throw new NotFoundException("no such user");
         await CookieSessions.SignInAsync(HttpContext, user, method, membership.OrganizationId);
         return Redirect("/?joined=" + membership.OrganizationId);
-    });
+    }
 
-    public Task<IActionResult> OnPostCreateAsync() => AnswerAsync(async () =>
+    public async Task<IActionResult> OnPostCreateAsync()
     {
         if (SignedIn) throw new ForbiddenException("you are signed in already; sign out to create another account");
         var (userId, membership) = await invitations.CreateAccountAndAcceptAsync(Token, Password, DisplayName, HttpContext.RequestAborted);
         var user = await accounts.FindUserAsync(userId, HttpContext.RequestAborted) ?? throw new NotFoundException("no such user");
         await CookieSessions.SignInAsync(HttpContext, user, "pwd", membership.OrganizationId);
         return Redirect("/settings/security?welcome=1");
-    });
+    }
 
-    public Task<IActionResult> OnPostDeclineAsync() => AnswerAsync(async () =>
+    public async Task<IActionResult> OnPostDeclineAsync()
     {
         await invitations.DeclineAsync(SignedIn ? User.UserId() : null, InvitationKey.Token(Token), HttpContext.RequestAborted);
         await LoadAsync();
         Message = $"You declined the invitation to {Invitation?.OrganizationName}. Nothing changed for your account.";
         return Page();
-    });
+    }
 
-    private async Task<IActionResult> AnswerAsync(Func<Task<IActionResult>> answer)
+    // The person on an invitation link reads why it cannot be used (expired, for another email, locked out until…) beside the invitation.
+    bool IRefusablePage.ShowsNotFoundAndForbidden => true;
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
     {
-        try
-        {
-            return await answer();
-        }
-        catch (Exception e) when (e is BadInputException or ForbiddenException or NotFoundException or ConflictException)
-        {
-            Error = e.Message;
-            Response.StatusCode = e switch
-            {
-                BadInputException => StatusCodes.Status400BadRequest,
-                ForbiddenException => StatusCodes.Status403Forbidden,
-                NotFoundException => StatusCodes.Status404NotFound,
-                _ => StatusCodes.Status409Conflict,
-            };
-            await LoadAsync();
-            return Page();
-        }
+        Error = refusal.Message;
+        return this.ShowAsync(refusal, LoadAsync);
     }
 
     private async Task LoadAsync()

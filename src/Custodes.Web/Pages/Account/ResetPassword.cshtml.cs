@@ -13,7 +13,7 @@ namespace Custodes.Web.Pages.Account;
 /// in: the person signs in with the new password, so a second factor is still asked for.
 /// </summary>
 [EnableRateLimiting(Extensions.SignInRateLimit)]
-public sealed class ResetPasswordModel(AccountStore accounts) : PageModel
+public sealed class ResetPasswordModel(AccountStore accounts) : PageModel, IRefusablePage
 {
     [BindProperty(SupportsGet = true)] public string Token { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
@@ -38,16 +38,15 @@ public sealed class ResetPasswordModel(AccountStore accounts) : PageModel
             Error = "The two passwords are not the same.";
             return Page();
         }
-        try
-        {
-            await accounts.ResetPasswordAsync(Token, Password, CookieSessions.ClientAddress(HttpContext), HttpContext.RequestAborted);
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Message;
-            return Page();
-        }
+        await accounts.ResetPasswordAsync(Token, Password, CookieSessions.ClientAddress(HttpContext), HttpContext.RequestAborted);
         await CookieSessions.SignOutAsync(HttpContext);
         return Redirect("/account/sign-in?passwordChanged=true");
+    }
+
+    // Like sign-up, a refused form answers 200 with the reason (the account pages always have).
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        Error = refusal.Message;
+        return Task.FromResult<IActionResult>(Page());
     }
 }

@@ -9,6 +9,10 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace Custodes.Web.Pages.Assessments;
 
 /// <summary>Evidence upload and download for the browser (session cookie): the size limit is checked before the body is read, then the form's antiforgery token.</summary>
+/// <remarks>
+/// The page's script (<c>X-Requested-With: fetch</c>) gets the new evidence and version as JSON, and a refusal as problem details like the API
+/// (<see cref="ProblemMapping"/>); a form posted without the script goes back to the workspace with a notice.
+/// </remarks>
 public static class EvidenceEndpoints
 {
     public static IEndpointRouteBuilder MapEvidencePages(this IEndpointRouteBuilder app)
@@ -21,9 +25,6 @@ public static class EvidenceEndpoints
     private static async Task<IResult> Upload(Guid id, HttpContext context, IAntiforgery antiforgery, EvidenceStore evidence, Application.Assessments.AssessmentStore store, AuditLog audit, WebOptions web)
     {
         var json = context.Request.WantsJson();
-        IResult Answer(bool ok, string notice, string message, int status, object? extra = null, int? version = null) => json
-            ? Results.Json(new { ok, message, evidence = extra, version }, Common.Json.Options, statusCode: status)
-            : Results.Redirect($"/assessments/{id}?notice={notice}");
         try
         {
             // Checked before antiforgery reads the form, so an oversized body is refused without being stored.
@@ -37,7 +38,7 @@ public static class EvidenceEndpoints
             catch (AntiforgeryValidationException)
             {
                 await audit.RecordAsync(new AuditEvent(User(context).OrganizationId, User(context).Actor, "security.csrf_rejected", "request", context.Request.Path.Value ?? "", After: new { path = context.Request.Path.Value }));
-                return json ? Results.Json(new { ok = false, message = "The form's security token is missing or expired; reload the page." }, statusCode: 400)
+                return json ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad input", detail: "the form's security token is missing or expired; reload the page")
                     : Results.Content(ErrorPage.Html(400, "This form could not be accepted", "The form was missing its security token or it had expired. Reload the page and try again."), "text/html; charset=utf-8", statusCode: 400);
             }
             var upload = await EvidenceUpload.ReadAsync(context.Request, web.EvidenceMaxBytes, context.RequestAborted);
@@ -45,15 +46,14 @@ public static class EvidenceEndpoints
             var item = await evidence.AddAsync(User(context), content, upload.File.FileName, upload.File.ContentType, upload.Name, id, upload.Targets, context.RequestAborted);
             // The upload changed the assessment's version: the page's other forms need the new one.
             var version = await store.VersionAsync(User(context), id, context.RequestAborted);
-            return Answer(true, "uploaded", $"Uploaded {item.FileName}.", 200, new { href = $"/assessments/{id}/evidence/{item.Id}", label = $"{item.Name} v{item.Version}" }, version);
+            return json
+                ? Results.Json(new { message = $"Uploaded {item.FileName}.", evidence = new { href = $"/assessments/{id}/evidence/{item.Id}", label = $"{item.Name} v{item.Version}" }, version }, Common.Json.Options)
+                : Results.Redirect($"/assessments/{id}?notice=uploaded");
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        // Without the page's script, a refused upload is the workspace again with its notice (the script's request gets problem details).
+        catch (Exception e) when (!json && e is BadInputException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
-            return Answer(false, "too-large", $"Not uploaded: the file is larger than the evidence limit of {EvidenceUpload.Describe(web.EvidenceMaxBytes)}.", 413);
-        }
-        catch (BadInputException e)
-        {
-            return Answer(false, "upload-failed", "Not uploaded: " + e.Message, 400);
+            return Results.Redirect($"/assessments/{id}?notice={(e is BadInputException ? "upload-failed" : "too-large")}");
         }
     }
 

@@ -16,7 +16,7 @@ namespace Custodes.Web.Pages.Assessments;
 /// The POA&amp;M board: every requirement not met (<see cref="PoamPlan"/>) by status, with the plan where one is written, the CMMC flags,
 /// the closeout date and a burndown. Changing a plan starts from its current values; removing one asks first (a confirm step, no script needed).
 /// </summary>
-public sealed class PoamModel(AssessmentStore store, TimeProvider clock) : PageModel
+public sealed class PoamModel(AssessmentStore store, TimeProvider clock) : PageModel, IRefusablePage
 {
     public Guid Id { get; private set; }
     public Assessment Assessment { get; private set; } = null!;
@@ -87,23 +87,14 @@ public sealed class PoamModel(AssessmentStore store, TimeProvider clock) : PageM
 
     private async Task<IActionResult> ChangeAsync(Guid id, Func<Task<int>> change)
     {
-        try
-        {
-            await change();
-            return Redirect($"/assessments/{id}/poam?saved=true");
-        }
-        catch (PreconditionFailedException)
-        {
-            Error = WorkspaceModel.StaleMessage;
-            Response.StatusCode = StatusCodes.Status409Conflict;
-        }
-        catch (BadInputException e)
-        {
-            Error = "Not saved: " + e.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-        await LoadAsync(id);
-        return Page();
+        await change();
+        return Redirect($"/assessments/{id}/poam?saved=true");
+    }
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        Error = refusal.Exception is PreconditionFailedException ? WorkspaceModel.StaleMessage : "Not saved: " + refusal.Message;
+        return this.ShowAsync(refusal, () => LoadAsync(this.RouteId()));
     }
 
     private async Task LoadAsync(Guid id)

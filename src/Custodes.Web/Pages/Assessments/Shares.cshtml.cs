@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Assessments;
 
 /// <summary>Who may read an assessment besides its organization: explicit, read-only, revocable.</summary>
-public sealed class SharesModel(AssessmentStore store, ShareStore shares, Application.Organizations.OrganizationDirectory directory) : PageModel
+public sealed class SharesModel(AssessmentStore store, ShareStore shares, Application.Organizations.OrganizationDirectory directory) : PageModel, IRefusablePage
 {
     public Guid Id { get; private set; }
     public string Subject { get; private set; } = "";
@@ -22,18 +22,10 @@ public sealed class SharesModel(AssessmentStore store, ShareStore shares, Applic
 
     public async Task<IActionResult> OnPostShareAsync(Guid id, string organization)
     {
-        try
-        {
-            await LoadAsync(id);
-            var org = await directory.ResolveAsync(organization, Candidates, null, "organization", HttpContext.RequestAborted);
-            var recipient = await shares.ShareAsync(User.Tenant(), id, org, HttpContext.RequestAborted);
-            Message = $"Shared with {recipient.Name}.";
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
+        await LoadAsync(id);
+        var org = await directory.ResolveAsync(organization, Candidates, null, "organization", HttpContext.RequestAborted);
+        var recipient = await shares.ShareAsync(User.Tenant(), id, org, HttpContext.RequestAborted);
+        Message = $"Shared with {recipient.Name}.";
         await LoadAsync(id);
         return Page();
     }
@@ -44,6 +36,12 @@ public sealed class SharesModel(AssessmentStore store, ShareStore shares, Applic
         Message = "No longer shared.";
         await LoadAsync(id);
         return Page();
+    }
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        Error = refusal.Message;
+        return this.ShowAsync(refusal, () => LoadAsync(this.RouteId()));
     }
 
     private async Task LoadAsync(Guid id)

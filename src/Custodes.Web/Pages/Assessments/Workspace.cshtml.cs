@@ -15,7 +15,7 @@ namespace Custodes.Web.Pages.Assessments;
 
 /// <summary>The assessor's workspace: family → requirement → objective, with determinations, methods, notes, evidence and a live score.</summary>
 /// <remarks>Every form carries the assessment's version; a save against an older version is refused with a clear message and nothing is overwritten.</remarks>
-public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence, AssessmentImports imports, WebOptions web) : PageModel
+public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence, AssessmentImports imports, WebOptions web) : PageModel, IRefusablePage
 {
     public const string StaleMessage = "Not saved: this assessment was changed since you opened it (by a colleague, or by you in another tab). Nothing was overwritten. Reload the page to see the current determinations, then make your change again.";
 
@@ -54,96 +54,68 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
     public async Task<IActionResult> OnPostDeterminationAsync(Guid id, string target, int version)
     {
         var tenant = User.Tenant();
-        string? error = null;
-        var changed = 0;
-        try
+        var current = await store.ReadAsync(tenant, id, HttpContext.RequestAborted);
+        if (!current.Owned) throw new ForbiddenException("this assessment was shared with your organization read-only");
+        var a = current.Stored.Assessment;
+        var requirement = CatalogSet.Get(a.Framework).Find(target) ?? throw new BadInputException($"'{target}' is not a requirement of {a.Framework}");
+        var changes = new List<KeyValuePair<string, Finding>>();
+        var form = Request.Form;
+        if (form.ContainsKey("status"))
         {
-            var current = await store.ReadAsync(tenant, id, HttpContext.RequestAborted);
-            if (!current.Owned) throw new ForbiddenException("this assessment was shared with your organization read-only");
-            var a = current.Stored.Assessment;
-            var requirement = CatalogSet.Get(a.Framework).Find(target) ?? throw new BadInputException($"'{target}' is not a requirement of {a.Framework}");
-            var changes = new List<KeyValuePair<string, Finding>>();
-            var form = Request.Form;
-            if (form.ContainsKey("status"))
+            var existing = a.Requirements.GetValueOrDefault(requirement.Id);
+            var note = form["note"].ToString();
+            var finding = new Finding
             {
-                var existing = a.Requirements.GetValueOrDefault(requirement.Id);
-                var note = form["note"].ToString();
-                var finding = new Finding
-                {
-                    Status = ParseStatus(form["status"]),
-                    Partial = string.IsNullOrWhiteSpace(form["partial"]) ? null : form["partial"].ToString(),
-                    Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim().ReplaceLineEndings("\n"),
-                    Methods = form["methods"].Select(m => Enum.TryParse<AssessmentMethod>(m, true, out var x) ? x : throw new BadInputException($"invalid method '{m}'")).Distinct().Order().ToArray(),
-                    // Evidence is added by upload, never dropped by saving a determination.
-                    Evidence = existing?.Evidence ?? [],
-                };
-                if (!Same(existing, finding)) changes.Add(new(requirement.Id, finding));
-            }
-            foreach (var oid in requirement.Objectives)
-            {
-                if (!form.TryGetValue("o_" + oid, out var value)) continue;
-                var existing = a.Objectives.GetValueOrDefault(oid);
-                var finding = (existing ?? new Finding()) with { Status = ParseStatus(value) };
-                if (!Same(existing, finding)) changes.Add(new(oid, finding));
-            }
-            changed = changes.Count;
-            if (changed > 0) await store.SetDeterminationsAsync(tenant, id, changes, version, HttpContext.RequestAborted);
+                Status = ParseStatus(form["status"]),
+                Partial = string.IsNullOrWhiteSpace(form["partial"]) ? null : form["partial"].ToString(),
+                Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim().ReplaceLineEndings("\n"),
+                Methods = form["methods"].Select(m => Enum.TryParse<AssessmentMethod>(m, true, out var x) ? x : throw new BadInputException($"invalid method '{m}'")).Distinct().Order().ToArray(),
+                // Evidence is added by upload, never dropped by saving a determination.
+                Evidence = existing?.Evidence ?? [],
+            };
+            if (!Same(existing, finding)) changes.Add(new(requirement.Id, finding));
         }
-        catch (PreconditionFailedException)
+        foreach (var oid in requirement.Objectives)
         {
-            error = StaleMessage;
+            if (!form.TryGetValue("o_" + oid, out var value)) continue;
+            var existing = a.Objectives.GetValueOrDefault(oid);
+            var finding = (existing ?? new Finding()) with { Status = ParseStatus(value) };
+            if (!Same(existing, finding)) changes.Add(new(oid, finding));
         }
-        catch (BadInputException e)
-        {
-            error = "Not saved: " + e.Message;
-        }
-        if (Request.WantsJson())
-        {
-            await LoadAsync(id);
-            var message = error ?? (changed == 0 ? "Nothing changed." : $"Saved {target}.");
-            return new JsonResult(Live(error is null, message), Common.Json.Options) { StatusCode = error is null ? 200 : error == StaleMessage ? 409 : 400 };
-        }
-        if (error is null) return Redirect($"/assessments/{id}?saved={Uri.EscapeDataString(target)}#r-{target}");
+        if (changes.Count > 0) await store.SetDeterminationsAsync(tenant, id, changes, version, HttpContext.RequestAborted);
+        if (!Request.WantsJson()) return Redirect($"/assessments/{id}?saved={Uri.EscapeDataString(target)}#r-{target}");
         await LoadAsync(id);
-        Error = error;
-        ErrorTarget = target;
-        Response.StatusCode = error == StaleMessage ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
-        return Page();
+        return new JsonResult(Live(true, changes.Count == 0 ? "Nothing changed." : $"Saved {target}."), Common.Json.Options);
     }
 
     /// <summary>Imports an edited workbook or CSV (or an OSCAL SSP / assessment results) into the assessment: all of it, or nothing with the reason and where.</summary>
     public async Task<IActionResult> OnPostImportAsync(Guid id, IFormFile? file, int version)
     {
-        string error;
-        try
+        if (file is null || file.Length == 0) throw new BadInputException("choose the edited file (.xlsx, .csv or OSCAL .json) first");
+        var kind = AssessmentImports.KindOf(file.FileName, file.ContentType)
+            ?? throw new BadInputException($"'{file.FileName}' is not an importable file: choose an assessment workbook (.xlsx), a requirements or objectives CSV (.csv) or an OSCAL SSP or assessment results (.json)");
+        if (file.Length > Reports.ImportInto.MaxBytes(kind)) throw new BadInputException($"'{file.FileName}' is larger than {EvidenceUpload.Describe(Reports.ImportInto.MaxBytes(kind))}, the most an import reads");
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, HttpContext.RequestAborted);
+        await imports.ApplyAsync(User.Tenant(), id, kind, buffer.ToArray(), Path.GetFileName(file.FileName), version, HttpContext.RequestAborted);
+        return Redirect($"/assessments/{id}?notice=imported");
+    }
+
+    // A refused import says nothing was imported; a refused determination says it was not saved, and opens the requirement it was about.
+    async Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        var id = this.RouteId();
+        var import = string.Equals(refusal.Handler, "import", StringComparison.OrdinalIgnoreCase);
+        var message = refusal.Exception is PreconditionFailedException ? StaleMessage : (import ? "Nothing was imported: " : "Not saved: ") + refusal.Message;
+        if (Request.WantsJson())
         {
-            if (file is null || file.Length == 0) throw new BadInputException("choose the edited file (.xlsx, .csv or OSCAL .json) first");
-            var kind = AssessmentImports.KindOf(file.FileName, file.ContentType)
-                ?? throw new BadInputException($"'{file.FileName}' is not an importable file: choose an assessment workbook (.xlsx), a requirements or objectives CSV (.csv) or an OSCAL SSP or assessment results (.json)");
-            if (file.Length > Reports.ImportInto.MaxBytes(kind)) throw new BadInputException($"'{file.FileName}' is larger than {EvidenceUpload.Describe(Reports.ImportInto.MaxBytes(kind))}, the most an import reads");
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, HttpContext.RequestAborted);
-            await imports.ApplyAsync(User.Tenant(), id, kind, buffer.ToArray(), Path.GetFileName(file.FileName), version, HttpContext.RequestAborted);
-            return Redirect($"/assessments/{id}?notice=imported");
+            // The page's script keeps the form and shows the message; it needs the current version and score to go on.
+            await LoadAsync(id);
+            return new JsonResult(Live(false, message), Common.Json.Options) { StatusCode = refusal.Status };
         }
-        catch (PreconditionFailedException)
-        {
-            error = StaleMessage;
-            Response.StatusCode = StatusCodes.Status409Conflict;
-        }
-        catch (UnprocessableException e)
-        {
-            error = "Nothing was imported: " + e.Located.Describe();
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        }
-        catch (BadInputException e)
-        {
-            error = "Nothing was imported: " + e.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-        await LoadAsync(id);
-        Error = error;
-        return Page();
+        Error = message;
+        if (!import) ErrorTarget = Request.Form["target"];
+        return await this.ShowAsync(refusal, () => LoadAsync(id));
     }
 
     private static Status ParseStatus(string? text) =>

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Members;
 
 /// <summary>The organization's members and roles; owners add members, change roles and remove members.</summary>
-public sealed class IndexModel(AccountStore accounts, InvitationStore invitations, Accounts.InvitationMail mail, Application.Organizations.OrganizationStore organizations) : PageModel
+public sealed class IndexModel(AccountStore accounts, InvitationStore invitations, Accounts.InvitationMail mail, Application.Organizations.OrganizationStore organizations) : PageModel, IRefusablePage
 {
     public IReadOnlyList<Member> Members { get; private set; } = [];
     public IReadOnlyList<Invitation> Invitations { get; private set; } = [];
@@ -53,22 +53,15 @@ public sealed class IndexModel(AccountStore accounts, InvitationStore invitation
 
     private async Task<IActionResult> ChangeAsync(Func<Tenant, Task> change)
     {
-        try
-        {
-            await change(User.Tenant());
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-        catch (ConflictException e)
-        {
-            Error = e.Message;
-            Response.StatusCode = StatusCodes.Status409Conflict;
-        }
+        await change(User.Tenant());
         await LoadAsync();
         return Page();
+    }
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        Error = refusal.Message;
+        return this.ShowAsync(refusal, LoadAsync);
     }
 
     private async Task LoadAsync()

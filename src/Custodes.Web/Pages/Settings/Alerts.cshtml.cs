@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Settings;
 
 /// <summary>The organization's alert channels (owners add, change, test and remove them) and every delivery attempt.</summary>
-public sealed class AlertsModel(AlertChannelStore channels, AlertOutbox outbox, AlertNotifications notifications, SmtpOptions smtp) : PageModel
+public sealed class AlertsModel(AlertChannelStore channels, AlertOutbox outbox, AlertNotifications notifications, SmtpOptions smtp) : PageModel, IRefusablePage
 {
     public IReadOnlyList<(AlertChannel Channel, IReadOnlyList<Delivery> Deliveries)> Channels { get; private set; } = [];
     public string? NewSecret { get; private set; }
@@ -53,16 +53,15 @@ public sealed class AlertsModel(AlertChannelStore channels, AlertOutbox outbox, 
 
     private async Task<IActionResult> ActAsync(Func<Application.Tenant, Task> action)
     {
-        try
-        {
-            await action(User.Tenant());
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Describe();
-        }
+        await action(User.Tenant());
         await LoadAsync();
         return Page();
+    }
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        Error = refusal.Message;
+        return this.ShowAsync(refusal, LoadAsync);
     }
 
     private async Task LoadAsync()

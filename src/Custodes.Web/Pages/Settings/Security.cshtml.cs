@@ -12,7 +12,7 @@ namespace Custodes.Web.Pages.Settings;
 /// TOTP enrolment (QR code drawn on the server as SVG), confirmation with a code, ten recovery codes shown once, and turning it off;
 /// changing the password; the open sessions, each of which can be ended, and "sign out everywhere else".
 /// </summary>
-public sealed class SecurityModel(AccountStore accounts, WebOptions web) : PageModel
+public sealed class SecurityModel(AccountStore accounts, WebOptions web) : PageModel, IRefusablePage
 {
     public IReadOnlyList<SessionInfo> Sessions { get; private set; } = [];
     public bool HasPassword { get; private set; }
@@ -31,68 +31,44 @@ public sealed class SecurityModel(AccountStore accounts, WebOptions web) : PageM
 
     public async Task<IActionResult> OnPostBeginAsync()
     {
-        try
-        {
-            await accounts.BeginMfaEnrolmentAsync(User.UserId(), HttpContext.RequestAborted);
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Message;
-        }
+        await accounts.BeginMfaEnrolmentAsync(User.UserId(), HttpContext.RequestAborted);
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostConfirmAsync(string code)
     {
-        try
-        {
-            RecoveryCodes = await accounts.ConfirmMfaAsync(User.UserId(), code ?? "", Organization(), HttpContext.RequestAborted);
-            // Sessions signed in without the second factor end: from now on every session has passed it.
-            var ended = await accounts.EndOtherSessionsAsync(User.UserId(), CookieSessions.CurrentSession(User), "mfa-changed", Organization(), HttpContext.RequestAborted);
-            Message = "Multi-factor sign-in is on. From now on, signing in asks for a code from your app." + Ended(ended);
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Message;
-        }
+        RecoveryCodes = await accounts.ConfirmMfaAsync(User.UserId(), code ?? "", Organization(), HttpContext.RequestAborted);
+        // Sessions signed in without the second factor end: from now on every session has passed it.
+        var ended = await accounts.EndOtherSessionsAsync(User.UserId(), CookieSessions.CurrentSession(User), "mfa-changed", Organization(), HttpContext.RequestAborted);
+        Message = "Multi-factor sign-in is on. From now on, signing in asks for a code from your app." + Ended(ended);
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostDisableAsync(string code)
     {
-        try
-        {
-            await accounts.DisableMfaAsync(User.UserId(), code ?? "", Organization(), HttpContext.RequestAborted);
-            var ended = await accounts.EndOtherSessionsAsync(User.UserId(), CookieSessions.CurrentSession(User), "mfa-changed", Organization(), HttpContext.RequestAborted);
-            Message = "Multi-factor sign-in is off." + Ended(ended);
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Message;
-        }
+        await accounts.DisableMfaAsync(User.UserId(), code ?? "", Organization(), HttpContext.RequestAborted);
+        var ended = await accounts.EndOtherSessionsAsync(User.UserId(), CookieSessions.CurrentSession(User), "mfa-changed", Organization(), HttpContext.RequestAborted);
+        Message = "Multi-factor sign-in is off." + Ended(ended);
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostPasswordAsync(string current, string password, string confirm)
     {
-        try
-        {
-            if (password != confirm) throw new BadInputException("the two new passwords are not the same", path: "confirm");
-            await accounts.ChangePasswordAsync(User.UserId(), current ?? "", password ?? "", CookieSessions.CurrentSession(User), Organization(), HttpContext.RequestAborted);
-            // A new session id for this browser too (and without the "must change" mark).
-            var user = await accounts.FindUserAsync(User.UserId(), HttpContext.RequestAborted) ?? throw new NotFoundException("no such user");
-            await CookieSessions.SignInAsync(HttpContext, user, User.FindFirst(CookieSessions.MethodClaim)?.Value ?? "pwd", Organization());
-            return Redirect("/settings/security?changed=true");
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Message;
-        }
-        await LoadAsync();
-        return Page();
+        if (password != confirm) throw new BadInputException("the two new passwords are not the same", path: "confirm");
+        await accounts.ChangePasswordAsync(User.UserId(), current ?? "", password ?? "", CookieSessions.CurrentSession(User), Organization(), HttpContext.RequestAborted);
+        // A new session id for this browser too (and without the "must change" mark).
+        var user = await accounts.FindUserAsync(User.UserId(), HttpContext.RequestAborted) ?? throw new NotFoundException("no such user");
+        await CookieSessions.SignInAsync(HttpContext, user, User.FindFirst(CookieSessions.MethodClaim)?.Value ?? "pwd", Organization());
+        return Redirect("/settings/security?changed=true");
+    }
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        Error = refusal.Message;
+        return this.ShowAsync(refusal, LoadAsync);
     }
 
     public async Task<IActionResult> OnPostEndSessionAsync(Guid session)

@@ -10,7 +10,7 @@ namespace Custodes.Web.Pages.SupplyChain;
 
 /// <summary>The organization's portfolio: its providers and customers, tools, the graph, what it inherits, import and export.</summary>
 [RequestSizeLimit(SupplyChainApi.MaxUploadBytes + 1024 * 1024)]
-public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store, LetterChanges changes) : PageModel
+public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store, LetterChanges changes) : PageModel, IRefusablePage
 {
     public LoadedPortfolio? Loaded { get; private set; }
     public InheritanceView? Inheritance { get; private set; }
@@ -37,23 +37,20 @@ public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store,
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, List<IFormFile>? crm)
     {
         var tenant = User.Tenant();
-        try
-        {
-            tenant.RequireEdit();
-            if (file is null || file.Length == 0) throw new BadInputException("choose a portfolio file (custodes.portfolio/v1, YAML or JSON)");
-            var portfolio = PortfolioFile.Parse(await ReadAsync(file), Path.GetFileName(file.FileName));
-            var matrices = new List<MatrixUpload>();
-            foreach (var m in crm ?? []) if (m.Length > 0) matrices.Add(MatrixUpload.Parse(await ReadAsync(m), Path.GetFileName(m.FileName)));
-            var version = await store.ImportAsync(tenant.OrganizationId, portfolio, matrices, tenant.Actor, Path.GetFileName(file.FileName), HttpContext.RequestAborted);
-            return Redirect($"/supply-chain?imported={version}");
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Describe();
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            await LoadAsync();
-            return Page();
-        }
+        tenant.RequireEdit();
+        if (file is null || file.Length == 0) throw new BadInputException("choose a portfolio file (custodes.portfolio/v1, YAML or JSON)");
+        var portfolio = PortfolioFile.Parse(await ReadAsync(file), Path.GetFileName(file.FileName));
+        var matrices = new List<MatrixUpload>();
+        foreach (var m in crm ?? []) if (m.Length > 0) matrices.Add(MatrixUpload.Parse(await ReadAsync(m), Path.GetFileName(m.FileName)));
+        var version = await store.ImportAsync(tenant.OrganizationId, portfolio, matrices, tenant.Actor, Path.GetFileName(file.FileName), HttpContext.RequestAborted);
+        return Redirect($"/supply-chain?imported={version}");
+    }
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        // A portfolio's errors are located in its file, by path: shown whole.
+        Error = refusal.Exception is BadInputException bad ? bad.Describe() : refusal.Message;
+        return this.ShowAsync(refusal, LoadAsync);
     }
 
     private async Task LoadAsync()

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.SupplyChain;
 
 /// <summary>One saved questionnaire: review its answers and sign it off (a draft), or read it as signed and start a revision; download it; its history.</summary>
-public sealed class QuestionnaireModel(QuestionnaireStore store, AuditLog audit) : PageModel
+public sealed class QuestionnaireModel(QuestionnaireStore store, AuditLog audit) : PageModel, IRefusablePage
 {
     public StoredQuestionnaire Stored { get; private set; } = null!;
     public IReadOnlyList<AuditEntry> History { get; private set; } = [];
@@ -46,56 +46,30 @@ public sealed class QuestionnaireModel(QuestionnaireStore store, AuditLog audit)
 
     public async Task<IActionResult> OnPostRevisionAsync(Guid id)
     {
-        try
-        {
-            var next = await store.StartRevisionAsync(User.Tenant(), id, HttpContext.RequestAborted);
-            return Redirect($"/supply-chain/questionnaires/{next.Id}");
-        }
-        catch (ConflictException e)
-        {
-            return await FailAsync(id, e.Message, StatusCodes.Status409Conflict);
-        }
+        var next = await store.StartRevisionAsync(User.Tenant(), id, HttpContext.RequestAborted);
+        return Redirect($"/supply-chain/questionnaires/{next.Id}");
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, int version)
     {
-        try
-        {
-            await store.DeleteAsync(User.Tenant(), id, version, HttpContext.RequestAborted);
-            return Redirect("/supply-chain/questionnaires");
-        }
-        catch (Exception e) when (e is ConflictException or PreconditionFailedException)
-        {
-            return await FailAsync(id, e.Message, StatusCodes.Status409Conflict);
-        }
+        await store.DeleteAsync(User.Tenant(), id, version, HttpContext.RequestAborted);
+        return Redirect("/supply-chain/questionnaires");
+    }
+
+    private async Task<IActionResult> ChangeAsync(Guid id, Func<Task<string>> change)
+    {
+        Message = await change();
+        await LoadAsync(id);
+        return Page();
     }
 
     // Bad input and refusals by state or version show on the page with what is stored now; 403 and 404 go to the error page.
-    private async Task<IActionResult> ChangeAsync(Guid id, Func<Task<string>> change)
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
     {
-        try
-        {
-            Message = await change();
-        }
-        catch (BadInputException e)
-        {
-            return await FailAsync(id, e.Describe(), StatusCodes.Status400BadRequest);
-        }
-        catch (Exception e) when (e is ConflictException or PreconditionFailedException)
-        {
-            return await FailAsync(id, e is PreconditionFailedException ? "Someone changed this questionnaire since you opened it: your changes were not saved. Here it is as it is now." : e.Message,
-                StatusCodes.Status409Conflict);
-        }
-        await LoadAsync(id);
-        return Page();
-    }
-
-    private async Task<IActionResult> FailAsync(Guid id, string error, int status)
-    {
-        Error = error;
-        Response.StatusCode = status;
-        await LoadAsync(id);
-        return Page();
+        Error = refusal.Exception is PreconditionFailedException && !string.Equals(refusal.Handler, "delete", StringComparison.OrdinalIgnoreCase)
+            ? "Someone changed this questionnaire since you opened it: your changes were not saved. Here it is as it is now."
+            : refusal.Message;
+        return this.ShowAsync(refusal, () => LoadAsync(this.RouteId()));
     }
 
     private async Task LoadAsync(Guid id)

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.SupplyChain;
 
 /// <summary>Questionnaires answered from the organization's assessment and letter: the saved ones, a proposal to review and save (or download), and a filled file read back.</summary>
-public sealed class QuestionnairesModel(SupplyChainQueries queries, QuestionnaireStore store, TimeProvider clock) : PageModel
+public sealed class QuestionnairesModel(SupplyChainQueries queries, QuestionnaireStore store, TimeProvider clock) : PageModel, IRefusablePage
 {
     private const int PageSize = 50;
 
@@ -43,15 +43,9 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
         var response = await queries.ProposeAsync(User.Tenant(), template, HttpContext.RequestAborted);
         var by = User.Email();
         var at = clock.GetUtcNow();
-        try
-        {
-            response = QuestionnaireForm.Apply(response, QuestionnaireForm.Reviews(Request.Form, response), by, at);
-            if (signOff) response = response.SignOffBy(by, at);
-        }
-        catch (BadInputException e)
-        {
-            return await ProposalErrorAsync(template, response, e);
-        }
+        Proposed = response;
+        response = QuestionnaireForm.Apply(response, QuestionnaireForm.Reviews(Request.Form, response), by, at);
+        if (signOff) response = response.SignOffBy(by, at);
         return new HttpResultAction(QuestionnaireDownload.File(response, format));
     }
 
@@ -61,15 +55,8 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
         var tenant = User.Tenant();
         tenant.RequireEdit();
         var response = await queries.ProposeAsync(tenant, template, HttpContext.RequestAborted);
-        IReadOnlyList<AnswerReview> reviews;
-        try
-        {
-            reviews = QuestionnaireForm.Reviews(Request.Form, response);
-        }
-        catch (BadInputException e)
-        {
-            return await ProposalErrorAsync(template, response, e);
-        }
+        Proposed = response;
+        var reviews = QuestionnaireForm.Reviews(Request.Form, response);
         var stored = await store.CreateAsync(tenant, response, QuestionnaireSources.Proposed, cancellationToken: HttpContext.RequestAborted);
         if (reviews.Any(r => r.State != ReviewState.Proposed))
             await store.ReviewAsync(tenant, stored.Id, reviews, stored.Version, HttpContext.RequestAborted);
@@ -79,24 +66,16 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
     /// <summary>Reads a filled file back; with <paramref name="save"/>, stores it as a draft questionnaire and opens it.</summary>
     public async Task<IActionResult> OnPostUploadAsync(IFormFile? file, bool save)
     {
-        try
+        if (file is null || file.Length == 0) throw new BadInputException("choose a filled questionnaire (.xlsx or .csv)");
+        if (file.Length > 16 * 1024 * 1024) throw new BadInputException("the file is larger than 16 MB", file.FileName);
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, HttpContext.RequestAborted);
+        var name = Path.GetFileName(file.FileName);
+        Uploaded = QuestionnaireDownload.Read(buffer.ToArray(), file.FileName, name);
+        if (save)
         {
-            if (file is null || file.Length == 0) throw new BadInputException("choose a filled questionnaire (.xlsx or .csv)");
-            if (file.Length > 16 * 1024 * 1024) throw new BadInputException("the file is larger than 16 MB", file.FileName);
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, HttpContext.RequestAborted);
-            var name = Path.GetFileName(file.FileName);
-            Uploaded = QuestionnaireDownload.Read(buffer.ToArray(), file.FileName, name);
-            if (save)
-            {
-                var stored = await store.CreateAsync(User.Tenant(), Uploaded, QuestionnaireSources.Import, name, HttpContext.RequestAborted);
-                return Redirect($"/supply-chain/questionnaires/{stored.Id}");
-            }
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Describe();
-            HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            var stored = await store.CreateAsync(User.Tenant(), Uploaded, QuestionnaireSources.Import, name, HttpContext.RequestAborted);
+            return Redirect($"/supply-chain/questionnaires/{stored.Id}");
         }
         await LoadSavedAsync();
         return Page();
@@ -104,14 +83,12 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
 
     public string PageLink(int page) => $"/supply-chain/questionnaires?page={page}";
 
-    private async Task<IActionResult> ProposalErrorAsync(string template, QuestionnaireResponse response, BadInputException e)
+    // A refused review keeps the proposal on screen (when it was made) so the reviewer's choices can be corrected; a refused upload shows the saved list.
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
     {
-        Template = template;
-        Proposed = response;
-        Error = e.Describe();
-        HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadSavedAsync();
-        return Page();
+        Error = refusal.Exception is BadInputException bad ? bad.Describe() : refusal.Message;
+        if (Proposed is not null) Template = Request.Form["template"];
+        return this.ShowAsync(refusal, LoadSavedAsync);
     }
 
     private async Task LoadSavedAsync()

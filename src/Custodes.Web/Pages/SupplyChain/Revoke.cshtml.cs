@@ -12,7 +12,7 @@ namespace Custodes.Web.Pages.SupplyChain;
 /// Revoking a letter, confirmed first: a revocation is public and cannot be undone, so the page names the letter, its subject and the customers
 /// whose scores will drop (the same recompute the revocation runs, previewed), and takes the public reason.
 /// </summary>
-public sealed class RevokeModel(LetterStore letters, LetterChanges changes, RevokeLetter revoke) : PageModel
+public sealed class RevokeModel(LetterStore letters, LetterChanges changes, RevokeLetter revoke) : PageModel, IRefusablePage
 {
     public LetterRow Letter { get; private set; } = null!;
     public RevocationImpact Impact { get; private set; } = new([]);
@@ -31,18 +31,18 @@ public sealed class RevokeModel(LetterStore letters, LetterChanges changes, Revo
     {
         await LoadAsync(letter);
         Reason = reason;
-        try
-        {
-            Revoked = await revoke.HandleAsync(new RevokeLetterRequest(letter, reason ?? "", null, User.Tenant().Actor), HttpContext.RequestAborted);
-        }
-        catch (BadInputException e)
-        {
-            Error = e.Path == RevokeLetter.ReasonField
-                ? "Write the reason for revoking the letter: it is required, and it is shown publicly with the letter."
-                : e.Describe();
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
+        Revoked = await revoke.HandleAsync(new RevokeLetterRequest(letter, reason ?? "", null, User.Tenant().Actor), HttpContext.RequestAborted);
         return Page();
+    }
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        Error = refusal.Exception is BadInputException { Path: RevokeLetter.ReasonField }
+            ? "Write the reason for revoking the letter: it is required, and it is shown publicly with the letter."
+            : refusal.Exception is BadInputException bad ? bad.Describe() : refusal.Message;
+        Reason = Request.Form["reason"];
+        // The letter and its impact were read before the revocation was refused: the page shows them again, the reason kept for another try.
+        return this.ShowAsync(refusal, () => Task.CompletedTask);
     }
 
     private async Task LoadAsync(Guid id)

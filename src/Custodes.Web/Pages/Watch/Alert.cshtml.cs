@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Watch;
 
 /// <summary>One alert with its events; its MSP acknowledges or resolves it with a note (the version guards against a lost update).</summary>
-public sealed class AlertModel(AlertStore alerts) : PageModel
+public sealed class AlertModel(AlertStore alerts) : PageModel, IRefusablePage
 {
     public AlertDetail Detail { get; private set; } = null!;
     public bool CanChange => Detail.Alert.MspOrganizationId == User.Tenant().OrganizationId && User.CanEdit();
@@ -23,17 +23,15 @@ public sealed class AlertModel(AlertStore alerts) : PageModel
 
     private async Task<IActionResult> ChangeAsync(Guid id, string status, int version, string? note)
     {
-        try
-        {
-            await alerts.SetStatusAsync(User.Tenant(), id, status, note, version, HttpContext.RequestAborted);
-            Message = $"Alert {status}.";
-        }
-        catch (Exception e) when (e is BadInputException or PreconditionFailedException)
-        {
-            Error = e.Message;
-            Response.StatusCode = e is PreconditionFailedException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
-        }
+        await alerts.SetStatusAsync(User.Tenant(), id, status, note, version, HttpContext.RequestAborted);
+        Message = $"Alert {status}.";
         Detail = await alerts.GetAsync(User.Tenant(), id, HttpContext.RequestAborted);
         return Page();
+    }
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        Error = refusal.Message;
+        return this.ShowAsync(refusal, async () => Detail = await alerts.GetAsync(User.Tenant(), this.RouteId(), HttpContext.RequestAborted));
     }
 }

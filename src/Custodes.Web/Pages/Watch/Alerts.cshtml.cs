@@ -43,6 +43,7 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps, WatchCons
             HasMore = found.Count > PageSize;
             Alerts = found.Take(PageSize).ToArray();
         }
+        // A filter the store refuses (typed into the address) still shows the page, with its filter form and no alerts.
         catch (BadInputException)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;

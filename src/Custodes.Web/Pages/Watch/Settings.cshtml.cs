@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Watch;
 
 /// <summary>An MSP's watch settings (event name, detection settings) and its tenant → customer mapping.</summary>
-public sealed class SettingsModel(WatchMspStore msps, Application.Organizations.OrganizationDirectory directory) : PageModel
+public sealed class SettingsModel(WatchMspStore msps, Application.Organizations.OrganizationDirectory directory) : PageModel, IRefusablePage
 {
     public WatchProfile Profile { get; private set; } = null!;
     public IReadOnlyList<TenantMapping> Tenants { get; private set; } = [];
@@ -47,17 +47,15 @@ public sealed class SettingsModel(WatchMspStore msps, Application.Organizations.
     private async Task<IActionResult> RunAsync(Func<Task> change)
     {
         await WatchApi.RequireMspAsync(User.Tenant(), msps, HttpContext.RequestAborted);
-        try
-        {
-            await change();
-        }
-        catch (Exception e) when (e is BadInputException or PreconditionFailedException)
-        {
-            Error = e is BadInputException bad ? bad.Describe() : e.Message;
-            Response.StatusCode = e is PreconditionFailedException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
-        }
+        await change();
         await LoadAsync();
         return Page();
+    }
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        Error = refusal.Message;
+        return this.ShowAsync(refusal, LoadAsync);
     }
 
     private async Task LoadAsync()
