@@ -37,9 +37,9 @@ public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog aud
             // A browser gets the status's plain explanation, and the message only where it is written for people (bad input, a refusal), never a 500's internals.
             var page = status switch
             {
-                StatusCodes.Status404NotFound => ErrorPage.Html(status, "Not found", "There is nothing here for your organization. It may have been removed, or it belongs to someone else."),
-                >= 500 => ErrorPage.Html(status),
-                _ => ErrorPage.Html(status, title, detail),
+                StatusCodes.Status404NotFound => await ErrorPage.HtmlAsync(status, "Not found", "There is nothing here for your organization. It may have been removed, or it belongs to someone else."),
+                >= 500 => await ErrorPage.HtmlAsync(status),
+                _ => await ErrorPage.HtmlAsync(status, title, detail),
             };
             await context.Response.WriteAsync(page, cancellationToken);
             return true;

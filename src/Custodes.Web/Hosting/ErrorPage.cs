@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Custodes.Web.Hosting;
@@ -10,21 +9,21 @@ public static class ErrorPage
     public static bool WantsPage(HttpRequest request) =>
         !request.Path.StartsWithSegments("/api") && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A page for an error status, with a plain explanation (<paramref name="detail"/> replaces the default one when given).</summary>
-    public static string Html(int status, string? title = null, string? detail = null)
+    /// <summary>A page for an error status, with a plain explanation (<paramref name="detail"/> replaces the default one when given): the Razor view <see cref="Views.ErrorDocument"/>.</summary>
+    public static Task<string> HtmlAsync(int status, string? title = null, string? detail = null)
     {
         var (defaultTitle, defaultDetail) = Describe(status);
-        title ??= defaultTitle;
-        detail ??= defaultDetail;
-        return $"""
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{status} {WebUtility.HtmlEncode(title)} · Custodes</title><link rel="stylesheet" href="/assets/site.css"><link rel="icon" href="/assets/favicon.svg" type="image/svg+xml"></head>
-        <body><header class="top"><div class="bar"><a class="brand" href="/">Custodes</a></div></header>
-        <main class="page narrow" id="error-page"><p class="muted">Error {status}</p><h1>{WebUtility.HtmlEncode(title)}</h1><p id="error-detail">{WebUtility.HtmlEncode(detail)}</p>
-        <ul><li><a href="/">Go to the start page</a></li><li><a href="/verify">Check a letter of attestation</a></li></ul></main></body></html>
-        """;
+        return Views.RazorHtml.RenderAsync<Views.ErrorDocument>(new Dictionary<string, object?>
+        {
+            [nameof(Views.ErrorDocument.Status)] = status,
+            [nameof(Views.ErrorDocument.Title)] = title ?? defaultTitle,
+            [nameof(Views.ErrorDocument.Detail)] = detail ?? defaultDetail,
+        });
     }
+
+    /// <summary>The error page as an answer with its status.</summary>
+    public static async Task<IResult> ResultAsync(int status, string? title = null, string? detail = null) =>
+        TypedResults.Content(await HtmlAsync(status, title, detail), "text/html; charset=utf-8", System.Text.Encoding.UTF8, status);
 
     private static (string Title, string Detail) Describe(int status) => status switch
     {
@@ -46,7 +45,7 @@ public static class ErrorPage
         if (WantsPage(http.Request))
         {
             http.Response.ContentType = "text/html; charset=utf-8";
-            await http.Response.WriteAsync(Html(http.Response.StatusCode), http.RequestAborted);
+            await http.Response.WriteAsync(await HtmlAsync(http.Response.StatusCode), http.RequestAborted);
             return;
         }
         // Problem details whatever the Accept header says (the problem details service alone writes nothing for "Accept: text/html").

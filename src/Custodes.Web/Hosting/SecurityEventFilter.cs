@@ -23,7 +23,7 @@ public sealed class SecurityEventFilter : IAsyncAlwaysRunResultFilter
             {
                 StatusCode = StatusCodes.Status400BadRequest,
                 ContentType = "text/html; charset=utf-8",
-                Content = ErrorPage.Html(400, "This form could not be accepted", "The form was missing its security token or the token had expired (for example after signing in again in another tab). Go back, reload the page and submit again."),
+                Content = await ErrorPage.HtmlAsync(400, "This form could not be accepted", "The form was missing its security token or the token had expired (for example after signing in again in another tab). Go back, reload the page and submit again."),
             };
         }
         await next();

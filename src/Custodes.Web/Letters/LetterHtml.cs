@@ -76,50 +76,18 @@ public sealed record LetterView
 /// <summary>A letter's verdict as the banner shows it: whether to rely on it, a one-word headline and a plain sentence of what it means.</summary>
 public sealed record Verdict(bool Good, string Headline, string Sentence);
 
-/// <summary>Renders a letter of attestation as one self-contained HTML page (the web page and <c>custodes attest render</c>).</summary>
+/// <summary>A letter of attestation as one self-contained HTML page (the web page and <c>custodes attest render</c>): the Razor view <see cref="Views.LetterPage"/>, and the wording it shares with the verify page.</summary>
 public static class LetterHtml
 {
     /// <param name="embedStylesheet">True for a file written to disk (<c>custodes attest render</c>); the server's pages link the stylesheet.</param>
-    public static string Render(LetterView view, bool embedStylesheet = false)
-    {
-        var letter = view.Letter;
-        var title = view.Status == "revoked" ? $"REVOKED letter of attestation: {letter.SubjectOrganization}" : $"Letter of attestation: {letter.SubjectOrganization}";
-        return Html.Page(title, html =>
-        {
-            if (Verdict(view) is { } verdict) Banner(html, verdict);
-            html.Open("div", ("class", "qr"), ("title", view.VerifyUrl)).Raw(QrSvg(view.VerifyUrl)).Close("div");
-            html.Element("h1", "Letter of attestation");
-            html.Element("p", $"{letter.Issuer} · issued {Date(letter.IssuedAt)}", ("class", "sub"));
-            html.Open("dl", ("class", "facts"));
-            Fact(html, "Issued by", letter.Issuer);
-            Fact(html, "About", letter.SubjectOrganization);
-            Fact(html, "Framework", LetterText.FrameworkTitle(letter.Framework));
-            Fact(html, "Scope", letter.Scope);
-            Fact(html, "Assessed on", letter.AssessedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            html.Element("dt", "Score").Open("dd").Element("span", ScoreText(letter.Score), ("class", "score")).Text(" of 110 (DoD Assessment Methodology)").Close("dd");
-            Fact(html, "CMMC status", LetterText.CmmcSummary(letter.Cmmc));
-            Fact(html, "Valid until", Date(letter.ValidUntil));
-            Fact(html, "Letter id", letter.LetterId.ToString());
-            html.Element("dt", "Signing key").Open("dd").Element("span", Fingerprint(view.KeyId), ("class", "mono")).Text(view.SignerName is null ? "" : $" ({view.SignerName})").Close("dd");
-            if (view.LogIndex is { } index) html.Element("dt", "Public log").Open("dd").Text($"entry {index} of ").Element("span", view.Origin, ("class", "mono")).Close("dd");
-            html.Close("dl");
-            html.Element("h2", "Statement");
-            html.Paragraphs(letter.Statement);
-            html.Element("h2", "How to check this letter");
-            html.Open("p").Text("Scan the code or open ").Element("a", view.VerifyUrl, ("href", view.VerifyUrl)).Text(" to see whether the letter is still valid.");
-            if (view.VerifyPageUrl is { } page) html.Text(" Anyone can also upload the letter file at ").Element("a", page, ("href", page)).Text(".");
-            html.Close("p");
-            if (view.Status is not null && !embedStylesheet)
-                html.Open("p", ("class", "noprint downloads"))
-                    .Element("a", "Download the letter as PDF", ("href", $"/letters/{letter.LetterId}.pdf"), ("download", $"letter-{letter.LetterId}.pdf"), ("id", "letter-pdf"))
-                    .Text(" · ")
-                    .Element("a", "Download the signed letter file", ("href", $"/api/v1/letters/{letter.LetterId}"), ("download", $"letter-{letter.LetterId}.json"), ("id", "letter-file"))
-                    .Text(" (what verifiers check)").Close("p");
-            html.Open("p").Text("Without trusting anyone's server: ").Element("code", $"custodes attest verify letter.json --key signing.pub --log {BaseOf(view.VerifyUrl)}")
-                .Text(" checks the assessor's signature, the letter's record in the public transparency log and whether it was revoked.").Close("p");
-            html.Open("footer").Text("The signed letter file (DSSE envelope of an in-toto statement) is the letter; this page shows what it says.").Close("footer");
-        }, embedStylesheet);
-    }
+    public static string Render(LetterView view, bool embedStylesheet = false) =>
+        Views.RazorHtml.Render<Views.LetterPage>(Parameters(view, embedStylesheet));
+
+    public static async Task<string> RenderAsync(LetterView view, bool embedStylesheet = false) =>
+        await Views.RazorHtml.RenderAsync<Views.LetterPage>(Parameters(view, embedStylesheet));
+
+    private static Dictionary<string, object?> Parameters(LetterView view, bool embedStylesheet) =>
+        new() { [nameof(Views.LetterPage.View)] = view, [nameof(Views.LetterPage.EmbedStylesheet)] = embedStylesheet };
 
     /// <summary>What a letter's status means, in the words of the banner at the top of its page (null: the status is not known here).</summary>
     public static Verdict? Verdict(LetterView view)
@@ -143,15 +111,6 @@ public static class LetterHtml
         return $"This letter was revoked on {(revokedAt is { } at ? Date(at) : "an unknown date")} by {issuer}{reasonText}. Do not rely on it.";
     }
 
-    /// <summary>The coloured banner a reader cannot miss: green for a letter to rely on, red otherwise; the mark and the words say it without the colour.</summary>
-    public static void Banner(Html html, Verdict verdict) =>
-        html.Open("div", ("class", verdict.Good ? "verdict ok" : "verdict bad"), ("role", verdict.Good ? "status" : "alert"), ("id", "verdict"))
-            .Element("span", verdict.Good ? "\u2714" : "\u2716", ("class", "mark"), ("aria-hidden", "true"))
-            .Open("div").Element("strong", verdict.Headline).Element("p", verdict.Sentence).Close("div")
-            .Close("div");
-
-    private static void Fact(Html html, string name, string? value) => html.Element("dt", name).Element("dd", value);
-
     public static string ScoreText(JsonElement score) => score.ValueKind == JsonValueKind.Number ? score.GetRawText() : "none";
 
     /// <summary>A key id in groups of four hex digits, as people compare fingerprints.</summary>
@@ -160,8 +119,6 @@ public static class LetterHtml
     public static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 
     public static string Date(DateTime at) => at.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
-
-    private static string BaseOf(string letterUrl) => letterUrl[..Math.Max(0, letterUrl.IndexOf("/letters/", StringComparison.Ordinal))];
 
     /// <summary>The QR code of a URL as inline SVG (QRCoder, medium error correction).</summary>
     public static string QrSvg(string url)

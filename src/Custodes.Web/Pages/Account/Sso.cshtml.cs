@@ -93,6 +93,6 @@ public sealed class SsoModel(OidcOptions oidc, AccountStore accounts) : PageMode
     {
         await HttpContext.SignOutAsync(OidcSignIn.ExternalScheme);
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        return Content(ErrorPage.Html(403, "Single sign-on did not sign you in", detail), "text/html; charset=utf-8");
+        return Content(await ErrorPage.HtmlAsync(403, "Single sign-on did not sign you in", detail), "text/html; charset=utf-8");
     }
 }

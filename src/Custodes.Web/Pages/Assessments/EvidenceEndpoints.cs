@@ -39,7 +39,7 @@ public static class EvidenceEndpoints
             {
                 await audit.RecordAsync(new AuditEvent(User(context).OrganizationId, User(context).Actor, "security.csrf_rejected", "request", context.Request.Path.Value ?? "", After: new { path = context.Request.Path.Value }));
                 return json ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad input", detail: "the form's security token is missing or expired; reload the page")
-                    : Results.Content(ErrorPage.Html(400, "This form could not be accepted", "The form was missing its security token or it had expired. Reload the page and try again."), "text/html; charset=utf-8", statusCode: 400);
+                    : await ErrorPage.ResultAsync(400, "This form could not be accepted", "The form was missing its security token or it had expired. Reload the page and try again.");
             }
             var upload = await EvidenceUpload.ReadAsync(context.Request, web.EvidenceMaxBytes, context.RequestAborted);
             await using var content = upload.File.OpenReadStream();

@@ -32,6 +32,8 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
     public string? Saved { get; private set; }
     public string TrendSvg { get; private set; } = "";
     public string BarsSvg { get; private set; } = "";
+    /// <summary>The score panel, rendered by its Razor view: the page shows it, and a background save sends it back.</summary>
+    public string ScoreHtml { get; private set; } = "";
     public long EvidenceMaxBytes => web.EvidenceMaxBytes;
     public int Version => Readable.Stored.Version;
 
@@ -141,7 +143,7 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
         ok,
         message,
         version = Version,
-        score_html = ScorePanel.Html(Report),
+        score_html = ScoreHtml,
         statuses = Report.Requirements,
     };
 
@@ -152,6 +154,7 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
         Catalog = CatalogSet.Get(Assessment.Framework);
         Resolution = Resolution.Resolve(Assessment);
         Report = ScoreAssessment.Score(Resolution, Assessment.Ssp, Assessment.AssessedOn);
+        ScoreHtml = await ScorePanel.HtmlAsync(Report);
         Editable = Readable.Owned && Roles.CanEdit(tenant.Role);
         BarsSvg = Svg.FamilyBars(Catalog, Resolution.Statuses, "family-bars");
         if (Readable.Owned)

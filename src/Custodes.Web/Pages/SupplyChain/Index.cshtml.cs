@@ -10,13 +10,16 @@ namespace Custodes.Web.Pages.SupplyChain;
 
 /// <summary>The organization's portfolio: its providers and customers, tools, the graph, what it inherits, import and export.</summary>
 [RequestSizeLimit(SupplyChainApi.MaxUploadBytes + 1024 * 1024)]
-public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store, LetterChanges changes) : PageModel, IRefusablePage
+public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store, LetterChanges changes, TimeProvider clock) : PageModel, IRefusablePage
 {
     public LoadedPortfolio? Loaded { get; private set; }
     public InheritanceView? Inheritance { get; private set; }
     public IReadOnlyDictionary<string, ProviderLetter> Letters { get; private set; } = new Dictionary<string, ProviderLetter>();
     public IReadOnlyList<SupplyChainNotice> Notices { get; private set; } = [];
     public ProviderComparison? Comparison { get; private set; }
+    /// <summary>The relationships table, at most <see cref="MaxRows"/> rows, each with its organizations' names and the provider's letter as of today.</summary>
+    public IReadOnlyList<RelationshipRow> Relationships { get; private set; } = [];
+    public const int MaxRows = 500;
     public string? Error { get; private set; }
     public string? Message { get; private set; }
 
@@ -62,6 +65,19 @@ public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store,
         if (Loaded is null) return;
         Letters = await queries.LettersAsync(Loaded, ct);
         Inheritance = await queries.InheritanceAsync(tenant, ct);
+        var portfolio = Loaded.Portfolio();
+        var organizations = portfolio.Organizations.ToDictionary(o => o.Id);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        Relationships = portfolio.Relationships.Take(MaxRows).Select(r =>
+        {
+            var customer = organizations[r.Customer];
+            var letter = Letters.GetValueOrDefault(r.Provider);
+            return new RelationshipRow(customer.Name, r.Provider, organizations[r.Provider].Name,
+                string.Join(", ", PortfolioNames.Services.Names(r.Services)), string.Join(", ", r.Tools), string.Join(", ", PortfolioNames.Access.Names(r.Access)),
+                r.Endpoints?.ToString() ?? "unknown", string.Join(", ", PortfolioNames.DataNames(r.Data ?? customer.Data)),
+                $"{r.ContractStart?.ToString("yyyy-MM-dd") ?? "…"} – {r.ContractEnd?.ToString("yyyy-MM-dd") ?? "…"}",
+                letter is null ? "none held here" : $"{InheritanceNames.Name(letter.State.Check(today))}, {letter.Letter.Issuer}, valid until {letter.Letter.ValidUntil:yyyy-MM-dd}");
+        }).ToArray();
         if (Loaded.Stored.EntryOf(tenant.OrganizationId) is { } entry && Loaded.Portfolio().Relationships.Any(r => r.Customer == entry))
             Comparison = await queries.CompareAsync(tenant, entry, ct);
     }
@@ -74,6 +90,9 @@ public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store,
         return buffer.ToArray();
     }
 }
+
+/// <summary>One row of the relationships table, as shown: names, not ids (but the provider's id, which its link needs).</summary>
+public sealed record RelationshipRow(string Customer, string ProviderId, string Provider, string Services, string Tools, string Access, string Endpoints, string Data, string Contract, string Letter);
 
 internal static class LoadedPortfolioExtensions
 {
