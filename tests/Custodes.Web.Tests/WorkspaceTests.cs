@@ -120,6 +120,61 @@ public sealed class WorkspaceTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task The_page_script_gets_an_evidence_refusal_as_problem_details_and_an_upload_as_the_new_evidence(DatabaseProvider provider)
+    {
+        await using var server = await RunningServer.StartAsync(provider, new Dictionary<string, string?> { ["Custodes:Web:EvidenceMaxBytes"] = "2048" });
+        var (session, _, id) = await StartAsync(server);
+        var (_, html, _) = await session.GetAsync($"/assessments/{id}");
+        var token = WebSession.Token(html)!;
+        async Task<HttpResponseMessage> UploadAsync(int bytes, string name)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/assessments/{id}/evidence")
+            {
+                Content = new MultipartFormDataContent { { new ByteArrayContent(new byte[bytes]), "file", name }, { new StringContent("3.4.1"), "targets" }, { new StringContent(token), "__RequestVerificationToken" } },
+            };
+            request.Headers.Add("X-Requested-With", "fetch");
+            request.Headers.Accept.ParseAdd("application/json");
+            return await session.Http.SendAsync(request);
+        }
+
+        var ok = await UploadAsync(100, "small.txt");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var added = await ok.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Uploaded small.txt.", added.GetProperty("message").GetString());
+        Assert.StartsWith($"/assessments/{id}/evidence/", added.GetProperty("evidence").GetProperty("href").GetString());
+        Assert.Equal(2, added.GetProperty("version").GetInt32());
+        Assert.False(added.TryGetProperty("ok", out _));
+
+        var refused = await UploadAsync(200_000, "big.txt");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(413, problem.GetProperty("status").GetInt32());
+        Assert.Contains("larger than the evidence limit of 2 KB", problem.GetProperty("detail").GetString());
+        Assert.False(problem.TryGetProperty("ok", out _));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_refused_page_form_keeps_the_page_and_says_why_with_the_status_of_the_refusal(DatabaseProvider provider)
+    {
+        await using var server = await RunningServer.StartAsync(provider);
+        var (session, _, id) = await StartAsync(server);
+        // Bad input (an unknown POA&M status) on the POA&M board: the same board, the reason on it, 400; nothing written.
+        var bad = await session.PostFormAsync($"/assessments/{id}/poam", [new("version", "1"), new("requirement", "3.5.3"), new("status", "someday")], $"/assessments/{id}/poam?handler=set");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var badHtml = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("Not saved: ", badHtml);
+        Assert.Contains("POA&amp;M", badHtml);
+        // A stale version on the same board: the stale-write message of every assessment page, with the page's status for a stale write.
+        var stale = await session.PostFormAsync($"/assessments/{id}/poam", [new("version", "0"), new("requirement", "3.5.3"), new("status", "open")], $"/assessments/{id}/poam?handler=set");
+        Assert.Equal((HttpStatusCode)Pages.FormRefusals.StaleStatus, stale.StatusCode);
+        Assert.Contains("changed since you opened it", await stale.Content.ReadAsStringAsync());
+        // Not found is the one error page, not a message on a form.
+        var missing = await session.PostFormAsync($"/assessments/{id}/poam", [new("version", "1"), new("requirement", "3.5.3"), new("status", "open")], $"/assessments/{Guid.NewGuid()}/poam?handler=set");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task The_POAM_board_history_compare_and_audit_pages_render(DatabaseProvider provider)
     {
         await using var server = await RunningServer.StartAsync(provider);

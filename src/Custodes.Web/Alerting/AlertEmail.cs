@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Custodes.Application.Alerting;
 using Custodes.Watch.Events;
@@ -56,15 +55,12 @@ public static class AlertEmail
         return text.ToString();
     }
 
-    private static string Html(AlertNotice alert, List<(string Name, string Value)> facts, bool test)
-    {
-        static string E(string s) => WebUtility.HtmlEncode(s);
-        var html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><body style=\"font-family:sans-serif\">");
-        if (test) html.Append("<p><strong>This is a test: no such alert was raised.</strong></p>");
-        html.Append("<p>").Append(E(alert.Summary)).Append("</p><table>");
-        foreach (var (name, value) in facts) html.Append("<tr><th scope=\"row\" style=\"text-align:left;padding-right:1em\">").Append(E(name)).Append("</th><td>").Append(E(value)).Append("</td></tr>");
-        html.Append("</table>");
-        if (alert.Link is not null) html.Append("<p><a href=\"").Append(E(alert.Link)).Append("\">See the alert and the events behind it</a></p>");
-        return html.Append("</body></html>").ToString();
-    }
+    private static string Html(AlertNotice alert, List<(string Name, string Value)> facts, bool test) =>
+        Views.RazorHtml.Render<Views.AlertEmailBody>(new Dictionary<string, object?>
+        {
+            [nameof(Views.AlertEmailBody.Summary)] = alert.Summary,
+            [nameof(Views.AlertEmailBody.Facts)] = (IReadOnlyList<(string Name, string Value)>)facts,
+            [nameof(Views.AlertEmailBody.Link)] = alert.Link,
+            [nameof(Views.AlertEmailBody.Test)] = test,
+        });
 }

@@ -71,10 +71,10 @@ public sealed class FormRefusals : IAsyncPageFilter
         _ => null,
     };
 
-    /// <summary>A refusal in the person's words: where in a file it is, but not a form field's internal name (the form shows the field).</summary>
+    /// <summary>A refusal in the person's words: where in an uploaded file it is, but not a field's internal name or JSON path (the form shows the field).</summary>
     public static string Describe(Exception exception) => exception switch
     {
-        BadInputException { File: not null } or BadInputException { Line: not null } or BadInputException { Path: ['$', ..] } => ((BadInputException)exception).Describe(),
+        BadInputException { File: not null } or BadInputException { Line: not null } => ((BadInputException)exception).Describe(),
         UnprocessableException unprocessable => unprocessable.Located.Describe(),
         _ => exception.Message,
     };

@@ -16,6 +16,9 @@ namespace Custodes.Web.Pages.Assessments;
 /// The POA&amp;M board: every requirement not met (<see cref="PoamPlan"/>) by status, with the plan where one is written, the CMMC flags,
 /// the closeout date and a burndown. Changing a plan starts from its current values; removing one asks first (a confirm step, no script needed).
 /// </summary>
+/// <summary>One option of the POA&amp;M page's requirement picker, labelled as shown.</summary>
+public sealed record PoamCandidate(string Id, string Label);
+
 public sealed class PoamModel(AssessmentStore store, TimeProvider clock) : PageModel, IRefusablePage
 {
     public Guid Id { get; private set; }
@@ -26,6 +29,10 @@ public sealed class PoamModel(AssessmentStore store, TimeProvider clock) : PageM
     public IReadOnlyList<PoamFlag> Flags => Plan.Flags;
     /// <summary>Requirements whose plan can be written or changed: every item of the POA&amp;M and every kept record.</summary>
     public IReadOnlyList<string> Candidates { get; private set; } = [];
+    /// <summary>The requirement picker's options: each candidate with its status and whether a plan is written.</summary>
+    public IReadOnlyList<PoamCandidate> CandidateOptions { get; private set; } = [];
+    /// <summary>The board's items by POA&amp;M status (the columns).</summary>
+    public ILookup<PoamStatus, PoamEntry> ItemsByStatus { get; private set; } = Array.Empty<PoamEntry>().ToLookup(i => i.Status);
     public DateOnly? Closeout { get; private set; }
     public string? BurndownSvg { get; private set; }
     public bool Editable { get; private set; }
@@ -110,6 +117,9 @@ public sealed class PoamModel(AssessmentStore store, TimeProvider clock) : PageM
         Report = ScoreAssessment.Score(resolution, Assessment.Ssp, Assessment.AssessedOn);
         Plan = PoamPlan.Of(Assessment, resolution);
         Candidates = Plan.Items.Select(i => i.Id).Concat(Plan.Records.Select(r => r.Id)).OrderBy(r => Catalog.OrdinalOf(r)).ToArray();
+        var written = Assessment.Poam.Select(p => p.Id).ToHashSet();
+        CandidateOptions = Candidates.Select(r => new PoamCandidate(r, $"{r} ({ScorePanel.Label(Report.Requirements[r])}){(written.Contains(r) ? " · plan written" : "")}")).ToArray();
+        ItemsByStatus = Plan.Items.ToLookup(i => i.Status);
         Closeout = Plan.CloseoutDue;
         if (Assessment.AssessedOn is { } start && Closeout is { } end && Plan.Items.Count > 0)
             BurndownSvg = Svg.Burndown(Plan.Items.Select(i => i.Plan ?? new PoamItem { Id = i.Id }).ToArray(), start, end, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), "burndown");

@@ -16,6 +16,8 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
     public string? Template { get; private set; }
     public QuestionnaireResponse? Proposed { get; private set; }
     public QuestionnaireResponse? Uploaded { get; private set; }
+    /// <summary>The uploaded file's answers counted by review state, as the page says it ("3 accepted, 2 proposed").</summary>
+    public string UploadedCounts => Uploaded is null ? "" : string.Join(", ", Uploaded.Answers.GroupBy(a => QuestionnaireNames.States.Name(a.State)).Select(g => $"{g.Count()} {g.Key}"));
     public string? Error { get; private set; }
     public IReadOnlyList<QuestionnaireSummary> Saved { get; private set; } = [];
     public int PageNumber { get; private set; } = 1;

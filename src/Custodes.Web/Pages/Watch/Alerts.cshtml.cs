@@ -21,6 +21,9 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps, WatchCons
     public bool IsMsp { get; private set; }
     /// <summary>For a customer: the MSPs that asked to send it alerts, and what it answered.</summary>
     public IReadOnlyList<ProviderRequest> Providers { get; private set; } = [];
+    /// <summary>The requests still waiting for the customer's answer, and those answered.</summary>
+    public IReadOnlyList<ProviderRequest> PendingProviders => Providers.Where(p => p.State == ConsentStates.Pending).ToArray();
+    public IReadOnlyList<ProviderRequest> AnsweredProviders => Providers.Where(p => p.State != ConsentStates.Pending).ToArray();
     public string? Message { get; private set; }
     public bool HasMore { get; private set; }
     public bool Filtered => Status is not null || Severity is not null || Rule is not null || Customer is not null;
