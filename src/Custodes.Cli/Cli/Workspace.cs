@@ -23,6 +23,15 @@ public sealed class InstallationOptions
         command.Options.Add(Db);
     }
 
+    /// <summary>Whether the user named an installation (these options, <c>Custodes:Data</c>, <c>CUSTODES_DATA</c> or <c>CUSTODES_DB</c>), so that
+    /// a command that only may use one does not create the per-user default as a side effect.</summary>
+    public bool Named(ParseResult parse)
+    {
+        using var services = CliServices.Build(parse.GetValue(DataDir), parse.GetValue(Db));
+        var data = services.GetRequiredService<DataOptions>();
+        return Installation.Named(data.Directory, data.Database);
+    }
+
     /// <summary>Opens the installation, creating it or migrating its schema as needed.</summary>
     public async Task<Workspace> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
     {

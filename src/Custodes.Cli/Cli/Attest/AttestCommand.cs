@@ -250,8 +250,7 @@ public static class AttestCommand
             if (!File.Exists(path)) throw new BadInputException("no such file", path);
             var view = LetterView.FromBundle(await File.ReadAllBytesAsync(path, ct), parse.GetValue(baseUrl)!, path);
             // Only an installation the user named: rendering a letter someone sent must not create a data directory as a side effect.
-            if (parse.GetValue(store.DataDir) is not null || parse.GetValue(store.Db) is not null
-                || Environment.GetEnvironmentVariable("CUSTODES_DATA") is { Length: > 0 } || Environment.GetEnvironmentVariable("CUSTODES_DB") is { Length: > 0 })
+            if (store.Named(parse))
             {
                 var status = await (await store.OpenAsync(parse, ct)).Get<Application.Letters.LetterStore>().StatusAsync(view.Letter.LetterId, cancellationToken: ct);
                 // Only a revocation: it is final, whereas "valid" printed today would still say so after the letter expires or is revoked.
