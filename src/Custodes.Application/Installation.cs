@@ -70,6 +70,11 @@ public sealed class Installation
     public string EvidenceDirectory => Path.Combine(DataDirectory, "evidence");
     public string KeysDirectory => Path.Combine(DataDirectory, "keys");
 
+    /// <summary>Whether these options (or <c>CUSTODES_DATA</c>/<c>CUSTODES_DB</c>) name an installation, rather than leave the per-user default.</summary>
+    public static bool Named(string? dataDirectory, string? database) =>
+        !string.IsNullOrWhiteSpace(dataDirectory ?? Environment.GetEnvironmentVariable("CUSTODES_DATA"))
+        || !string.IsNullOrWhiteSpace(database ?? Environment.GetEnvironmentVariable("CUSTODES_DB"));
+
     /// <summary>Opens an installation from options, falling back to <c>CUSTODES_DATA</c>/<c>CUSTODES_DB</c> and the per-user data directory.</summary>
     public static Installation Open(string? dataDirectory = null, string? database = null)
     {

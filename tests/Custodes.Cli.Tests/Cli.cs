@@ -25,6 +25,25 @@ internal static class Cli
         return (result.ExitCode, result.Stdout, result.Stderr);
     }
 
+    /// <summary>
+    /// Runs the built <c>custodes</c> in a process of its own, with extra environment variables and a working directory: how the
+    /// settings a real installation has (environment, <c>appsettings.json</c>) reach a command, without touching this process's.
+    /// </summary>
+    public static async Task<Result> RunProcessAsync(IReadOnlyDictionary<string, string> environment, string? workingDirectory, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "custodes.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>Runs a command that must succeed and parses its JSON output.</summary>
     public static async Task<JsonElement> Json(params string[] args)
     {

@@ -7,6 +7,7 @@ using Custodes.Application;
 using Custodes.Testing;
 using Custodes.Web.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Custodes.Web.Tests;
 
@@ -168,5 +169,46 @@ public sealed class ProxyAndPublicAddressTests
 
         Assert.Equal(HttpStatusCode.Created, (await owner.PostAsync($"/api/v1/assessments/{id}/evidence", Upload("3.11.2"))).StatusCode);
         Assert.Single(Files().Except(before));
+    }
+
+    [Fact]
+    public async Task The_one_public_address_key_wins_over_its_older_name_for_letters_alerts_and_account_links()
+    {
+        await using var server = await RunningServer.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+        {
+            ["Custodes:PublicUrl"] = "https://custodes.example/",
+            ["Custodes:Alerting:PublicUrl"] = "https://old.example",
+        });
+        var address = server.Services.GetRequiredService<Application.Hosting.PublicAddress>();
+        Assert.Equal("https://custodes.example", address.Base);
+        Assert.Equal("https://custodes.example/watch/alerts/a1", address.AlertLink("a1"));
+        Assert.Equal("https://custodes.example/account/reset-password?token=t", server.Services.GetRequiredService<Accounts.AccountMail>().Link("/account/reset-password?token=t"));
+    }
+
+    [Theory]
+    [InlineData("Custodes:PublicUrl", "custodes.example", "configuration Custodes:PublicUrl: 'custodes.example' is not an absolute http(s) URL")]
+    [InlineData("Custodes:Alerting:PublicUrl", "ftp://custodes.example", "configuration Custodes:PublicUrl: 'ftp://custodes.example' is not an absolute http(s) URL")]
+    [InlineData("Custodes:Web:SignInPermitsPerMinute", "0", "configuration Custodes:Web:SignInPermitsPerMinute: 0 is not at least 1")]
+    [InlineData("Custodes:Web:EvidenceMaxBytes", "-1", "configuration Custodes:Web:EvidenceMaxBytes: -1 is not a positive number of bytes")]
+    [InlineData("Custodes:Watch:MaxBatch", "0", "configuration Custodes:Watch:MaxBatch: 0 is not at least 1")]
+    [InlineData("Custodes:Watch:Syslog", "10.0.0.5:514", "configuration Custodes:Watch:Syslog: '10.0.0.5:514' is not a loopback address and port")]
+    [InlineData("Custodes:Alerting:MaxAttempts", "0", "configuration Custodes:Alerting:MaxAttempts: 0 is not at least 1")]
+    [InlineData("Custodes:Smtp:Port", "70000", "configuration Custodes:Smtp:Port: 70000 is not a TCP port")]
+    [InlineData("Custodes:Smtp:Security", "ssl3", "configuration Custodes:Smtp:Security: 'ssl3' is not one of starttls, tls, auto, none")]
+    [InlineData("Custodes:SupplyChain:ExpiryCheckInterval", "00:00:00", "configuration Custodes:SupplyChain:ExpiryCheckInterval: must be positive")]
+    [InlineData("Custodes:Log:Origin", "my log", "configuration Custodes:Log:Origin: 'my log' is not a log name without spaces")]
+    [InlineData("Custodes:Oidc:Authority", "http://idp.example", "configuration Custodes:Oidc:Authority: 'http://idp.example' is not an absolute https URL")]
+    public async Task A_bad_setting_stops_the_server_at_start_naming_the_key_and_what_it_expects(string key, string value, string message)
+    {
+        await using var test = await TestInstallation.CreateAsync(DatabaseProvider.Sqlite);
+        Microsoft.AspNetCore.Builder.WebApplication? app = null;
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }));
+            await app.StartAsync();
+        });
+        if (app is not null) await app.DisposeAsync();
+        Assert.NotNull(error);
+        Assert.Contains(message, error.Message);
     }
 }

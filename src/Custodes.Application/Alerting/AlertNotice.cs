@@ -40,7 +40,7 @@ public sealed record AlertNotice
     /// <summary>What the alert is about (the script, the new IP, the tool), when the rule names it.</summary>
     public string? Subject { get; init; }
 
-    /// <summary>The absolute URL of the alert's page; <see cref="AlertNotifications"/> fills it from <c>Custodes:Alerting:PublicUrl</c>.</summary>
+    /// <summary>The absolute URL of the alert's page; <see cref="AlertNotifications"/> fills it from the installation's public address (<c>Custodes:PublicUrl</c>).</summary>
     public string? Link { get; init; }
 
     [JsonIgnore]

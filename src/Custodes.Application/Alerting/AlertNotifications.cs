@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
+using Custodes.Application.Hosting;
 using Custodes.Watch.Detection;
 using Microsoft.EntityFrameworkCore;
 
@@ -70,7 +71,7 @@ public sealed class DeliveryQueue
 /// The MSP's enabled channels get every alert at or above their minimum severity; a customer's get those that concern it, with its
 /// own tenants only. Deliveries are stored (and so survive a restart) before this returns; the worker sends them.
 /// </remarks>
-public sealed class AlertNotifications(Installation installation, AlertingOptions options, DeliveryQueue queue, AuditTrail audit, TimeProvider clock)
+public sealed class AlertNotifications(Installation installation, AlertingOptions options, PublicAddress address, DeliveryQueue queue, AuditTrail audit, TimeProvider clock)
 {
     /// <summary>
     /// Enqueues the alert for delivery to the channels that want it and have not had it yet (an alert published again as it grows
@@ -78,7 +79,7 @@ public sealed class AlertNotifications(Installation installation, AlertingOption
     /// </summary>
     public async Task<IReadOnlyList<Guid>> EnqueueAsync(AlertNotice notice, CancellationToken cancellationToken = default)
     {
-        notice = notice with { Link = notice.Link ?? options.AlertLink(notice.AlertId) };
+        notice = notice with { Link = notice.Link ?? address.AlertLink(notice.AlertId) };
         var organizations = notice.CustomerOrganizationIds.Append(notice.MspOrganizationId).Distinct().ToArray();
         var severity = notice.Severity;
         await using var db = installation.OpenDb();
@@ -124,7 +125,7 @@ public sealed class AlertNotifications(Installation installation, AlertingOption
             LastSeen = now,
             EventCount = 2,
             Summary = $"This is a test alert from Custodes for {organization.Name}: if you can read it, the channel works.",
-            Link = options.AlertLink("test"),
+            Link = address.AlertLink("test"),
         };
         var delivery = Add(db, channel, AlertEnvelope.Test, sample, lease: null);
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "alert_channel.tested", "alert_channel", channelId.ToString(), After: new { delivery = delivery.Id }));

@@ -1,12 +1,12 @@
+using Custodes.Application.Hosting;
+using Microsoft.Extensions.Options;
+
 namespace Custodes.Application.Alerting;
 
-/// <summary>How alerts are delivered (configuration section <c>Custodes:Alerting</c>).</summary>
+/// <summary>How alerts are delivered (configuration section <c>Custodes:Alerting</c>); links in them point at <see cref="PublicAddress"/>.</summary>
 public sealed class AlertingOptions
 {
     public const string Section = "Custodes:Alerting";
-
-    /// <summary>The address people reach the web app at; links in webhooks and email point there.</summary>
-    public string PublicUrl { get; set; } = "http://127.0.0.1:8080";
 
     /// <summary>Attempts per delivery before it is given up.</summary>
     public int MaxAttempts { get; set; } = 12;
@@ -46,8 +46,20 @@ public sealed class AlertingOptions
 
     /// <summary>How long a worker holds a delivery it took: an attempt, and time to record it.</summary>
     public TimeSpan Lease => AttemptTimeout + TimeSpan.FromSeconds(30);
+}
 
-    public string AlertLink(string alertId) => $"{PublicUrl.TrimEnd('/')}/watch/alerts/{Uri.EscapeDataString(alertId)}";
+/// <summary>Checks the delivery settings: counts at least 1, durations positive, retry delays in order.</summary>
+public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AlertingOptions o) => new OptionsProblems(AlertingOptions.Section)
+        .Require(o.MaxAttempts >= 1, nameof(o.MaxAttempts), $"{o.MaxAttempts} is not at least 1")
+        .Require(o.Concurrency >= 1, nameof(o.Concurrency), $"{o.Concurrency} is not at least 1")
+        .Require(o.FirstRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.FirstRetryDelay, nameof(o.FirstRetryDelay), "must be positive and at most MaxRetryDelay")
+        .Require(o.MaxRetryAfter >= TimeSpan.Zero, nameof(o.MaxRetryAfter), "must not be negative")
+        .Require(o.AttemptTimeout > TimeSpan.Zero, nameof(o.AttemptTimeout), "must be positive (a time such as 00:00:10)")
+        .Require(o.PollInterval > TimeSpan.Zero, nameof(o.PollInterval), "must be positive (a time such as 00:00:02)")
+        .Require(o.MaxAge > TimeSpan.Zero, nameof(o.MaxAge), "must be positive (a time such as 1.00:00:00)")
+        .Result;
 }
 
 /// <summary>What one attempt came to, as the sender saw it.</summary>

@@ -39,9 +39,9 @@ public sealed class RevokeLetter(Installation installation, AuditTrail audit, Tr
             letter = await db.Letters.AsNoTracking().Where(l => l.Id == request.LetterId)
                 .Select(l => new LetterRowView(l.IssuerOrganizationId, l.Issuer, l.Subject, l.LogIndex, l.Status, l.RevokedAt))
                 .FirstOrDefaultAsync(cancellationToken)
-                ?? throw new BadInputException($"no letter {request.LetterId} in {installation.DataDirectory}");
+                ?? throw new NotFoundException($"no letter {request.LetterId} in {installation.DataDirectory}");
         }
-        if (letter.Status == LetterStatuses.Revoked) throw new BadInputException($"letter {request.LetterId} was already revoked at {letter.RevokedAt:yyyy-MM-dd HH:mm:ss}Z");
+        if (letter.Status == LetterStatuses.Revoked) throw new ConflictException($"letter {request.LetterId} was already revoked at {letter.RevokedAt:yyyy-MM-dd HH:mm:ss}Z");
         if (request.Key is { } key)
         {
             var registered = await keys.FindAsync(key.PublicKey.KeyId, cancellationToken);
@@ -66,7 +66,7 @@ public sealed class RevokeLetter(Installation installation, AuditTrail audit, Tr
         {
             // Under the log's lock: a concurrent revocation of the same letter finds it revoked here and appends nothing.
             var row = await batch.Db.Letters.FirstAsync(l => l.Id == request.LetterId, ct);
-            if (row.Status == LetterStatuses.Revoked) throw new BadInputException($"letter {request.LetterId} was already revoked at {row.RevokedAt:yyyy-MM-dd HH:mm:ss}Z");
+            if (row.Status == LetterStatuses.Revoked) throw new ConflictException($"letter {request.LetterId} was already revoked at {row.RevokedAt:yyyy-MM-dd HH:mm:ss}Z");
             row.Status = LetterStatuses.Revoked;
             row.RevokedAt = revocation.RevokedAt.UtcDateTime;
             row.RevocationReason = reason;

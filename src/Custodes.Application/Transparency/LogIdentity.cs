@@ -17,6 +17,17 @@ public sealed class LogOptions
     public string? KeyPassphraseVariable { get; set; }
 }
 
+/// <summary>Checks that the origin fits on a checkpoint's first line and that the passphrase variable is a variable name.</summary>
+public sealed class LogOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<LogOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, LogOptions o) => new Hosting.OptionsProblems(LogOptions.Section)
+        .Require(string.IsNullOrEmpty(o.Origin) || !o.Origin.Any(char.IsWhiteSpace) && !o.Origin.Any(char.IsControl), nameof(o.Origin),
+            $"'{o.Origin}' is not a log name without spaces, such as assessor.example/log")
+        .Require(string.IsNullOrEmpty(o.KeyPassphraseVariable) || o.KeyPassphraseVariable.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'),
+            nameof(o.KeyPassphraseVariable), $"'{o.KeyPassphraseVariable}' is not the name of an environment variable, such as CUSTODES_LOG_PASSPHRASE")
+        .Result;
+}
+
 /// <summary>Who the log is: its origin and the Ed25519 note key that signs its checkpoints.</summary>
 public sealed class LogIdentity(string origin, NoteSigner signer)
 {
@@ -52,7 +63,7 @@ public sealed class LogKeys(Installation installation, ISigningKeyProvider keys,
             string? recorded;
             await using (var db = installation.OpenDb())
                 recorded = await db.LogState.AsNoTracking().Where(s => s.Id == 1).Select(s => s.Origin).FirstOrDefaultAsync(cancellationToken);
-            var origin = options.Origin ?? recorded ?? DefaultOriginPrefix + key.PublicKey.KeyId[..8];
+            var origin = (string.IsNullOrEmpty(options.Origin) ? null : options.Origin) ?? recorded ?? DefaultOriginPrefix + key.PublicKey.KeyId[..8];
             return _identity = new LogIdentity(origin, NoteSigner.Create(origin, key));
         }
         finally
@@ -70,13 +81,13 @@ public sealed class LogKeys(Installation installation, ISigningKeyProvider keys,
             using var fresh = Ed25519SigningKey.Generate();
             try
             {
-                KeyFiles.WritePrivate(path, fresh.ToPem(options.KeyPassphraseVariable is { } v ? Environment.GetEnvironmentVariable(v) : null));
+                KeyFiles.WritePrivate(path, fresh.ToPem(options.KeyPassphraseVariable is { Length: > 0 } v ? Environment.GetEnvironmentVariable(v) : null));
             }
             catch (IOException) when (File.Exists(path))
             {
                 // Another process created it first: use that one.
             }
         }
-        return keys.Load(new KeyReference(path, options.KeyPassphraseVariable));
+        return keys.Load(new KeyReference(path, string.IsNullOrEmpty(options.KeyPassphraseVariable) ? null : options.KeyPassphraseVariable));
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Data.Common;
 using Custodes.Common;
+using Microsoft.Extensions.Options;
 
 namespace Custodes.Cli;
 
@@ -44,6 +45,12 @@ public static class CliApp
     public static (int Code, string Message) Classify(Exception e) => e switch
     {
         BadInputException bad => (ExitCodes.BadInput, bad.Describe()),
+        // The use cases' refusals: what was named does not exist, may not be done by whoever asks, or the stored state refuses it.
+        NotFoundException or ForbiddenException or ConflictException or PreconditionFailedException => (ExitCodes.BadInput, e.Message),
+        // A bad setting (appsettings.json, Custodes__… environment variables): every problem, each naming its key and what it expects.
+        OptionsValidationException options => (ExitCodes.BadInput, string.Join("; ", options.Failures)),
+        AggregateException { InnerExceptions.Count: > 1 } agg when agg.InnerExceptions.All(i => i is OptionsValidationException)
+            => (ExitCodes.BadInput, string.Join("; ", agg.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures))),
         OperationCanceledException => (ExitCodes.Environment, "cancelled"),
         FileNotFoundException f => (ExitCodes.BadInput, $"{f.FileName ?? "file"}: no such file"),
         DirectoryNotFoundException d => (ExitCodes.BadInput, d.Message),

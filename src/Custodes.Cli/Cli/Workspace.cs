@@ -4,7 +4,10 @@ using Custodes.Application.Accounts;
 using Custodes.Application.Assessments;
 using Custodes.Application.Audit;
 using Custodes.Application.Evidence;
+using Custodes.Application.Hosting;
 using Custodes.Application.Organizations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Custodes.Cli;
 
@@ -20,48 +23,60 @@ public sealed class InstallationOptions
         command.Options.Add(Db);
     }
 
+    /// <summary>Whether the user named an installation (these options, <c>Custodes:Data</c>, <c>CUSTODES_DATA</c> or <c>CUSTODES_DB</c>), so that
+    /// a command that only may use one does not create the per-user default as a side effect.</summary>
+    public bool Named(ParseResult parse)
+    {
+        using var services = CliServices.Build(parse.GetValue(DataDir), parse.GetValue(Db));
+        var data = services.GetRequiredService<DataOptions>();
+        return Installation.Named(data.Directory, data.Database);
+    }
+
     /// <summary>Opens the installation, creating it or migrating its schema as needed.</summary>
     public async Task<Workspace> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var installation = Installation.Open(parse.GetValue(DataDir), parse.GetValue(Db));
-        await installation.InitializeAsync(cancellationToken);
-        return new Workspace(installation, TimeProvider.System);
+        var workspace = new Workspace(CliServices.Build(parse.GetValue(DataDir), parse.GetValue(Db)));
+        await workspace.Installation.InitializeAsync(cancellationToken);
+        return workspace;
     }
 }
 
-/// <summary>An open installation and its stores, wired the way the web app wires them.</summary>
-public sealed class Workspace
+/// <summary>
+/// The CLI's services: the application layer's one composition root (<see cref="ApplicationServices.AddCustodesApplication"/>) on the
+/// configuration the web app reads (<c>appsettings.json</c> in the working directory, environment variables such as
+/// <c>Custodes__PublicUrl</c>), with <c>--data-dir</c> and <c>--db</c> on the keys of <see cref="DataOptions"/>.
+/// </summary>
+public static class CliServices
 {
-    public Workspace(Installation installation, TimeProvider clock)
+    public static ServiceProvider Build(string? dataDirectory, string? database)
     {
-        Installation = installation;
-        Audit = new AuditTrail(clock);
-        Organizations = new OrganizationStore(installation, Audit, clock);
-        Accounts = new AccountStore(installation, Audit, clock);
-        Assessments = new AssessmentStore(installation, Audit, clock);
-        Evidence = new EvidenceStore(installation, Audit, clock);
-        Attestation = new Attest.AttestationWorkspace(installation, Audit, Organizations, clock);
-        var msps = new Application.Watch.WatchMspStore(installation, Audit, clock);
-        var alerts = new Application.Watch.AlertStore(installation, Audit, clock);
-        var log = new Application.Watch.WatchLog(installation, Attestation.LogKeys, clock);
-        // Alerts raised at the command line go to the delivery outbox; the worker of a `custodes serve` on this installation sends them.
-        var notifications = new Application.Alerting.AlertNotifications(installation, new Application.Alerting.AlertingOptions(), new Application.Alerting.DeliveryQueue(), Audit, clock);
-        var publisher = new Application.Watch.AlertPublisher(alerts, [new Application.Alerting.DeliverAlerts(installation, notifications)]);
-        Watch = new(msps, alerts, log, new Application.Watch.WatchPipeline(log, msps, publisher, clock));
+        var options = new Dictionary<string, string?>();
+        if (dataDirectory is not null) options[$"{DataOptions.Section}:{nameof(DataOptions.Directory)}"] = dataDirectory;
+        if (database is not null) options[$"{DataOptions.Section}:{nameof(DataOptions.Database)}"] = database;
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(options)
+            .Build();
+        var provider = new ServiceCollection().AddCustodesApplication(configuration).BuildServiceProvider();
+        // A bad setting stops the command before it touches anything, as it stops the server at start.
+        provider.ValidateOnStart();
+        return provider;
     }
+}
 
-    /// <summary>The watch stores: MSP profiles and tenants, alerts, the per-MSP event log, and the ingestion pipeline.</summary>
-    public sealed record WatchStores(Application.Watch.WatchMspStore Msps, Application.Watch.AlertStore Alerts, Application.Watch.WatchLog Log, Application.Watch.WatchPipeline Pipeline);
+/// <summary>An open installation: the same stores and use cases the web app resolves, from the same composition root.</summary>
+public sealed class Workspace(IServiceProvider services)
+{
+    /// <summary>A store or use case of the application layer.</summary>
+    public T Get<T>() where T : notnull => services.GetRequiredService<T>();
 
-    public WatchStores Watch { get; }
-
-    public Installation Installation { get; }
-    public AuditTrail Audit { get; }
-    public OrganizationStore Organizations { get; }
-    public AccountStore Accounts { get; }
-    public AssessmentStore Assessments { get; }
-    public EvidenceStore Evidence { get; }
-    public Attest.AttestationWorkspace Attestation { get; }
+    public Installation Installation => Get<Installation>();
+    public AuditTrail Audit => Get<AuditTrail>();
+    public OrganizationStore Organizations => Get<OrganizationStore>();
+    public AccountStore Accounts => Get<AccountStore>();
+    public AssessmentStore Assessments => Get<AssessmentStore>();
+    public EvidenceStore Evidence => Get<EvidenceStore>();
 
     /// <summary>The operator acting at the command line for an organization given by id or name.</summary>
     public async Task<Tenant> OperatorForAsync(string organization, CancellationToken cancellationToken) =>
@@ -73,6 +88,6 @@ public sealed class Workspace
         await using var db = Installation.OpenDb();
         var owner = Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
             db.Assessments.Where(a => a.Id == assessmentId).Select(a => (Guid?)a.OrganizationId), cancellationToken);
-        return Tenant.Operator(await owner ?? throw new Common.BadInputException($"no assessment {assessmentId} in {Installation.DataDirectory}"));
+        return Tenant.Operator(await owner ?? throw new Common.NotFoundException($"no assessment {assessmentId} in {Installation.DataDirectory}"));
     }
 }

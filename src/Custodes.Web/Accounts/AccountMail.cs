@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Custodes.Application.Alerting;
+using Custodes.Application.Hosting;
 using Custodes.Web.Alerting;
 using MimeKit;
 
@@ -8,10 +8,10 @@ namespace Custodes.Web.Accounts;
 /// <summary>
 /// Account email (sign-up confirmation, password reset) through the installation's SMTP server (<c>Custodes:Smtp</c>, as alert email).
 /// Messages are queued and sent in the background, so a page answers in the same time whether or not it sent one — the answer never
-/// tells which emails have accounts. Links point at <c>Custodes:Alerting:PublicUrl</c>, never at the request's Host header, which a
+/// tells which emails have accounts. Links point at the installation's public address (<c>Custodes:PublicUrl</c>), never at the request's Host header, which a
 /// requester controls. A message that cannot be sent is logged; the person asks again.
 /// </summary>
-public sealed class AccountMail(EmailSender email, SmtpOptions smtp, AlertingOptions alerting, ILogger<AccountMail> log) : BackgroundService
+public sealed class AccountMail(EmailSender email, SmtpOptions smtp, PublicAddress address, ILogger<AccountMail> log) : BackgroundService
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly Channel<MimeMessage> _queue = Channel.CreateBounded<MimeMessage>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -19,7 +19,7 @@ public sealed class AccountMail(EmailSender email, SmtpOptions smtp, AlertingOpt
     public bool Configured => smtp.Configured;
 
     /// <summary>An absolute link to a page of this installation.</summary>
-    public string Link(string pathAndQuery) => alerting.PublicUrl.TrimEnd('/') + pathAndQuery;
+    public string Link(string pathAndQuery) => address.Link(pathAndQuery);
 
     public void Send(string to, string subject, string text)
     {

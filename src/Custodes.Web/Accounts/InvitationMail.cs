@@ -1,5 +1,5 @@
 using Custodes.Application.Accounts;
-using Custodes.Application.Alerting;
+using Custodes.Application.Hosting;
 using Custodes.Web.Alerting;
 using MimeKit;
 
@@ -10,7 +10,7 @@ namespace Custodes.Web.Accounts;
 /// Which of the two happens depends only on the installation's configuration, never on the invited email, so the answer to an
 /// invitation says nothing about whether that email has an account here.
 /// </remarks>
-public sealed class InvitationMail(EmailSender email, SmtpOptions smtp, AlertingOptions alerting, ILogger<InvitationMail> log)
+public sealed class InvitationMail(EmailSender email, SmtpOptions smtp, PublicAddress address, ILogger<InvitationMail> log)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
@@ -25,7 +25,7 @@ public sealed class InvitationMail(EmailSender email, SmtpOptions smtp, Alerting
     {
         var shown = Link($"{request.Scheme}://{request.Host}{request.PathBase}", issued.Token);
         if (!smtp.Configured) return new Outcome(false, shown, null);
-        var problem = await email.SendNowAsync(Compose(issued.Invitation, invitedBy, Link(alerting.PublicUrl, issued.Token)), Timeout, cancellationToken);
+        var problem = await email.SendNowAsync(Compose(issued.Invitation, invitedBy, Link(address.Base, issued.Token)), Timeout, cancellationToken);
         if (problem is null) return new Outcome(true, null, null);
         log.LogWarning("invitation {Invitation} could not be emailed: {Problem}", issued.Invitation.Id, problem);
         return new Outcome(false, shown, problem);

@@ -21,3 +21,12 @@ public sealed class SmtpOptions
 
     public bool Configured => !string.IsNullOrWhiteSpace(Host);
 }
+
+/// <summary>Checks the SMTP port and the security mode.</summary>
+public sealed class SmtpOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SmtpOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SmtpOptions smtp) => new Application.Hosting.OptionsProblems(SmtpOptions.Section)
+        .Require(smtp.Port is > 0 and < 65536, nameof(smtp.Port), $"{smtp.Port} is not a TCP port")
+        .Require(smtp.Security?.ToLowerInvariant() is "starttls" or "tls" or "auto" or "none", nameof(smtp.Security), $"'{smtp.Security}' is not one of starttls, tls, auto, none")
+        .Result;
+}

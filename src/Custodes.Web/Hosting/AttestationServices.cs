@@ -1,27 +1,18 @@
-using Custodes.Application.Keys;
-using Custodes.Application.Letters;
 using Custodes.Application.Transparency;
 using Custodes.Web.Api;
 using Custodes.Web.Letters;
 
 namespace Custodes.Web.Hosting;
 
-/// <summary>The attestation services: signing keys, the transparency log and its tile cache, letters.</summary>
+/// <summary>The web's attestation services: the letter check and the transparency log's tile cache.</summary>
 public static class AttestationServices
 {
     /// <summary>Bytes of full tiles kept in memory.</summary>
     public const long TileCacheBytes = 64L * 1024 * 1024;
 
-    public static IServiceCollection AddCustodesAttestation(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The web's part: letter checks and the tile cache (keys, the log and letters come from AddCustodesApplication).</summary>
+    public static IServiceCollection AddCustodesAttestation(this IServiceCollection services)
     {
-        var log = new LogOptions();
-        configuration.GetSection(LogOptions.Section).Bind(log);
-        services.AddSingleton(log);
-        services.AddSingleton<ISigningKeyProvider, FileSigningKeyProvider>(_ => new FileSigningKeyProvider());
-        services.AddSingleton<LogKeys>();
-        services.AddSingleton<TransparencyLog>();
-        services.AddSingleton<SigningKeyRegistry>();
-        services.AddSingleton<LetterStore>();
         services.AddSingleton<LetterCheck>();
         services.AddSingleton(_ => new TileCache(_.GetRequiredService<TransparencyLog>(),
             new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = TileCacheBytes })));

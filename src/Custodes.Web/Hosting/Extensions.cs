@@ -1,12 +1,7 @@
 using System.IO.Compression;
 using System.Threading.RateLimiting;
 using Custodes.Application;
-using Custodes.Application.Accounts;
-using Custodes.Application.Assessments;
-using Custodes.Application.Audit;
-using Custodes.Application.Evidence;
-using Custodes.Application.Organizations;
-using Custodes.Application.Sharing;
+using Custodes.Application.Hosting;
 using Custodes.Web.Accounts;
 using Custodes.Web.Alerting;
 using Custodes.Web.Api;
@@ -30,32 +25,23 @@ public static class Extensions
     public static WebApplicationBuilder AddCustodes(this WebApplicationBuilder builder, Installation installation)
     {
         var services = builder.Services;
-        var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
-        var oidc = builder.Configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
-        var proxy = ProxyOptions.Read(builder.Configuration);
-        services.AddSingleton(web);
-        services.AddSingleton(oidc);
-        services.AddSingleton(proxy);
-        services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(proxy.Apply);
-        services.AddSingleton<PublicAddress>();
+        // Settings that decide what is registered (single sign-on, the cookie lifetime, the sign-in limit) are read through the same
+        // binding and validation as the rest; every other setting is injected where it is used.
+        var web = builder.Configuration.ReadConfiguredOptions<WebOptions, WebOptionsValidator>(WebOptions.Section);
+        var oidc = builder.Configuration.ReadConfiguredOptions<OidcOptions, OidcOptionsValidator>(OidcOptions.Section);
+        services.AddConfiguredOptions<WebOptions, WebOptionsValidator>(WebOptions.Section);
+        services.AddConfiguredOptions<OidcOptions, OidcOptionsValidator>(OidcOptions.Section);
+        services.AddConfiguredOptions<ProxyOptions, ProxyOptionsValidator>(ProxyOptions.Section);
+        services.AddOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>().Configure<ProxyOptions>((target, proxy) => proxy.Apply(target));
         services.AddSingleton(installation);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<AuditTrail>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<OrganizationStore>();
-        services.AddSingleton<OrganizationDirectory>();
-        services.AddSingleton<AccountStore>();
-        services.AddSingleton<InvitationStore>();
+        services.AddSingleton<IListeningAddress, ListeningAddress>();
+        services.AddCustodesApplication(builder.Configuration);
         services.AddSingleton<Accounts.InvitationMail>();
-        services.AddSingleton<AssessmentStore>();
-        services.AddSingleton<Application.SupplyChain.QuestionnaireStore>();
-        services.AddSingleton<ShareStore>();
-        services.AddSingleton(sp => new EvidenceStore(installation, sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()) { MaxBytes = web.EvidenceMaxBytes });
         services.AddSingleton<ScoreCache>();
         services.AddSingleton<AssessmentImports>();
-        services.AddCustodesAttestation(builder.Configuration);
-        Watch.WatchServices.AddCustodesWatch(services, builder.Configuration);
-        services.AddCustodesSupplyChain(builder.Configuration);
+        services.AddCustodesAttestation();
+        Watch.WatchServices.AddCustodesWatch(services);
+        services.AddCustodesSupplyChain();
         services.AddSingleton<ApiKeyCache>();
         services.AddCustodesAlerting(builder.Configuration);
         services.AddSingleton<AccountMail>();

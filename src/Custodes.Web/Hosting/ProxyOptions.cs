@@ -1,5 +1,7 @@
 using System.Net;
+using Custodes.Application.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Custodes.Web.Hosting;
 
@@ -24,35 +26,50 @@ public sealed class ProxyOptions
 
     public bool Enabled => KnownProxies.Count > 0 || KnownNetworks.Count > 0;
 
-    /// <summary>Reads and checks the section; a setting that is not an address or a network stops the server at start, naming it.</summary>
-    public static ProxyOptions Read(IConfiguration configuration)
+    /// <summary>Reads and checks the section as the server does at start; a setting that is not an address or a network throws, naming it.</summary>
+    public static ProxyOptions Read(IConfiguration configuration) =>
+        configuration.ReadConfiguredOptions<ProxyOptions, ProxyOptionsValidator>(Section);
+
+    /// <summary>What is wrong with the settings, each as <c>configuration Custodes:ForwardedHeaders:Key: why</c>.</summary>
+    public IEnumerable<string> Problems()
     {
-        var options = configuration.GetSection(Section).Get<ProxyOptions>() ?? new ProxyOptions();
-        options.Apply(new ForwardedHeadersOptions());
-        return options;
+        if (ForwardLimit < 1) yield return $"configuration {Section}:ForwardLimit: {ForwardLimit} is not at least 1";
+        for (var i = 0; i < KnownProxies.Count; i++)
+        {
+            var text = KnownProxies[i]?.Trim() ?? "";
+            if (!IPAddress.TryParse(text, out _) || text.Contains('/'))
+                yield return $"configuration {Section}:KnownProxies:{i}: '{text}' is not an IP address (a network goes in KnownNetworks, as 10.0.0.0/24)";
+        }
+        for (var i = 0; i < KnownNetworks.Count; i++)
+        {
+            var text = KnownNetworks[i]?.Trim() ?? "";
+            if (!System.Net.IPNetwork.TryParse(text, out _))
+                yield return $"configuration {Section}:KnownNetworks:{i}: '{text}' is not a network in CIDR notation, such as 10.0.0.0/24";
+        }
     }
 
     /// <summary>Configures the forwarded-headers middleware to trust exactly these proxies (not ASP.NET Core's default of loopback).</summary>
     public void Apply(ForwardedHeadersOptions target)
     {
-        if (ForwardLimit < 1) throw new InvalidOperationException($"configuration {Section}:ForwardLimit: {ForwardLimit} is not at least 1");
+        if (Problems().FirstOrDefault() is { } problem) throw new InvalidOperationException(problem);
         target.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         target.ForwardLimit = ForwardLimit;
         target.KnownProxies.Clear();
         target.KnownIPNetworks.Clear();
         for (var i = 0; i < KnownProxies.Count; i++)
         {
-            var text = KnownProxies[i]?.Trim() ?? "";
-            if (!IPAddress.TryParse(text, out var address) || text.Contains('/'))
-                throw new InvalidOperationException($"configuration {Section}:KnownProxies:{i}: '{text}' is not an IP address (a network goes in KnownNetworks, as 10.0.0.0/24)");
-            target.KnownProxies.Add(address);
+            target.KnownProxies.Add(IPAddress.Parse(KnownProxies[i].Trim()));
         }
         for (var i = 0; i < KnownNetworks.Count; i++)
         {
-            var text = KnownNetworks[i]?.Trim() ?? "";
-            if (!System.Net.IPNetwork.TryParse(text, out var network))
-                throw new InvalidOperationException($"configuration {Section}:KnownNetworks:{i}: '{text}' is not a network in CIDR notation, such as 10.0.0.0/24");
-            target.KnownIPNetworks.Add(network);
+            target.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(KnownNetworks[i].Trim()));
         }
     }
+}
+
+/// <summary>Checks every trusted proxy is an address and every network a CIDR network, so a typo stops the server instead of trusting nobody (or everybody).</summary>
+public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ProxyOptions options) =>
+        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Custodes.Application.Hosting;
 using Custodes.Application.Keys;
 using Custodes.Application.Letters;
 using Custodes.Application.Transparency;

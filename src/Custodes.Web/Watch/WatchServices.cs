@@ -2,23 +2,12 @@ using Custodes.Application.Watch;
 
 namespace Custodes.Web.Watch;
 
-/// <summary>The watch services: stores, the per-MSP event log, the alert publisher (with every registered
-/// <see cref="IAlertSink"/>), the inbox (write-ahead table), the ingestion queue and pipeline, and the hosted ingestion service and syslog listener.</summary>
+/// <summary>The web's watch services: the ingestion queue in front of the pipeline, the hosted ingestion service and the syslog listener
+/// (stores, the event log, the inbox, the alert publisher and the pipeline come from AddCustodesApplication).</summary>
 public static class WatchServices
 {
-    public static IServiceCollection AddCustodesWatch(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCustodesWatch(this IServiceCollection services)
     {
-        var options = configuration.GetSection(WatchOptions.Section).Get<WatchOptions>() ?? new WatchOptions();
-        services.AddSingleton(options);
-        services.AddSingleton<WatchMspStore>();
-        services.AddSingleton<WatchConsentStore>();
-        services.AddSingleton<AlertStore>();
-        services.AddSingleton<WatchLog>();
-        services.AddSingleton(sp => new AlertPublisher(sp.GetRequiredService<AlertStore>(), sp.GetServices<IAlertSink>(),
-            (sink, e) => sp.GetRequiredService<ILogger<AlertPublisher>>().LogError(e, "alert sink {Sink} failed", sink.GetType().Name)));
-        services.AddSingleton(sp => new WatchPipeline(sp.GetRequiredService<WatchLog>(), sp.GetRequiredService<WatchMspStore>(),
-            sp.GetRequiredService<AlertPublisher>(), sp.GetRequiredService<TimeProvider>(), options.MaxDetectors));
-        services.AddSingleton<WatchInbox>();
         services.AddSingleton<IngestionQueue>();
         services.AddHostedService<WatchIngestionService>();
         services.AddSingleton<SyslogListener>();

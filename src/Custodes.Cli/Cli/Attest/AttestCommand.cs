@@ -51,8 +51,8 @@ public static class AttestCommand
             Guid? storedId = !File.Exists(source) && Guid.TryParse(source, out var id) ? id : null;
             var workspace = await store.OpenAsync(parse, ct);
             var keyPath = parse.GetValue(key)!;
-            using var signingKey = workspace.Attestation.KeyProvider.Load(new KeyReference(keyPath, parse.GetValue(passphrase)));
-            var issued = await workspace.Attestation.Issue.HandleAsync(new IssueLetterRequest
+            using var signingKey = workspace.Get<Application.Keys.ISigningKeyProvider>().Load(new KeyReference(keyPath, parse.GetValue(passphrase)));
+            var issued = await workspace.Get<Application.Letters.IssueLetter>().HandleAsync(new IssueLetterRequest
             {
                 Assessment = parsed,
                 Source = storedId is null ? source : $"assessment {storedId}",
@@ -216,8 +216,8 @@ public static class AttestCommand
             if (string.IsNullOrWhiteSpace(parse.GetValue(reason)))
                 throw new BadInputException("is empty: say why the letter is revoked (the reason is public and shown with the letter)", path: "--reason");
             var workspace = await store.OpenAsync(parse, ct);
-            using var signingKey = parse.GetValue(key) is { } path ? workspace.Attestation.KeyProvider.Load(new KeyReference(path, parse.GetValue(passphrase))) : null;
-            var revoked = await workspace.Attestation.Revoke.HandleAsync(new RevokeLetterRequest(parse.GetValue(letter), parse.GetValue(reason)!, signingKey, $"cli:{Environment.UserName}"), ct);
+            using var signingKey = parse.GetValue(key) is { } path ? workspace.Get<Application.Keys.ISigningKeyProvider>().Load(new KeyReference(path, parse.GetValue(passphrase))) : null;
+            var revoked = await workspace.Get<Application.Letters.RevokeLetter>().HandleAsync(new RevokeLetterRequest(parse.GetValue(letter), parse.GetValue(reason)!, signingKey, $"cli:{Environment.UserName}"), ct);
             if (reporter.Json) reporter.WriteJson(new { letter_id = revoked.LetterId, status = LetterStatuses.Revoked, revoked_at = Dates.Format(revoked.RevokedAt), reason = revoked.Reason, revocation_index = revoked.RevocationIndex, signed = revoked.Signed,
                 supply_chain_notices = revoked.Dependents?.Notices, supply_chain_error = revoked.DependentsError });
             else
@@ -250,10 +250,9 @@ public static class AttestCommand
             if (!File.Exists(path)) throw new BadInputException("no such file", path);
             var view = LetterView.FromBundle(await File.ReadAllBytesAsync(path, ct), parse.GetValue(baseUrl)!, path);
             // Only an installation the user named: rendering a letter someone sent must not create a data directory as a side effect.
-            if (parse.GetValue(store.DataDir) is not null || parse.GetValue(store.Db) is not null
-                || Environment.GetEnvironmentVariable("CUSTODES_DATA") is { Length: > 0 } || Environment.GetEnvironmentVariable("CUSTODES_DB") is { Length: > 0 })
+            if (store.Named(parse))
             {
-                var status = await (await store.OpenAsync(parse, ct)).Attestation.Letters.StatusAsync(view.Letter.LetterId, cancellationToken: ct);
+                var status = await (await store.OpenAsync(parse, ct)).Get<Application.Letters.LetterStore>().StatusAsync(view.Letter.LetterId, cancellationToken: ct);
                 // Only a revocation: it is final, whereas "valid" printed today would still say so after the letter expires or is revoked.
                 if (status.Status == LetterStatuses.Revoked)
                 {
@@ -279,7 +278,7 @@ public static class AttestCommand
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var status = await (await store.OpenAsync(parse, ct)).Attestation.Letters.StatusAsync(parse.GetValue(letter), cancellationToken: ct);
+            var status = await (await store.OpenAsync(parse, ct)).Get<Application.Letters.LetterStore>().StatusAsync(parse.GetValue(letter), cancellationToken: ct);
             if (reporter.Json) reporter.WriteJson(status);
             else reporter.Out.WriteLine(status.Status + (status.Status == LetterStatuses.Revoked ? $" at {status.RevokedAt:yyyy-MM-dd HH:mm}Z: {status.Reason}" : ""));
             return ExitCodes.Ok;
@@ -295,7 +294,7 @@ public static class AttestCommand
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var letters = await (await store.OpenAsync(parse, ct)).Attestation.Letters.ListAsync(cancellationToken: ct);
+            var letters = await (await store.OpenAsync(parse, ct)).Get<Application.Letters.LetterStore>().ListAsync(cancellationToken: ct);
             if (reporter.Json)
                 reporter.WriteJson(new { letters = letters.Select(l => new { letter_id = l.Id, l.Issuer, subject_organization = l.Subject, l.Framework, l.Score, l.Status, l.IssuedAt, l.ValidUntil, l.LogIndex, l.KeyId }) });
             else

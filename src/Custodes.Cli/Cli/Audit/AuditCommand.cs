@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Custodes.Application.Audit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Cli.Audit;
 
@@ -27,12 +26,10 @@ public static class AuditCommand
         {
             var workspace = await store.OpenAsync(parse, ct);
             Guid? orgId = parse.GetValue(org) is { } o ? (await workspace.Organizations.ResolveAsync(o, ct)).Id : null;
-            await using var db = workspace.Installation.OpenDb();
-            var rows = await db.Audit.AsNoTracking().Where(a => orgId == null || a.OrganizationId == orgId)
-                .OrderByDescending(a => a.Sequence).Take(Math.Clamp(parse.GetValue(limit), 1, 10_000)).ToListAsync(ct);
+            var rows = await workspace.Get<AuditLog>().ListInstallationAsync(orgId, parse.GetValue(limit), ct);
             if (reporter.Json)
-                reporter.WriteJson(new { entries = rows.Select(r => new { r.Sequence, r.OrganizationId, at = r.At, r.Actor, r.Action, r.EntityType, r.EntityId, r.Before, r.After, hash = Convert.ToHexStringLower(r.Hash) }) });
-            else foreach (var r in rows) reporter.Line($"{r.Sequence,6}  {r.At:yyyy-MM-dd HH:mm:ss}Z  {r.Actor,-28} {r.Action,-24} {r.EntityType} {r.EntityId}");
+                reporter.WriteJson(new { entries = rows.Select(r => new { r.Entry.Sequence, r.OrganizationId, at = r.Entry.At, r.Entry.Actor, r.Entry.Action, r.Entry.EntityType, r.Entry.EntityId, r.Entry.Before, r.Entry.After, r.Entry.Hash }) });
+            else foreach (var (_, e) in rows) reporter.Line($"{e.Sequence,6}  {e.At:yyyy-MM-dd HH:mm:ss}Z  {e.Actor,-28} {e.Action,-24} {e.EntityType} {e.EntityId}");
             return ExitCodes.Ok;
         });
         return command;
@@ -47,8 +44,7 @@ public static class AuditCommand
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            await using var db = workspace.Installation.OpenDb();
-            var result = await AuditTrail.VerifyAsync(db, ct);
+            var result = await workspace.Get<AuditLog>().VerifyAsync(ct);
             if (reporter.Json) reporter.WriteJson(result);
             else reporter.Line(result.Valid ? $"audit trail intact: {result.Entries} entries" : $"audit trail BROKEN: {result.Problem}");
             return result.Valid ? ExitCodes.Ok : ExitCodes.CheckFailed;

@@ -15,7 +15,7 @@ public static class DemoCommand
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var w = await store.OpenAsync(parse, ct);
-            var summary = await new DemoWorkspace(w.Installation, w.Organizations, w.Accounts, w.Assessments, w.Evidence, w.Attestation.Issue, w.Attestation.Portfolios).EnsureAsync(ct);
+            var summary = await w.Get<DemoWorkspace>().EnsureAsync(ct);
             if (reporter.Json)
             {
                 reporter.WriteJson(summary);

@@ -68,7 +68,7 @@ public static class KeysCommand
             var workspace = await store.OpenAsync(parse, ct);
             var organization = await workspace.Organizations.ResolveAsync(parse.GetValue(org)!, ct);
             var signer = parse.GetValue(name) ?? KeyFiles.SignerNameBeside(path) ?? organization.Name;
-            var registered = await workspace.Attestation.Registry.RegisterAsync(key, organization.Id, signer,
+            var registered = await workspace.Get<Application.Keys.SigningKeyRegistry>().RegisterAsync(key, organization.Id, signer,
                 parse.GetValue(notBefore) is { } nb ? Dates.Parse(nb, "--not-before") : null,
                 parse.GetValue(notAfter) is { } na ? Dates.Parse(na, "--not-after", endOfDay: true) : null,
                 Application.Tenant.Operator(organization.Id).Actor, ct);
@@ -88,7 +88,7 @@ public static class KeysCommand
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            var keys = await workspace.Attestation.Registry.ListAsync(ct);
+            var keys = await workspace.Get<Application.Keys.SigningKeyRegistry>().ListAsync(ct);
             if (reporter.Json) reporter.WriteJson(new { keys });
             else
                 foreach (var k in keys)

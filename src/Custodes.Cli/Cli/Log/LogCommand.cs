@@ -29,7 +29,7 @@ public static class LogCommand
         command.SetHandler(null, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            reporter.Out.WriteLine((await workspace.Attestation.LogKeys.GetAsync(ct)).Verifier.KeyString);
+            reporter.Out.WriteLine((await workspace.Get<Application.Transparency.LogKeys>().GetAsync(ct)).Verifier.KeyString);
             return ExitCodes.Ok;
         });
         return command;
@@ -43,7 +43,7 @@ public static class LogCommand
         command.SetHandler(null, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            var latest = await workspace.Attestation.Log.LatestCheckpointAsync(ct) ?? throw new BadInputException("the log has no entries yet");
+            var latest = await workspace.Get<Application.Transparency.TransparencyLog>().LatestCheckpointAsync(ct) ?? throw new BadInputException("the log has no entries yet");
             reporter.Out.Write(latest.Note);
             return ExitCodes.Ok;
         });
@@ -60,7 +60,7 @@ public static class LogCommand
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var log = (await store.OpenAsync(parse, ct)).Attestation.Log;
+            var log = (await store.OpenAsync(parse, ct)).Get<Application.Transparency.TransparencyLog>();
             var treeSize = parse.GetValue(size) ?? await log.SizeAsync(ct);
             var i = parse.GetValue(index);
             var proof = await log.ProveInclusionAsync(treeSize, i, ct);
@@ -93,7 +93,7 @@ public static class LogCommand
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var log = (await store.OpenAsync(parse, ct)).Attestation.Log;
+            var log = (await store.OpenAsync(parse, ct)).Get<Application.Transparency.TransparencyLog>();
             var size = parse.GetValue(newSize) ?? await log.SizeAsync(ct);
             var old = parse.GetValue(oldSize);
             var proof = await log.ProveConsistencyAsync(size, old, ct);
@@ -128,7 +128,7 @@ public static class LogCommand
                 note = await File.ReadAllTextAsync(path, ct);
             }
             var workspace = await store.OpenAsync(parse, ct);
-            var result = await new LogAudit(workspace.Attestation.Log).VerifyAsync(note, ct);
+            var result = await workspace.Get<LogAudit>().VerifyAsync(note, ct);
             if (reporter.Json) reporter.WriteJson(new { valid = result.Valid, result.Origin, result.Size, result.RootHash, result.EntriesChecked, result.CheckpointsChecked, result.SavedCheckpointSize, result.Errors });
             else
             {

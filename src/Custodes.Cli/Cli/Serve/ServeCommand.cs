@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Custodes.Common;
 using Custodes.Web.Hosting;
+using Custodes.Application.Watch;
 using Custodes.Web.Watch;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -32,7 +33,7 @@ public static class ServeCommand
             if (parse.GetValue(syslogMsp) is { } msp)
             {
                 var org = await workspace.Organizations.ResolveAsync(msp, ct);
-                await workspace.Watch.Msps.EnsureAsync(org.Id, ct);
+                await workspace.Get<Application.Watch.WatchMspStore>().EnsureAsync(org.Id, ct);
                 settings[$"{WatchOptions.Section}:SyslogMsp"] = org.Id.ToString();
             }
             var app = CustodesWebApp.Build(workspace.Installation, parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

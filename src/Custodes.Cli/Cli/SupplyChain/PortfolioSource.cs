@@ -32,7 +32,7 @@ public sealed class PortfolioSource
     {
         if (FileOf(parse) is { } file) return PortfolioFile.Load(file);
         var (workspace, owner) = await OpenAsync(parse, cancellationToken);
-        return (await workspace.Attestation.Portfolios.LoadAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner)).Portfolio;
+        return (await workspace.Get<Application.SupplyChain.PortfolioStore>().LoadAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner)).Portfolio;
     }
 
     /// <summary>The query graph of the portfolio the command was given: built from the file, or the stored one's, read as the web app reads it (<see cref="PortfolioGraphs"/>).</summary>
@@ -40,7 +40,7 @@ public sealed class PortfolioSource
     {
         if (FileOf(parse) is { } file) return PortfolioGraph.Build(PortfolioFile.Load(file));
         var (workspace, owner) = await OpenAsync(parse, cancellationToken);
-        return await new PortfolioGraphs(workspace.Attestation.Portfolios).GraphAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner);
+        return await workspace.Get<PortfolioGraphs>().GraphAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner);
     }
 
     /// <summary>The portfolio the command was given and its graph; when it is stored, also its matrices, links and installation.</summary>
@@ -52,7 +52,7 @@ public sealed class PortfolioSource
             return new PortfolioInput(portfolio, PortfolioGraph.Build(portfolio), null, null);
         }
         var (workspace, owner) = await OpenAsync(parse, cancellationToken);
-        var loaded = await new PortfolioGraphs(workspace.Attestation.Portfolios).GetAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner);
+        var loaded = await workspace.Get<PortfolioGraphs>().GetAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner);
         return new PortfolioInput(loaded.Stored.Portfolio, loaded.Graph, loaded.Stored, workspace);
     }
 

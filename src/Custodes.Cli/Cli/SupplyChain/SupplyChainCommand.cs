@@ -215,7 +215,7 @@ public static class SupplyChainCommand
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
-            var changes = (await store.OpenAsync(parse, ct)).Attestation.LetterChanges;
+            var changes = (await store.OpenAsync(parse, ct)).Get<Application.SupplyChain.LetterChanges>();
             var outcome = parse.GetValue(letter) is { } id ? await changes.ProcessAsync(id, ct) : await changes.ProcessPendingAsync(ct);
             if (reporter.Json) reporter.WriteJson(new { letters = outcome.Letters, portfolios = outcome.Portfolios, notices = outcome.Notices });
             else reporter.Line($"{outcome.Letters} letter change(s) processed: {outcome.Notices} notice(s) in {outcome.Portfolios} portfolio(s)");
@@ -228,7 +228,7 @@ public static class SupplyChainCommand
     private static async Task<IReadOnlyDictionary<string, LetterState>> LettersAsync(PortfolioInput input, string? path, CancellationToken cancellationToken)
     {
         if (path is not null || input.Stored is null || input.Workspace is null) return LoadLetters(path);
-        var held = await input.Workspace.Attestation.ProviderLetters.ForAsync(input.Stored, TimeProvider.System.GetUtcNow(), cancellationToken);
+        var held = await input.Workspace.Get<Application.SupplyChain.ProviderLetters>().ForAsync(input.Stored, TimeProvider.System.GetUtcNow(), cancellationToken);
         return held.ToDictionary(l => l.Key, l => l.Value.State, StringComparer.Ordinal);
     }
 

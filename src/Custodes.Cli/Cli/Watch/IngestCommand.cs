@@ -32,7 +32,7 @@ public static class IngestCommand
         {
             var workspace = await store.OpenAsync(parse, ct);
             var org = await workspace.Organizations.ResolveAsync(parse.GetValue(msp)!, ct);
-            var profile = await workspace.Watch.Msps.EnsureAsync(org.Id, ct);
+            var profile = await workspace.Get<Application.Watch.WatchMspStore>().EnsureAsync(org.Id, ct);
             var options = new ReadOptions
             {
                 Msp = profile.EventName,
@@ -49,7 +49,7 @@ public static class IngestCommand
                 if (shown.Count < ShownQuarantine) shown.Add(entry);
             }, keep: 0);
             var reader = new EventReader(EventFormats.Get(parse.GetValue(format) ?? EventFormats.Default), options, quarantine);
-            var pipeline = workspace.Watch.Pipeline;
+            var pipeline = workspace.Get<Application.Watch.WatchPipeline>();
             var alerts = new Dictionary<Guid, AlertView>();
             var batch = new List<WatchEvent>(Chunk);
             long batches = 0;

@@ -29,10 +29,10 @@ public static class MapTenantCommand
             // The operator knows every organization, so it is told plainly what the web API keeps from an MSP.
             if (customerOrg.Kind != Application.OrganizationKinds.Customer)
                 throw new BadInputException($"organization '{customerOrg.Name}' is a {customerOrg.Kind}, not a customer", path: "--customer");
-            var mapping = await workspace.Watch.Msps.MapTenantAsync(operatorTenant, parse.GetValue(tenant)!, customerOrg.Id, ct);
+            var mapping = await workspace.Get<Application.Watch.WatchMspStore>().MapTenantAsync(operatorTenant, parse.GetValue(tenant)!, customerOrg.Id, ct);
             if (parse.GetValue(accept) && mapping.Status != Application.Watch.MappingStatuses.Active)
             {
-                var consents = new Application.Watch.WatchConsentStore(workspace.Installation, workspace.Audit, TimeProvider.System);
+                var consents = workspace.Get<Application.Watch.WatchConsentStore>();
                 await consents.DecideAsync(Application.Tenant.Operator(customerOrg.Id), operatorTenant.OrganizationId, accept: true, ct);
                 mapping = mapping with { Status = Application.Watch.MappingStatuses.Active, CustomerName = customerOrg.Name };
             }

@@ -17,8 +17,8 @@ public static class VerifyCommand
         {
             var workspace = await store.OpenAsync(parse, ct);
             var org = await workspace.Organizations.ResolveAsync(parse.GetValue(msp)!, ct);
-            await workspace.Watch.Msps.EnsureAsync(org.Id, ct);
-            var result = await workspace.Watch.Log.VerifyAsync(org.Id, ct);
+            await workspace.Get<Application.Watch.WatchMspStore>().EnsureAsync(org.Id, ct);
+            var result = await workspace.Get<Application.Watch.WatchLog>().VerifyAsync(org.Id, ct);
             if (reporter.Json) reporter.WriteJson(result);
             else
             {

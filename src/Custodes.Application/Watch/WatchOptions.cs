@@ -1,4 +1,7 @@
-namespace Custodes.Web.Watch;
+using Custodes.Application.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Custodes.Application.Watch;
 
 /// <summary>Settings of event ingestion (configuration section <c>Custodes:Watch</c>).</summary>
 public sealed class WatchOptions
@@ -33,4 +36,21 @@ public sealed class WatchOptions
 
     /// <summary>The MSP organization (id) whose events arrive by syslog.</summary>
     public Guid? SyslogMsp { get; set; }
+}
+
+/// <summary>Checks the ingestion settings: sizes and counts positive, the syslog address a loopback <c>host:port</c> with an MSP to receive for.</summary>
+public sealed class WatchOptionsValidator : IValidateOptions<WatchOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WatchOptions o) => new OptionsProblems(WatchOptions.Section)
+        .Require(o.QueueCapacity >= 1, nameof(o.QueueCapacity), $"{o.QueueCapacity} is not at least 1")
+        .Require(o.MaxBatch >= 1, nameof(o.MaxBatch), $"{o.MaxBatch} is not at least 1")
+        .Require(o.MaxDetectors >= 1, nameof(o.MaxDetectors), $"{o.MaxDetectors} is not at least 1")
+        .Require(o.MaxBodyBytes >= 1, nameof(o.MaxBodyBytes), $"{o.MaxBodyBytes} is not a positive number of bytes")
+        .Require(o.RetryAfterSeconds >= 0, nameof(o.RetryAfterSeconds), $"{o.RetryAfterSeconds} is negative")
+        .Require(o.IdempotencyKeyRetention > TimeSpan.Zero, nameof(o.IdempotencyKeyRetention), "must be positive (a time such as 1.00:00:00)")
+        .Require(o.QuietAfter > TimeSpan.Zero, nameof(o.QuietAfter), "must be positive (a time such as 00:00:02)")
+        .Require(string.IsNullOrWhiteSpace(o.Syslog) || System.Net.IPEndPoint.TryParse(o.Syslog.Trim(), out var e) && System.Net.IPAddress.IsLoopback(e.Address),
+            nameof(o.Syslog), $"'{o.Syslog}' is not a loopback address and port such as 127.0.0.1:5514")
+        .Require(string.IsNullOrWhiteSpace(o.Syslog) || o.SyslogMsp is not null, nameof(o.SyslogMsp), "the syslog listener needs the id of the MSP whose events it receives")
+        .Result;
 }
