@@ -88,6 +88,7 @@ public static class ReportsApi
         {
             content = export.Write(ReportData.From(stored.Assessment));
         }
+        // The request was fine; the stored assessment cannot be written in this format: 422 with where, not the caller's bad input (400).
         catch (BadInputException e)
         {
             throw new UnprocessableException(new BadInputException($"cannot export {export.Title}: {e.Message}", e.File ?? $"assessment {id}", e.Path, e.Line, e));

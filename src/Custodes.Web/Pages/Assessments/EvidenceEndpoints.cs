@@ -35,6 +35,7 @@ public static class EvidenceEndpoints
             {
                 await antiforgery.ValidateRequestAsync(context);
             }
+            // A forged or expired form is a security event: recorded, then answered like any refused form (the minimal API has no page filter for it).
             catch (AntiforgeryValidationException)
             {
                 await audit.RecordAsync(new AuditEvent(User(context).OrganizationId, User(context).Actor, "security.csrf_rejected", "request", context.Request.Path.Value ?? "", After: new { path = context.Request.Path.Value }));
