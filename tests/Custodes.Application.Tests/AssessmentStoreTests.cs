@@ -12,7 +12,7 @@ public sealed class AssessmentStoreTests
 {
     public static TheoryData<DatabaseProvider> Providers => TestInstallation.Providers;
 
-    private static ParsedAssessment Example() => AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json"));
+    private static ParsedAssessment Example() => DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json"));
 
     [Theory, MemberData(nameof(Providers))]
     public async Task Imported_assessment_reads_back_exactly(DatabaseProvider provider)

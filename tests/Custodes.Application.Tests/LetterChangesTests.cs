@@ -21,7 +21,7 @@ public sealed class LetterChangesTests
 
     private const string Actor = "test";
 
-    private static Assessment Example() => AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
+    private static Assessment Example() => DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
 
     /// <summary>The example assessment as another organization's, with some requirement statuses changed.</summary>
     private static ParsedAssessment AssessmentOf(string organization, DateOnly? assessedOn, params (string Id, Status Status)[] changes)

@@ -10,7 +10,7 @@ public static class AssessmentInput
     /// <summary>Reads a file (or stdin); no installation is opened.</summary>
     public static ParsedAssessment LoadFile(string path)
     {
-        if (path != "-") return AssessmentFile.Load(path);
+        if (path != "-") return DocumentFiles.ReadAssessment(path);
         using var stdin = Console.OpenStandardInput();
         using var buffer = new MemoryStream();
         stdin.CopyTo(buffer);

@@ -17,15 +17,6 @@ public static class AssessmentFile
     private static readonly string[] ObjectiveKeys = ["status", "evidence", "note", "methods"];
     private static readonly string[] PoamKeys = ["id", "planned_completion", "milestones", "status", "completed_on", "owner", "note"];
 
-    /// <summary>Reads and validates a file from disk; the name in errors is the path as given.</summary>
-    public static ParsedAssessment Load(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BadInputException("no such file", path);
-        if (info.Length > MaxBytes) throw new BadInputException($"the file is {info.Length:N0} bytes; an assessment file may be at most {MaxBytes:N0} bytes", path);
-        return Parse(File.ReadAllBytes(path), path);
-    }
-
     /// <summary>Parses and validates an assessment document; every error names the file, JSON path and line.</summary>
     public static ParsedAssessment Parse(ReadOnlySpan<byte> bytes, string file)
     {
