@@ -77,7 +77,7 @@ public class StoredRecomputeBenchmarks
         var assessor = await organizations.CreateAsync(Issuer, OrganizationKinds.Assessor, Actor);
         var providerName = chain.Portfolio.Organizations.First(o => o.Id == largest).Name;
         var provider = await organizations.CreateAsync(providerName, OrganizationKinds.Msp, Actor);
-        var example = AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment with { Organization = providerName };
+        var example = DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment with { Organization = providerName };
         _providerAssessment = AssessmentFile.Parse(AssessmentFile.ToJson(example), "provider assessment");
         _providerAssessmentId = await new AssessmentStore(installation, audit, clock).ImportAsync(new Application.Tenant(assessor, Roles.Owner, Actor), _providerAssessment);
         _key = Ed25519SigningKey.Generate();

@@ -12,7 +12,7 @@ public sealed class AssessmentStoreTests
 {
     public static TheoryData<DatabaseProvider> Providers => TestInstallation.Providers;
 
-    private static ParsedAssessment Example() => AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json"));
+    private static ParsedAssessment Example() => DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json"));
 
     [Theory, MemberData(nameof(Providers))]
     public async Task Imported_assessment_reads_back_exactly(DatabaseProvider provider)
@@ -42,7 +42,7 @@ public sealed class AssessmentStoreTests
         await stores.Assessments.SetDeterminationAsync(tenant, id, "3.1.1", Finding.Of(Status.NotMet), expectedVersion: 1);
         await AssertKeptAsync();
         var replaced = Example().Assessment with { Requirements = new Dictionary<string, Finding>(Example().Assessment.Requirements) { ["3.1.2"] = Finding.Of(Status.NotApplicable) } };
-        await stores.Assessments.ReplaceAsync(tenant, id, AssessmentFile.Parse(AssessmentFile.ToJson(replaced), "replaced"), expectedVersion: 2);
+        await stores.Assessments.ReplaceAsync(tenant, id, AssessmentFile.Validate(replaced, "replaced"), expectedVersion: 2);
         await AssertKeptAsync();
     }
 

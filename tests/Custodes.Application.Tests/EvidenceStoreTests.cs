@@ -17,7 +17,7 @@ public sealed class EvidenceStoreTests
     {
         await using var stores = await Stores.CreateAsync(provider);
         var tenant = await stores.NewTenantAsync();
-        var id = await stores.Assessments.ImportAsync(tenant, AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")));
+        var id = await stores.Assessments.ImportAsync(tenant, DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")));
         var item = await stores.Evidence.AddAsync(tenant, Content("MFA report"), "mfa.txt", "text/plain", "MFA report", id, ["3.5.3", "3.5.3[b]"]);
         var expected = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("MFA report")));
         Assert.Equal(expected, item.Sha256);
@@ -71,7 +71,7 @@ public sealed class EvidenceStoreTests
     {
         await using var stores = await Stores.CreateAsync(provider);
         var tenant = await stores.NewTenantAsync();
-        var id = await stores.Assessments.ImportAsync(tenant, AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")));
+        var id = await stores.Assessments.ImportAsync(tenant, DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")));
         await Assert.ThrowsAsync<BadInputException>(() => stores.Evidence.AddAsync(tenant, Content("x"), "x.txt", "text/plain", null, id, ["3.99.1"]));
         Assert.Equal(0, await stores.Evidence.CountAsync(null));
     }

@@ -12,6 +12,7 @@ using Custodes.SupplyChain;
 using Custodes.Testing;
 using Custodes.Transparency;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Custodes.Application.Tests;
 
@@ -21,7 +22,7 @@ public sealed class LetterChangesTests
 
     private const string Actor = "test";
 
-    private static Assessment Example() => AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
+    private static Assessment Example() => DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
 
     /// <summary>The example assessment as another organization's, with some requirement statuses changed.</summary>
     private static ParsedAssessment AssessmentOf(string organization, DateOnly? assessedOn, params (string Id, Status Status)[] changes)
@@ -29,7 +30,7 @@ public sealed class LetterChangesTests
         var example = Example();
         var requirements = new Dictionary<string, Finding>(example.Requirements);
         foreach (var (id, status) in changes) requirements[id] = Finding.Of(status);
-        return AssessmentFile.Parse(AssessmentFile.ToJson(example with { Organization = organization, AssessedOn = assessedOn, Requirements = requirements }), organization);
+        return AssessmentFile.Validate(example with { Organization = organization, AssessedOn = assessedOn, Requirements = requirements }, organization);
     }
 
     private static MatrixUpload Matrix(string provider, params (string Id, string Responsibility)[] entries) => MatrixUpload.Parse(Encoding.UTF8.GetBytes(
@@ -128,7 +129,7 @@ public sealed class LetterChangesTests
 
         await new RevokeLetter(installation, audit, log, keys, TimeProvider.System).HandleAsync(new RevokeLetterRequest(alphaLetter, "Scope was misstated", null, Actor));
         var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600);
-        var clock = new FixedClock(now);
+        var clock = new FakeTimeProvider(now);
         var letters = new ProviderLetters(installation, keys);
         var changes = new LetterChanges(installation, new PortfolioStore(installation, audit, clock), letters, audit, clock);
 
@@ -198,10 +199,5 @@ public sealed class LetterChangesTests
             }
         }
         return notices;
-    }
-
-    private sealed class FixedClock(DateTimeOffset at) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => at;
     }
 }

@@ -48,7 +48,7 @@ public sealed class PortfolioGraphsTests
         await using var test = await TestInstallation.CreateAsync(provider);
         var store = Store(test);
         var assessor = await new Organizations.OrganizationStore(test.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System).CreateAsync("Keystone Assessors LLC", "assessor", "test");
-        var portfolio = PortfolioFile.Load(Path.Combine(RepositoryRoot(), "samples", "portfolio", "dental-msp.yaml"));
+        var portfolio = DocumentFiles.ReadPortfolio(Path.Combine(RepositoryRoot(), "samples", "portfolio", "dental-msp.yaml"));
         portfolio = portfolio with { Organizations = portfolio.Organizations.Select(o => o.Id == "keystone-assessors" ? o with { CustodesOrganization = "Keystone Assessors LLC" } : o).ToArray() };
         await store.ImportAsync(null, portfolio, [], "test");
 

@@ -15,7 +15,7 @@ public sealed class QuestionnaireStoreTests
 
     private static QuestionnaireResponse Proposal()
     {
-        var assessment = AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
+        var assessment = DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
         return ProposeAnswers.For(QuestionnaireTemplates.Find("cyber-insurance-msp")!, assessment, null, new DateOnly(2026, 12, 1));
     }
 

@@ -54,7 +54,7 @@ public sealed class AssessmentsApiTests
         var (_, client) = await server.NewTenantAsync("Northgate");
         var id = await CreateAsync(client);
         var served = await client.GetStringAsync($"/api/v1/assessments/{id}/score");
-        var expected = JsonSerializer.Serialize(ScoreAssessment.Score(AssessmentFile.Load(ExamplePath).Assessment), Common.Json.Options);
+        var expected = JsonSerializer.Serialize(ScoreAssessment.Score(DocumentFiles.ReadAssessment(ExamplePath).Assessment), Common.Json.Options);
         Assert.Equal(expected, served);
         Assert.Equal(served, await client.GetStringAsync($"/api/v1/assessments/{id}/score"));
     }
@@ -68,7 +68,7 @@ public sealed class AssessmentsApiTests
         var response = await client.GetAsync($"/api/v1/assessments/{id}");
         Assert.Equal($"\"{id:N}-1\"", response.Headers.ETag?.Tag);
         var body = await response.Content.ReadAsByteArrayAsync();
-        Assert.Equal(AssessmentFile.ToJson(AssessmentFile.Load(ExamplePath).Assessment), body);
+        Assert.Equal(AssessmentFile.ToJson(DocumentFiles.ReadAssessment(ExamplePath).Assessment), body);
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -92,7 +92,7 @@ public sealed class AssessmentsApiTests
     {
         await using var server = await RunningServer.StartAsync(provider);
         var (_, client) = await server.NewTenantAsync("Northgate");
-        var yaml = AssessmentFile.ToYaml(AssessmentFile.Load(ExamplePath).Assessment);
+        var yaml = AssessmentFile.ToYaml(DocumentFiles.ReadAssessment(ExamplePath).Assessment);
         var response = await client.PostAsync("/api/v1/assessments", new ByteArrayContent(yaml) { Headers = { ContentType = new MediaTypeHeaderValue("application/yaml") } });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }

@@ -34,7 +34,7 @@ internal sealed class Attestations : IDisposable
 
     public Task<IssuedLetter> IssueAsync(string issuer = Issuer) => Issue.HandleAsync(new IssueLetterRequest
     {
-        Assessment = AssessmentFile.Load(ExamplePath),
+        Assessment = DocumentFiles.ReadAssessment(ExamplePath),
         Source = ExamplePath,
         Key = Key,
         Issuer = issuer,

@@ -14,6 +14,7 @@ using Custodes.Application.Organizations;
 using Custodes.Application.SupplyChain;
 using Custodes.Application.Transparency;
 using Custodes.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Custodes.Web.Tests;
 
@@ -142,7 +143,7 @@ public sealed class SupplyChainTests
         var (_, practice) = await DemoAsync(server);
         var installation = server.Installation;
         var audit = new AuditTrail(TimeProvider.System);
-        var later = new FixedClock(DateTimeOffset.UtcNow.AddDays(400));
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(400));
         var store = new PortfolioStore(installation, audit, later);
         var changes = new LetterChanges(installation, store, new ProviderLetters(installation, new SigningKeyRegistry(installation, audit, later)), audit, later);
         var first = await changes.ProcessPendingAsync();
@@ -195,10 +196,5 @@ public sealed class SupplyChainTests
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/api/v1/supply-chain/blast-radius/frontrange-it")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/api/v1/supply-chain/what-if/frontrange-vsa")).StatusCode);
         Assert.Empty((await other.GetFromJsonAsync<JsonElement>("/api/v1/supply-chain/notices")).EnumerateArray());
-    }
-
-    private sealed class FixedClock(DateTimeOffset at) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => at;
     }
 }

@@ -177,7 +177,7 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
                 : updated with { Requirements = With(updated.Requirements, key, finding) };
         }
         // Validate the whole assessment as a file would be: the same rules, the same errors.
-        AssessmentFile.Parse(AssessmentFile.ToJson(updated), $"assessment {id}");
+        AssessmentFile.Validate(updated, $"assessment {id}");
         foreach (var (key, isObjective, finding) in resolved)
         {
             var existing = row.Determinations.FirstOrDefault(d => d.TargetId == key);
@@ -221,7 +221,7 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         if (item is not null) items.Add(item with { Id = requirement.Id });
         var updated = current with { Poam = items.OrderBy(p => p.Id, RequirementIdComparer.Instance).ToArray() };
         // Validate as a file would be: the same rules, the same errors.
-        AssessmentFile.Parse(AssessmentFile.ToJson(updated), $"assessment {id}");
+        AssessmentFile.Validate(updated, $"assessment {id}");
         var before = current.Poam.FirstOrDefault(p => p.Id == requirement.Id);
         if (existing is not null) row.Poam.Remove(existing);
         if (item is not null)

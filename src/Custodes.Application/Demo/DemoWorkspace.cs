@@ -82,7 +82,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
         var tenant = new Tenant(assessorId, Roles.Owner, Actor);
         var current = AssessmentFile.Parse(Resource("example-msp.json"), "example-msp.json");
         var prior = Prior(current.Assessment);
-        var priorId = await assessments.ImportAsync(tenant, AssessmentFile.Parse(AssessmentFile.ToJson(prior), "prior assessment"), cancellationToken);
+        var priorId = await assessments.ImportAsync(tenant, AssessmentFile.Validate(prior, "prior assessment"), cancellationToken);
         var currentId = await assessments.ImportAsync(tenant, current, cancellationToken);
 
         foreach (var (file, name, targets) in EvidenceFiles)
@@ -123,7 +123,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
         }, cancellationToken);
 
         var own = AssessmentFile.Parse(Resource("dental-001-assessment.yaml"), "dental-001-assessment.yaml").Assessment with { Organization = CustomerNames[0] };
-        await assessments.ImportAsync(new Tenant(practiceId, Roles.Owner, Actor), AssessmentFile.Parse(AssessmentFile.ToJson(own), "Smile Dental Group's assessment"), cancellationToken);
+        await assessments.ImportAsync(new Tenant(practiceId, Roles.Owner, Actor), AssessmentFile.Validate(own, "Smile Dental Group's assessment"), cancellationToken);
 
         var crm = Encoding.UTF8.GetString(Resource("crm-frontrange-it.yaml")).Replace("provider: frontrange-it", "provider: granite-peak", StringComparison.Ordinal)
             .Replace("Backups to Vaultline", "Backups to CloudVault", StringComparison.Ordinal);

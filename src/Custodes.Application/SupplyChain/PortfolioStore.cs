@@ -29,12 +29,6 @@ public sealed record StoredPortfolio(
 public sealed record MatrixUpload(ResponsibilityMatrix Matrix, string Content, string Source)
 {
     public static MatrixUpload Parse(byte[] bytes, string source) => new(ResponsibilityMatrixFile.Parse(bytes, source), Encoding.UTF8.GetString(bytes), source);
-
-    public static MatrixUpload Load(string path)
-    {
-        ResponsibilityMatrixFile.Load(path);
-        return Parse(File.ReadAllBytes(path), path);
-    }
 }
 
 /// <summary>

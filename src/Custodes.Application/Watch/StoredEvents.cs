@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Custodes.Application.Database;
 using Custodes.Watch.Events;
@@ -10,25 +9,10 @@ namespace Custodes.Application.Watch;
 /// <c>custodes.event/v1</c> line written from the row's columns, so the same bytes come back from the same row.</summary>
 public static class StoredEvents
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-
     public static WatchEventRow ToRow(Guid msp, long seq, WatchEvent e, ArrayBufferWriter<byte> scratch)
     {
         scratch.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(scratch, Options))
-        {
-            writer.WriteStartObject();
-            foreach (var d in e.Detail)
-            {
-                if (d.IsJson)
-                {
-                    writer.WritePropertyName(d.Key);
-                    writer.WriteRawValue(d.Value, skipInputValidation: true);
-                }
-                else writer.WriteString(d.Key, d.Value);
-            }
-            writer.WriteEndObject();
-        }
+        using (var writer = new Utf8JsonWriter(scratch, EventJson.WriterOptions)) EventJson.WriteDetail(writer, e.Detail);
         return new WatchEventRow
         {
             MspOrganizationId = msp, Seq = seq, TimeTicks = e.Time.UtcTicks, Source = e.Source, Msp = e.Msp, Tenant = e.Tenant, Actor = e.Actor,
@@ -36,23 +20,13 @@ public static class StoredEvents
         };
     }
 
-    /// <summary>The canonical bytes of a stored event (what its batch hashed), written into <paramref name="output"/> (reset first).</summary>
+    /// <summary>The canonical bytes of a stored event (what its batch hashed), written into <paramref name="output"/> (reset first)
+    /// by the one writer of those bytes, <see cref="EventJson"/>.</summary>
     public static ReadOnlySpan<byte> Canonical(WatchEventRow row, ArrayBufferWriter<byte> output)
     {
         output.ResetWrittenCount();
-        using var writer = new Utf8JsonWriter(output, Options);
-        writer.WriteStartObject();
-        writer.WriteString("time"u8, EventJson.FormatTime(new DateTimeOffset(row.TimeTicks, TimeSpan.Zero)));
-        writer.WriteString("source"u8, row.Source);
-        writer.WriteString("msp"u8, row.Msp);
-        Nullable(writer, "tenant"u8, row.Tenant);
-        Nullable(writer, "actor"u8, row.Actor);
-        Nullable(writer, "actor_ip"u8, row.ActorIp);
-        writer.WriteString("action"u8, row.Action);
-        Nullable(writer, "target"u8, row.Target);
-        writer.WritePropertyName("detail"u8);
-        writer.WriteRawValue(row.Detail, skipInputValidation: true);
-        writer.WriteEndObject();
+        using var writer = new Utf8JsonWriter(output, EventJson.WriterOptions);
+        EventJson.WriteCanonical(writer, row.TimeTicks, row.Source, row.Msp, row.Tenant, row.Actor, row.ActorIp, row.Action, row.Target, row.Detail);
         writer.Flush();
         return output.WrittenSpan;
     }
@@ -62,11 +36,5 @@ public static class StoredEvents
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         return EventJson.Parse(Canonical(row, buffer));
-    }
-
-    private static void Nullable(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
-    {
-        if (value is null) writer.WriteNull(name);
-        else writer.WriteString(name, value);
     }
 }

@@ -10,7 +10,7 @@ public static class AssessmentInput
     /// <summary>Reads a file (or stdin); no installation is opened.</summary>
     public static ParsedAssessment LoadFile(string path)
     {
-        if (path != "-") return AssessmentFile.Load(path);
+        if (path != "-") return DocumentFiles.ReadAssessment(path);
         using var stdin = Console.OpenStandardInput();
         using var buffer = new MemoryStream();
         stdin.CopyTo(buffer);
@@ -24,7 +24,7 @@ public static class AssessmentInput
         var workspace = await store.OpenAsync(parse, cancellationToken);
         var tenant = await workspace.OperatorForAssessmentAsync(id, cancellationToken);
         var stored = await workspace.Assessments.GetAsync(tenant, id, cancellationToken);
-        return AssessmentFile.Parse(AssessmentFile.ToJson(stored.Assessment), $"assessment {id}");
+        return AssessmentFile.Validate(stored.Assessment, $"assessment {id}");
     }
 
     /// <summary>The assessment with everything reports compute from it (score, CMMC status, POA&amp;M flags).</summary>

@@ -17,15 +17,6 @@ public static class AssessmentFile
     private static readonly string[] ObjectiveKeys = ["status", "evidence", "note", "methods"];
     private static readonly string[] PoamKeys = ["id", "planned_completion", "milestones", "status", "completed_on", "owner", "note"];
 
-    /// <summary>Reads and validates a file from disk; the name in errors is the path as given.</summary>
-    public static ParsedAssessment Load(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BadInputException("no such file", path);
-        if (info.Length > MaxBytes) throw new BadInputException($"the file is {info.Length:N0} bytes; an assessment file may be at most {MaxBytes:N0} bytes", path);
-        return Parse(File.ReadAllBytes(path), path);
-    }
-
     /// <summary>Parses and validates an assessment document; every error names the file, JSON path and line.</summary>
     public static ParsedAssessment Parse(ReadOnlySpan<byte> bytes, string file)
     {
@@ -41,8 +32,10 @@ public static class AssessmentFile
             ?? throw frameworkNode.Error($"unknown framework {DocNodeExtensions.Describe(frameworkNode)}; expected one of {string.Join(", ", Frameworks.All)}");
 
         var requirementNodes = new Dictionary<string, DocNode>(StringComparer.Ordinal);
+        var objectiveNodes = new Dictionary<string, DocNode>(StringComparer.Ordinal);
+        var poamNodes = new List<DocNode>();
         var requirements = ReadRequirements(root.Get("requirements"), catalog, requirementNodes);
-        var objectives = ReadObjectives(root.Get("objectives"), catalog, requirementNodes);
+        var objectives = ReadObjectives(root.Get("objectives"), catalog, requirementNodes, objectiveNodes);
         var assessment = new Assessment
         {
             Framework = catalog.Framework,
@@ -54,11 +47,105 @@ public static class AssessmentFile
             System = OptionalString(root, "system"),
             Requirements = requirements,
             Objectives = objectives,
-            Poam = ReadPoam(root.Get("poam"), catalog),
+            Poam = ReadPoam(root.Get("poam"), catalog, poamNodes),
         };
-        var resolution = Resolution.Resolve(assessment, (id, message) =>
-            throw (requirementNodes.TryGetValue(id, out var node) ? node.Error(message) : new BadInputException(message, file, $"$.requirements['{id}']")));
+        // The rules on content are the ones Validate applies; here a failure points at the node, so the error has its line.
+        var resolution = Check(assessment, catalog, (at, message) =>
+        {
+            DocNode? node = at.Section switch
+            {
+                Where.Requirements => requirementNodes.GetValueOrDefault(at.Id),
+                Where.Objectives => objectiveNodes.GetValueOrDefault(at.Id),
+                _ => at.Index < poamNodes.Count ? poamNodes[at.Index] : null,
+            };
+            if (node is DocMap map && at.Field is { } field && map.Get(field) is { } child)
+                node = at.Item is { } i && child is DocList list && i < list.Items.Count ? list.Items[i] : child;
+            return node?.Error(message) ?? new BadInputException(message, file, at.Path);
+        });
         return new ParsedAssessment(assessment, resolution, root);
+    }
+
+    /// <summary>Checks an assessment made in code (an edit, an import from another format, the demo) by the same rules a parsed
+    /// file meets, without writing and re-reading it. An error names <paramref name="source"/> and where, in the assessment's
+    /// own terms: the requirement, objective or POA&amp;M item and the field (<c>$.requirements['3.5.3'].partial</c>).</summary>
+    /// <returns>The assessment with its resolution; its <see cref="ParsedAssessment.Document"/> is the canonical JSON, written
+    /// only if asked for (a letter signs it).</returns>
+    public static ParsedAssessment Validate(Assessment assessment, string source)
+    {
+        var catalog = CatalogSet.Find(assessment.Framework)
+            ?? throw new BadInputException($"unknown framework '{assessment.Framework}'; expected one of {string.Join(", ", Frameworks.All)}", source, "$.framework");
+        if (string.IsNullOrWhiteSpace(assessment.Organization)) throw new BadInputException("expected a non-empty string", source, "$.organization");
+        var resolution = Check(assessment, catalog, (at, message) => new BadInputException(message, source, at.Path));
+        return ParsedAssessment.Validated(assessment, resolution, source);
+    }
+
+    /// <summary>Where a content rule failed: a requirement or objective by id, or a POA&amp;M item by position; the field, and
+    /// the position in a list field.</summary>
+    private readonly record struct Where(string Section, string Id, int Index = 0, string? Field = null, int? Item = null)
+    {
+        public const string Requirements = "requirements", Objectives = "objectives", Poam = "poam";
+
+        public string Path
+        {
+            get
+            {
+                var path = Section == Poam ? $"$.poam[{Index}]" : DocumentReader.Child($"$.{Section}", Id);
+                if (Field is not null) path = DocumentReader.Child(path, Field);
+                return Item is { } i ? $"{path}[{i}]" : path;
+            }
+        }
+    }
+
+    /// <summary>The content rules of an assessment (ids in the catalog, partial credit, evidence references, one POA&amp;M item per
+    /// requirement, statuses consistent with objectives); <paramref name="fail"/> makes the error for a location.</summary>
+    private static Resolution Check(Assessment assessment, Catalog catalog, Func<Where, string, Exception> fail)
+    {
+        foreach (var (id, finding) in assessment.Requirements)
+        {
+            var at = new Where(Where.Requirements, id);
+            var requirement = catalog.Find(id);
+            if (requirement is null || requirement.Id != id) throw fail(at, UnknownRequirement(id, catalog));
+            CheckFinding(finding, at, fail);
+            if (finding.Partial is { } partial && (requirement.PartialCredit is null || requirement.PartialCredit.Value != partial))
+                throw fail(at with { Field = "partial" }, requirement.PartialCredit is { } rule
+                    ? $"'{partial}' is not a partial value of {requirement.Id}; expected '{rule.Value}'"
+                    : $"'partial' is allowed only on 3.5.3 ('{PartialValues.MfaRemoteAndPrivilegedOnly}') and 3.13.11 ('{PartialValues.EncryptionNotFipsValidated}'), not on {requirement.Id}");
+        }
+        foreach (var (id, finding) in assessment.Objectives)
+        {
+            var at = new Where(Where.Objectives, id);
+            if (catalog.FindObjective(id) is not { } objective || objective.Id != id)
+                throw fail(at, catalog.Objectives.Count == 0
+                    ? $"{catalog.Framework} has no SP 800-171A objectives in the catalog; record findings per requirement"
+                    : $"unknown objective '{id}' in {catalog.Framework}; objectives are written like 3.1.1[a] (see 'custodes catalog show {catalog.Framework} <requirement>')");
+            if (finding.Partial is not null) throw fail(at with { Field = "partial" }, "'partial' is recorded on the requirement, not on an objective");
+            CheckFinding(finding, at, fail);
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < assessment.Poam.Count; i++)
+        {
+            var item = assessment.Poam[i];
+            var at = new Where(Where.Poam, item.Id, i, "id");
+            if (catalog.Find(item.Id) is not { } requirement || requirement.Id != item.Id) throw fail(at, UnknownRequirement(item.Id, catalog));
+            if (!seen.Add(item.Id)) throw fail(at, $"requirement {item.Id} has more than one POA&M item");
+            if (!Enum.IsDefined(item.Status)) throw fail(at with { Field = "status" }, $"invalid POA&M status '{item.Status}'; expected open, in-progress or closed");
+        }
+        return Resolution.Resolve(assessment, (id, message) => throw fail(new Where(Where.Requirements, id), message));
+    }
+
+    private static void CheckFinding(Finding finding, Where at, Func<Where, string, Exception> fail)
+    {
+        if (!Enum.IsDefined(finding.Status))
+            throw fail(at with { Field = "status" }, $"invalid status '{finding.Status}'; expected one of {string.Join(", ", StatusNames.All)}");
+        for (var i = 0; i < finding.Evidence.Count; i++)
+        {
+            var reference = finding.Evidence[i];
+            if (string.IsNullOrWhiteSpace(reference)) throw fail(at with { Field = "evidence", Item = i }, "expected a non-empty string");
+            if (reference.StartsWith("sha256:", StringComparison.Ordinal) && reference.Length == 71 && !EvidenceReference.IsSha256(reference))
+                throw fail(at with { Field = "evidence", Item = i }, $"'{reference}' is not a SHA-256 evidence reference; expected sha256: followed by 64 lowercase hex digits");
+        }
+        foreach (var method in finding.Methods)
+            if (!Enum.IsDefined(method)) throw fail(at with { Field = "methods" }, $"invalid assessment method '{method}'; expected examine, interview or test");
     }
 
     private static Dictionary<string, Finding> ReadRequirements(DocNode? node, Catalog catalog, Dictionary<string, DocNode> nodes)
@@ -70,21 +157,13 @@ public static class AssessmentFile
             var requirement = catalog.Find(key) ?? throw value.Error(UnknownRequirement(key, catalog));
             if (!nodes.TryAdd(requirement.Id, value))
                 throw value.Error($"requirement {requirement.Id} is given twice (as '{key}' and under another id)");
-            var finding = ReadFinding(value, RequirementKeys);
-            if (finding.Partial is { } partial)
-            {
-                var partialNode = value.AsMap().Get("partial")!;
-                if (requirement.PartialCredit is null || requirement.PartialCredit.Value != partial)
-                    throw partialNode.Error(requirement.PartialCredit is { } rule
-                        ? $"'{partial}' is not a partial value of {requirement.Id}; expected '{rule.Value}'"
-                        : $"'partial' is allowed only on 3.5.3 ('{PartialValues.MfaRemoteAndPrivilegedOnly}') and 3.13.11 ('{PartialValues.EncryptionNotFipsValidated}'), not on {requirement.Id}");
-            }
-            found[requirement.Id] = finding;
+            found[requirement.Id] = ReadFinding(value, RequirementKeys);
         }
         return found;
     }
 
-    private static Dictionary<string, Finding> ReadObjectives(DocNode? node, Catalog catalog, Dictionary<string, DocNode> requirementNodes)
+    private static Dictionary<string, Finding> ReadObjectives(DocNode? node, Catalog catalog, Dictionary<string, DocNode> requirementNodes,
+        Dictionary<string, DocNode> nodes)
     {
         var found = new Dictionary<string, Finding>(StringComparer.Ordinal);
         if (node.IsNull()) return found;
@@ -94,6 +173,7 @@ public static class AssessmentFile
                 ? $"{catalog.Framework} has no SP 800-171A objectives in the catalog; record findings per requirement"
                 : $"unknown objective '{key}' in {catalog.Framework}; objectives are written like 3.1.1[a] (see 'custodes catalog show {catalog.Framework} <requirement>')");
             requirementNodes.TryAdd(objective.RequirementId, value);
+            nodes[objective.Id] = value;
             found[objective.Id] = ReadFinding(value, ObjectiveKeys);
         }
         return found;
@@ -126,13 +206,7 @@ public static class AssessmentFile
     {
         var list = node.AsList();
         var refs = new List<string>(list.Items.Count);
-        foreach (var item in list.Items)
-        {
-            var reference = item.AsNonEmptyString();
-            if (reference.StartsWith("sha256:", StringComparison.Ordinal) && reference.Length == 71 && !EvidenceReference.IsSha256(reference))
-                throw item.Error($"'{reference}' is not a SHA-256 evidence reference; expected sha256: followed by 64 lowercase hex digits");
-            refs.Add(reference);
-        }
+        foreach (var item in list.Items) refs.Add(item.AsNonEmptyString());
         return refs;
     }
 
@@ -145,18 +219,17 @@ public static class AssessmentFile
             var other => throw item.Error($"invalid assessment method '{other}'; expected examine, interview or test"),
         }).Distinct().ToArray();
 
-    private static IReadOnlyList<PoamItem> ReadPoam(DocNode? node, Catalog catalog)
+    private static IReadOnlyList<PoamItem> ReadPoam(DocNode? node, Catalog catalog, List<DocNode> nodes)
     {
         if (node.IsNull()) return [];
         var items = new List<PoamItem>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var itemNode in node!.AsList().Items)
         {
+            nodes.Add(itemNode);
             var map = itemNode.AsMap();
             map.OnlyKeys(PoamKeys);
             var idNode = Required(map, "id");
             var requirement = catalog.Find(idNode.AsString()) ?? throw idNode.Error(UnknownRequirement(idNode.AsString(), catalog));
-            if (!seen.Add(requirement.Id)) throw idNode.Error($"requirement {requirement.Id} has more than one POA&M item");
             items.Add(new PoamItem
             {
                 Id = requirement.Id,
@@ -323,8 +396,29 @@ public static class AssessmentFile
     };
 }
 
-/// <summary>A validated assessment with its resolved statuses and the document it came from (for the canonical digest).</summary>
-public sealed record ParsedAssessment(Assessment Assessment, Resolution Resolution, DocNode Document);
+/// <summary>A validated assessment with its resolved statuses and the document it came from (for the canonical digest): the file
+/// it was parsed from or, for one validated in code (<see cref="AssessmentFile.Validate"/>), its canonical JSON, written on first use.</summary>
+public sealed record ParsedAssessment
+{
+    private readonly Lazy<DocNode> _document;
+
+    public ParsedAssessment(Assessment assessment, Resolution resolution, DocNode document)
+        : this(assessment, resolution, new Lazy<DocNode>(document)) { }
+
+    private ParsedAssessment(Assessment assessment, Resolution resolution, Lazy<DocNode> document)
+    {
+        Assessment = assessment;
+        Resolution = resolution;
+        _document = document;
+    }
+
+    internal static ParsedAssessment Validated(Assessment assessment, Resolution resolution, string source) =>
+        new(assessment, resolution, new Lazy<DocNode>(() => DocumentReader.Read(AssessmentFile.ToJson(assessment), source)));
+
+    public Assessment Assessment { get; }
+    public Resolution Resolution { get; }
+    public DocNode Document => _document.Value;
+}
 
 /// <summary>Evidence references of the form <c>sha256:&lt;64 lowercase hex&gt;</c>.</summary>
 public static class EvidenceReference

@@ -35,7 +35,7 @@ public sealed class AssessmentImports(AssessmentStore store)
         {
             var updated = ImportInto.Apply(stored.Assessment, kind, content, fileName);
             // What is stored must read back as a valid assessment file, exactly as an uploaded one would.
-            parsed = AssessmentFile.Parse(AssessmentFile.ToJson(updated), fileName);
+            parsed = AssessmentFile.Validate(updated, fileName);
         }
         catch (BadInputException e)
         {

@@ -55,7 +55,7 @@ public sealed class LetterAndSspTests
     [Fact]
     public void Ssp_pdf_uses_the_organizations_statements_and_derives_the_rest()
     {
-        var statements = ImplementationStatements.Load(SspImplementation, SampleData.Catalog);
+        var statements = DocumentFiles.ReadImplementationStatements(SspImplementation, SampleData.Catalog);
         var (text, pages) = PdfReportTests.Inspect(SspPdf.Write(new SspContent(SampleData, statements)), "ssp.pdf");
         Assert.Contains("Example MSP CUI Environment", text);
         Assert.Contains("joiner/mover/leaver", text);
@@ -70,7 +70,7 @@ public sealed class LetterAndSspTests
     public void Ssp_html_is_self_contained_and_escapes_text()
     {
         var data = ReportData.From(Sample.Assessment with { System = "Hosts <script>alert(1)</script> & more" });
-        var html = Encoding.UTF8.GetString(SspHtml.Write(new SspContent(data, ImplementationStatements.Load(SspImplementation, data.Catalog))));
+        var html = Encoding.UTF8.GetString(SspHtml.Write(new SspContent(data, DocumentFiles.ReadImplementationStatements(SspImplementation, data.Catalog))));
         Assert.StartsWith("<!DOCTYPE html>", html);
         Assert.Contains("Hosts &lt;script&gt;alert(1)&lt;/script&gt; &amp; more", html);
         Assert.DoesNotContain("<script", html);

@@ -85,8 +85,8 @@ public sealed class OscalExportTests
     [InlineData("poam")]
     public void Re_exporting_the_same_assessment_is_byte_identical(string model)
     {
-        var first = Export(model, ReportData.From(AssessmentFile.Load(SamplePath)));
-        var second = Export(model, ReportData.From(AssessmentFile.Load(SamplePath)));
+        var first = Export(model, ReportData.From(DocumentFiles.ReadAssessment(SamplePath)));
+        var second = Export(model, ReportData.From(DocumentFiles.ReadAssessment(SamplePath)));
         Assert.Equal(first, second);
     }
 

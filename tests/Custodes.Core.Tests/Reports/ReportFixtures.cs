@@ -16,7 +16,7 @@ internal static class ReportFixtures
 
     public static string SamplePath => Path.Combine(RepoRoot, "tests", "fixtures", "reports-msp.json");
 
-    private static readonly Lazy<ParsedAssessment> Parsed = new(() => AssessmentFile.Load(SamplePath));
+    private static readonly Lazy<ParsedAssessment> Parsed = new(() => DocumentFiles.ReadAssessment(SamplePath));
 
     public static ParsedAssessment Sample => Parsed.Value;
 

@@ -183,7 +183,7 @@ public sealed class InheritanceTests
     [Fact]
     public void Crm_file_is_read_and_unknown_requirement_is_located()
     {
-        var matrix = ResponsibilityMatrixFile.Load(Samples.Path("samples", "portfolio", "crm-frontrange-it.yaml"));
+        var matrix = DocumentFiles.ReadResponsibilityMatrix(Samples.Path("samples", "portfolio", "crm-frontrange-it.yaml"));
         Assert.Equal("frontrange-it", matrix.Provider);
         Assert.Equal(Responsibility.Provider, matrix.Requirements["3.8.9"].Responsibility);
         Assert.Equal(Responsibility.Shared, matrix.For(CatalogSet.NistR2.Find("3.13.1")!));
@@ -207,7 +207,7 @@ public sealed class InheritanceTests
     [Fact]
     public void Letter_status_file_is_read_with_not_met_as_the_complement()
     {
-        var letters = LetterStatusFile.Load(Samples.Path("samples", "portfolio", "letters.yaml"));
+        var letters = DocumentFiles.ReadLetterStatuses(Samples.Path("samples", "portfolio", "letters.yaml"));
         var msp = letters.Single(l => l.Provider == "frontrange-it");
         Assert.Equal(108, msp.MetRequirements.Count);
         Assert.DoesNotContain("3.1.20", msp.MetRequirements);

@@ -18,7 +18,7 @@ public sealed class ProviderComparisonTests
     public void Comparison_shows_attestation_score_and_gaps_that_matter_for_the_customers_data()
     {
         var graph = PortfolioGraph.Build(Samples.DentalMsp());
-        var letters = LetterStatusFile.Load(Samples.Path("samples", "portfolio", "letters.yaml")).ToDictionary(l => l.Provider);
+        var letters = DocumentFiles.ReadLetterStatuses(Samples.Path("samples", "portfolio", "letters.yaml")).ToDictionary(l => l.Provider);
         var postures = letters.ToDictionary(l => l.Key, l => new ProviderPosture(l.Key, l.Value));
         var comparison = CompareProviders.For(graph, "dental-002", postures, new DateOnly(2026, 12, 1));
         Assert.Equal(["chartwell-software", "frontrange-it"], comparison.Providers.Select(p => p.Provider));

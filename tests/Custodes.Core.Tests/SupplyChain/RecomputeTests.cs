@@ -24,9 +24,9 @@ public sealed class RecomputeTests
         var portfolio = Samples.DentalMsp();
         var matrices = new Dictionary<string, ResponsibilityMatrix>
         {
-            ["frontrange-it"] = ResponsibilityMatrixFile.Load(Samples.Path("samples", "portfolio", "crm-frontrange-it.yaml")),
+            ["frontrange-it"] = DocumentFiles.ReadResponsibilityMatrix(Samples.Path("samples", "portfolio", "crm-frontrange-it.yaml")),
         };
-        var own = AssessmentFile.Load(Samples.Path("samples", "portfolio", "dental-001-assessment.yaml")).Assessment;
+        var own = DocumentFiles.ReadAssessment(Samples.Path("samples", "portfolio", "dental-001-assessment.yaml")).Assessment;
         var assessments = portfolio.Organizations.Where(o => o.Id.StartsWith("dental-", StringComparison.Ordinal))
             .ToDictionary(o => o.Id, o => CompactAssessment.From(own with { Organization = o.Id }));
         return new InheritanceSnapshot(PortfolioGraph.Build(portfolio), assessments, matrices, new Dictionary<string, LetterState> { ["frontrange-it"] = Letter("frontrange-it") });
@@ -49,7 +49,7 @@ public sealed class RecomputeTests
     public void Recompute_before_and_after_match_applying_inheritance_to_the_full_assessment()
     {
         var snapshot = DentalSnapshot();
-        var own = AssessmentFile.Load(Samples.Path("samples", "portfolio", "dental-001-assessment.yaml")).Assessment;
+        var own = DocumentFiles.ReadAssessment(Samples.Path("samples", "portfolio", "dental-001-assessment.yaml")).Assessment;
         var matrix = snapshot.Matrices["frontrange-it"];
         var change = RecomputeAfterLetterChange.Run(snapshot, Letter("frontrange-it", revoked: true), Today).Single(c => c.Customer == "dental-001");
         Assert.Equal(ApplyInheritance.Apply(own, [new ProviderCoverage(matrix, Letter("frontrange-it"))], Today).Score.Score, change.ScoreBefore);

@@ -10,7 +10,7 @@ internal static class Samples
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
-    public static Portfolio DentalMsp() => PortfolioFile.Load(Path("samples", "portfolio", "dental-msp.yaml"));
+    public static Portfolio DentalMsp() => DocumentFiles.ReadPortfolio(Path("samples", "portfolio", "dental-msp.yaml"));
 
     /// <summary>Parses an inline YAML portfolio; the schema line is added.</summary>
     public static Portfolio Parse(string yaml, string file = "test.yaml") =>

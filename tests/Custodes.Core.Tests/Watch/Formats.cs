@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Custodes.Watch.Events;
 using Custodes.Watch.Formats;
 
@@ -7,12 +8,7 @@ namespace Custodes.Core.Tests.Watch;
 /// <summary>Reading helpers for the format specifications.</summary>
 internal static class Formats
 {
-    public sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    public static readonly TimeProvider Clock = new FixedClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public static readonly TimeProvider Clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public static string Sample(string name)
     {

@@ -115,9 +115,9 @@ public sealed class SigmaTests
             File.WriteAllText(Path.Combine(dir.FullName, "a.yml"), CertutilRule);
             File.WriteAllText(Path.Combine(dir.FullName, "b.yaml"), "title: Second\nid: second\ndetection:\n  s: {action: mfa.disabled}\n  condition: s\n");
             File.WriteAllText(Path.Combine(dir.FullName, "notes.txt"), "not a rule");
-            Assert.Equal(2, SigmaLoader.Load([dir.FullName]).Count);
+            Assert.Equal(2, DocumentFiles.ReadSigmaRules([dir.FullName]).Count);
             File.WriteAllText(Path.Combine(dir.FullName, "c.yml"), "title: Again\nid: second\ndetection:\n  s: {action: x}\n  condition: s\n");
-            Assert.Throws<BadInputException>(() => SigmaLoader.Load([dir.FullName]));
+            Assert.Throws<BadInputException>(() => DocumentFiles.ReadSigmaRules([dir.FullName]));
         }
         finally
         {

@@ -31,7 +31,7 @@ public static class ExportCommand
         command.SetHandler(null, async (parse, reporter, ct) =>
         {
             var data = await AssessmentInput.LoadReportAsync(parse.GetValue(file)!, parse, store, ct);
-            var statements = withImplementation && parse.GetValue(implementation) is { } path ? ImplementationStatements.Load(path, data.Catalog) : null;
+            var statements = withImplementation && parse.GetValue(implementation) is { } path ? DocumentFiles.ReadImplementationStatements(path, data.Catalog) : null;
             OutputFile.Write(parse.GetValue(output)!, export(data, statements), reporter, $"OSCAL {name[6..]}");
             return ExitCodes.Ok;
         });

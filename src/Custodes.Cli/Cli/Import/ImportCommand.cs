@@ -11,8 +11,8 @@ public static class ImportCommand
     public static Command Create()
     {
         var command = new Command("import", "Read an OSCAL document or an edited assessment workbook back into a custodes.assessment/v1 file.");
-        command.Subcommands.Add(Import("oscal", "An OSCAL system-security-plan or assessment-results (JSON, OSCAL 1.0–1.2).", "OSCAL JSON file", OscalImport.Load));
-        command.Subcommands.Add(Import("xlsx", "A workbook written by 'custodes report xlsx', after offline edits.", "XLSX workbook", WorkbookImport.Load));
+        command.Subcommands.Add(Import("oscal", "An OSCAL system-security-plan or assessment-results (JSON, OSCAL 1.0–1.2).", "OSCAL JSON file", DocumentFiles.ReadOscal));
+        command.Subcommands.Add(Import("xlsx", "A workbook written by 'custodes report xlsx', after offline edits.", "XLSX workbook", DocumentFiles.ReadWorkbook));
         return command;
     }
 

@@ -31,8 +31,8 @@ public static class PortfolioCommand
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var path = parse.GetValue(file)!;
-            var portfolio = PortfolioFile.Load(path);
-            var matrices = (parse.GetValue(crm) ?? []).Select(MatrixUpload.Load).ToArray();
+            var portfolio = DocumentFiles.ReadPortfolio(path);
+            var matrices = (parse.GetValue(crm) ?? []).Select(path => MatrixUpload.Parse(DocumentFiles.ReadBytes(path, ResponsibilityMatrixFile.MaxBytes, "a responsibility matrix"), path)).ToArray();
             var workspace = await store.OpenAsync(parse, ct);
             var owner = await PortfolioSource.OwnerAsync(workspace, parse.GetValue(org), ct);
             var version = await workspace.Get<Application.SupplyChain.PortfolioStore>().ImportAsync(owner, portfolio, matrices, $"cli:{Environment.UserName}", path, ct);
@@ -50,7 +50,7 @@ public static class PortfolioCommand
         var command = new Command("validate", "Check a portfolio file: references, enum values, tool operators, provider cycles. Exit 2 names the first problem.") { file, json };
         command.SetHandler(json, (parse, reporter) =>
         {
-            var portfolio = PortfolioFile.Load(parse.GetValue(file)!);
+            var portfolio = DocumentFiles.ReadPortfolio(parse.GetValue(file)!);
             var kinds = portfolio.Organizations.ToDictionary(o => o.Id, o => o.Kind, StringComparer.Ordinal);
             var summary = new
             {

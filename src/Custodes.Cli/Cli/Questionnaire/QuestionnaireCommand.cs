@@ -49,7 +49,7 @@ public static class QuestionnaireCommand
         var command = new Command("answer", "Propose answers from an assessment and letter, for a person to review and sign off.") { template, assessment, letters, provider, output, stale, asOf, json };
         command.SetHandler(json, (parse, reporter) =>
         {
-            var t = QuestionnaireTemplates.Resolve(parse.GetValue(template)!);
+            var t = DocumentFiles.ResolveQuestionnaireTemplate(parse.GetValue(template)!);
             var a = AssessmentInput.LoadFile(parse.GetValue(assessment)!).Assessment;
             var letter = ChooseLetter(parse.GetValue(letters), parse.GetValue(provider), a.Organization);
             var months = parse.GetValue(stale);
@@ -90,7 +90,7 @@ public static class QuestionnaireCommand
                 var other => throw new BadInputException($"unknown extension '{other}'; expected .xlsx or .csv", path),
             };
             var templateFile = parse.GetValue(template);
-            var response = table.ToResponse(id => templateFile is not null ? QuestionnaireTemplates.Resolve(templateFile) is var t && t.Id == id ? t
+            var response = table.ToResponse(id => templateFile is not null ? DocumentFiles.ResolveQuestionnaireTemplate(templateFile) is var t && t.Id == id ? t
                     : throw new BadInputException($"the questionnaire was made from template '{id}', not from {templateFile}", path)
                 : QuestionnaireTemplates.Find(id) ?? throw new BadInputException($"template '{id}' is not built in; pass --template <file>", path));
             if (parse.GetValue(output) is { } outPath) File.WriteAllBytes(outPath, QuestionnaireJson.Write(response));
@@ -122,7 +122,7 @@ public static class QuestionnaireCommand
     private static LetterState? ChooseLetter(string? file, string? provider, string organization)
     {
         if (file is null) return null;
-        var letters = LetterStatusFile.Load(file);
+        var letters = DocumentFiles.ReadLetterStatuses(file);
         if (provider is not null)
             return letters.FirstOrDefault(l => l.Provider == provider) ?? throw new BadInputException($"no letter for '{provider}'", file);
         return letters.FirstOrDefault(l => l.Provider == organization)

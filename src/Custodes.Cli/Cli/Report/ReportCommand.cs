@@ -96,7 +96,7 @@ public static class ReportCommand
                 _ => throw new BadInputException($"cannot tell the format from '{path}'; name the file .pdf or .html, or pass --format pdf|html", path: "--out"),
             };
             var data = await AssessmentInput.LoadReportAsync(parse.GetValue(file)!, parse, store, ct);
-            var statements = parse.GetValue(implementation) is { } implPath ? ImplementationStatements.Load(implPath, data.Catalog) : null;
+            var statements = parse.GetValue(implementation) is { } implPath ? DocumentFiles.ReadImplementationStatements(implPath, data.Catalog) : null;
             var ssp = new SspContent(data, statements);
             OutputFile.Write(path, kind == "pdf" ? SspPdf.Write(ssp) : SspHtml.Write(ssp), reporter, $"the system security plan ({kind})", binary: kind == "pdf");
             return ExitCodes.Ok;

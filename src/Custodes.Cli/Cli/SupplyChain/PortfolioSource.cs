@@ -30,7 +30,7 @@ public sealed class PortfolioSource
     /// <summary>Loads and validates the portfolio the command was given.</summary>
     public async Task<Custodes.SupplyChain.Portfolio> LoadAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        if (FileOf(parse) is { } file) return PortfolioFile.Load(file);
+        if (FileOf(parse) is { } file) return DocumentFiles.ReadPortfolio(file);
         var (workspace, owner) = await OpenAsync(parse, cancellationToken);
         return (await workspace.Get<Application.SupplyChain.PortfolioStore>().LoadAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner)).Portfolio;
     }
@@ -38,7 +38,7 @@ public sealed class PortfolioSource
     /// <summary>The query graph of the portfolio the command was given: built from the file, or the stored one's, read as the web app reads it (<see cref="PortfolioGraphs"/>).</summary>
     public async Task<PortfolioGraph> GraphAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        if (FileOf(parse) is { } file) return PortfolioGraph.Build(PortfolioFile.Load(file));
+        if (FileOf(parse) is { } file) return PortfolioGraph.Build(DocumentFiles.ReadPortfolio(file));
         var (workspace, owner) = await OpenAsync(parse, cancellationToken);
         return await workspace.Get<PortfolioGraphs>().GraphAsync(owner, cancellationToken) ?? throw NoPortfolio(parse, workspace, owner);
     }
@@ -48,7 +48,7 @@ public sealed class PortfolioSource
     {
         if (FileOf(parse) is { } file)
         {
-            var portfolio = PortfolioFile.Load(file);
+            var portfolio = DocumentFiles.ReadPortfolio(file);
             return new PortfolioInput(portfolio, PortfolioGraph.Build(portfolio), null, null);
         }
         var (workspace, owner) = await OpenAsync(parse, cancellationToken);

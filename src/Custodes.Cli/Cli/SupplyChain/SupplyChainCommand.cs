@@ -233,14 +233,14 @@ public static class SupplyChainCommand
     }
 
     internal static IReadOnlyDictionary<string, LetterState> LoadLetters(string? path) =>
-        path is null ? new Dictionary<string, LetterState>() : LetterStatusFile.Load(path).ToDictionary(l => l.Provider, StringComparer.Ordinal);
+        path is null ? new Dictionary<string, LetterState>() : DocumentFiles.ReadLetterStatuses(path).ToDictionary(l => l.Provider, StringComparer.Ordinal);
 
     private static Dictionary<string, ResponsibilityMatrix> LoadMatrices(IEnumerable<string> paths)
     {
         var matrices = new Dictionary<string, ResponsibilityMatrix>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            var matrix = ResponsibilityMatrixFile.Load(path);
+            var matrix = DocumentFiles.ReadResponsibilityMatrix(path);
             if (!matrices.TryAdd(matrix.Provider, matrix)) throw new BadInputException($"a second responsibility matrix for {matrix.Provider}; give one per provider", path, "$.provider");
         }
         return matrices;

@@ -78,8 +78,8 @@ public static class DetectCommand
             FieldMap = ParseMap(request.Map),
             MaxRecordBytes = request.MaxRecordBytes,
         };
-        var settings = request.Settings is { } path ? WatchSettings.Load(path) : WatchSettings.Default;
-        var sigma = SigmaLoader.Load(request.Sigma);
+        var settings = request.Settings is { } path ? DocumentFiles.ReadWatchSettings(path) : WatchSettings.Default;
+        var sigma = DocumentFiles.ReadSigmaRules(request.Sigma);
 
         using var quarantineFile = request.Quarantine is { } q ? new StreamWriter(q, append: false) : null;
         var quarantine = new Quarantine(quarantineFile is null ? null : entry => quarantineFile.WriteLine(entry.ToJson()), keep: ShownQuarantine);

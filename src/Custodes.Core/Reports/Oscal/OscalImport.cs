@@ -20,14 +20,6 @@ public static partial class OscalImport
 
     private static readonly string[] OtherModels = ["catalog", "profile", "component-definition", "assessment-plan", "plan-of-action-and-milestones", "mapping-collection"];
 
-    public static Assessment Load(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BadInputException("no such file", path);
-        if (info.Length > MaxBytes) throw new BadInputException($"the file is {info.Length:N0} bytes; an OSCAL import may be at most {MaxBytes:N0} bytes", path);
-        return Read(File.ReadAllBytes(path), path);
-    }
-
     public static Assessment Read(ReadOnlySpan<byte> bytes, string file)
     {
         var first = bytes.IndexOfAnyExcept(" \t\r\n\uFEFF"u8);

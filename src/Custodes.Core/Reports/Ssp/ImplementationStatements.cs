@@ -26,15 +26,10 @@ public sealed record ImplementationStatements
 
     public static readonly ImplementationStatements None = new();
 
-    public ImplementationStatement? For(string requirementId) => Requirements.GetValueOrDefault(requirementId);
+    /// <summary>Largest implementation-statements file accepted.</summary>
+    public const long MaxBytes = 8 * 1024 * 1024;
 
-    public static ImplementationStatements Load(string path, Catalog catalog)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BadInputException("no such file", path);
-        if (info.Length > 8 * 1024 * 1024) throw new BadInputException("the file is larger than 8 MiB", path);
-        return Parse(File.ReadAllBytes(path), path, catalog);
-    }
+    public ImplementationStatement? For(string requirementId) => Requirements.GetValueOrDefault(requirementId);
 
     public static ImplementationStatements Parse(ReadOnlySpan<byte> bytes, string file, Catalog catalog)
     {

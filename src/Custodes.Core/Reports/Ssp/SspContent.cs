@@ -60,4 +60,14 @@ public sealed record RequirementImplementation(RequirementRow Row, string Text, 
 {
     public Requirement Requirement => Row.Requirement;
     public Status Status => Row.Status;
+
+    /// <summary>The implementation status as an SSP names it (the HTML and the PDF plan print the same words).</summary>
+    public string StatusLabel => Status switch
+    {
+        Status.Met => "Implemented",
+        Status.NotApplicable => "Not applicable",
+        Status.NotMet when Row.Partial => "Partial",
+        Status.NotMet => "Planned",
+        _ => "Not assessed",
+    };
 }

@@ -72,7 +72,7 @@ public static class SspHtml
                 sb.Append($"<tr id=\"r-{H(r.Requirement.Id)}\"><td class=\"id\">{H(r.Requirement.Id)}<div class=\"req\">{H(text)}</div></td>");
                 sb.Append($"<td{(r.FromOrganization ? "" : " class=\"derived\"")}>{H(r.Text).Replace("\n", "<br>")}");
                 if (r.Responsible is { } who) sb.Append($"<div class=\"who\">Responsible: {H(who)}</div>");
-                sb.Append($"</td><td class=\"status s-{r.Status.ToWire()}\">{H(SspPdf.Label(r.Status, r.Row.Partial))}</td></tr>\n");
+                sb.Append($"</td><td class=\"status s-{r.Status.ToWire()}\">{H(r.StatusLabel)}</td></tr>\n");
             }
             sb.Append("</tbody>\n</table>\n");
         }

@@ -16,14 +16,6 @@ public static class LetterStatusFile
          // The fields of `custodes attest status --json` (GET /api/v1/letters/{id}/status), so its output can be pasted in: status sets revoked/expired.
          "status", "subject_organization", "revoked_at", "reason", "revocation_index", "issued_at", "log_index", "key_id", "checked_at"];
 
-    public static IReadOnlyList<LetterState> Load(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BadInputException("no such file", path);
-        if (info.Length > MaxBytes) throw new BadInputException($"the file is {info.Length:N0} bytes; a letter-status file may be at most {MaxBytes:N0} bytes", path);
-        return Parse(File.ReadAllBytes(path), path);
-    }
-
     /// <summary>Parses the letters; one letter per provider (its current one).</summary>
     public static IReadOnlyList<LetterState> Parse(ReadOnlySpan<byte> bytes, string file)
     {

@@ -17,14 +17,6 @@ public static class PortfolioFile
     private static readonly string[] ToolKeys = ["id", "product", "operator", "instance", "name"];
     private static readonly string[] RelationshipKeys = ["id", "customer", "provider", "services", "tools", "access", "endpoints", "data", "contract_start", "contract_end"];
 
-    public static Portfolio Load(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BadInputException("no such file", path);
-        if (info.Length > MaxBytes) throw new BadInputException($"the file is {info.Length:N0} bytes; a portfolio file may be at most {MaxBytes:N0} bytes", path);
-        return Parse(File.ReadAllBytes(path), path);
-    }
-
     /// <summary>Parses and validates a portfolio; every error names the file, JSON path and line. Nothing is returned unless all of it is valid.</summary>
     public static Portfolio Parse(ReadOnlySpan<byte> bytes, string file)
     {

@@ -12,14 +12,6 @@ public static class ResponsibilityMatrixFile
     private static readonly string[] RootKeys = ["schema", "provider", "framework", "title", "published_on", "requirements", "objectives"];
     private static readonly string[] EntryKeys = ["responsibility", "description", "customer_action"];
 
-    public static ResponsibilityMatrix Load(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BadInputException("no such file", path);
-        if (info.Length > MaxBytes) throw new BadInputException($"the file is {info.Length:N0} bytes; a responsibility matrix may be at most {MaxBytes:N0} bytes", path);
-        return Parse(File.ReadAllBytes(path), path);
-    }
-
     public static ResponsibilityMatrix Parse(ReadOnlySpan<byte> bytes, string file)
     {
         var root = DocumentReader.Read(bytes, file).AsMap();

@@ -47,12 +47,6 @@ public static class QuestionnaireTemplates
         return Parse(copy.ToArray(), $"<built-in {id}>");
     }
 
-    /// <summary>A built-in template id or a template file path.</summary>
-    public static QuestionnaireTemplate Resolve(string idOrFile) =>
-        Find(idOrFile) ?? (File.Exists(idOrFile)
-            ? Parse(File.ReadAllBytes(idOrFile), idOrFile)
-            : throw new BadInputException($"'{idOrFile}' is neither a built-in template ({string.Join(", ", BuiltIn)}) nor a file"));
-
     public static QuestionnaireTemplate Parse(ReadOnlySpan<byte> bytes, string file)
     {
         var root = DocumentReader.Read(bytes, file).AsMap();

@@ -34,20 +34,6 @@ public sealed record WatchSettings
         return options;
     }
 
-    public static WatchSettings Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BadInputException($"cannot read settings: {e.Message}", path, inner: e);
-        }
-        return Parse(text, path);
-    }
-
     /// <summary>Parses settings text (JSON, or YAML when it does not start with <c>{</c>), naming <paramref name="file"/> in errors.</summary>
     public static WatchSettings Parse(string text, string file = "settings")
     {

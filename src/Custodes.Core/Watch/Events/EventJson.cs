@@ -33,20 +33,32 @@ public static class EventJson
         return n;
     }
 
+    /// <summary>Writes an event as its canonical <c>custodes.event/v1</c> object: the bytes each MSP's watch log hashes.</summary>
+    /// <remarks>The one writer of those bytes. Stored events are written back through <see cref="WriteCanonical"/> from their
+    /// columns, so a log verifies against the same bytes it hashed at ingest; changing this changes every stored hash.</remarks>
     public static void Write(Utf8JsonWriter writer, WatchEvent e)
     {
-        Span<char> time = stackalloc char[40];
+        WriteHead(writer, e.Time.UtcTicks, e.Source, e.Msp, e.Tenant, e.Actor, e.ActorIp, e.Action, e.Target);
+        writer.WritePropertyName("detail"u8);
+        WriteDetail(writer, e.Detail);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The canonical object of a stored event whose detail was kept as the JSON <see cref="WriteDetail"/> wrote.</summary>
+    public static void WriteCanonical(Utf8JsonWriter writer, long utcTicks, string source, string msp, string? tenant, string? actor,
+        string? actorIp, string action, string? target, string detailJson)
+    {
+        WriteHead(writer, utcTicks, source, msp, tenant, actor, actorIp, action, target);
+        writer.WritePropertyName("detail"u8);
+        writer.WriteRawValue(detailJson, skipInputValidation: true);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The <c>detail</c> object alone, as the canonical event holds it (what a stored row keeps).</summary>
+    public static void WriteDetail(Utf8JsonWriter writer, EventDetail detail)
+    {
         writer.WriteStartObject();
-        writer.WriteString("time"u8, time[..FormatTime(e.Time, time)]);
-        writer.WriteString("source"u8, e.Source);
-        writer.WriteString("msp"u8, e.Msp);
-        WriteNullable(writer, "tenant"u8, e.Tenant);
-        WriteNullable(writer, "actor"u8, e.Actor);
-        WriteNullable(writer, "actor_ip"u8, e.ActorIp);
-        writer.WriteString("action"u8, e.Action);
-        WriteNullable(writer, "target"u8, e.Target);
-        writer.WriteStartObject("detail"u8);
-        foreach (var d in e.Detail)
+        foreach (var d in detail)
         {
             if (d.IsJson)
             {
@@ -56,7 +68,22 @@ public static class EventJson
             else writer.WriteString(d.Key, d.Value);
         }
         writer.WriteEndObject();
-        writer.WriteEndObject();
+    }
+
+    // Opens the object and writes every field before detail, in the contract's order; absent optional fields are null, not omitted.
+    private static void WriteHead(Utf8JsonWriter writer, long utcTicks, string source, string msp, string? tenant, string? actor,
+        string? actorIp, string action, string? target)
+    {
+        Span<char> time = stackalloc char[40];
+        writer.WriteStartObject();
+        writer.WriteString("time"u8, time[..FormatTime(new DateTimeOffset(utcTicks, TimeSpan.Zero), time)]);
+        writer.WriteString("source"u8, source);
+        writer.WriteString("msp"u8, msp);
+        WriteNullable(writer, "tenant"u8, tenant);
+        WriteNullable(writer, "actor"u8, actor);
+        WriteNullable(writer, "actor_ip"u8, actorIp);
+        writer.WriteString("action"u8, action);
+        WriteNullable(writer, "target"u8, target);
     }
 
     private static void WriteNullable(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
@@ -73,7 +100,8 @@ public static class EventJson
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    internal static readonly JsonWriterOptions WriterOptions = new()
+    /// <summary>How canonical event bytes are written: compact, non-ASCII as UTF-8 (not \u escapes), no re-validation.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         SkipValidation = true,

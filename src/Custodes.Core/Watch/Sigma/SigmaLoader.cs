@@ -10,21 +10,11 @@ namespace Custodes.Watch.Sigma;
 /// <c>1 of selection*</c>, <c>all of them</c>. Aggregations (<c>| count()</c>) are refused, not ignored.</summary>
 public static class SigmaLoader
 {
-    public static IReadOnlyList<SigmaRule> Load(IEnumerable<string> paths)
+    /// <summary>The rules of several documents (YAML text and the name errors give); a rule id may appear only once across them.</summary>
+    public static IReadOnlyList<SigmaRule> Parse(IEnumerable<(string Yaml, string File)> documents)
     {
         var rules = new List<SigmaRule>();
-        foreach (var path in paths)
-        {
-            if (Directory.Exists(path))
-            {
-                foreach (var file in Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
-                             .Where(f => f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
-                             .Order(StringComparer.Ordinal))
-                    rules.AddRange(Parse(File.ReadAllText(file), file));
-            }
-            else if (File.Exists(path)) rules.AddRange(Parse(File.ReadAllText(path), path));
-            else throw new BadInputException("no such Sigma rule file or directory", path);
-        }
+        foreach (var (yaml, file) in documents) rules.AddRange(Parse(yaml, file));
         var duplicate = rules.GroupBy(r => r.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new BadInputException($"Sigma rule id '{duplicate.Key}' appears more than once ({string.Join(", ", duplicate.Select(r => r.File))})");
         return rules;

@@ -34,7 +34,7 @@ public sealed class ImportModel(AssessmentStore store) : PageModel, IRefusablePa
         if (Catalogs.CatalogSet.Find(framework ?? "") is null)
             throw new BadInputException($"unknown framework '{framework}'; expected one of {string.Join(", ", Catalogs.Frameworks.All)}", "new assessment", "$.framework");
         var assessment = new Assessment { Framework = framework!, Organization = organization?.Trim() ?? "", AssessedOn = assessedOn, Scope = string.IsNullOrWhiteSpace(scope) ? null : scope.Trim(), Ssp = ssp };
-        var parsed = AssessmentFile.Parse(AssessmentFile.ToJson(assessment), "new assessment");
+        var parsed = AssessmentFile.Validate(assessment, "new assessment");
         var id = await store.ImportAsync(User.Tenant(), parsed, HttpContext.RequestAborted);
         return Redirect($"/assessments/{id}");
     }

@@ -56,21 +56,12 @@ public static class SspPdf
                     new Cell(r.Responsible is { } who
                         ? [new Run(r.Text), new Run($"Responsible: {who}", Font(8), Accent)]
                         : [new Run(r.Text, r.FromOrganization ? pdf.Body : Font(9.5, italic: true), r.FromOrganization ? Ink : Muted)]),
-                    new Cell([new Run(Label(r.Status, r.Row.Partial), Font(8.5, bold: true), Color(r.Status))]),
+                    new Cell([new Run(r.StatusLabel, Font(8.5, bold: true), Color(r.Status))]),
                 ]));
         }
         pdf.Finish($"System Security Plan: {ssp.SystemName}", a.Organization, $"Controlled Unclassified Information may be described in this plan. Prepared for {a.Organization}.");
         return pdf.Save(a.AssessedOn);
     }
-
-    internal static string Label(Status status, bool partial) => status switch
-    {
-        Status.Met => "Implemented",
-        Status.NotApplicable => "Not applicable",
-        Status.NotMet when partial => "Partial",
-        Status.NotMet => "Planned",
-        _ => "Not assessed",
-    };
 
     private static XColor Color(Status status) => status switch
     {

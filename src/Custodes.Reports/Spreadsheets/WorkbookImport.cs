@@ -11,14 +11,6 @@ public static class WorkbookImport
 {
     public const long MaxBytes = 32 * 1024 * 1024;
 
-    public static Assessment Load(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BadInputException("no such file", path);
-        if (info.Length > MaxBytes) throw new BadInputException($"the file is {info.Length:N0} bytes; a workbook may be at most {MaxBytes:N0} bytes", path);
-        return Read(File.ReadAllBytes(path), path);
-    }
-
     public static Assessment Read(byte[] bytes, string file)
     {
         XlsxLimits.Check(bytes, file);
