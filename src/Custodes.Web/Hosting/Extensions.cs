@@ -59,6 +59,9 @@ public static class Extensions
         services.AddSingleton<ApiKeyCache>();
         services.AddCustodesAlerting(builder.Configuration);
         services.AddSingleton<AccountMail>();
+        services.AddSingleton<Application.Trust.TrustPages>();
+        services.AddSingleton<Application.Trust.TrustPageReader>();
+        services.AddSingleton<Trust.TrustCache>();
         services.AddHostedService(sp => sp.GetRequiredService<AccountMail>());
 
         services.Configure<JsonOptions>(o => CopyJsonOptions(o.SerializerOptions));
