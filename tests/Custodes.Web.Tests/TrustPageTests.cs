@@ -61,7 +61,7 @@ public sealed class TrustPageTests
         var revoked = await EventuallyAsync(anonymous, "/trust/granite-peak.json", j => j.GetProperty("letters")[0].GetProperty("status").GetString() == "revoked");
         Assert.Equal("Scope was misstated", revoked.GetProperty("letters")[0].GetProperty("revocation_reason").GetString());
         Assert.Equal(JsonValueKind.String, revoked.GetProperty("letters")[0].GetProperty("revoked_at").ValueKind);
-        var page = await anonymous.GetStringAsync("/trust/granite-peak");
+        var page = await EventuallyAsync(anonymous, "/trust/granite-peak", html => html.Contains("Withdrawn (revoked)"));
         Assert.Contains("Withdrawn (revoked)", page);
         Assert.Contains("Scope was misstated", page);
         var badge = await anonymous.GetAsync("/trust/granite-peak/badge.svg");
@@ -155,6 +155,17 @@ public sealed class TrustPageTests
     }
 
     /// <summary>The public copies are cached for two seconds: reads until the condition holds, for at most ten.</summary>
+    private static async Task<string> EventuallyAsync(HttpClient client, string path, Func<string, bool> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var text = await client.GetStringAsync(path);
+            if (condition(text) || DateTime.UtcNow > until) return text;
+            await Task.Delay(250);
+        }
+    }
+
     private static async Task<JsonElement> EventuallyAsync(HttpClient client, string path, Func<JsonElement, bool> condition)
     {
         var until = DateTime.UtcNow.AddSeconds(10);

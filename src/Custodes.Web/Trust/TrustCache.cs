@@ -13,13 +13,18 @@ public sealed class TrustCache
     /// <summary>How long a copy is served: short enough that a revocation or unpublishing elsewhere shows within seconds.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
 
+    /// <summary>The output-cache policy (and tag) of the rendered public page.</summary>
+    public const string OutputPolicy = "trust";
+
     private readonly TrustPageReader _reader;
+    private readonly Microsoft.AspNetCore.OutputCaching.IOutputCacheStore _rendered;
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, Task<Entry>> _entries = new(StringComparer.Ordinal);
 
-    public TrustCache(TrustPageReader reader, TrustPages pages, TimeProvider clock)
+    public TrustCache(TrustPageReader reader, TrustPages pages, Microsoft.AspNetCore.OutputCaching.IOutputCacheStore rendered, TimeProvider clock)
     {
         _reader = reader;
+        _rendered = rendered;
         _clock = clock;
         pages.Changed += Forget;
     }
@@ -50,7 +55,12 @@ public sealed class TrustCache
         }
     }
 
-    public void Forget(string slug) => _entries.TryRemove(slug, out _);
+    public void Forget(string slug)
+    {
+        _entries.TryRemove(slug, out _);
+        // Rendered pages are few and cheap to render again: all of them go, so an unpublished page is gone at once.
+        _ = _rendered.EvictByTagAsync(OutputPolicy, CancellationToken.None).AsTask();
+    }
 
     private async Task<Entry> BuildAsync(string slug, string baseUrl)
     {

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Trust;
 
 /// <summary><c>/trust/&lt;slug&gt;</c>: an organization's public trust page, for whoever it sends there. No sign-in.</summary>
-[AllowAnonymous]
+[AllowAnonymous, Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = TrustCache.OutputPolicy)]
 public sealed class TrustPageModel(TrustCache cache, PublicAddress address) : PageModel
 {
     public PublicTrustPage Trust { get; private set; } = null!;
