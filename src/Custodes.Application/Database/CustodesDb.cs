@@ -36,6 +36,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<LogStateRow> LogState => Set<LogStateRow>();
     public DbSet<SigningKeyRow> SigningKeys => Set<SigningKeyRow>();
     public DbSet<LetterRow> Letters => Set<LetterRow>();
+    public DbSet<TrustPageRow> TrustPages => Set<TrustPageRow>();
     public DbSet<ShareRow> Shares => Set<ShareRow>();
     public DbSet<AlertChannelRow> AlertChannels => Set<AlertChannelRow>();
     public DbSet<AlertDeliveryRow> AlertDeliveries => Set<AlertDeliveryRow>();
@@ -161,6 +162,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
         QuestionnaireModel.Configure(model);
         CredentialModel.Configure(model);
         MembershipModel.Configure(model);
+        TrustModel.Configure(model);
     }
 }
 

@@ -25,5 +25,6 @@ public static class Verbs
         Keys.KeysCommand.Create(),
         Log.LogCommand.Create(),
         Attest.AttestCommand.Create(),
+        Trust.TrustCommand.Create(),
     ];
 }

@@ -38,6 +38,7 @@ public static class CustodesWebApp
         app.MapWatchApi();
         app.MapSupplyChainApi();
         app.MapQuestionnaireResponsesApi();
+        Trust.TrustApi.MapTrustApi(app);
         Pages.Assessments.EvidenceEndpoints.MapEvidencePages(app);
         return app;
     }

@@ -45,6 +45,11 @@ public static class Extensions
         services.AddSingleton<ApiKeyCache>();
         services.AddCustodesAlerting(builder.Configuration);
         services.AddSingleton<AccountMail>();
+        services.AddSingleton<Application.Trust.TrustPages>();
+        services.AddSingleton<Application.Trust.TrustPageReader>();
+        services.AddSingleton<Trust.TrustCache>();
+        // The public trust page is rendered once per cache lifetime, not per visitor (anonymous GETs only; dropped on publish/unpublish).
+        services.AddOutputCache(o => o.AddPolicy(Trust.TrustCache.OutputPolicy, b => b.Expire(Trust.TrustCache.Lifetime).Tag(Trust.TrustCache.OutputPolicy)));
         services.AddHostedService(sp => sp.GetRequiredService<AccountMail>());
 
         services.Configure<JsonOptions>(o => CopyJsonOptions(o.SerializerOptions));
@@ -124,6 +129,7 @@ public static class Extensions
         app.UseAuthorization();
         app.UseRoleGate();
         app.UseRateLimiter();
+        app.UseOutputCache();
         app.MapOpenApi("/openapi/{documentName}.json");
         // The reference page's script is served from the Scalar package itself; fonts are the browser's, so nothing comes from a CDN.
         app.MapScalarApiReference("/scalar", o => o.WithTitle("Custodes API").DisableDefaultFonts());

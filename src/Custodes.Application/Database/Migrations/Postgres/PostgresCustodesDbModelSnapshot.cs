@@ -1417,6 +1417,32 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.ToTable("supply_chain_notices", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.TrustPageRow", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.HasKey("OrganizationId");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("trust_pages", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.UserRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2206,6 +2232,15 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.HasOne("Custodes.Application.Database.PortfolioRow", null)
                         .WithMany()
                         .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.TrustPageRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1408,6 +1408,32 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.ToTable("supply_chain_notices", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.TrustPageRow", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("trust_pages", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.UserRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2193,6 +2219,15 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.HasOne("Custodes.Application.Database.PortfolioRow", null)
                         .WithMany()
                         .HasForeignKey("PortfolioId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.TrustPageRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
