@@ -44,6 +44,7 @@ public static class CliApp
     public static (int Code, string Message) Classify(Exception e) => e switch
     {
         BadInputException bad => (ExitCodes.BadInput, bad.Describe()),
+        ConflictOfInterestException conflict => (ExitCodes.BadInput, conflict.Message),
         OperationCanceledException => (ExitCodes.Environment, "cancelled"),
         FileNotFoundException f => (ExitCodes.BadInput, $"{f.FileName ?? "file"}: no such file"),
         DirectoryNotFoundException d => (ExitCodes.BadInput, d.Message),

@@ -26,7 +26,7 @@ public sealed class AttestationWorkspace
         Log = new TransparencyLog(installation, LogKeys, clock);
         Registry = new SigningKeyRegistry(installation, audit, clock);
         Letters = new LetterStore(installation, clock);
-        Issue = new IssueLetter(installation, audit, Log, Registry, organizations, clock);
+        Issue = new IssueLetter(installation, audit, Log, Registry, clock);
         Portfolios = new PortfolioStore(installation, audit, clock);
         ProviderLetters = new ProviderLetters(installation, Registry);
         LetterChanges = new LetterChanges(installation, Portfolios, ProviderLetters, audit, clock);
