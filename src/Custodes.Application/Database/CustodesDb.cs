@@ -37,6 +37,8 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<SigningKeyRow> SigningKeys => Set<SigningKeyRow>();
     public DbSet<LetterRow> Letters => Set<LetterRow>();
     public DbSet<ShareRow> Shares => Set<ShareRow>();
+    public DbSet<EngagementRow> Engagements => Set<EngagementRow>();
+    public DbSet<FirmKeyRow> FirmKeys => Set<FirmKeyRow>();
     public DbSet<AlertChannelRow> AlertChannels => Set<AlertChannelRow>();
     public DbSet<AlertDeliveryRow> AlertDeliveries => Set<AlertDeliveryRow>();
     public DbSet<AlertAttemptRow> AlertAttempts => Set<AlertAttemptRow>();
@@ -161,6 +163,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
         QuestionnaireModel.Configure(model);
         CredentialModel.Configure(model);
         MembershipModel.Configure(model);
+        EngagementModel.Configure(model);
     }
 }
 
