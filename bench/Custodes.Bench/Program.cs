@@ -5,6 +5,7 @@ using Custodes.Bench.Attestation;
 // BenchmarkDotNet:   dotnet run -c Release --project bench/Custodes.Bench -- --filter '*'
 // Throughput runs:   dotnet run -c Release --project bench/Custodes.Bench -- log-append [entries] [batch]
 //                    dotnet run -c Release --project bench/Custodes.Bench -- tile-load [seconds] [connections]
+//                    dotnet run -c Release --project bench/Custodes.Bench -- engagement-issue [count]
 switch (args.FirstOrDefault())
 {
     case "log-append":
@@ -12,6 +13,9 @@ switch (args.FirstOrDefault())
         break;
     case "tile-load":
         await TileLoad.RunAsync(args[1..]);
+        break;
+    case "engagement-issue":
+        await EngagementIssueLoad.RunAsync(args[1..]);
         break;
     default:
         // The generated benchmark project builds slowly on a busy 2-core machine; the default 2-minute build timeout is too short.
