@@ -65,7 +65,7 @@ public sealed class FirmKeys(Installation installation, AuditTrail audit, TimePr
     {
         await using var db = installation.OpenReadDb();
         var row = await db.FirmKeys.AsNoTracking().FirstOrDefaultAsync(k => k.OrganizationId == organizationId, cancellationToken)
-            ?? throw new ConflictException("the firm has no signing key here yet: an owner of the firm creates it on the firm's Letters page before a letter is issued");
+            ?? throw new ConflictException("the firm has no signing key here yet: an owner of the firm creates it on the Engagements page before a letter is issued");
         var seed = Open(EncryptionKey(), organizationId, row.EncryptedPrivateKey);
         try
         {

@@ -8,11 +8,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Engagements;
 
 /// <summary>The organization's engagements: the assessments it asked for (and a form to ask), or, for a firm, the requests made of it.</summary>
-public sealed class IndexModel(EngagementQueries queries, RequestEngagement request) : PageModel
+public sealed class IndexModel(EngagementQueries queries, RequestEngagement request, Application.Keys.FirmKeys firmKeys) : PageModel
 {
     public IReadOnlyList<Engagement> Engagements { get; private set; } = [];
     public bool IsFirm { get; private set; }
     public string? Error { get; private set; }
+    /// <summary>The firm's signing key held by the installation (firms only), or null when it has none yet.</summary>
+    public Application.Keys.FirmKey? FirmKey { get; private set; }
 
     public async Task OnGetAsync() => await LoadAsync();
 
@@ -32,9 +34,26 @@ public sealed class IndexModel(EngagementQueries queries, RequestEngagement requ
         return Page();
     }
 
+    /// <summary>An owner of the firm creates the firm's signing key (once); its public key is shown for anyone verifying offline.</summary>
+    public async Task<IActionResult> OnPostKeyAsync()
+    {
+        try
+        {
+            await firmKeys.EnsureAsync(User.Tenant(), HttpContext.RequestAborted);
+        }
+        catch (Exception e) when (e is ConflictException or ForbiddenException)
+        {
+            Error = e.Message;
+            Response.StatusCode = e is ConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status403Forbidden;
+        }
+        await LoadAsync();
+        return Page();
+    }
+
     private async Task LoadAsync()
     {
         IsFirm = User.FindFirst(CookieSessions.OrganizationKindClaim)?.Value == Application.OrganizationKinds.Assessor;
         Engagements = await queries.ListAsync(User.Tenant(), HttpContext.RequestAborted);
+        if (IsFirm) FirmKey = await firmKeys.FindAsync(User.Tenant().OrganizationId, HttpContext.RequestAborted);
     }
 }
