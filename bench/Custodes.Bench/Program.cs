@@ -6,6 +6,7 @@ using Custodes.Bench.Attestation;
 // Throughput runs:   dotnet run -c Release --project bench/Custodes.Bench -- log-append [entries] [batch]
 //                    dotnet run -c Release --project bench/Custodes.Bench -- tile-load [seconds] [connections]
 //                    dotnet run -c Release --project bench/Custodes.Bench -- trust-load [seconds] [connections]
+//                    dotnet run -c Release --project bench/Custodes.Bench -- engagement-issue [count]
 switch (args.FirstOrDefault())
 {
     case "log-append":
@@ -16,6 +17,9 @@ switch (args.FirstOrDefault())
         break;
     case "trust-load":
         await Custodes.Bench.Trust.TrustLoad.RunAsync(args[1..]);
+        break;
+    case "engagement-issue":
+        await EngagementIssueLoad.RunAsync(args[1..]);
         break;
     default:
         // The generated benchmark project builds slowly on a busy 2-core machine; the default 2-minute build timeout is too short.

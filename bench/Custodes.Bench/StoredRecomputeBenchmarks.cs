@@ -64,7 +64,7 @@ public class StoredRecomputeBenchmarks
         var keys = new SigningKeyRegistry(installation, audit, clock);
         var log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), clock);
         var portfolios = new PortfolioStore(installation, audit, clock);
-        _issue = new IssueLetter(installation, audit, log, keys, organizations, clock);
+        _issue = new IssueLetter(installation, audit, log, keys, clock);
         _revoke = new RevokeLetter(installation, audit, log, keys, clock, new LetterChanges(installation, portfolios, new ProviderLetters(installation, keys), audit, clock));
 
         var chain = SyntheticSupplyChain.Generate(2_000, 50_000, 200_000);

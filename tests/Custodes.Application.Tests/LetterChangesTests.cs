@@ -45,7 +45,7 @@ public sealed class LetterChangesTests
         var audit = new AuditTrail(TimeProvider.System);
         var keys = new SigningKeyRegistry(installation, audit, TimeProvider.System);
         var log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), TimeProvider.System);
-        var issue = new IssueLetter(installation, audit, log, keys, stores.Organizations, TimeProvider.System);
+        var issue = new IssueLetter(installation, audit, log, keys, TimeProvider.System);
         var portfolios = new PortfolioStore(installation, audit, TimeProvider.System);
 
         var assessor = await stores.NewTenantAsync("Northgate Assessors");

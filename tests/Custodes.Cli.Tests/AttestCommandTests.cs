@@ -52,8 +52,18 @@ public sealed class AttestCommandTests : IDisposable
         return result.Stdout.Trim();
     }
 
+    /// <summary>The assessor firm the letters are issued as (an issuer is an existing assessor organization); its id.</summary>
+    private static async Task<string> CreateFirmAsync(TestInstallation test)
+    {
+        var created = await Cli.RunAsync(Store(test, "admin", "create-org", Firm, "--kind", "assessor"));
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        return created.Stdout.Trim();
+    }
+
     private async Task<(Guid LetterId, string File)> IssueAsync(TestInstallation test, string keys = "keys", string assessment = "", string name = "letter.json", int validDays = 365)
     {
+        await using (var db = test.Installation.OpenDb())
+            if (!db.Organizations.Any(o => o.Kind == "assessor" && o.Name == Firm)) await CreateFirmAsync(test);
         var output = Path_(name);
         var result = await Cli.RunAsync(Store(test, "attest", "issue", "--assessment", assessment.Length > 0 ? assessment : Cli.Sample("assessments", "example-msp.json"),
             "--key", Path.Combine(Path_(keys), "signing.key"), "--passphrase-env", PassphraseVariable, "--issuer", Firm, "--valid-days", validDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", output));
@@ -422,6 +432,37 @@ public sealed class AttestCommandTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task Scenario_MSP_signing_its_own_letter_is_exit_2_naming_the_conflict_and_logs_nothing(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        await GenerateKeysAsync();
+        var example = JsonNode.Parse(File.ReadAllText(Cli.Sample("assessments", "example-msp.json")))!;
+        example["organization"] = "Scenario MSP";
+        File.WriteAllText(Path_("scenario.json"), example.ToJsonString());
+        Assert.Equal(0, (await Cli.RunAsync(Store(test, "admin", "create-org", "Scenario MSP", "--kind", "msp"))).ExitCode);
+        string[] Issue(string issuer) => Store(test, "attest", "issue", "--assessment", Path_("scenario.json"), "--key", Path.Combine(Path_("keys"), "signing.key"),
+            "--passphrase-env", PassphraseVariable, "--issuer", issuer, "--out", Path_("own.json"));
+
+        // The issue's reproduction: this exited 0 and logged a letter the MSP signed for itself.
+        var own = await Cli.RunAsync(Issue("Scenario MSP"));
+        Assert.Equal(2, own.ExitCode);
+        Assert.Contains("'Scenario MSP' is an IT provider (MSP), not an assessor firm", own.Stderr);
+        // An assessor organization the MSP registers under its own name is still the assessed organization.
+        Assert.Equal(0, (await Cli.RunAsync(Store(test, "admin", "create-org", "Scenario MSP", "--kind", "assessor"))).ExitCode);
+        var twin = await Cli.RunAsync(Issue("Scenario MSP"));
+        Assert.Equal(2, twin.ExitCode);
+        Assert.Contains("is the assessed organization itself", twin.Stderr);
+        // A firm name the installation does not know is no longer created on the fly.
+        var unknown = await Cli.RunAsync(Issue("Brand New Assessors"));
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("create it first", unknown.Stderr);
+        Assert.False(File.Exists(Path_("own.json")));
+        Assert.Equal(0, JsonDocument.Parse((await Cli.RunAsync(Store(test, "attest", "list", "--json"))).Stdout).RootElement.GetProperty("letters").GetArrayLength());
+        await using var db = test.Installation.OpenDb();
+        Assert.Equal(0, db.LogEntries.Count());
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Issue_takes_the_issuer_by_organization_id_and_asks_for_the_id_when_its_name_is_shared(DatabaseProvider provider)
     {
         await using var test = await TestInstallation.CreateAsync(provider);
@@ -481,6 +522,7 @@ public sealed class AttestRevocationCommandTests : IDisposable
         await using var test = await TestInstallation.CreateAsync(provider);
         var keys = Path.Combine(_dir, "keys");
         Assert.Equal(0, (await Cli.RunAsync(["keys", "generate", "--out", keys, "--name", "Ana Ruiz"])).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(Store(test, "admin", "create-org", "Northgate Security Assessors LLC", "--kind", "assessor"))).ExitCode);
         var letter = Path.Combine(_dir, "letter.json");
         var issued = await Cli.RunAsync(Store(test, "attest", "issue", "--assessment", Cli.Sample("assessments", "example-msp.json"), "--key", Path.Combine(keys, "signing.key"),
             "--issuer", "Northgate Security Assessors LLC", "--valid-days", "365", "--out", letter));

@@ -21,7 +21,7 @@ public static class Demo
         var audit = new AuditTrail(clock);
         var organizations = new OrganizationStore(installation, audit, clock);
         var log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), clock);
-        var issue = new IssueLetter(installation, audit, log, new SigningKeyRegistry(installation, audit, clock), organizations, clock);
+        var issue = new IssueLetter(installation, audit, log, new SigningKeyRegistry(installation, audit, clock), clock);
         return new DemoWorkspace(installation, organizations, new AccountStore(installation, audit, clock), new AssessmentStore(installation, audit, clock),
             new EvidenceStore(installation, audit, clock), issue, new PortfolioStore(installation, audit, clock)).EnsureAsync();
     }

@@ -16,12 +16,15 @@ internal sealed class Attestations : IDisposable
 {
     public const string Issuer = "Northgate Security Assessors LLC";
 
+    private readonly Installation _installation;
+
     public Attestations(Installation installation)
     {
+        _installation = installation;
         var audit = new AuditTrail(TimeProvider.System);
         Log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), TimeProvider.System);
         var registry = new SigningKeyRegistry(installation, audit, TimeProvider.System);
-        Issue = new IssueLetter(installation, audit, Log, registry, new OrganizationStore(installation, audit, TimeProvider.System), TimeProvider.System);
+        Issue = new IssueLetter(installation, audit, Log, registry, TimeProvider.System);
         Revoke = new RevokeLetter(installation, audit, Log, registry, TimeProvider.System);
     }
 
@@ -32,7 +35,17 @@ internal sealed class Attestations : IDisposable
 
     public static string ExamplePath => Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json");
 
-    public Task<IssuedLetter> IssueAsync(string issuer = Issuer) => Issue.HandleAsync(new IssueLetterRequest
+    /// <summary>Issues a letter for the example assessment as <paramref name="issuer"/>, an assessor firm created first when the installation has none of that name.</summary>
+    public async Task<IssuedLetter> IssueAsync(string issuer = Issuer)
+    {
+        await using (var db = _installation.OpenDb())
+            if (!(await OrganizationStore.MatchNameAsync(db, issuer, default)).Any(o => o.Kind == OrganizationKinds.Assessor))
+                await new OrganizationStore(_installation, new AuditTrail(TimeProvider.System), TimeProvider.System).CreateAsync(issuer, OrganizationKinds.Assessor, "test");
+        return await IssueAsIsAsync(issuer);
+    }
+
+    /// <summary>Issues as <paramref name="issuer"/> exactly as named, creating nothing.</summary>
+    public Task<IssuedLetter> IssueAsIsAsync(string issuer) => Issue.HandleAsync(new IssueLetterRequest
     {
         Assessment = DocumentFiles.ReadAssessment(ExamplePath),
         Source = ExamplePath,

@@ -38,6 +38,8 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<LetterRow> Letters => Set<LetterRow>();
     public DbSet<TrustPageRow> TrustPages => Set<TrustPageRow>();
     public DbSet<ShareRow> Shares => Set<ShareRow>();
+    public DbSet<EngagementRow> Engagements => Set<EngagementRow>();
+    public DbSet<FirmKeyRow> FirmKeys => Set<FirmKeyRow>();
     public DbSet<AlertChannelRow> AlertChannels => Set<AlertChannelRow>();
     public DbSet<AlertDeliveryRow> AlertDeliveries => Set<AlertDeliveryRow>();
     public DbSet<AlertAttemptRow> AlertAttempts => Set<AlertAttemptRow>();
@@ -163,6 +165,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
         CredentialModel.Configure(model);
         MembershipModel.Configure(model);
         TrustModel.Configure(model);
+        EngagementModel.Configure(model);
     }
 }
 

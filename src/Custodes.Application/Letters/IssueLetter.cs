@@ -22,18 +22,30 @@ public sealed record IssueLetterRequest
     /// <summary>The stored assessment, when the letter is issued from one.</summary>
     public Guid? AssessmentId { get; init; }
     public required Ed25519SigningKey Key { get; init; }
-    /// <summary>The assessor firm (an organization of the installation; created as an assessor when new).</summary>
+    /// <summary>The assessor firm: the id or name of an existing organization of kind assessor, independent of the subject (contracts §10).</summary>
     public required string Issuer { get; init; }
     /// <summary>The signer's name for the key registry when the key is new; default: the issuer.</summary>
     public string? SignerName { get; init; }
     public int ValidDays { get; init; } = 365;
     public string? Limitations { get; init; }
+    /// <summary>The independence statement the lead assessor confirmed; default: <see cref="LetterText.DefaultIndependence"/>.</summary>
     public string? Independence { get; init; }
+    /// <summary>The lead assessor named in the predicate's <c>assessor</c>; default: the signer's name, else the actor.</summary>
+    public string? LeadAssessor { get; init; }
+    /// <summary>The firm member who signed off the quality review (engagements); none from the command line.</summary>
+    public string? QaReviewer { get; init; }
+    /// <summary>The firm's C3PAO identifier, for a CMMC assessment.</summary>
+    public string? C3paoId { get; init; }
+    /// <summary>More writes that belong to the issuance (an engagement's state change): run in the letter's transaction, so either all of it is stored or none.</summary>
+    public Func<CustodesDb, IssuedLetterFacts, CancellationToken, Task>? WithinTransaction { get; init; }
     public required string Actor { get; init; }
 }
 
+/// <summary>What a letter being issued is, for writes in its transaction.</summary>
+public sealed record IssuedLetterFacts(Guid LetterId, Guid IssuerOrganizationId, long LogIndex, DateTimeOffset IssuedAt);
+
 /// <summary>An issued letter: its id, its place in the log and its file.</summary>
-public sealed record IssuedLetter(Guid LetterId, long LogIndex, Guid IssuerOrganizationId, string KeyId, bool KeyRegistered, bool IssuerCreated, LetterBundle Bundle)
+public sealed record IssuedLetter(Guid LetterId, long LogIndex, Guid IssuerOrganizationId, string KeyId, bool KeyRegistered, LetterBundle Bundle)
 {
     public byte[] ToUtf8Bytes() => Bundle.ToUtf8Bytes();
 }
@@ -42,7 +54,7 @@ public sealed record IssuedLetter(Guid LetterId, long LogIndex, Guid IssuerOrgan
 /// Issues a letter of attestation: refuses an assessment that cannot be attested, signs an in-toto statement of its result with the
 /// firm's key, appends it to the transparency log, and stores the letter with its proof, in one transaction with the log entry.
 /// </summary>
-public sealed class IssueLetter(Installation installation, AuditTrail audit, TransparencyLog log, SigningKeyRegistry keys, OrganizationStore organizations, TimeProvider clock)
+public sealed class IssueLetter(Installation installation, AuditTrail audit, TransparencyLog log, SigningKeyRegistry keys, TimeProvider clock)
 {
     public const int MaxValidDays = 3 * 366;
 
@@ -54,7 +66,7 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
         var score = ScoreAssessment.Score(request.Assessment.Resolution, assessment.Ssp, assessment.AssessedOn);
         Refuse(request.Source, assessment, score);
 
-        var (issuerId, issuer, issuerCreated) = await IssuerAsync(request.Issuer.Trim(), request.Actor, cancellationToken);
+        var (issuerId, issuer) = await IssuerAsync(request.Issuer.Trim(), assessment.Organization, request.AssessmentId, cancellationToken);
         var issuedAt = Seconds(clock.GetUtcNow());
         var (key, registered) = await keys.EnsureAsync(request.Key.PublicKey, issuerId, request.SignerName ?? issuer, issuedAt, request.Actor, cancellationToken);
 
@@ -73,7 +85,14 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
             Counts = JsonSerializer.SerializeToElement(score.Counts, Json.Options),
             Statement = "",
             Limitations = request.Limitations ?? LetterText.DefaultLimitations,
-            Independence = request.Independence ?? LetterText.DefaultIndependence,
+            Independence = string.IsNullOrWhiteSpace(request.Independence) ? LetterText.DefaultIndependence : request.Independence.Trim(),
+            Assessor = new LetterAssessor
+            {
+                Organization = issuer,
+                C3paoId = string.IsNullOrWhiteSpace(request.C3paoId) ? null : request.C3paoId.Trim(),
+                LeadAssessor = (request.LeadAssessor ?? request.SignerName ?? request.Actor).Trim(),
+                QaReviewer = string.IsNullOrWhiteSpace(request.QaReviewer) ? null : request.QaReviewer.Trim(),
+            },
         };
         var predicate = facts with { Statement = LetterText.Compose(facts) };
         var document = JsonSerializer.SerializeToElement(request.Assessment.Document.ToJsonNode(), Json.Options);
@@ -104,10 +123,12 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
                 AttestedAssessment = CanonicalJson.Serialize(document),
             });
             audit.Record(batch.Db, new AuditEvent(issuerId, request.Actor, "letter.issued", "letter", predicate.LetterId.ToString(),
-                After: new { subject = predicate.SubjectOrganization, predicate.Framework, score = score.Score, key_id = key.KeyId, log_index = index, valid_until = predicate.ValidUntil }));
+                After: new { subject = predicate.SubjectOrganization, predicate.Framework, score = score.Score, key_id = key.KeyId, log_index = index, valid_until = predicate.ValidUntil,
+                    lead_assessor = predicate.Assessor.LeadAssessor, qa_reviewer = predicate.Assessor.QaReviewer }));
+            if (request.WithinTransaction is { } more) await more(batch.Db, new IssuedLetterFacts(predicate.LetterId, issuerId, index, issuedAt), ct);
             await AuditTrail.SaveAsync(batch.Db, ct);
         }, cancellationToken);
-        return new IssuedLetter(predicate.LetterId, appended.FirstIndex, issuerId, key.KeyId, registered, issuerCreated, bundle!);
+        return new IssuedLetter(predicate.LetterId, appended.FirstIndex, issuerId, key.KeyId, registered, bundle!);
     }
 
     /// <summary>A letter attests a complete, scored assessment; anything less is refused with the reason.</summary>
@@ -124,22 +145,32 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
         if (string.IsNullOrWhiteSpace(assessment.Scope)) throw new BadInputException("the assessment has no scope; a letter says what was assessed", source, "$.scope");
     }
 
-    /// <summary>The issuing firm by organization id, or by name (created as an assessor firm when no organization has it).</summary>
-    private async Task<(Guid Id, string Name, bool Created)> IssuerAsync(string issuer, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// The issuing firm by organization id or by name: an existing assessor firm, independent of the subject (contracts §10). The subject is
+    /// the stored assessment's linked organization when issued from one, and the organization the assessment names.
+    /// </summary>
+    private async Task<(Guid Id, string Name)> IssuerAsync(string issuer, string subjectName, Guid? assessmentId, CancellationToken cancellationToken)
     {
-        await using (var db = installation.OpenDb())
+        await using var db = installation.OpenDb();
+        OrganizationRow firm;
+        if (Guid.TryParse(issuer, out var id))
+            firm = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
+                ?? throw new BadInputException($"no organization with id {id} is here to issue the letter; the issuer is an existing assessor firm", path: "issuer");
+        else
         {
-            if (Guid.TryParse(issuer, out var id))
-                return await db.Organizations.AsNoTracking().Where(o => o.Id == id).Select(o => new { o.Id, o.Name }).FirstOrDefaultAsync(cancellationToken) is { } byId
-                    ? (byId.Id, byId.Name, false)
-                    : throw new BadInputException($"--issuer: no organization with id {id}; run 'custodes admin list-orgs'");
             var matches = await OrganizationStore.MatchNameAsync(db, issuer, cancellationToken);
             // The same name may belong to an assessor firm and, say, an MSP: the issuer is the firm.
             if (matches.Count > 1 && matches.Count(m => m.Kind == OrganizationKinds.Assessor) == 1) matches = [.. matches.Where(m => m.Kind == OrganizationKinds.Assessor)];
             if (matches.Count > 1) throw OrganizationStore.Ambiguous(issuer, matches, "give --issuer the id of the firm");
-            if (matches.Count == 1) return (matches[0].Id, matches[0].Name, false);
+            firm = matches.Count == 1 ? matches[0]
+                : throw new BadInputException($"no organization named '{issuer}' is here to issue the letter: the issuer is an existing assessor firm; create it first as an organization of kind assessor", path: "issuer");
         }
-        return (await organizations.CreateAsync(issuer, OrganizationKinds.Assessor, actor, cancellationToken), OrganizationNames.Clean(issuer), true);
+        Independence.RequireAssessor(firm);
+        Guid? subjectId = assessmentId is { } stored
+            ? await db.Assessments.AsNoTracking().Where(a => a.Id == stored).Select(a => a.SubjectOrganizationId).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        await Independence.RequireIndependentAsync(db, new IndependenceParty(firm.Id, firm.Name), new IndependenceParty(subjectId, subjectName), cancellationToken);
+        return (firm.Id, firm.Name);
     }
 
     private static DateTimeOffset Seconds(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);

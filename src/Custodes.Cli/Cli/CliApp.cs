@@ -45,6 +45,7 @@ public static class CliApp
     public static (int Code, string Message) Classify(Exception e) => e switch
     {
         BadInputException bad => (ExitCodes.BadInput, bad.Describe()),
+        ConflictOfInterestException conflict => (ExitCodes.BadInput, conflict.Message),
         // The use cases' refusals: what was named does not exist, may not be done by whoever asks, or the stored state refuses it.
         NotFoundException or ForbiddenException or ConflictException or PreconditionFailedException => (ExitCodes.BadInput, e.Message),
         // A bad setting (appsettings.json, Custodes__… environment variables): every problem, each naming its key and what it expects.

@@ -53,6 +53,10 @@ public sealed record LetterPredicate
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Independence { get; init; }
 
+    /// <summary>Who assessed (contracts §10): the firm, its C3PAO id, the lead assessor and the quality reviewer; absent on letters issued before it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LetterAssessor? Assessor { get; init; }
+
     public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, Json.Options);
 
     public static LetterPredicate FromJson(JsonElement json)
@@ -72,6 +76,22 @@ public sealed record LetterPredicate
             throw new BadInputException($"malformed letter predicate: {e.Message}", path: "$.predicate" + e.Path?.TrimStart('$'), inner: e);
         }
     }
+}
+
+/// <summary>The predicate's <c>assessor</c>: the firm that assessed and the people who answer for the result.</summary>
+public sealed record LetterAssessor
+{
+    public required string Organization { get; init; }
+
+    /// <summary>The firm's C3PAO identifier, for a CMMC assessment by an authorized third-party assessment organization.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? C3paoId { get; init; }
+
+    public required string LeadAssessor { get; init; }
+
+    /// <summary>The firm member, not the lead, who reviewed the assessment before the letter (absent for letters issued from the command line).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? QaReviewer { get; init; }
 }
 
 /// <summary>RFC 3339 UTC timestamps to the second (<c>2026-10-02T14:00:00Z</c>); any offset is accepted when reading.</summary>

@@ -17,6 +17,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog aud
         {
             BadInputException => (StatusCodes.Status400BadRequest, "Bad input"),
             UnprocessableException => (StatusCodes.Status422UnprocessableEntity, "The file cannot be used"),
+            ConflictOfInterestException => (StatusCodes.Status422UnprocessableEntity, "Not independent"),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Too large"),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (StatusCodes.Status415UnsupportedMediaType, "Unsupported file type"),
             BadHttpRequestException => (StatusCodes.Status400BadRequest, "Bad request"),

@@ -31,6 +31,7 @@ public static class CustodesWebApp
         app.MapReportsApi();
         app.MapEvidenceApi();
         app.MapSharesApi();
+        app.MapEngagementsApi();
         app.MapMembersApi();
         app.MapApiKeysApi();
         app.MapAuditApi();

@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages;
 
 /// <summary>The dashboard: the organization's assessments with score and CMMC status, and those shared with it.</summary>
-public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, LetterChanges supplyChain, Custodes.Application.Watch.WatchConsentStore consents, Application.Accounts.InvitationStore invitations) : PageModel
+public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, LetterChanges supplyChain, Custodes.Application.Watch.WatchConsentStore consents, Application.Accounts.InvitationStore invitations,
+    Application.Engagements.EngagementQueries engagements) : PageModel
 {
     /// <summary>One line of the dashboard.</summary>
     public sealed record Row(Guid Id, string Subject, string Framework, DateOnly? AssessedOn, int? Score, string Level2, bool Complete, DateTime Updated);
@@ -22,6 +23,9 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, L
     /// <summary>Invitations waiting for the signed-in person's answer: shown here, the first page after sign-in.</summary>
     public IReadOnlyList<Application.Accounts.Invitation> Invitations { get; private set; } = [];
 
+    /// <summary>The organization's engagements with assessor firms (and, for a firm, those asked of it), each with its letter once issued.</summary>
+    public IReadOnlyList<Application.Engagements.Engagement> Engagements { get; private set; } = [];
+
     public async Task OnGetAsync()
     {
         var tenant = User.Tenant();
@@ -32,6 +36,7 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, L
             return new Row(s.Id, s.Assessment.Organization, s.Assessment.Framework, s.Assessment.AssessedOn, report.Score, report.Cmmc.Level2.Status, report.Complete, s.UpdatedAt);
         }).ToArray();
         Shared = await shares.SharedWithAsync(tenant, HttpContext.RequestAborted);
+        Engagements = [.. (await engagements.ListAsync(tenant, HttpContext.RequestAborted)).Take(10)];
         Notices = await supplyChain.ListAsync(tenant, 3, HttpContext.RequestAborted);
         PendingProviders = [.. (await consents.ListAsync(tenant, HttpContext.RequestAborted)).Where(p => p.State == Custodes.Application.Watch.ConsentStates.Pending)];
         if (Accounts.OrganizationSwitch.HasSession(User)) Invitations = await invitations.PendingForUserAsync(User.UserId(), HttpContext.RequestAborted);

@@ -33,16 +33,18 @@ public static class AttestCommand
         var assessment = new Option<string>("--assessment") { Required = true, Description = "The assessment: a custodes.assessment/v1 file, or the id of an assessment stored in the installation." };
         var key = new Option<string>("--key") { Required = true, Description = "The firm's signing.key." };
         var passphrase = new Option<string?>("--passphrase-env") { Description = "Environment variable holding the key's passphrase (when signing.key is encrypted)." };
-        var issuer = new Option<string>("--issuer") { Required = true, Description = "The assessor firm: its organization id, or its name (created as an assessor organization of the installation when no organization has it)." };
+        var issuer = new Option<string>("--issuer") { Required = true, Description = "The assessor firm: the id or name of an existing organization of kind assessor (custodes admin create-org <name> --kind assessor), never the assessed organization, one it manages, or its provider in a stored portfolio." };
         var validDays = new Option<int>("--valid-days") { Description = "Days the letter stays in force.", DefaultValueFactory = _ => 365 };
         var output = new Option<string>("--out") { Required = true, Description = "Where to write the letter file (letter.json)." };
         var signer = new Option<string?>("--signer-name") { Description = "Signer's name for the key registry when the key is new (default: signing.json beside the key, else the issuer)." };
-        var independence = new Option<string?>("--independence") { Description = "The firm's independence statement (default: a standard one)." };
+        var independence = new Option<string?>("--independence") { Description = "The independence statement the lead assessor confirms (default: the standard one: no ownership interest, did not design, implement or operate the controls, fee not contingent on the result)." };
+        var lead = new Option<string?>("--lead-assessor") { Description = "The lead assessor named in the letter (default: the signer's name)." };
+        var c3pao = new Option<string?>("--c3pao-id") { Description = "The firm's C3PAO identifier, for a CMMC assessment." };
         var limitations = new Option<string?>("--limitations") { Description = "The letter's limitations (default: a standard point-in-time statement)." };
         var json = CommonOptions.Json();
         var store = new InstallationOptions();
         var command = new Command("issue", "Sign a letter of attestation for a complete assessment, record it in the log and write the letter file; prints the letter id.")
-            { assessment, key, passphrase, issuer, validDays, output, signer, independence, limitations, json };
+            { assessment, key, passphrase, issuer, validDays, output, signer, independence, lead, c3pao, limitations, json };
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
@@ -62,6 +64,8 @@ public static class AttestCommand
                 SignerName = parse.GetValue(signer) ?? KeyFiles.SignerNameBeside(keyPath),
                 ValidDays = parse.GetValue(validDays),
                 Independence = parse.GetValue(independence),
+                LeadAssessor = parse.GetValue(lead),
+                C3paoId = parse.GetValue(c3pao),
                 Limitations = parse.GetValue(limitations),
                 Actor = $"cli:{Environment.UserName}",
             }, ct);
@@ -71,11 +75,10 @@ public static class AttestCommand
             await File.WriteAllBytesAsync(path, issued.ToUtf8Bytes(), ct);
             var t = issued.Bundle.Transparency!;
             if (reporter.Json)
-                reporter.WriteJson(new { letter_id = issued.LetterId, log_index = issued.LogIndex, origin = t.Origin, key_id = issued.KeyId, key_registered = issued.KeyRegistered, issuer_created = issued.IssuerCreated, @out = path });
+                reporter.WriteJson(new { letter_id = issued.LetterId, log_index = issued.LogIndex, origin = t.Origin, key_id = issued.KeyId, key_registered = issued.KeyRegistered, @out = path });
             else
             {
                 reporter.Out.WriteLine(issued.LetterId);
-                if (issued.IssuerCreated) reporter.Err.WriteLine($"note: created the assessor organization '{parse.GetValue(issuer)}'");
                 if (issued.KeyRegistered) reporter.Err.WriteLine($"note: registered signing key {issued.KeyId} for '{parse.GetValue(issuer)}' from now on");
                 reporter.Err.WriteLine($"letter {issued.LetterId} is entry {issued.LogIndex} of {t.Origin}; written to {path}");
             }

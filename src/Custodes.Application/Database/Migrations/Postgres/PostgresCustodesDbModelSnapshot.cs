@@ -370,6 +370,101 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.ToTable("determinations", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.EngagementRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("AssessmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AssessorUserIds")
+                        .HasColumnType("text");
+
+                    b.Property<string>("C3paoId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("DeclineNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("DeclineReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<Guid>("FirmOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Framework")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Independence")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("LeadName")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<Guid?>("LeadUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("LetterId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("QaReviewerName")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<Guid?>("QaReviewerUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("QaSignedOffAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<Guid>("RequesterOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateOnly>("TargetDate")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FirmOrganizationId");
+
+                    b.HasIndex("RequesterOrganizationId");
+
+                    b.ToTable("engagements", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.EvidenceLinkRow", b =>
                 {
                     b.Property<Guid>("EvidenceId")
@@ -458,6 +553,32 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.ToTable("external_logins", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.FirmKeyRow", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("EncryptedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PublicKeyPem")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("firm_keys", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Application.Database.InvitationRow", b =>
@@ -2008,6 +2129,21 @@ namespace Custodes.Application.Database.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.EngagementRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("FirmOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("RequesterOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.EvidenceLinkRow", b =>
                 {
                     b.HasOne("Custodes.Application.Database.AssessmentRow", null)
@@ -2037,6 +2173,15 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.HasOne("Custodes.Application.Database.UserRow", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.FirmKeyRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -361,6 +361,101 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.ToTable("determinations", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.EngagementRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AssessmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssessorUserIds")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("C3paoId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeclineNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeclineReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FirmOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Framework")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Independence")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeadName")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LeadUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LetterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QaReviewerName")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("QaReviewerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("QaSignedOffAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequesterOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("TargetDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FirmOrganizationId");
+
+                    b.HasIndex("RequesterOrganizationId");
+
+                    b.ToTable("engagements", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.EvidenceLinkRow", b =>
                 {
                     b.Property<Guid>("EvidenceId")
@@ -449,6 +544,32 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("external_logins", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.FirmKeyRow", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("EncryptedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKeyPem")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("firm_keys", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Application.Database.InvitationRow", b =>
@@ -1995,6 +2116,21 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.EngagementRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("FirmOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("RequesterOrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.EvidenceLinkRow", b =>
                 {
                     b.HasOne("Custodes.Application.Database.AssessmentRow", null)
@@ -2024,6 +2160,15 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.HasOne("Custodes.Application.Database.UserRow", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.FirmKeyRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

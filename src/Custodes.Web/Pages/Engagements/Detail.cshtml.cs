@@ -1,0 +1,103 @@
+using Custodes.Application.Accounts;
+using Custodes.Application.Assessments;
+using Custodes.Application.Engagements;
+using Custodes.Common;
+using Custodes.Web.Api;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Custodes.Web.Pages.Engagements;
+
+/// <summary>
+/// One engagement, the workspace both sides see: where it stands, who assesses, the firm's assessment (read-only to the organization) and
+/// the letter; the actions the signed-in person may take at this stage (accept or decline, link the assessment, move on, review, issue).
+/// </summary>
+public sealed class DetailModel(EngagementQueries queries, AcceptEngagement accept, DeclineEngagement decline, AdvanceEngagement advance, SignOffQuality qa,
+    IssueEngagementLetter issue, AccountStore accounts, AssessmentStore assessments) : PageModel
+{
+    public Engagement Engagement { get; private set; } = null!;
+    /// <summary>The firm's members who may join the team (the firm's side only).</summary>
+    public IReadOnlyList<Member> Members { get; private set; } = [];
+    /// <summary>The firm's assessments of the engagement's framework, to link (the firm's side only).</summary>
+    public IReadOnlyList<AssessmentSummary> Assessments { get; private set; } = [];
+    public bool IsLead { get; private set; }
+    public string? Error { get; private set; }
+    public string? Message { get; private set; }
+
+    public async Task OnGetAsync(Guid id) => await LoadAsync(id);
+
+    public Task<IActionResult> OnPostAcceptAsync(Guid id, List<Guid> assessors, bool noOwnership, bool notDesigned, bool feeNotContingent, bool c3paoRules, string? c3paoId) =>
+        ActAsync(id, "You accepted the engagement and lead it.", () => accept.HandleAsync(User.Tenant(), id, new EngagementAcceptance
+        {
+            Assessors = assessors, NoOwnershipInterest = noOwnership, DidNotDesignImplementOrOperate = notDesigned, FeeNotContingent = feeNotContingent, C3paoRules = c3paoRules, C3paoId = c3paoId,
+        }, HttpContext.RequestAborted));
+
+    public Task<IActionResult> OnPostDeclineAsync(Guid id, string? reason, string? note) =>
+        ActAsync(id, "You declined the request; the organization sees your reason.", () => decline.HandleAsync(User.Tenant(), id, reason, note, HttpContext.RequestAborted));
+
+    public Task<IActionResult> OnPostWithdrawAsync(Guid id) =>
+        ActAsync(id, "You withdrew the request.", () => advance.WithdrawAsync(User.Tenant(), id, HttpContext.RequestAborted));
+
+    public Task<IActionResult> OnPostLinkAsync(Guid id, Guid assessment) =>
+        ActAsync(id, "The assessment is linked and shared with the organization, read-only.", () => advance.LinkAssessmentAsync(User.Tenant(), id, assessment, HttpContext.RequestAborted));
+
+    public Task<IActionResult> OnPostNextAsync(Guid id) =>
+        ActAsync(id, "The engagement moved on.", () => advance.NextAsync(User.Tenant(), id, HttpContext.RequestAborted));
+
+    public Task<IActionResult> OnPostQaAsync(Guid id) =>
+        ActAsync(id, "You signed off the quality review.", () => qa.HandleAsync(User.Tenant(), id, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostIssueAsync(Guid id, string? code)
+    {
+        try
+        {
+            var letter = await issue.HandleAsync(User.Tenant(), id, code, cancellationToken: HttpContext.RequestAborted);
+            return Redirect($"/letters/{letter.LetterId}");
+        }
+        catch (Exception e) when (Status(e) is { } status)
+        {
+            Error = e.Message;
+            Response.StatusCode = status;
+        }
+        await LoadAsync(id);
+        return Page();
+    }
+
+    /// <summary>Runs an action; a refusal is shown on the page with its status, the engagement reloaded as it now is.</summary>
+    private async Task<IActionResult> ActAsync(Guid id, string done, Func<Task> action)
+    {
+        try
+        {
+            await action();
+            Message = done;
+        }
+        catch (Exception e) when (Status(e) is { } status)
+        {
+            Error = e.Message;
+            Response.StatusCode = status;
+        }
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private static int? Status(Exception e) => e switch
+    {
+        BadInputException => StatusCodes.Status400BadRequest,
+        ForbiddenException => StatusCodes.Status403Forbidden,
+        ConflictException => StatusCodes.Status409Conflict,
+        ConflictOfInterestException => StatusCodes.Status422UnprocessableEntity,
+        _ => null,
+    };
+
+    private async Task LoadAsync(Guid id)
+    {
+        var tenant = User.Tenant();
+        Engagement = await queries.GetAsync(tenant, id, HttpContext.RequestAborted);
+        IsLead = Engagement.AsFirm && Engagement.LeadUserId == tenant.UserId;
+        if (Engagement.AsFirm)
+        {
+            Members = [.. (await accounts.ListMembersAsync(tenant, HttpContext.RequestAborted)).Where(m => Application.Roles.CanEdit(m.Role))];
+            Assessments = [.. (await assessments.ListAsync(tenant, 0, 200, HttpContext.RequestAborted)).Where(a => a.Framework == Engagement.Framework)];
+        }
+    }
+}
