@@ -48,6 +48,7 @@ public static class Extensions
         services.AddSingleton<InvitationStore>();
         services.AddSingleton<Accounts.InvitationMail>();
         services.AddSingleton<AssessmentStore>();
+        services.AddSingleton<Custodes.Application.Deliverables.CmmcDeliverables>();
         services.AddSingleton<Application.SupplyChain.QuestionnaireStore>();
         services.AddSingleton<ShareStore>();
         services.AddSingleton(sp => new EvidenceStore(installation, sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()) { MaxBytes = web.EvidenceMaxBytes });
