@@ -13,6 +13,9 @@ using Custodes.Application.Letters;
 using Custodes.Application.Organizations;
 using Custodes.Application.Transparency;
 using Custodes.Assessments;
+using Custodes.Assessments.Poam;
+using Custodes.Catalogs;
+using Custodes.Application.SupplyChain;
 using Custodes.Attestation;
 using Custodes.Testing;
 
@@ -107,5 +110,59 @@ public sealed class LetterSupersessionAndDeliverablesTests
         Assert.NotEmpty(inherited);
         Assert.All(inherited, r => Assert.Contains(DemoWorkspace.MspName, r.Cell(11).GetString()));
         Assert.Contains(wb.Worksheet("Objectives").RowsUsed().Skip(1), r => r.Cell(9).GetString() == "full" && r.Cell(10).GetString().Contains(DemoWorkspace.MspName));
+    }
+    private sealed class FixedClock(DateTimeOffset at) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => at;
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_conditional_letter_whose_closeout_passed_unmet_reads_expired_with_the_reason_everywhere(DatabaseProvider provider)
+    {
+        await using var server = await RunningServer.StartAsync(provider);
+        var installation = server.Installation;
+        // Issued 200 days ago from a conditional assessment: its 180-day closeout passed 20 days ago.
+        var then = DateTimeOffset.UtcNow.AddDays(-200);
+        var assessedOn = DateOnly.FromDateTime(then.UtcDateTime);
+        var open = CatalogSet.NistR2.Requirements.First(r => r.Points == 1 && !PoamRules.NeverOnPoam.Contains(r.Id));
+        var assessment = new Assessment
+        {
+            Framework = Frameworks.NistR2, Organization = "Conditional MSP LLC", Scope = "Corporate network", AssessedOn = assessedOn, Ssp = true,
+            Objectives = CatalogSet.NistR2.Requirements.SelectMany(r => r.Objectives)
+                .ToDictionary(o => o, o => Finding.Of(o == open.Objectives[0] ? Status.NotMet : Status.Met), StringComparer.Ordinal),
+            Poam = [new PoamItem { Id = open.Id, PlannedCompletion = assessedOn.AddDays(90), Milestones = "Fix and re-test" }],
+        };
+        var past = new FixedClock(then);
+        var audit = new AuditTrail(past);
+        var issue = new IssueLetter(installation, audit, new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), past),
+            new SigningKeyRegistry(installation, audit, past), new OrganizationStore(installation, audit, past), past);
+        using var key = Ed25519SigningKey.Generate();
+        var issued = await issue.HandleAsync(new IssueLetterRequest
+        {
+            Assessment = AssessmentFile.Parse(AssessmentFile.ToJson(assessment), "conditional"), Source = "conditional", Key = key, Issuer = "Northgate Security Assessors LLC", Actor = "test",
+        });
+        var due = PoamRules.CloseoutDue(assessedOn);
+
+        var anonymous = server.Client();
+        // Before the hourly check runs, the letter is still valid, with its closeout date shown.
+        Assert.Contains($"{due:yyyy-MM-dd} (passed)", await anonymous.GetStringAsync($"/letters/{issued.LetterId}"));
+
+        var system = TimeProvider.System;
+        var changes = new LetterChanges(installation, new PortfolioStore(installation, new AuditTrail(system), system),
+            new ProviderLetters(installation, new SigningKeyRegistry(installation, new AuditTrail(system), system)), new AuditTrail(system), system);
+        Assert.Equal([issued.LetterId], await changes.ExpireUnmetCloseoutsAsync());
+
+        var status = await anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/letters/{issued.LetterId}/status");
+        Assert.Equal("expired", status.GetProperty("status").GetString());
+        Assert.Contains($"not closed out by {due:yyyy-MM-dd}", status.GetProperty("expiry_reason").GetString());
+        var page = await anonymous.GetStringAsync($"/letters/{issued.LetterId}");
+        Assert.Contains("Expired", page);
+        Assert.Contains($"not closed out by {due:yyyy-MM-dd}", page);
+
+        // The verify page no longer calls the (still correctly signed) letter valid.
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(issued.ToUtf8Bytes()), "file", "letter.json" } };
+        var verify = await (await anonymous.PostAsync("/verify", form)).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Genuine and valid", verify);
+        Assert.Contains($"ended on {due.AddDays(1):yyyy-MM-dd}", verify);
     }
 }

@@ -132,6 +132,8 @@ public static class LetterPages
             { Valid: true } => new Verdict(true, "Genuine and valid",
                 $"This letter was issued by {letter!.Issuer} about {letter.SubjectOrganization}, has not been changed, is recorded in the public log, has not been revoked and is in force until {LetterHtml.Date(letter.ValidUntil)}. You can rely on it."),
             { Genuine: true, Revoked: true } => new Verdict(false, "Revoked", LetterHtml.RevokedSentence(letter!.Issuer, result.RevokedAt, result.RevocationReason)),
+            { Genuine: true, Expired: true } when result.Reasons.FirstOrDefault(r => r.StartsWith("It ended on", StringComparison.Ordinal)) is { } ended => new Verdict(false, "Expired",
+                $"{letter!.Issuer} did issue this letter, but {char.ToLowerInvariant(ended[0])}{ended[1..]} Do not rely on it."),
             { Genuine: true, Expired: true } => new Verdict(false, "Expired",
                 $"{letter!.Issuer} did issue this letter, but it expired on {LetterHtml.Date(letter.ValidUntil)}. Do not rely on it: ask {letter.SubjectOrganization} for a current letter."),
             _ => new Verdict(false, "Not valid", $"{result.Reasons.FirstOrDefault() ?? "This letter could not be confirmed."} Do not rely on it."),
