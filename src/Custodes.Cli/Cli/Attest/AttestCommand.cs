@@ -166,8 +166,9 @@ public static class AttestCommand
                 json["revocation_reason"] = online.Status?.Reason;
                 json["revocation_index"] = online.Status?.RevocationIndex;
                 json["revocation_proved"] = online.RevocationProved;
-                json["superseded_at"] = online.Status?.SupersededAt is { } s && result.SupersededBy is not null ? Dates.Format(s) : null;
-                json["expiry_reason"] = online.Status?.ExpiryReason;
+                // Added fields, only when there is something to say, so that other letters' output is unchanged.
+                if (online.Status?.SupersededAt is { } s && result.SupersededBy is not null) json["superseded_at"] = Dates.Format(s);
+                if (online.Status?.ExpiryReason is { } expiry) json["expiry_reason"] = expiry;
             }
             reporter.Out.WriteLine(json.ToJsonString(Json.Indented));
             return;
