@@ -68,11 +68,21 @@ public sealed class LetterRow
     public long LogIndex { get; set; }
     public DateTime IssuedAt { get; set; }
     public DateTime ValidUntil { get; set; }
-    /// <summary><c>valid</c> or <c>revoked</c>; expiry is computed from <see cref="ValidUntil"/>.</summary>
+    /// <summary><c>valid</c>, <c>revoked</c>, or <c>expired</c> when ended early (<see cref="ExpiredAt"/>); otherwise expiry is computed from <see cref="ValidUntil"/>.</summary>
     public required string Status { get; set; }
     public DateTime? RevokedAt { get; set; }
     public string? RevocationReason { get; set; }
     public long? RevocationIndex { get; set; }
+    /// <summary>The letter this one supersedes (same subject and framework), as its signed predicate says.</summary>
+    public Guid? Supersedes { get; set; }
+    /// <summary>The newer letter that replaced this one; a superseded letter is not revoked (customers keep inheriting until the new one counts).</summary>
+    public Guid? SupersededBy { get; set; }
+    public DateTime? SupersededAt { get; set; }
+    /// <summary>For a conditional CMMC Level 2 letter: the POA&amp;M closeout date, after which the letter expires unless superseded.</summary>
+    public DateOnly? CloseoutDue { get; set; }
+    /// <summary>When the letter was ended before its <see cref="ValidUntil"/> (an unmet POA&amp;M closeout), with <see cref="ExpiryReason"/>.</summary>
+    public DateTime? ExpiredAt { get; set; }
+    public string? ExpiryReason { get; set; }
     /// <summary>The letter file as issued (with the proof to the checkpoint of its own batch).</summary>
     public required byte[] Bundle { get; set; }
     /// <summary>
@@ -139,6 +149,10 @@ internal static class AttestationModel
             e.Property(x => x.Status).HasMaxLength(20);
             e.HasIndex(x => x.IssuerOrganizationId);
             e.HasIndex(x => x.LogIndex).IsUnique();
+            e.Property(x => x.ExpiryReason).HasMaxLength(2000);
+            // One letter supersedes another at most once: two closeout letters cannot both replace the same conditional one.
+            e.HasIndex(x => x.Supersedes).IsUnique();
+            e.HasIndex(x => x.CloseoutDue);
             e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.IssuerOrganizationId).OnDelete(DeleteBehavior.Restrict);
         });
     }

@@ -56,6 +56,7 @@ public static class ApplicationServices
         services.TryAddSingleton<AssessmentStore>();
         services.TryAddSingleton<QuestionnaireStore>();
         services.TryAddSingleton<ShareStore>();
+        services.TryAddSingleton<Deliverables.CmmcDeliverables>();
         services.TryAddSingleton(sp => new EvidenceStore(sp.GetRequiredService<Installation>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>())
         {
             MaxBytes = sp.GetRequiredService<EvidenceOptions>().EvidenceMaxBytes,

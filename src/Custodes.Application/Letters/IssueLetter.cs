@@ -38,6 +38,10 @@ public sealed record IssueLetterRequest
     public string? C3paoId { get; init; }
     /// <summary>More writes that belong to the issuance (an engagement's state change): run in the letter's transaction, so either all of it is stored or none.</summary>
     public Func<CustodesDb, IssuedLetterFacts, CancellationToken, Task>? WithinTransaction { get; init; }
+    /// <summary>The letter this one replaces (same subject and framework; e.g. the conditional letter a closeout assessment finalizes).</summary>
+    public Guid? Supersedes { get; init; }
+    /// <summary>The SHA-256 of the assessment's artifact hash list (<see cref="Custodes.Reports.Artifacts.ArtifactHashList"/>), carried in the predicate.</summary>
+    public string? ArtifactsSha256 { get; init; }
     public required string Actor { get; init; }
 }
 
@@ -66,6 +70,9 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
         var score = ScoreAssessment.Score(request.Assessment.Resolution, assessment.Ssp, assessment.AssessedOn);
         Refuse(request.Source, assessment, score);
 
+        var superseded = request.Supersedes is { } old ? await SupersededAsync(old, assessment, cancellationToken) : null;
+        if (request.ArtifactsSha256 is { } artifacts && !IsSha256Hex(artifacts))
+            throw new BadInputException($"the artifact list hash must be 64 lowercase hexadecimal characters (a SHA-256), not '{artifacts}'", path: "artifacts_sha256");
         var (issuerId, issuer) = await IssuerAsync(request.Issuer.Trim(), assessment.Organization, request.AssessmentId, cancellationToken);
         var issuedAt = Seconds(clock.GetUtcNow());
         var (key, registered) = await keys.EnsureAsync(request.Key.PublicKey, issuerId, request.SignerName ?? issuer, issuedAt, request.Actor, cancellationToken);
@@ -93,6 +100,10 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
                 LeadAssessor = (request.LeadAssessor ?? request.SignerName ?? request.Actor).Trim(),
                 QaReviewer = string.IsNullOrWhiteSpace(request.QaReviewer) ? null : request.QaReviewer.Trim(),
             },
+            Supersedes = request.Supersedes,
+            // A conditional status lasts until its POA&M closes out, at most 180 days (32 CFR 170.21(b)); the date is signed so offline readers see it.
+            PoamCloseoutDue = score.Cmmc.Level2.Status == CmmcStatuses.Conditional ? score.Cmmc.Level2.CloseoutDue : null,
+            ArtifactsSha256 = request.ArtifactsSha256,
         };
         var predicate = facts with { Statement = LetterText.Compose(facts) };
         var document = JsonSerializer.SerializeToElement(request.Assessment.Document.ToJsonNode(), Json.Options);
@@ -121,15 +132,55 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
                 Status = LetterStatuses.Valid,
                 Bundle = bundle.ToUtf8Bytes(),
                 AttestedAssessment = CanonicalJson.Serialize(document),
+                Supersedes = request.Supersedes,
+                CloseoutDue = predicate.PoamCloseoutDue,
             });
+            if (superseded is not null)
+            {
+                // Under the log's lock: a letter superseded or revoked meanwhile is refused here, and nothing is appended.
+                var old = await batch.Db.Letters.FirstAsync(l => l.Id == superseded.Id, ct);
+                RefuseSuperseding(old);
+                old.SupersededBy = predicate.LetterId;
+                old.SupersededAt = issuedAt.UtcDateTime;
+                audit.Record(batch.Db, new AuditEvent(old.IssuerOrganizationId, request.Actor, "letter.superseded", "letter", old.Id.ToString(),
+                    After: new { superseded_by = predicate.LetterId, log_index = index }));
+            }
             audit.Record(batch.Db, new AuditEvent(issuerId, request.Actor, "letter.issued", "letter", predicate.LetterId.ToString(),
                 After: new { subject = predicate.SubjectOrganization, predicate.Framework, score = score.Score, key_id = key.KeyId, log_index = index, valid_until = predicate.ValidUntil,
-                    lead_assessor = predicate.Assessor.LeadAssessor, qa_reviewer = predicate.Assessor.QaReviewer }));
+                    lead_assessor = predicate.Assessor.LeadAssessor, qa_reviewer = predicate.Assessor.QaReviewer,
+                    supersedes = request.Supersedes, closeout_due = predicate.PoamCloseoutDue, artifacts_sha256 = request.ArtifactsSha256 }));
             if (request.WithinTransaction is { } more) await more(batch.Db, new IssuedLetterFacts(predicate.LetterId, issuerId, index, issuedAt), ct);
             await AuditTrail.SaveAsync(batch.Db, ct);
         }, cancellationToken);
         return new IssuedLetter(predicate.LetterId, appended.FirstIndex, issuerId, key.KeyId, registered, bundle!);
     }
+
+    /// <summary>The letter to supersede: it exists, is about the same organization and framework, and is neither revoked nor superseded.</summary>
+    private async Task<LetterRow> SupersededAsync(Guid id, Assessment assessment, CancellationToken cancellationToken)
+    {
+        await using var db = installation.OpenDb();
+        var old = await db.Letters.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, cancellationToken)
+            ?? throw new BadInputException($"no letter {id} to supersede in this installation", path: SupersedesField);
+        if (!string.Equals(old.Subject, assessment.Organization, StringComparison.Ordinal))
+            throw new BadInputException($"letter {id} is about '{old.Subject}', not '{assessment.Organization}'; a letter supersedes one about the same organization", path: SupersedesField);
+        if (!string.Equals(old.Framework, assessment.Framework, StringComparison.Ordinal))
+            throw new BadInputException($"letter {id} attests {old.Framework}, not {assessment.Framework}; a letter supersedes one of the same framework", path: SupersedesField);
+        RefuseSuperseding(old);
+        return old;
+    }
+
+    private static void RefuseSuperseding(LetterRow old)
+    {
+        if (old.Status == LetterStatuses.Revoked)
+            throw new ConflictException($"letter {old.Id} was revoked at {old.RevokedAt:yyyy-MM-dd HH:mm:ss}Z; a revoked letter cannot be superseded (issue the new letter without naming it)");
+        if (old.SupersededBy is { } by)
+            throw new ConflictException($"letter {old.Id} is already superseded by letter {by}; name that letter instead");
+    }
+
+    /// <summary>The name of the superseded letter's field in the API body (the CLI calls it <c>--supersedes</c>).</summary>
+    public const string SupersedesField = "supersedes";
+
+    private static bool IsSha256Hex(string value) => value.Length == 64 && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 
     /// <summary>A letter attests a complete, scored assessment; anything less is refused with the reason.</summary>
     private static void Refuse(string source, Assessment assessment, ScoreReport score)

@@ -20,6 +20,16 @@ public sealed record LetterStatus
     public DateTime? ValidUntil { get; init; }
     public long? LogIndex { get; init; }
     public string? KeyId { get; init; }
+    /// <summary>The newer letter that replaced this one (not a revocation: the letter stays genuine), and when.</summary>
+    public Guid? SupersededBy { get; init; }
+    public DateTime? SupersededAt { get; init; }
+    /// <summary>The older letter this one replaced.</summary>
+    public Guid? Supersedes { get; init; }
+    /// <summary>A conditional CMMC letter's POA&amp;M closeout date: unless superseded by then, it expires that day.</summary>
+    public DateOnly? CloseoutDue { get; init; }
+    /// <summary>Why the letter ended before its valid-until date (an unmet POA&amp;M closeout).</summary>
+    public string? ExpiryReason { get; init; }
+    public DateTime? ExpiredAt { get; init; }
     public required DateTime CheckedAt { get; init; }
 }
 
@@ -41,7 +51,7 @@ public sealed class LetterStore(Installation installation, TimeProvider clock)
         return new LetterStatus
         {
             LetterId = id,
-            Status = row.Status == LetterStatuses.Revoked ? LetterStatuses.Revoked : checkedAt > row.ValidUntil ? LetterStatuses.Expired : LetterStatuses.Valid,
+            Status = StatusAt(row, checkedAt),
             RevokedAt = row.RevokedAt,
             Reason = row.RevocationReason,
             RevocationIndex = row.RevocationIndex,
@@ -53,9 +63,24 @@ public sealed class LetterStore(Installation installation, TimeProvider clock)
             ValidUntil = row.ValidUntil,
             LogIndex = row.LogIndex,
             KeyId = row.KeyId,
+            SupersededBy = row.SupersededBy,
+            SupersededAt = row.SupersededAt,
+            Supersedes = row.Supersedes,
+            CloseoutDue = row.CloseoutDue,
+            ExpiryReason = row.ExpiredAt <= checkedAt ? row.ExpiryReason : null,
+            ExpiredAt = row.ExpiredAt <= checkedAt ? row.ExpiredAt : null,
             CheckedAt = checkedAt,
         };
     }
+
+    /// <summary>A letter's status at a time: revoked wins over expired (past its valid-until date, or ended early at an unmet closeout).</summary>
+    public static string StatusAt(LetterRow row, DateTime at) =>
+        row.Status == LetterStatuses.Revoked ? LetterStatuses.Revoked
+        : IsExpiredAt(row, at) ? LetterStatuses.Expired
+        : LetterStatuses.Valid;
+
+    /// <summary>Whether a letter is out of force at a time (revocation aside).</summary>
+    public static bool IsExpiredAt(LetterRow row, DateTime at) => at > row.ValidUntil || row.ExpiredAt <= at;
 
     /// <summary>Letters, newest first, optionally of one issuer.</summary>
     public async Task<IReadOnlyList<LetterRow>> ListAsync(Guid? issuerOrganizationId = null, int take = 200, CancellationToken cancellationToken = default)

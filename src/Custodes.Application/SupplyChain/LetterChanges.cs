@@ -66,7 +66,7 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
             row = await db.Letters.AsNoTracking().FirstOrDefaultAsync(l => l.Id == letterId, cancellationToken);
         if (row is null) throw new NotFoundException($"no letter {letterId}");
         var now = clock.GetUtcNow();
-        var change = row.Status == LetterStatuses.Revoked ? Revoked : now.UtcDateTime > row.ValidUntil ? Expired : null;
+        var change = row.Status == LetterStatuses.Revoked ? Revoked : LetterStore.IsExpiredAt(row, now.UtcDateTime) ? Expired : null;
         if (change is null) return new LetterChangeOutcome(0, 0, 0);
         await using (var db = installation.OpenDb())
             if (await db.LetterChanges.AnyAsync(c => c.LetterId == letterId && c.Change == change, cancellationToken)) return new LetterChangeOutcome(0, 0, 0);
@@ -138,13 +138,14 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
     /// <summary>Every revoked or expired letter whose change was not processed yet (the periodic check and <c>supply-chain recompute</c>).</summary>
     public async Task<LetterChangeOutcome> ProcessPendingAsync(CancellationToken cancellationToken = default)
     {
+        await ExpireUnmetCloseoutsAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         List<Guid> pending;
         await using (var db = installation.OpenDb())
         {
             pending = await db.Letters.AsNoTracking()
                 .Where(l => (l.Status == LetterStatuses.Revoked && !db.LetterChanges.Any(c => c.LetterId == l.Id && c.Change == Revoked))
-                         || (l.Status != LetterStatuses.Revoked && l.ValidUntil < now && !db.LetterChanges.Any(c => c.LetterId == l.Id && c.Change == Expired)))
+                         || (l.Status != LetterStatuses.Revoked && (l.ValidUntil < now || l.ExpiredAt <= now) && !db.LetterChanges.Any(c => c.LetterId == l.Id && c.Change == Expired)))
                 .OrderBy(l => l.LogIndex).Select(l => l.Id).ToListAsync(cancellationToken);
         }
         var total = new LetterChangeOutcome(0, 0, 0);
@@ -154,6 +155,33 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
             total = new LetterChangeOutcome(total.Letters + one.Letters, total.Portfolios + one.Portfolios, total.Notices + one.Notices);
         }
         return total;
+    }
+
+    /// <summary>
+    /// Ends every conditional CMMC letter whose POA&amp;M closeout date has passed without a letter superseding it (32 CFR 170.21(b): a conditional
+    /// status that is not closed out within 180 days expires): marks it expired with the reason, audited. Its customers are then notified as for
+    /// any expiry. Returns the letters ended.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> ExpireUnmetCloseoutsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        // The closeout is due by the end of its day (UTC): the letter ends the day after.
+        var today = DateOnly.FromDateTime(now);
+        await using var db = installation.OpenDb();
+        var overdue = await db.Letters.Where(l => l.CloseoutDue != null && l.CloseoutDue < today && l.SupersededBy == null && l.Status == LetterStatuses.Valid && l.ExpiredAt == null)
+            .ToListAsync(cancellationToken);
+        foreach (var row in overdue)
+        {
+            var ended = row.CloseoutDue!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            if (ended > row.ValidUntil) continue; // the letter ran out first: an ordinary expiry
+            row.Status = LetterStatuses.Expired;
+            row.ExpiredAt = ended;
+            row.ExpiryReason = $"the conditional CMMC status was not closed out by {row.CloseoutDue:yyyy-MM-dd} (POA&M closeout within 180 days, 32 CFR 170.21(b)); no closeout letter superseded this one";
+            audit.Record(db, new AuditEvent(row.IssuerOrganizationId, "system", "letter.expired", "letter", row.Id.ToString(),
+                Before: new { status = LetterStatuses.Valid }, After: new { status = LetterStatuses.Expired, expired_at = ended, reason = row.ExpiryReason, closeout_due = row.CloseoutDue }));
+        }
+        if (overdue.Count > 0) await AuditTrail.SaveAsync(db, cancellationToken);
+        return overdue.Where(r => r.Status == LetterStatuses.Expired).Select(r => r.Id).ToArray();
     }
 
     private static readonly string[] NoticeColumns =
@@ -228,8 +256,8 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
                     ProviderName = providerName,
                     LetterId = row.Id,
                     Change = change,
-                    ChangedAt = change == Revoked ? row.RevokedAt ?? now.UtcDateTime : row.ValidUntil,
-                    Reason = change == Revoked ? row.RevocationReason : null,
+                    ChangedAt = change == Revoked ? row.RevokedAt ?? now.UtcDateTime : row.ExpiredAt ?? row.ValidUntil,
+                    Reason = change == Revoked ? row.RevocationReason : row.ExpiryReason,
                     ScoreBefore = c.ScoreBefore,
                     ScoreAfter = c.ScoreAfter,
                     CmmcLevel1Before = c.CmmcLevel1Before,

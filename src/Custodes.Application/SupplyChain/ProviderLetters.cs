@@ -90,7 +90,7 @@ public sealed class ProviderLetters(Installation installation, SigningKeyRegistr
             Provider = provider,
             SignatureValid = signatureValid,
             Revoked = row.Status == LetterStatuses.Revoked && (row.RevokedAt is null || row.RevokedAt <= at.UtcDateTime),
-            Expired = at.UtcDateTime > row.ValidUntil,
+            Expired = LetterStore.IsExpiredAt(row, at.UtcDateTime),
             ValidUntil = DateOnly.FromDateTime(row.ValidUntil),
             Framework = catalog?.Framework ?? row.Framework,
             Issuer = row.Issuer,

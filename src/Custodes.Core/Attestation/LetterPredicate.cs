@@ -57,6 +57,19 @@ public sealed record LetterPredicate
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public LetterAssessor? Assessor { get; init; }
 
+    /// <summary>The letter this one replaces for the same subject and framework (a closeout letter after a conditional one): the old letter is
+    /// then shown as superseded, which is not a revocation. Added to contracts §4.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? Supersedes { get; init; }
+
+    /// <summary>For a conditional CMMC Level 2 result: the date by which the POA&amp;M must be closed out (assessed_on + 180 days, 32 CFR 170.21(b)).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateOnly? PoamCloseoutDue { get; init; }
+
+    /// <summary>The SHA-256 (lowercase hex) of the artifact hash list of the assessment (CMMC Hashing Guide), tying the letter to the exact artifacts examined.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ArtifactsSha256 { get; init; }
+
     public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, Json.Options);
 
     public static LetterPredicate FromJson(JsonElement json)

@@ -47,6 +47,24 @@ public sealed record LetterVerification
 
     /// <summary>Each problem as <c>"&lt;code&gt;: &lt;detail&gt;"</c>, with the codes of <see cref="LetterErrors"/>.</summary>
     public required IReadOnlyList<string> Errors { get; init; }
+
+    // Added to contracts §4 after its fields, and only when the letter has them, so that the output of every other letter is unchanged.
+    /// <summary>The older letter this one replaces (signed in the predicate).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Supersedes { get; init; }
+
+    /// <summary>Online only: the newer letter that replaced this one. Superseded is not revoked: the letter stays genuine, but read the newer one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? SupersededBy { get; init; }
+
+    /// <summary>A conditional CMMC letter's POA&amp;M closeout date (signed): unless a closeout letter supersedes it by then, it expires.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? PoamCloseoutDue { get; init; }
+
+    /// <summary>The SHA-256 of the artifact hash list of the assessment the letter attests (CMMC Hashing Guide), when the letter carries one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ArtifactsSha256 { get; init; }
+
 }
 
 /// <summary>The named errors of letter verification: the code before the colon in <see cref="LetterVerification.Errors"/>.</summary>
@@ -139,6 +157,9 @@ public static class LetterVerifier
             SubjectOrganization = predicate?.SubjectOrganization,
             Score = predicate?.Score,
             ValidUntil = predicate is null ? null : Format(predicate.ValidUntil),
+            Supersedes = predicate?.Supersedes?.ToString(),
+            PoamCloseoutDue = predicate?.PoamCloseoutDue?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ArtifactsSha256 = predicate?.ArtifactsSha256,
             Errors = errors,
         };
     }

@@ -6,7 +6,10 @@ using Custodes.Transparency;
 namespace Custodes.Attestation;
 
 /// <summary>A letter's status as its log's server reports it (<c>GET /api/v1/letters/{id}/status</c>).</summary>
-public sealed record RemoteLetterStatus(string Status, DateTimeOffset? RevokedAt, string? Reason, long? RevocationIndex);
+/// <remarks><paramref name="SupersededBy"/>, <paramref name="ExpiredAt"/> and <paramref name="ExpiryReason"/>: a newer letter replaced this one (not a
+/// revocation), or the letter ended before its valid-until date (a conditional CMMC letter whose POA&amp;M was not closed out).</remarks>
+public sealed record RemoteLetterStatus(string Status, DateTimeOffset? RevokedAt, string? Reason, long? RevocationIndex,
+    Guid? SupersededBy = null, DateTimeOffset? SupersededAt = null, DateTimeOffset? ExpiredAt = null, string? ExpiryReason = null);
 
 /// <summary>What online verification needs from a log's server; every answer is checked, none is trusted on its own.</summary>
 public interface ILogClient : ITileReader
@@ -74,6 +77,7 @@ public static class OnlineLetterVerifier
         }
 
         bool? revoked = null;
+        var earlyExpiry = false;
         RemoteLetterStatus? status = null;
         bool? proved = null;
         if (letterId is { } id)
@@ -90,6 +94,12 @@ public static class OnlineLetterVerifier
                     errors.Add($"{LetterErrors.LetterRevoked}: revoked on {Format(status.RevokedAt)} by the issuer: {status.Reason ?? "no reason given"}" +
                         (proved == true ? $" (revocation entry {status.RevocationIndex} is in the log)" : " (the log's server says so, but its revocation entry could not be found in the log)"));
                     break;
+                case "expired" when status.ExpiredAt is { } endedAt && endedAt <= at && !offline.Expired:
+                    // Ended before its valid-until date, which the signed letter cannot say: the server's word, shown with its reason.
+                    revoked = false;
+                    earlyExpiry = true;
+                    errors.Add($"{LetterErrors.LetterExpired}: ended on {Format(endedAt)}: {status.ExpiryReason ?? "no reason given"}");
+                    break;
                 case "valid" or "expired":
                     revoked = false;
                     break;
@@ -99,7 +109,13 @@ public static class OnlineLetterVerifier
             }
         }
 
-        return (offline with { Revoked = revoked, Errors = errors }, new OnlineFindings
+        return (offline with
+        {
+            Revoked = revoked,
+            Expired = offline.Expired || earlyExpiry,
+            SupersededBy = status?.SupersededBy is { } by && (status.SupersededAt is null || status.SupersededAt <= at) ? by.ToString() : null,
+            Errors = errors,
+        }, new OnlineFindings
         {
             CheckpointSize = bundledSize,
             CurrentSize = now.Size,

@@ -29,6 +29,7 @@ public static class CustodesWebApp
         app.MapLetterPages();
         app.MapPoamApi();
         app.MapReportsApi();
+        app.MapDeliverablesApi();
         app.MapEvidenceApi();
         app.MapSharesApi();
         app.MapEngagementsApi();

@@ -82,8 +82,13 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
             errors.Add($"{LetterErrors.LetterRevoked}: revoked at {status.RevokedAt:yyyy-MM-dd HH:mm}Z: {status.Reason}");
         else if (letter is not null && status?.Status == LetterStatuses.Unknown)
             errors.Add($"{LetterErrors.RevocationUnknown}: this service issued no letter {letter.LetterId}");
+        // Ended before its valid-until date (an unmet POA&M closeout): only this service knows, the signed letter cannot say.
+        var endedEarly = status is { Status: LetterStatuses.Expired, ExpiryReason: not null } && !offline.Expired;
+        if (endedEarly) errors.Add($"{LetterErrors.LetterExpired}: ended at {status!.ExpiredAt:yyyy-MM-dd}: {status.ExpiryReason}");
 
         foreach (var error in errors) reasons.Add(Explain(error, letter, status));
+        if (status?.SupersededBy is { } newer)
+            reasons.Add($"A newer letter from the same assessor replaces this one (it is not revoked): ask for letter {newer}, or open /letters/{newer}.");
         var genuine = offline.Signature == SignatureStatus.Ok && offline.Inclusion == InclusionStatus.Ok
             && !errors.Any(e => LetterErrors.CodeOf(e) is LetterErrors.SignatureWrongKey or LogErrors.Forked or LogErrors.RolledBack or LetterErrors.RevocationUnknown);
         return new LetterCheckResult
@@ -96,7 +101,7 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
             Revoked = status?.Status == LetterStatuses.Revoked,
             RevokedAt = status?.RevokedAt,
             RevocationReason = status?.Reason,
-            Expired = offline.Expired,
+            Expired = offline.Expired || endedEarly,
             Reasons = [.. reasons.Distinct()],
             Errors = errors,
         };
@@ -135,6 +140,7 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
     {
         LetterErrors.SignatureInvalid => "The letter was changed after the assessor signed it: what it says now is not what the assessor signed.",
         LetterErrors.SignatureWrongKey or LetterErrors.SignatureMissing => "It was not signed with a key the assessor firm used at the time the letter says it was issued.",
+        LetterErrors.LetterExpired when status?.ExpiryReason is { } ended => $"It ended on {status.ExpiredAt:yyyy-MM-dd}: {ended}. Ask for a current letter.",
         LetterErrors.LetterExpired => $"It expired on {(letter is null ? "its end date" : LetterHtml.Date(letter.ValidUntil))}: ask for a current letter.",
         LetterErrors.LetterRevoked => $"The assessor revoked it on {(status?.RevokedAt is { } at ? LetterHtml.Date(at) : "a date")}. Reason given: {status?.Reason}",
         LetterErrors.RevocationUnknown => "This service has no record of issuing this letter, so it cannot confirm it was not withdrawn.",

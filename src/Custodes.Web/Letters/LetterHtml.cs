@@ -24,6 +24,14 @@ public sealed record LetterView
     public string? Status { get; init; }
     public DateTime? RevokedAt { get; init; }
     public string? RevocationReason { get; init; }
+    /// <summary>The newer letter that replaced this one (not a revocation), when the page is served by the log's server.</summary>
+    public Guid? SupersededBy { get; init; }
+    public DateTime? SupersededAt { get; init; }
+    /// <summary>Why the letter ended before its valid-until date (an unmet POA&amp;M closeout), and when.</summary>
+    public string? ExpiryReason { get; init; }
+    public DateTime? ExpiredAt { get; init; }
+    /// <summary>Today, for the days left to a conditional letter's closeout; null in a rendered file.</summary>
+    public DateOnly? Today { get; init; }
 
     /// <summary>The view of a letter file (not verified here: the page says how to verify it).</summary>
     public static LetterView FromBundle(ReadOnlySpan<byte> bundleJson, string verifyUrlBase, string? file = null)
@@ -95,6 +103,11 @@ public static class LetterHtml
         var letter = view.Letter;
         return view.Status switch
         {
+            // Superseded is not revoked: the letter is genuine, but a newer one about the same organization replaces it.
+            "valid" when view.SupersededBy is { } newer => new Verdict(true, "Superseded",
+                $"This letter from {letter.Issuer} about {letter.SubjectOrganization} is genuine and has not been revoked, but it has been replaced by a newer letter ({newer}). Read the newer letter."),
+            "expired" when view.ExpiryReason is { } reason => new Verdict(false, "Expired",
+                $"This letter ended on {(view.ExpiredAt is { } ended ? Date(ended) : "?")}: {reason}. Do not rely on it: ask {letter.SubjectOrganization} for a current letter."),
             "valid" => new Verdict(true, "Valid",
                 $"This letter from {letter.Issuer} about {letter.SubjectOrganization} has not been revoked and is in force until {Date(letter.ValidUntil)}."),
             "revoked" => new Verdict(false, "Revoked", RevokedSentence(letter.Issuer, view.RevokedAt, view.RevocationReason)),
@@ -102,6 +115,15 @@ public static class LetterHtml
                 $"This letter expired on {Date(letter.ValidUntil)}. Do not rely on it: ask {letter.SubjectOrganization} for a current letter."),
             _ => null,
         };
+    }
+
+    /// <summary>"2027-03-30 (112 days left)": a conditional letter's closeout date, with the days left while it is still open.</summary>
+    public static string CloseoutText(DateOnly due, DateOnly? today, bool closed)
+    {
+        var text = due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (closed || today is not { } now) return text;
+        var left = due.DayNumber - now.DayNumber;
+        return left >= 0 ? $"{text} ({left} day{(left == 1 ? "" : "s")} left; unless a closeout letter replaces it by then, this letter expires)" : $"{text} (passed)";
     }
 
     /// <summary>"This letter was revoked on 3 December 2026 by Northgate Security Assessors: Scope was misstated. Do not rely on it."</summary>

@@ -30,7 +30,7 @@ public static class LetterPages
         return app;
     }
 
-    private static async Task<IResult> Letter(Guid id, HttpRequest request, LetterStore letters, SigningKeyRegistry keys, TransparencyLog log, PublicAddress address, CancellationToken cancellationToken)
+    private static async Task<IResult> Letter(Guid id, HttpRequest request, LetterStore letters, SigningKeyRegistry keys, TransparencyLog log, PublicAddress address, TimeProvider clock, CancellationToken cancellationToken)
     {
         var row = await letters.FindAsync(id, cancellationToken);
         if (row is null)
@@ -44,6 +44,11 @@ public static class LetterPages
             Status = status.Status,
             RevokedAt = status.RevokedAt,
             RevocationReason = status.Reason,
+            SupersededBy = status.SupersededBy,
+            SupersededAt = status.SupersededAt,
+            ExpiryReason = status.ExpiryReason,
+            ExpiredAt = status.ExpiredAt,
+            Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
         };
         return Page(await LetterHtml.RenderAsync(view));
     }

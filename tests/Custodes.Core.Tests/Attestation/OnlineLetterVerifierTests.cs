@@ -157,4 +157,26 @@ public sealed class OnlineLetterVerifierTests : IDisposable
         Assert.Equal([LetterErrors.RevocationUnknown], Codes(verification));
         Assert.False(verification.Valid);
     }
+    [Fact]
+    public async Task A_superseded_letter_stays_valid_and_names_its_successor_and_an_early_end_expires_it_with_the_reason()
+    {
+        var newer = Guid.NewGuid();
+        var superseded = new RemoteLetterStatus("valid", null, null, null, SupersededBy: newer, SupersededAt: LetterFixture.IssuedAt.AddDays(10));
+        var (verification, _) = await VerifyAsync(new FakeLogClient(_letter.Log, _entries, Sign(_letter.Log), superseded));
+        Assert.True(verification.Valid, string.Join("\n", verification.Errors));
+        Assert.False(verification.Revoked);
+        Assert.Equal(newer.ToString(), verification.SupersededBy);
+
+        var ended = new RemoteLetterStatus("expired", null, null, null, ExpiredAt: LetterFixture.IssuedAt.AddDays(20), ExpiryReason: "the conditional CMMC status was not closed out");
+        var (expired, _) = await VerifyAsync(new FakeLogClient(_letter.Log, _entries, Sign(_letter.Log), ended));
+        Assert.False(expired.Valid);
+        Assert.True(expired.Expired);
+        Assert.Equal([LetterErrors.LetterExpired], Codes(expired));
+        Assert.Contains("not closed out", expired.Errors[0]);
+
+        // As of a day before the early end, it was in force.
+        var (before, _) = await OnlineLetterVerifier.VerifyAsync(_letter.Bytes, _letter.SigningKey.PublicKey, LetterFixture.IssuedAt.AddDays(19), _letter.LogKey,
+            new FakeLogClient(_letter.Log, _entries, Sign(_letter.Log), ended));
+        Assert.True(before.Valid, string.Join("\n", before.Errors));
+    }
 }

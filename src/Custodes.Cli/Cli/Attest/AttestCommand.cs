@@ -41,10 +41,12 @@ public static class AttestCommand
         var lead = new Option<string?>("--lead-assessor") { Description = "The lead assessor named in the letter (default: the signer's name)." };
         var c3pao = new Option<string?>("--c3pao-id") { Description = "The firm's C3PAO identifier, for a CMMC assessment." };
         var limitations = new Option<string?>("--limitations") { Description = "The letter's limitations (default: a standard point-in-time statement)." };
+        var supersedes = new Option<Guid?>("--supersedes") { Description = "The id of the letter this one replaces (same organization and framework), e.g. the conditional letter a POA&M closeout assessment finalizes. The old letter is then shown as superseded; it is not revoked." };
+        var artifacts = new Option<string?>("--artifacts") { Description = "The artifact hash list (custodes report artifact-hashes) whose SHA-256 the letter carries, tying it to the exact artifacts examined." };
         var json = CommonOptions.Json();
         var store = new InstallationOptions();
         var command = new Command("issue", "Sign a letter of attestation for a complete assessment, record it in the log and write the letter file; prints the letter id.")
-            { assessment, key, passphrase, issuer, validDays, output, signer, independence, lead, c3pao, limitations, json };
+            { assessment, key, passphrase, issuer, validDays, output, signer, independence, lead, c3pao, limitations, supersedes, artifacts, json };
         store.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
@@ -67,6 +69,8 @@ public static class AttestCommand
                 LeadAssessor = parse.GetValue(lead),
                 C3paoId = parse.GetValue(c3pao),
                 Limitations = parse.GetValue(limitations),
+                Supersedes = parse.GetValue(supersedes),
+                ArtifactsSha256 = parse.GetValue(artifacts) is { } list ? await ArtifactListHashAsync(list, ct) : null,
                 Actor = $"cli:{Environment.UserName}",
             }, ct);
             var path = parse.GetValue(output)!;
@@ -85,6 +89,13 @@ public static class AttestCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The SHA-256 of an artifact hash list file, after checking it is one (its own last line names the same hash).</summary>
+    private static async Task<string> ArtifactListHashAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path)) throw new BadInputException("no such file", path);
+        return Custodes.Reports.Artifacts.ArtifactHashList.Check(await File.ReadAllBytesAsync(path, cancellationToken), path);
     }
 
     private static Command Verify()
@@ -158,6 +169,9 @@ public static class AttestCommand
                 json["revocation_reason"] = online.Status?.Reason;
                 json["revocation_index"] = online.Status?.RevocationIndex;
                 json["revocation_proved"] = online.RevocationProved;
+                // Added fields, only when there is something to say, so that other letters' output is unchanged.
+                if (online.Status?.SupersededAt is { } s && result.SupersededBy is not null) json["superseded_at"] = Dates.Format(s);
+                if (online.Status?.ExpiryReason is { } expiry) json["expiry_reason"] = expiry;
             }
             reporter.Out.WriteLine(json.ToJsonString(Json.Indented));
             return;
@@ -172,6 +186,9 @@ public static class AttestCommand
             Row("score", result.Score is { ValueKind: JsonValueKind.Number } s ? $"{s.GetRawText()} of 110" : "none");
             Row("valid until", result.ValidUntil + (result.Expired ? $" (EXPIRED as of {Dates.Format(at)})" : ""));
             Row("letter id", letterId?.ToString());
+            if (result.Supersedes is { } old) Row("supersedes", $"letter {old}");
+            if (result.PoamCloseoutDue is { } due) Row("closeout due", $"{due} (conditional CMMC status: expires then unless a closeout letter supersedes it)");
+            if (result.ArtifactsSha256 is { } artifacts) Row("artifacts", $"hash list sha256 {artifacts}");
         }
         Row("signature", result.Signature == SignatureStatus.Ok ? "ok: signed by the key given with --key" : "BAD");
         Row("log proof", result.Inclusion switch
@@ -185,6 +202,7 @@ public static class AttestCommand
         {
             Row("log now", online.Consistency == "ok" ? $"ok: the log's current tree of {online.CurrentSize} entries extends the letter's checkpoint of {online.CheckpointSize}" : online.Consistency is null ? "not checked" : "BAD");
             Row("revoked", result.Revoked switch { true => $"YES, {online.Status?.RevokedAt:yyyy-MM-dd}: {online.Status?.Reason}", false => "no", null => "unknown" });
+            if (result.SupersededBy is { } by) Row("superseded", $"by letter {by} on {online.Status?.SupersededAt:yyyy-MM-dd} (not a revocation: read the newer letter)");
         }
         else Row("revoked", "not checked offline (give --log to check)");
         foreach (var error in result.Errors) reporter.Out.WriteLine($"  error: {error}");

@@ -38,6 +38,9 @@ public sealed class HttpLogClient : ILogClient, IDisposable
         }
     }
 
+    private static DateTimeOffset? Time(string? text) =>
+        text is not null && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
     public async Task<RemoteLetterStatus?> StatusAsync(Guid letterId, CancellationToken cancellationToken = default)
     {
         var body = await GetAsync($"api/v1/letters/{letterId}/status", cancellationToken);
@@ -51,7 +54,11 @@ public sealed class HttpLogClient : ILogClient, IDisposable
                 Text("status") ?? "unknown",
                 Text("revoked_at") is { } at && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var revokedAt) ? revokedAt : null,
                 Text("reason"),
-                root.TryGetProperty("revocation_index", out var index) && index.ValueKind == JsonValueKind.Number && index.TryGetInt64(out var i) ? i : null);
+                root.TryGetProperty("revocation_index", out var index) && index.ValueKind == JsonValueKind.Number && index.TryGetInt64(out var i) ? i : null,
+                Guid.TryParse(Text("superseded_by"), out var by) ? by : null,
+                Time(Text("superseded_at")),
+                Time(Text("expired_at")),
+                Text("expiry_reason"));
         }
         catch (JsonException)
         {

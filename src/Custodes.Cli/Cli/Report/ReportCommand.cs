@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Custodes.Common;
+using Custodes.Reports.Artifacts;
 using Custodes.Reports.Pdf;
 using Custodes.Reports.Spreadsheets;
 using Custodes.Reports.Sprs;
@@ -7,7 +8,7 @@ using Custodes.Reports.Ssp;
 
 namespace Custodes.Cli.Report;
 
-/// <summary><c>custodes report pdf|xlsx|csv|sprs|ssp</c>: the assessment report, workbook, CSV, SPRS summary and system security plan (contracts §9).</summary>
+/// <summary><c>custodes report pdf|xlsx|cmmc-workbook|artifact-hashes|csv|sprs|ssp</c>: the assessment report, workbook, CSV, SPRS summary and system security plan (contracts §9).</summary>
 public static class ReportCommand
 {
     public static Command Create()
@@ -17,6 +18,8 @@ public static class ReportCommand
             data => AssessmentReportPdf.Write(data), binary: true));
         command.Subcommands.Add(File("xlsx", "The assessment workbook (XLSX) for offline edits; read it back with 'custodes import xlsx'.", "The XLSX to write.", "the assessment workbook",
             data => AssessmentWorkbook.Write(data), binary: true));
+        command.Subcommands.Add(CmmcWorkbook());
+        command.Subcommands.Add(ArtifactHashes());
         command.Subcommands.Add(Csv());
         command.Subcommands.Add(Sprs());
         command.Subcommands.Add(Ssp());
@@ -39,6 +42,89 @@ public static class ReportCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static Command CmmcWorkbook()
+    {
+        var file = AssessmentArgument();
+        var output = OutputFile.Option("The XLSX to write.");
+        var command = new Command("cmmc-workbook", "The CMMC assessment results workbook (XLSX) to hand over: the assessment, each requirement and each objective with status, methods (examine/interview/test), assessor notes and what is inherited from which provider.") { file, output };
+        var store = new InstallationOptions();
+        store.AddTo(command);
+        command.SetHandler(null, async (parse, reporter, ct) =>
+        {
+            var source = parse.GetValue(file)!;
+            byte[] workbook;
+            if (StoredId(source) is { } id)
+            {
+                var workspace = await store.OpenAsync(parse, ct);
+                workbook = await Deliverables(workspace).WorkbookAsync(await workspace.OperatorForAssessmentAsync(id, ct), id, ct);
+            }
+            else workbook = ResultsWorkbook.Write(await AssessmentInput.LoadReportAsync(source, parse, store, ct));
+            OutputFile.Write(parse.GetValue(output)!, workbook, reporter, "the CMMC results workbook", binary: true);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command ArtifactHashes()
+    {
+        var source = new Argument<string?>("assessment") { Description = "The id of a stored assessment: its evidence files are listed. Omit it with --from-dir.", Arity = ArgumentArity.ZeroOrOne };
+        var fromDir = new Option<string?>("--from-dir") { Description = "List every file under this folder instead (the artifacts as the organization keeps them), by path relative to it." };
+        var output = new Option<string>("--out", "-o") { Required = true, Description = $"The list to write (e.g. {ArtifactHashList.FileName}); its own SHA-256 goes beside it in <out>.hash." };
+        var json = CommonOptions.Json();
+        var command = new Command("artifact-hashes", "The artifact hash list of the DoD CMMC Hashing Guide: the SHA-256 of each artifact (sha256sum format, check with 'sha256sum -c'), and the SHA-256 of the list, which a letter carries (attest issue --artifacts).")
+            { source, fromDir, output, json };
+        var store = new InstallationOptions();
+        store.AddTo(command);
+        command.SetHandler(json, async (parse, reporter, ct) =>
+        {
+            ArtifactHashList list;
+            if (parse.GetValue(fromDir) is { } dir)
+            {
+                if (parse.GetValue(source) is not null) throw new BadInputException("give either an assessment id or --from-dir, not both");
+                list = await FromDirectoryAsync(dir, ct);
+            }
+            else if (parse.GetValue(source) is { } text && StoredId(text) is { } id)
+            {
+                var workspace = await store.OpenAsync(parse, ct);
+                list = await Deliverables(workspace).ArtifactHashesAsync(await workspace.OperatorForAssessmentAsync(id, ct), id, ct);
+            }
+            else throw new BadInputException("name the stored assessment whose evidence to list (its id), or a folder of artifacts with --from-dir");
+            if (list.Artifacts.Count == 0) throw new BadInputException("there are no artifacts to list: the assessment has no evidence files");
+            var path = parse.GetValue(output)!;
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (directory is not null) Directory.CreateDirectory(directory);
+            await System.IO.File.WriteAllBytesAsync(path, list.Content, ct);
+            await System.IO.File.WriteAllBytesAsync(path + ".hash", list.HashFile(Path.GetFileName(path)), ct);
+            if (reporter.Json) reporter.WriteJson(new { @out = path, hash_file = path + ".hash", sha256 = list.Sha256, artifacts = list.Artifacts.Count });
+            else
+            {
+                reporter.Out.WriteLine(list.Sha256);
+                reporter.Err.WriteLine($"{list.Artifacts.Count} artifact(s) listed in {path}; the list's SHA-256 is in {path}.hash");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Guid? StoredId(string source) => source != "-" && !System.IO.File.Exists(source) && Guid.TryParse(source, out var id) ? id : null;
+
+    private static Application.Deliverables.CmmcDeliverables Deliverables(Workspace workspace) =>
+        new(workspace.Assessments, workspace.Evidence, workspace.Attestation.Portfolios, workspace.Attestation.ProviderLetters, TimeProvider.System);
+
+    private static async Task<ArtifactHashList> FromDirectoryAsync(string dir, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(dir)) throw new BadInputException("no such folder", dir);
+        var root = Path.GetFullPath(dir);
+        var artifacts = new List<Artifact>();
+        foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            await using var stream = System.IO.File.OpenRead(path);
+            var hash = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
+            artifacts.Add(new Artifact(Path.GetRelativePath(root, path).Replace('\\', '/'), hash));
+        }
+        return ArtifactHashList.Build(artifacts);
     }
 
     private static Command Csv()

@@ -675,6 +675,16 @@ namespace Custodes.Application.Database.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<DateOnly?>("CloseoutDue")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime?>("ExpiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExpiryReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Framework")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -720,14 +730,28 @@ namespace Custodes.Application.Database.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("SupersededAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("SupersededBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("Supersedes")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("ValidUntil")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CloseoutDue");
+
                     b.HasIndex("IssuerOrganizationId");
 
                     b.HasIndex("LogIndex")
+                        .IsUnique();
+
+                    b.HasIndex("Supersedes")
                         .IsUnique();
 
                     b.ToTable("letters", (string)null);

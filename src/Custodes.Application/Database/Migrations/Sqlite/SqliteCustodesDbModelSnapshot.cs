@@ -666,6 +666,16 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<DateOnly?>("CloseoutDue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExpiryReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Framework")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -711,14 +721,28 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SupersededAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SupersededBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("Supersedes")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("ValidUntil")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CloseoutDue");
+
                     b.HasIndex("IssuerOrganizationId");
 
                     b.HasIndex("LogIndex")
+                        .IsUnique();
+
+                    b.HasIndex("Supersedes")
                         .IsUnique();
 
                     b.ToTable("letters", (string)null);

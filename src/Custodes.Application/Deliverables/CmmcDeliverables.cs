@@ -1,0 +1,60 @@
+using Custodes.Application.Assessments;
+using Custodes.Assessments;
+using Custodes.Application.Evidence;
+using Custodes.Application.SupplyChain;
+using Custodes.Reports;
+using Custodes.Reports.Artifacts;
+using Custodes.Reports.Spreadsheets;
+using Custodes.SupplyChain;
+
+namespace Custodes.Application.Deliverables;
+
+/// <summary>
+/// What a CMMC assessor hands over from an assessment: the results workbook (status, methods, notes and inheritance per requirement and
+/// objective) and the artifact hash list of the DoD CMMC Hashing Guide, whose SHA-256 a letter issued from the assessment carries.
+/// </summary>
+public sealed class CmmcDeliverables(AssessmentStore assessments, EvidenceStore evidence, PortfolioStore portfolios, ProviderLetters letters, TimeProvider clock)
+{
+    /// <summary>The artifact hash list of a stored assessment: every evidence file linked to it or referenced by its findings (<c>sha256:…</c>).</summary>
+    public async Task<ArtifactHashList> ArtifactHashesAsync(Tenant tenant, Guid assessmentId, CancellationToken cancellationToken = default)
+    {
+        var stored = await assessments.GetAsync(tenant, assessmentId, cancellationToken);
+        return await ArtifactHashesAsync(tenant, stored, cancellationToken);
+    }
+
+    /// <summary>The results workbook of a stored assessment (XLSX), with inheritance from the providers in the owner's portfolio.</summary>
+    public async Task<byte[]> WorkbookAsync(Tenant tenant, Guid assessmentId, CancellationToken cancellationToken = default)
+    {
+        var stored = await assessments.GetAsync(tenant, assessmentId, cancellationToken);
+        var list = await ArtifactHashesAsync(tenant, stored, cancellationToken);
+        var data = ReportData.From(stored.Assessment);
+        return ResultsWorkbook.Write(data, await InheritanceAsync(stored, cancellationToken), list.Artifacts.Count > 0 ? list.Sha256 : null);
+    }
+
+    private async Task<ArtifactHashList> ArtifactHashesAsync(Tenant tenant, StoredAssessment stored, CancellationToken cancellationToken)
+    {
+        var referenced = stored.Assessment.Requirements.Values.Concat(stored.Assessment.Objectives.Values)
+            .SelectMany(f => f.Evidence).Where(e => e.StartsWith(EvidenceReference.Prefix, StringComparison.Ordinal))
+            .Select(e => e[EvidenceReference.Prefix.Length..]).ToHashSet(StringComparer.Ordinal);
+        var linked = await evidence.ListAsync(tenant, stored.Id, cancellationToken);
+        var all = referenced.Count == 0 ? [] : await evidence.ListAsync(tenant, cancellationToken: cancellationToken);
+        var items = linked.Concat(all.Where(e => referenced.Contains(e.Sha256)));
+        return ArtifactHashList.Build(items.Select(e => new Artifact(e.FileName, e.Sha256)));
+    }
+
+    /// <summary>Requirement id → inherited none/partial/full and from whom, from the owner's portfolio (empty when it has none).</summary>
+    private async Task<IReadOnlyDictionary<string, InheritanceLine>> InheritanceAsync(StoredAssessment stored, CancellationToken cancellationToken)
+    {
+        var portfolio = await portfolios.LoadAsync(stored.OrganizationId, cancellationToken);
+        if (portfolio?.EntryOf(stored.OrganizationId) is not { } entry) return new Dictionary<string, InheritanceLine>();
+        var now = clock.GetUtcNow();
+        var held = await letters.ForAsync(portfolio, now, cancellationToken);
+        var coverage = portfolio.Portfolio.Relationships.Where(r => r.Customer == entry && portfolio.Matrices.ContainsKey(r.Provider))
+            .Select(r => new ProviderCoverage(portfolio.Matrices[r.Provider], held.TryGetValue(r.Provider, out var l) ? l.State : null)).ToArray();
+        if (coverage.Length == 0) return new Dictionary<string, InheritanceLine>();
+        var result = ApplyInheritance.Apply(stored.Assessment, coverage, DateOnly.FromDateTime(now.UtcDateTime));
+        var graph = PortfolioGraph.Build(portfolio.Portfolio);
+        return result.Report.Requirements.ToDictionary(r => r.Id, r => ResultsWorkbook.LineOf(r, id => graph.Organization(id)?.Name ?? id), StringComparer.Ordinal);
+    }
+
+}
