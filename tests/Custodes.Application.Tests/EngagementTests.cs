@@ -1,3 +1,4 @@
+using Custodes;
 using Custodes.Application.Accounts;
 using Custodes.Application.Audit;
 using Custodes.Application.Engagements;
@@ -76,7 +77,7 @@ public sealed class EngagementTests
         /// <summary>The firm's assessment of the MSP, complete or with one requirement unassessed.</summary>
         public async Task<Guid> FirmAssessmentAsync(bool complete = true)
         {
-            var example = AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
+            var example = DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
             var requirements = new Dictionary<string, Finding>(example.Requirements);
             if (!complete) requirements.Remove("3.1.1");
             var parsed = AssessmentFile.Parse(AssessmentFile.ToJson(example with { Framework = "cmmc-l2", Organization = Msp, Requirements = requirements }), "firm assessment");

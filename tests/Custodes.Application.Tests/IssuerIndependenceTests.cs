@@ -1,3 +1,4 @@
+using Custodes;
 using Custodes.Application.Audit;
 using Custodes.Application.Keys;
 using Custodes.Application.Letters;
@@ -22,7 +23,7 @@ public sealed class IssuerIndependenceTests
 
     private static ParsedAssessment AssessmentOf(string organization)
     {
-        var example = AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
+        var example = DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
         return AssessmentFile.Parse(AssessmentFile.ToJson(example with { Organization = organization }), organization);
     }
 

@@ -86,7 +86,7 @@ public sealed class LetterSupersessionTests
         var audit = new AuditTrail(clock);
         var keys = new SigningKeyRegistry(installation, audit, clock);
         var log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), clock);
-        var issue = new IssueLetter(installation, audit, log, keys, stores.Organizations, clock);
+        var issue = new IssueLetter(installation, audit, log, keys, clock);
         var portfolios = new PortfolioStore(installation, audit, clock);
         var providerLetters = new ProviderLetters(installation, keys);
         var changes = new LetterChanges(installation, portfolios, providerLetters, audit, clock);

@@ -42,7 +42,7 @@ public sealed class LetterSupersessionAndDeliverablesTests
         var audit = new AuditTrail(clock);
         var installation = server.Installation;
         var issue = new IssueLetter(installation, audit, new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), clock),
-            new SigningKeyRegistry(installation, audit, clock), new OrganizationStore(installation, audit, clock), clock);
+            new SigningKeyRegistry(installation, audit, clock), clock);
         var stored = await new AssessmentStore(installation, audit, clock).GetAsync(Tenant.Operator(demo.AssessorOrganization), demo.Assessment);
         using var key = Ed25519SigningKey.Generate();
         var issued = await issue.HandleAsync(new IssueLetterRequest
@@ -135,7 +135,7 @@ public sealed class LetterSupersessionAndDeliverablesTests
         var past = new FixedClock(then);
         var audit = new AuditTrail(past);
         var issue = new IssueLetter(installation, audit, new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), past),
-            new SigningKeyRegistry(installation, audit, past), new OrganizationStore(installation, audit, past), past);
+            new SigningKeyRegistry(installation, audit, past), past);
         using var key = Ed25519SigningKey.Generate();
         var issued = await issue.HandleAsync(new IssueLetterRequest
         {

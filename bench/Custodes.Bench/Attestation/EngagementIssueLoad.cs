@@ -1,3 +1,4 @@
+using Custodes;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -58,7 +59,7 @@ public static class EngagementIssueLoad
             var reviewer = new Tenant(firm, Roles.Assessor, "bench", await accounts.CreateUserAsync("qa@northgate.example", firm, Roles.Assessor, null, "bench"));
             var owner = new Tenant(firm, Roles.Owner, "bench", await accounts.CreateUserAsync("owner@northgate.example", firm, Roles.Owner, null, "bench"));
             await services.GetRequiredService<Custodes.Application.Keys.FirmKeys>().EnsureAsync(owner);
-            var example = AssessmentFile.Load(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json"));
+            var example = DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json"));
             var assessment = await services.GetRequiredService<AssessmentStore>().ImportAsync(owner, example);
 
             var started = Stopwatch.StartNew();

@@ -38,6 +38,7 @@ public static class ApplicationServices
         services.AddConfiguredOptions<WatchOptions, WatchOptionsValidator>(WatchOptions.Section);
         services.AddConfiguredOptions<AlertingOptions, AlertingOptionsValidator>(AlertingOptions.Section);
         services.AddConfiguredOptions<SupplyChainOptions, SupplyChainOptionsValidator>(SupplyChainOptions.Section);
+        services.AddConfiguredOptions<FirmKeyOptions, FirmKeyOptionsValidator>(FirmKeyOptions.Section);
 
         // A host that opened the installation itself (custodes serve, the tests' servers) registers it first.
         services.TryAddSingleton(sp =>
@@ -69,6 +70,16 @@ public static class ApplicationServices
         services.TryAddSingleton<SigningKeyRegistry>();
         services.TryAddSingleton<LetterStore>();
         services.TryAddSingleton<IssueLetter>();
+        services.TryAddSingleton<FirmKeys>();
+
+        // Engagements (docs/engagements.md): from an organization's request to the letter the firm issues.
+        services.TryAddSingleton<Engagements.EngagementQueries>();
+        services.TryAddSingleton<Engagements.RequestEngagement>();
+        services.TryAddSingleton<Engagements.AcceptEngagement>();
+        services.TryAddSingleton<Engagements.DeclineEngagement>();
+        services.TryAddSingleton<Engagements.AdvanceEngagement>();
+        services.TryAddSingleton<Engagements.SignOffQuality>();
+        services.TryAddSingleton<Engagements.IssueEngagementLetter>();
         services.TryAddSingleton<LogAudit>();
         services.TryAddSingleton(sp => new RevokeLetter(sp.GetRequiredService<Installation>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TransparencyLog>(),
             sp.GetRequiredService<SigningKeyRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LetterChanges>()));

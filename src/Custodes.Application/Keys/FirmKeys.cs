@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Security.Cryptography;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
@@ -14,6 +15,19 @@ public sealed class FirmKeyOptions
 
     /// <summary>Base64 of 32 bytes; kept out of the database and of appsettings (an environment variable or a secret store sets it).</summary>
     public string? EncryptionKey { get; set; }
+}
+
+/// <summary>A key-encryption key that is set must be base64 of 32 bytes; none at all is allowed (only issuing from the web app needs it, and says so).</summary>
+public sealed class FirmKeyOptionsValidator : IValidateOptions<FirmKeyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FirmKeyOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.EncryptionKey)) return ValidateOptionsResult.Success;
+        var bytes = new byte[64];
+        return Convert.TryFromBase64String(options.EncryptionKey.Trim(), bytes, out var length) && length == 32
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"configuration {FirmKeyOptions.Section}:EncryptionKey: expected base64 of 32 random bytes (e.g. from 'openssl rand -base64 32')");
+    }
 }
 
 /// <summary>A firm's key as shown: its id and public key, never the private key.</summary>

@@ -14,19 +14,6 @@ public static class AttestationServices
     public static IServiceCollection AddCustodesAttestation(this IServiceCollection services)
     {
         services.AddSingleton<LetterCheck>();
-        // Engagements (docs/engagements.md): the firm's key is held encrypted under Custodes:Keys:EncryptionKey, read when a letter is issued.
-        var firmKeys = new FirmKeyOptions();
-        configuration.GetSection(FirmKeyOptions.Section).Bind(firmKeys);
-        services.AddSingleton(firmKeys);
-        services.AddSingleton<FirmKeys>();
-        services.AddSingleton<IssueLetter>();
-        services.AddSingleton<Application.Engagements.EngagementQueries>();
-        services.AddSingleton<Application.Engagements.RequestEngagement>();
-        services.AddSingleton<Application.Engagements.AcceptEngagement>();
-        services.AddSingleton<Application.Engagements.DeclineEngagement>();
-        services.AddSingleton<Application.Engagements.AdvanceEngagement>();
-        services.AddSingleton<Application.Engagements.SignOffQuality>();
-        services.AddSingleton<Application.Engagements.IssueEngagementLetter>();
         services.AddSingleton(_ => new TileCache(_.GetRequiredService<TransparencyLog>(),
             new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = TileCacheBytes })));
         return services;

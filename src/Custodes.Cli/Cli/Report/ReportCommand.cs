@@ -110,8 +110,7 @@ public static class ReportCommand
 
     private static Guid? StoredId(string source) => source != "-" && !System.IO.File.Exists(source) && Guid.TryParse(source, out var id) ? id : null;
 
-    private static Application.Deliverables.CmmcDeliverables Deliverables(Workspace workspace) =>
-        new(workspace.Assessments, workspace.Evidence, workspace.Attestation.Portfolios, workspace.Attestation.ProviderLetters, TimeProvider.System);
+    private static Application.Deliverables.CmmcDeliverables Deliverables(Workspace workspace) => workspace.Get<Application.Deliverables.CmmcDeliverables>();
 
     private static async Task<ArtifactHashList> FromDirectoryAsync(string dir, CancellationToken cancellationToken)
     {

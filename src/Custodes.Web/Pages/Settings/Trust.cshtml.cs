@@ -1,3 +1,4 @@
+using Custodes.Application.Hosting;
 using Custodes.Application.Trust;
 using Custodes.Common;
 using Custodes.Web.Api;

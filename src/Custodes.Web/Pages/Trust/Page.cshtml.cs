@@ -1,3 +1,4 @@
+using Custodes.Application.Hosting;
 using Custodes.Application.Trust;
 using Custodes.Web.Hosting;
 using Custodes.Web.Trust;
