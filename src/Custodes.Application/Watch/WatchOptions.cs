@@ -38,11 +38,12 @@ public sealed class WatchOptions
     public Guid? SyslogMsp { get; set; }
 }
 
-/// <summary>Checks the ingestion settings: sizes and counts positive, the syslog address a loopback <c>host:port</c> with an MSP to receive for.</summary>
+/// <summary>Checks the ingestion settings: sizes and counts positive (the queue may be 0), the syslog address a loopback <c>host:port</c> with an MSP to receive for.</summary>
 public sealed class WatchOptionsValidator : IValidateOptions<WatchOptions>
 {
     public ValidateOptionsResult Validate(string? name, WatchOptions o) => new OptionsProblems(WatchOptions.Section)
-        .Require(o.QueueCapacity >= 1, nameof(o.QueueCapacity), $"{o.QueueCapacity} is not at least 1")
+        // 0 is allowed: every batch is refused with 429 (a drain of the server's ingestion).
+        .Require(o.QueueCapacity >= 0, nameof(o.QueueCapacity), $"{o.QueueCapacity} is negative")
         .Require(o.MaxBatch >= 1, nameof(o.MaxBatch), $"{o.MaxBatch} is not at least 1")
         .Require(o.MaxDetectors >= 1, nameof(o.MaxDetectors), $"{o.MaxDetectors} is not at least 1")
         .Require(o.MaxBodyBytes >= 1, nameof(o.MaxBodyBytes), $"{o.MaxBodyBytes} is not a positive number of bytes")
