@@ -61,9 +61,9 @@ public static class LettersApi
         return TypedResults.Ok(await letters.StatusAsync(id, cancellationToken: cancellationToken));
     }
 
-    private static async Task<IResult> Bundle(Guid id, LetterStore letters, CancellationToken cancellationToken)
+    private static async Task<IResult> Bundle(Guid id, LetterStore letters, Application.Witness.LogWitnesses witnesses, Application.Transparency.TransparencyLog log, CancellationToken cancellationToken)
     {
         var row = await letters.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"no letter {id}");
-        return TypedResults.Bytes(row.Bundle, Attestation.LetterBundle.MediaTypeV1, $"letter-{id}.json");
+        return TypedResults.Bytes(await witnesses.WithWitnessedCheckpointAsync(row.Bundle, log, cancellationToken), Attestation.LetterBundle.MediaTypeV1, $"letter-{id}.json");
     }
 }

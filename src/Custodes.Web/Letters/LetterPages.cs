@@ -153,6 +153,8 @@ public static class LetterPages
             Fact(html, "Valid until", LetterHtml.Date(letter.ValidUntil));
             Fact(html, "Revoked", result.Revoked ? $"yes, on {(result.RevokedAt is { } at ? LetterHtml.Date(at) : "?")}: {result.RevocationReason}" : "no");
             if (result.LogIndex is { } index) Fact(html, "Public log entry", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // Independent witnesses vouch that everyone is shown the same log: name them, so the reader knows whom to trust.
+            if (result.WitnessedBy.Count > 0) Fact(html, "Witnessed by", $"{string.Join(", ", result.WitnessedBy)} (independent witnesses confirmed the public log that records this letter)");
             if (result.Key is { } key) html.Element("dt", "Signed with").Open("dd").Element("span", LetterHtml.Fingerprint(key.KeyId), ("class", "mono")).Text($" ({key.SignerName}, {key.Organization})").Close("dd");
             html.Close("dl");
         }
