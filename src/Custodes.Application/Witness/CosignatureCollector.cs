@@ -63,15 +63,24 @@ public sealed class CosignatureCollector(TransparencyLog log, LogWitnesses witne
                 break;
             }
         }
-        await Task.WhenAll(_states.Values.Select(s => s.Running ?? Task.CompletedTask));
+        try
+        {
+            await Task.WhenAll(_states.Values.Select(s => s.Running ?? Task.CompletedTask));
+        }
+        catch (Exception)
+        {
+            // A request cut short by shutdown: its witness is asked again by the next server.
+        }
     }
 
     /// <summary>One look: starts a request to each witness that lags behind the newest checkpoint and is not waiting or busy.</summary>
     public async Task PassAsync(CancellationToken cancellationToken)
     {
+        var configured = await witnesses.ListAsync(cancellationToken);
+        if (configured.Count == 0) return;
         var latest = await log.LatestCheckpointAsync(cancellationToken);
         if (latest is null) return;
-        foreach (var witness in await witnesses.ListAsync(cancellationToken))
+        foreach (var witness in configured)
         {
             if (witness.CosignedSize >= latest.Size) continue;
             var state = _states.GetOrAdd(witness.Verifier.KeyString, _ => new State());

@@ -32,8 +32,10 @@ public sealed class WitnessKeys(Installation installation, ISigningKeyProvider k
         return verifier;
     }
 
-    /// <summary>The published vkey, or null when no witness key was created.</summary>
-    public CosignerVerifier? Verifier => Exists ? CosignerVerifier.Parse(File.ReadAllText(VkeyPath)) : null;
+    private CosignerVerifier? _verifier;
+
+    /// <summary>The published vkey, or null when no witness key was created (looked for again until one is: init may follow serve).</summary>
+    public CosignerVerifier? Verifier => _verifier ??= Exists ? CosignerVerifier.Parse(File.ReadAllText(VkeyPath)) : null;
 
     /// <summary>The cosigner, loaded once; fails when the key and the vkey beside it disagree.</summary>
     public Cosigner Load()
