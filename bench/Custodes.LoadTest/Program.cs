@@ -25,9 +25,15 @@ using Microsoft.Extensions.Logging;
 // assessment is fetched a few times. Stops by itself.
 // Usage: dotnet run -c Release --project bench/Custodes.LoadTest -- [--provider sqlite|postgres] [--concurrency 32] [--seconds 15] [--pages 60] [--exports 5]
 // With --alerts it measures alert delivery latency instead (AlertLatency.cs).
+// With --witness: witness cosigning throughput and append-to-quorum delay instead (WitnessLoad.cs).
 // With --watch: sustained watch event ingestion and alert latency instead (WatchLoad.cs).
 
 var options = Options.Parse(args);
+if (args.Contains("--witness"))
+{
+    await WitnessLoad.RunAsync(args, options.Provider);
+    return 0;
+}
 if (args.Contains("--alerts"))
 {
     await AlertLatency.RunAsync(args, options.Provider);

@@ -34,6 +34,10 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
     public DbSet<LogHashRow> LogHashes => Set<LogHashRow>();
     public DbSet<LogCheckpointRow> LogCheckpoints => Set<LogCheckpointRow>();
     public DbSet<LogStateRow> LogState => Set<LogStateRow>();
+    public DbSet<WitnessLogRow> WitnessLogs => Set<WitnessLogRow>();
+    public DbSet<LogWitnessRow> LogWitnesses => Set<LogWitnessRow>();
+    public DbSet<LogCosignatureRow> LogCosignatures => Set<LogCosignatureRow>();
+    public DbSet<LogWitnessPolicyRow> LogWitnessPolicy => Set<LogWitnessPolicyRow>();
     public DbSet<SigningKeyRow> SigningKeys => Set<SigningKeyRow>();
     public DbSet<LetterRow> Letters => Set<LetterRow>();
     public DbSet<TrustPageRow> TrustPages => Set<TrustPageRow>();
@@ -158,6 +162,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.EntityId, x.Sequence });
         });
         AttestationModel.Configure(model);
+        WitnessModel.Configure(model);
         AlertingModel.Configure(model);
         WatchModel.Configure(model);
         SupplyChainModel.Configure(model);

@@ -24,6 +24,7 @@ public static class Verbs
         Watch.WatchCommand.Create(),
         Keys.KeysCommand.Create(),
         Log.LogCommand.Create(),
+        Witness.WitnessCommand.Create(),
         Attest.AttestCommand.Create(),
         Trust.TrustCommand.Create(),
     ];

@@ -29,6 +29,8 @@ public static class LogErrors
     public const string RolledBack = "log_rolled_back";
     /// <summary>Tiles served by the log do not hash to its checkpoint's root.</summary>
     public const string TilesMismatch = "log_tiles_mismatch";
+    /// <summary>Fewer of the required witnesses than the quorum cosigned a checkpoint covering the entry (a possible split view).</summary>
+    public const string Unwitnessed = "log_unwitnessed";
     /// <summary>The log's server could not be reached or answered nonsense.</summary>
     public const string Unreachable = "log_unreachable";
 }

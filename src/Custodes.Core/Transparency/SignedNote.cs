@@ -252,6 +252,19 @@ public static class SignedNote
             : new NoteOpening(note, NoteError.None, "ok");
     }
 
+    /// <summary>Parses one signature line (<c>— &lt;name&gt; &lt;base64&gt;</c>, with or without its newline); null when malformed.</summary>
+    public static NoteSignature? ParseSignatureLine(string line)
+    {
+        if (line.EndsWith('\n')) line = line[..^1];
+        if (!line.StartsWith(SignaturePrefix, StringComparison.Ordinal) || line.Contains('\n')) return null;
+        var rest = line[SignaturePrefix.Length..];
+        var space = rest.IndexOf(' ');
+        if (space < 0) return null;
+        var name = rest[..space];
+        var base64 = rest[(space + 1)..];
+        return IsValidName(name) && TryDecodeSignature(base64, out var hash, out _) ? new NoteSignature(name, hash, base64) : null;
+    }
+
     /// <summary>True for a key name C2SP allows: non-empty, no Unicode spaces, no '+'.</summary>
     public static bool IsValidName(string? name)
     {

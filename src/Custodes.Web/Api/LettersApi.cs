@@ -13,7 +13,7 @@ public static class LettersApi
         var group = app.MapGroup("/api/v1/letters").WithTags("Letters").AllowAnonymous();
         group.MapGet("/{id:guid}/status", Status).WithName("LetterStatus")
             .WithSummary("Whether a letter is valid, revoked (when, why, and where the revocation is in the log), expired, or unknown");
-        group.MapGet("/{id:guid}", Bundle).WithName("LetterBundle").WithSummary("The letter file as issued (application/vnd.custodes.letter.v1+json)").ProducesProblem(404);
+        group.MapGet("/{id:guid}", Bundle).WithName("LetterBundle").WithSummary("The letter file (application/vnd.custodes.letter.v1+json); with a witness quorum set, its proof leads to the newest checkpoint the quorum cosigned").ProducesProblem(404);
 
         // Revoking is the issuing firm's: an owner's or assessor's key of the issuer.
         var issuer = app.MapGroup("/api/v1/letters").WithTags("Letters").RequireAuthorization();
@@ -61,9 +61,9 @@ public static class LettersApi
         return TypedResults.Ok(await letters.StatusAsync(id, cancellationToken: cancellationToken));
     }
 
-    private static async Task<IResult> Bundle(Guid id, LetterStore letters, CancellationToken cancellationToken)
+    private static async Task<IResult> Bundle(Guid id, LetterStore letters, Application.Witness.LogWitnesses witnesses, Application.Transparency.TransparencyLog log, CancellationToken cancellationToken)
     {
         var row = await letters.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"no letter {id}");
-        return TypedResults.Bytes(row.Bundle, Attestation.LetterBundle.MediaTypeV1, $"letter-{id}.json");
+        return TypedResults.Bytes(await witnesses.WithWitnessedCheckpointAsync(row.Bundle, log, cancellationToken), Attestation.LetterBundle.MediaTypeV1, $"letter-{id}.json");
     }
 }

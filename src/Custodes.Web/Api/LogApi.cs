@@ -1,4 +1,5 @@
 using Custodes.Application.Transparency;
+using Custodes.Application.Witness;
 using Custodes.Attestation;
 using Custodes.Transparency;
 using Microsoft.Extensions.Caching.Memory;
@@ -20,13 +21,15 @@ public static class LogApi
         return app;
     }
 
-    private static async Task<IResult> Checkpoint(HttpContext context, TransparencyLog log, CancellationToken cancellationToken)
+    // With a witness quorum set, only a checkpoint that quorum cosigned is served: clients never see a tree no witness vouched for.
+    private static async Task<IResult> Checkpoint(HttpContext context, TransparencyLog log, LogWitnesses witnesses, CancellationToken cancellationToken)
     {
-        var latest = await log.LatestCheckpointAsync(cancellationToken);
+        var served = await witnesses.ServedCheckpointAsync(log, cancellationToken);
         context.Response.Headers.CacheControl = "no-cache";
-        return latest is null
-            ? TypedResults.Text("the log has no entries yet\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound)
-            : TypedResults.Text(latest.Note, "text/plain; charset=utf-8");
+        if (served is not null) return TypedResults.Text(served, "text/plain; charset=utf-8");
+        var empty = await log.LatestCheckpointAsync(cancellationToken) is null;
+        return TypedResults.Text(empty ? "the log has no entries yet\n" : "no checkpoint has been cosigned by the required number of witnesses yet\n",
+            "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
     }
 
     private static async Task ServeTileAsync(HttpContext context)

@@ -24,6 +24,7 @@ public static class CustodesWebApp
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithName("Health").ExcludeFromDescription();
         app.MapAssessmentsApi();
         app.MapLogApi();
+        app.MapWitnessApi();
         app.MapKeysApi();
         app.MapLettersApi();
         app.MapLetterPages();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Custodes.Application.Keys;
 using Custodes.Application.Letters;
 using Custodes.Application.Transparency;
+using Custodes.Application.Witness;
 using Custodes.Attestation;
 using Custodes.Common;
 using Custodes.Transparency;
@@ -26,10 +27,12 @@ public sealed record LetterCheckResult
     public required IReadOnlyList<string> Reasons { get; init; }
     /// <summary>The named errors behind <see cref="Reasons"/>, for the technically minded.</summary>
     public required IReadOnlyList<string> Errors { get; init; }
+    /// <summary>The witnesses that cosigned a checkpoint covering the letter, when this installation requires a quorum of them.</summary>
+    public IReadOnlyList<string> WitnessedBy { get; init; } = [];
 }
 
 /// <summary>Verifies an uploaded letter on the server: the firm's key from the registry, the offline checks, and the letter's record in this installation's log and letters.</summary>
-public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log, LetterStore letters, TimeProvider clock)
+public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log, LetterStore letters, LogWitnesses witnesses, TimeProvider clock)
 {
     public async Task<LetterCheckResult> CheckAsync(byte[] bundleJson, CancellationToken cancellationToken)
     {
@@ -77,6 +80,11 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
                 errors.Add($"{LogErrors.Forked}: the letter's checkpoint does not describe this log's first {opened.Checkpoint.Size} entries");
         }
 
+        IReadOnlyList<string> witnessedBy = [];
+        if (offline.Inclusion == InclusionStatus.Ok && bundle.Transparency is { } record && !errors.Any(e => LetterErrors.CodeOf(e) is LogErrors.Forked or LogErrors.RolledBack)
+            && await witnesses.QuorumAsync(cancellationToken) is var quorum and > 0)
+            witnessedBy = await WitnessedByAsync(record, quorum, errors, cancellationToken);
+
         var status = letter is null ? null : await letters.StatusAsync(letter.LetterId, now, cancellationToken);
         if (status?.Status == LetterStatuses.Revoked)
             errors.Add($"{LetterErrors.LetterRevoked}: revoked at {status.RevokedAt:yyyy-MM-dd HH:mm}Z: {status.Reason}");
@@ -104,9 +112,23 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
             Expired = offline.Expired || endedEarly,
             Reasons = [.. reasons.Distinct()],
             Errors = errors,
+            WitnessedBy = witnessedBy,
         };
 
         static LetterCheckResult Bad(string reason, string error) => new() { Valid = false, Genuine = false, Reasons = [reason], Errors = [error] };
+    }
+
+    // With a quorum configured, a letter counts only when that many witnesses cosigned a checkpoint covering it: its own, or a newer
+    // one of this log (which extends the letter's: the record check above compared the trees).
+    private async Task<IReadOnlyList<string>> WitnessedByAsync(LetterTransparency record, int quorum, List<string> errors, CancellationToken cancellationToken)
+    {
+        var letterSize = Checkpoint.Open(record.Checkpoint, (await log.Keys.GetAsync(cancellationToken)).Verifier).Checkpoint!.Size;
+        if (await witnesses.LatestCosignedAsync(quorum, cancellationToken) is { } cosigned && cosigned.Size >= letterSize) return cosigned.Witnesses;
+        var configured = (await witnesses.ListAsync(cancellationToken)).Select(w => w.Verifier).ToList();
+        var own = WitnessedCheckpoint.FindCosigners(record.Checkpoint, configured);
+        if (own.Count >= quorum) return [.. own.Select(c => c.Witness.Name)];
+        errors.Add($"{LogErrors.Unwitnessed}: {own.Count} of the {quorum} required witnesses cosigned a checkpoint covering entry {record.Index}");
+        return [];
     }
 
     /// <summary>What is wrong with a file that is not a letter at all, in words for whoever pasted it; null when it looks like a letter.</summary>
@@ -144,6 +166,7 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
         LetterErrors.LetterExpired => $"It expired on {(letter is null ? "its end date" : LetterHtml.Date(letter.ValidUntil))}: ask for a current letter.",
         LetterErrors.LetterRevoked => $"The assessor revoked it on {(status?.RevokedAt is { } at ? LetterHtml.Date(at) : "a date")}. Reason given: {status?.Reason}",
         LetterErrors.RevocationUnknown => "This service has no record of issuing this letter, so it cannot confirm it was not withdrawn.",
+        LogErrors.Unwitnessed => "The independent witnesses this service relies on have not yet confirmed the public log that records it. Try again in a few minutes; until then, do not rely on it.",
         LogErrors.Forked or LogErrors.RolledBack => "Its record does not match this service's public log: the letter's record was not made here, or the log was altered.",
         LetterErrors.InclusionAbsent => "It carries no record in the public log, which every genuine letter has.",
         LetterErrors.CheckpointWrongKey or LetterErrors.CheckpointSignatureInvalid or LetterErrors.CheckpointMalformed or LetterErrors.CheckpointOriginMismatch

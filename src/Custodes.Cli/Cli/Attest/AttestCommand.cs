@@ -105,8 +105,10 @@ public static class AttestCommand
         var log = new Option<string?>("--log") { Description = "The log's server (e.g. https://assessor.example): also check the log's current checkpoint, its consistency with the letter's, and revocation." };
         var logKey = new Option<string?>("--log-key") { Description = "The log's note verifier key (custodes log verifier-key, obtained from the firm like --key); checks that the log signed the letter's checkpoint. Without it, offline, inclusion is 'unchecked'. Online default: the server's /.well-known/custodes/keys." };
         var at = new Option<string?>("--at") { Description = "Verify as of this date (default: now)." };
+        var witness = new Option<string[]>("--witness") { Description = "A witness's vkey (<name>+<key id>+<key>) whose cosignature counts toward --quorum; repeat for each witness you trust.", AllowMultipleArgumentsPerToken = false };
+        var quorum = new Option<int?>("--quorum") { Description = "How many of the --witness witnesses must have cosigned the checkpoint the letter is trusted by (default: all of them)." };
         var json = CommonOptions.Json();
-        var command = new Command("verify", "Verify a letter: signature, expiry and log proof (offline); with --log also the log's consistency and revocation. Exit 0 only when valid.") { file, key, log, logKey, at, json };
+        var command = new Command("verify", "Verify a letter: signature, expiry and log proof (offline); with --log also the log's consistency and revocation; with --witness, that witnesses cosigned the log. Exit 0 only when valid.") { file, key, log, logKey, at, witness, quorum, json };
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -117,6 +119,10 @@ public static class AttestCommand
             var signerKey = Ed25519PublicKey.FromPem(await File.ReadAllTextAsync(keyPath, ct), keyPath);
             var when = parse.GetValue(at) is { } text ? Dates.Parse(text, "--at") : DateTimeOffset.UtcNow;
             NoteVerifier? verifier = parse.GetValue(logKey) is { } k ? NoteVerifier.Parse(k) : null;
+            var witnesses = (parse.GetValue(witness) ?? []).Select(CosignerVerifier.Parse).ToList();
+            var required = parse.GetValue(quorum) ?? witnesses.Count;
+            if (parse.GetValue(quorum) is not null && witnesses.Count == 0) throw new BadInputException("a quorum needs the witnesses it counts: name each trusted witness by its vkey", path: "witnesses");
+            if (required < 1 && witnesses.Count > 0 || required > witnesses.Count) throw new BadInputException($"the quorum must be 1 to {witnesses.Count} (the number of witnesses named), not {required}", path: "quorum");
 
             // Not a letter file at all is bad input (exit 2); a letter that fails a check is invalid (exit 1).
             var malformed = false;
@@ -132,26 +138,46 @@ public static class AttestCommand
 
             LetterVerification result;
             OnlineFindings? online = null;
+            WitnessFindings? witnessed = null;
             if (parse.GetValue(log) is { } url && !malformed)
             {
                 using var client = new HttpLogClient(url);
                 verifier ??= NoteVerifier.Parse(await client.VerifierKeyAsync(ct));
                 (result, online) = await OnlineLetterVerifier.VerifyAsync(bytes, signerKey, when, verifier, client, ct);
+                if (witnesses.Count > 0) witnessed = await WitnessFindings.CheckAsync(bytes, witnesses, required, verifier, client, ct);
             }
-            else result = LetterVerifier.Verify(bytes, signerKey, when, verifier);
+            else
+            {
+                result = LetterVerifier.Verify(bytes, signerKey, when, verifier);
+                if (witnesses.Count > 0 && !malformed) witnessed = await WitnessFindings.CheckAsync(bytes, witnesses, required, verifier, null, ct);
+            }
 
-            Report(reporter, result, online, bytes, when, verifier is not null, parse.GetValue(log));
-            return malformed ? ExitCodes.BadInput : result.Valid ? ExitCodes.Ok : ExitCodes.CheckFailed;
+            var valid = result.Valid && witnessed?.Met != false;
+            Report(reporter, result, online, bytes, when, verifier is not null, parse.GetValue(log), witnessed);
+            return malformed ? ExitCodes.BadInput : valid ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return command;
     }
 
-    private static void Report(Reporter reporter, LetterVerification result, OnlineFindings? online, byte[] bytes, DateTimeOffset at, bool checkpointSigned, string? logUrl)
+    private static void Report(Reporter reporter, LetterVerification result, OnlineFindings? online, byte[] bytes, DateTimeOffset at, bool checkpointSigned, string? logUrl, WitnessFindings? witnessed = null)
     {
         var (letterId, logIndex) = Identify(bytes, result);
+        var valid = result.Valid && witnessed?.Met != false;
         if (reporter.Json)
         {
             var json = JsonSerializer.SerializeToNode(result, Json.Options)!.AsObject();
+            if (witnessed is not null)
+            {
+                json["valid"] = valid;
+                json["witnesses"] = new JsonObject
+                {
+                    ["quorum"] = witnessed.Quorum,
+                    ["met"] = witnessed.Met,
+                    ["checkpoint_size"] = witnessed.CheckpointSize,
+                    ["cosigned_by"] = new JsonArray([.. witnessed.CosignedBy.Select(n => (JsonNode)n)]),
+                };
+                if (witnessed.Error is { } problem && json["errors"] is JsonArray errors) errors.Add(problem);
+            }
             json["letter_id"] = letterId?.ToString();
             json["log_index"] = logIndex;
             json["checked_at"] = Dates.Format(at);
@@ -177,7 +203,7 @@ public static class AttestCommand
             return;
         }
         // Plain lines: a console library would wrap them at 80 columns in a pipe or a file.
-        reporter.Out.WriteLine(result.Valid ? "VALID letter of attestation" : "NOT VALID letter of attestation");
+        reporter.Out.WriteLine(valid ? "VALID letter of attestation" : "NOT VALID letter of attestation");
         void Row(string name, string? value) => reporter.Out.WriteLine($"  {name,-12} {value ?? "-"}");
         if (result.Signature == SignatureStatus.Ok)
         {
@@ -205,7 +231,12 @@ public static class AttestCommand
             if (result.SupersededBy is { } by) Row("superseded", $"by letter {by} on {online.Status?.SupersededAt:yyyy-MM-dd} (not a revocation: read the newer letter)");
         }
         else Row("revoked", "not checked offline (give --log to check)");
+        if (witnessed is not null)
+            Row("witnessed", witnessed.Met
+                ? $"ok: the checkpoint of {witnessed.CheckpointSize} entries was cosigned by {string.Join(", ", witnessed.CosignedBy)} ({witnessed.CosignedBy.Count} of the {witnessed.Quorum} required)"
+                : $"NO: {witnessed.Error}");
         foreach (var error in result.Errors) reporter.Out.WriteLine($"  error: {error}");
+        if (witnessed?.Error is { } witnessError) reporter.Out.WriteLine($"  error: {witnessError}");
     }
 
     private static (Guid? LetterId, long? LogIndex) Identify(byte[] bytes, LetterVerification result)

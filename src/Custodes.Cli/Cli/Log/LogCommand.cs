@@ -18,6 +18,10 @@ public static class LogCommand
         command.Subcommands.Add(ProveInclusion());
         command.Subcommands.Add(ProveConsistency());
         command.Subcommands.Add(Verify());
+        command.Subcommands.Add(LogWitnessCommands.AddWitness());
+        command.Subcommands.Add(LogWitnessCommands.WitnessQuorum());
+        command.Subcommands.Add(LogWitnessCommands.Witnesses());
+        command.Subcommands.Add(MonitorCommand.Create());
         return command;
     }
 

@@ -782,6 +782,32 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.ToTable("log_checkpoints", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.LogCosignatureRow", b =>
+                {
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<string>("WitnessKey")
+                        .HasMaxLength(600)
+                        .HasColumnType("character varying(600)")
+                        .HasColumnName("witness_key");
+
+                    b.Property<DateTime>("CosignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cosigned_at");
+
+                    b.Property<string>("Line")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("line");
+
+                    b.HasKey("Size", "WitnessKey");
+
+                    b.ToTable("log_cosignatures", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.LogEntryRow", b =>
                 {
                     b.Property<long>("Index")
@@ -844,6 +870,69 @@ namespace Custodes.Application.Database.Migrations.Postgres
                             Id = 1,
                             Size = 0L
                         });
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.LogWitnessPolicyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Quorum")
+                        .HasColumnType("integer")
+                        .HasColumnName("quorum");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("log_witness_policy", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Quorum = 0
+                        });
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.LogWitnessRow", b =>
+                {
+                    b.Property<string>("VerifierKey")
+                        .HasMaxLength(600)
+                        .HasColumnType("character varying(600)")
+                        .HasColumnName("verifier_key");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.Property<long>("CosignedSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cosigned_size");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_attempt_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("url");
+
+                    b.HasKey("VerifierKey");
+
+                    b.ToTable("log_witnesses", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Application.Database.MembershipRow", b =>
@@ -2091,6 +2180,40 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.HasIndex("CustomerOrganizationId");
 
                     b.ToTable("watch_tenants", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.WitnessLogRow", b =>
+                {
+                    b.Property<string>("Origin")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("origin");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.Property<DateTime?>("CosignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cosigned_at");
+
+                    b.Property<byte[]>("RootHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("root_hash");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<string>("VerifierKey")
+                        .IsRequired()
+                        .HasMaxLength(600)
+                        .HasColumnType("character varying(600)")
+                        .HasColumnName("verifier_key");
+
+                    b.HasKey("Origin");
+
+                    b.ToTable("witness_logs", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Application.Database.AlertAttemptRow", b =>

@@ -773,6 +773,32 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.ToTable("log_checkpoints", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.LogCosignatureRow", b =>
+                {
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<string>("WitnessKey")
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("witness_key");
+
+                    b.Property<DateTime>("CosignedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cosigned_at");
+
+                    b.Property<string>("Line")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("line");
+
+                    b.HasKey("Size", "WitnessKey");
+
+                    b.ToTable("log_cosignatures", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.LogEntryRow", b =>
                 {
                     b.Property<long>("Index")
@@ -835,6 +861,69 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                             Id = 1,
                             Size = 0L
                         });
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.LogWitnessPolicyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Quorum")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quorum");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("log_witness_policy", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Quorum = 0
+                        });
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.LogWitnessRow", b =>
+                {
+                    b.Property<string>("VerifierKey")
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verifier_key");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_at");
+
+                    b.Property<long>("CosignedSize")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cosigned_size");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_attempt_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("VerifierKey");
+
+                    b.ToTable("log_witnesses", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Application.Database.MembershipRow", b =>
@@ -2078,6 +2167,40 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.HasIndex("CustomerOrganizationId");
 
                     b.ToTable("watch_tenants", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.WitnessLogRow", b =>
+                {
+                    b.Property<string>("Origin")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_at");
+
+                    b.Property<DateTime?>("CosignedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cosigned_at");
+
+                    b.Property<byte[]>("RootHash")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("root_hash");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<string>("VerifierKey")
+                        .IsRequired()
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verifier_key");
+
+                    b.HasKey("Origin");
+
+                    b.ToTable("witness_logs", (string)null);
                 });
 
             modelBuilder.Entity("Custodes.Application.Database.AlertAttemptRow", b =>
