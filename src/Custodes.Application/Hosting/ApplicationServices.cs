@@ -39,6 +39,7 @@ public static class ApplicationServices
         services.AddConfiguredOptions<AlertingOptions, AlertingOptionsValidator>(AlertingOptions.Section);
         services.AddConfiguredOptions<SupplyChainOptions, SupplyChainOptionsValidator>(SupplyChainOptions.Section);
         services.AddConfiguredOptions<FirmKeyOptions, FirmKeyOptionsValidator>(FirmKeyOptions.Section);
+        services.AddConfiguredOptions<Witness.CosignatureCollectorOptions, Witness.CosignatureCollectorOptionsValidator>(Witness.CosignatureCollectorOptions.Section);
 
         // A host that opened the installation itself (custodes serve, the tests' servers) registers it first.
         services.TryAddSingleton(sp =>
@@ -81,6 +82,10 @@ public static class ApplicationServices
         services.TryAddSingleton<Engagements.SignOffQuality>();
         services.TryAddSingleton<Engagements.IssueEngagementLetter>();
         services.TryAddSingleton<LogAudit>();
+        // The witnessed log (contracts §12): this installation as a witness, and the witnesses its own log asks for cosignatures.
+        services.TryAddSingleton<Witness.WitnessKeys>();
+        services.TryAddSingleton<Witness.CheckpointWitness>();
+        services.TryAddSingleton<Witness.LogWitnesses>();
         services.TryAddSingleton(sp => new RevokeLetter(sp.GetRequiredService<Installation>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TransparencyLog>(),
             sp.GetRequiredService<SigningKeyRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LetterChanges>()));
 

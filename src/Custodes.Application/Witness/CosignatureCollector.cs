@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -20,6 +21,25 @@ public sealed class CosignatureCollectorOptions
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+public sealed class CosignatureCollectorOptionsValidator : IValidateOptions<CosignatureCollectorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CosignatureCollectorOptions options)
+    {
+        var failures = new List<string>();
+        void Positive(string key, TimeSpan value)
+        {
+            if (value <= TimeSpan.Zero) failures.Add($"configuration {CosignatureCollectorOptions.Section}:{key}: {value} is not a positive duration (e.g. 00:00:10)");
+        }
+        Positive(nameof(options.PollInterval), options.PollInterval);
+        Positive(nameof(options.FirstBackoff), options.FirstBackoff);
+        Positive(nameof(options.MaxBackoff), options.MaxBackoff);
+        Positive(nameof(options.RequestTimeout), options.RequestTimeout);
+        if (options.FirstBackoff > options.MaxBackoff)
+            failures.Add($"configuration {CosignatureCollectorOptions.Section}:FirstBackoff: {options.FirstBackoff} is longer than MaxBackoff {options.MaxBackoff}");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }
 
 /// <summary>

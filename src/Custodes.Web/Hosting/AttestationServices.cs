@@ -17,16 +17,10 @@ public static class AttestationServices
         services.AddSingleton<LetterCheck>();
         services.AddSingleton(_ => new TileCache(_.GetRequiredService<TransparencyLog>(),
             new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = TileCacheBytes })));
-        // The witnessed log (contracts §12): this installation as a witness, and its log asking witnesses for cosignatures.
-        var collection = new CosignatureCollectorOptions();
-        configuration.GetSection(CosignatureCollectorOptions.Section).Bind(collection);
-        services.AddSingleton(collection);
-        services.AddSingleton<WitnessKeys>();
-        services.AddSingleton<CheckpointWitness>();
-        services.AddSingleton<LogWitnesses>();
+        // The server's part of the witnessed log (contracts §12): asking the configured witnesses for cosignatures after each append.
         services.AddHttpClient(nameof(CosignatureCollector));
         services.AddSingleton(sp => new CosignatureCollector(sp.GetRequiredService<TransparencyLog>(), sp.GetRequiredService<LogWitnesses>(),
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CosignatureCollector)), collection, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CosignatureCollector)), sp.GetRequiredService<CosignatureCollectorOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<CosignatureCollection>();
         return services;
     }
