@@ -48,8 +48,8 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
 
     public async Task<IssuedLetter> HandleAsync(IssueLetterRequest request, CancellationToken cancellationToken = default)
     {
-        if (request.ValidDays is < 1 or > MaxValidDays) throw new BadInputException($"--valid-days must be 1 to {MaxValidDays}, not {request.ValidDays}");
-        if (string.IsNullOrWhiteSpace(request.Issuer)) throw new BadInputException("--issuer must name the assessor firm");
+        if (request.ValidDays is < 1 or > MaxValidDays) throw new BadInputException($"the validity must be 1 to {MaxValidDays} days, not {request.ValidDays}", path: "valid_days");
+        if (string.IsNullOrWhiteSpace(request.Issuer)) throw new BadInputException("the issuer must name the assessor firm", path: "issuer");
         var assessment = request.Assessment.Assessment;
         var score = ScoreAssessment.Score(request.Assessment.Resolution, assessment.Ssp, assessment.AssessedOn);
         Refuse(request.Source, assessment, score);
@@ -132,7 +132,7 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
             if (Guid.TryParse(issuer, out var id))
                 return await db.Organizations.AsNoTracking().Where(o => o.Id == id).Select(o => new { o.Id, o.Name }).FirstOrDefaultAsync(cancellationToken) is { } byId
                     ? (byId.Id, byId.Name, false)
-                    : throw new BadInputException($"--issuer: no organization with id {id}; run 'custodes admin list-orgs'");
+                    : throw new BadInputException($"the issuer: no organization with id {id}", path: "issuer");
             var matches = await OrganizationStore.MatchNameAsync(db, issuer, cancellationToken);
             // The same name may belong to an assessor firm and, say, an MSP: the issuer is the firm.
             if (matches.Count > 1 && matches.Count(m => m.Kind == OrganizationKinds.Assessor) == 1) matches = [.. matches.Where(m => m.Kind == OrganizationKinds.Assessor)];

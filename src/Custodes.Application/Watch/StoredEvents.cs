@@ -8,7 +8,7 @@ namespace Custodes.Application.Watch;
 
 /// <summary>Events as stored: a row per event, and the canonical bytes hashed into the MSP's log — the event's
 /// <c>custodes.event/v1</c> line written from the row's columns, so the same bytes come back from the same row.</summary>
-public static class StoredEvents
+internal static class StoredEvents
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
