@@ -45,6 +45,7 @@ public class StoredRecomputeBenchmarks
     private Guid _providerAssessmentId;
     private Ed25519SigningKey _key = null!;
     private Guid _letter;
+    private Application.Tenant _issuer = null!;
     private int _dependents;
 
     [Params(DatabaseProvider.Sqlite, DatabaseProvider.Postgres)]
@@ -75,6 +76,7 @@ public class StoredRecomputeBenchmarks
         _dependents = customers.Length;
 
         var assessor = await organizations.CreateAsync(Issuer, OrganizationKinds.Assessor, Actor);
+        _issuer = new Application.Tenant(assessor, Roles.Owner, Actor);
         var providerName = chain.Portfolio.Organizations.First(o => o.Id == largest).Name;
         var provider = await organizations.CreateAsync(providerName, OrganizationKinds.Msp, Actor);
         var example = DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment with { Organization = providerName };
@@ -90,7 +92,7 @@ public class StoredRecomputeBenchmarks
                 : linked.TryGetValue(o.Id, out var id) ? o with { CustodesOrganization = id.ToString() }
                 : o).ToArray(),
         };
-        await portfolios.ImportAsync(assessor, portfolio, [MatrixUpload.Parse(Crm(chain.Matrices[largest]), $"matrix of {largest}")], Actor);
+        await portfolios.ImportAsync(new Application.Tenant(assessor, Roles.Owner, Actor), portfolio, [MatrixUpload.Parse(Crm(chain.Matrices[largest]), $"matrix of {largest}")]);
         Console.WriteLine($"// largest provider {largest}: {_dependents:N0} linked customers with an assessment; setup {(DateTime.UtcNow - started).TotalSeconds:F0} s");
     }
 
@@ -156,7 +158,7 @@ public class StoredRecomputeBenchmarks
     [Benchmark(Description = "revoke the largest provider's letter and notify its 20,331 customers")]
     public async Task<int> Revoke_and_recompute()
     {
-        var revoked = await _revoke.HandleAsync(new RevokeLetterRequest(_letter, "benchmark", null, Actor));
+        var revoked = await _revoke.HandleAsync(_issuer, new RevokeLetterRequest(_letter, "benchmark", null));
         if (revoked.Dependents?.Notices != _dependents)
             throw new InvalidOperationException($"expected {_dependents} notices, got {revoked.Dependents?.Notices.ToString() ?? revoked.DependentsError}");
         return revoked.Dependents.Notices;

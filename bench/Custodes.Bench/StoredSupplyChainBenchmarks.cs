@@ -32,22 +32,22 @@ public class StoredSupplyChainBenchmarks
         _store = new PortfolioStore(_test.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System);
         var chain = SyntheticSupplyChain.Generate(2_000, 50_000, 200_000);
         var started = DateTime.UtcNow;
-        _store.ImportAsync(null, chain.Portfolio, [], "bench").GetAwaiter().GetResult();
+        _store.ImportAsync(Application.Tenant.InstallationOperator(), chain.Portfolio, []).GetAwaiter().GetResult();
         Console.WriteLine($"// import of {chain.Portfolio.Relationships.Count:N0} relationships: {(DateTime.UtcNow - started).TotalSeconds:F1} s");
         _subcontractor = chain.Portfolio.Relationships.Where(r => r.Customer.StartsWith('p')).GroupBy(r => r.Provider).MaxBy(g => g.Count())!.Key;
         _graphs = new PortfolioGraphs(_store);
-        _graphs.GraphAsync(null).GetAwaiter().GetResult();
+        _graphs.GraphAsync(Application.Tenant.InstallationOperator()).GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
     public void Cleanup() => _test.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     [Benchmark(Description = "blast radius, warm (version check + cached graph)")]
-    public async Task<int> Warm() => ComputeBlastRadius.For((await _graphs.GraphAsync(null))!, _subcontractor).TotalCustomers;
+    public async Task<int> Warm() => ComputeBlastRadius.For((await _graphs.GraphAsync(Application.Tenant.InstallationOperator()))!, _subcontractor).TotalCustomers;
 
     [Benchmark(Description = "blast radius, cold (version check + graph snapshot)")]
-    public async Task<int> Cold() => ComputeBlastRadius.For((await new PortfolioGraphs(_store).GraphAsync(null))!, _subcontractor).TotalCustomers;
+    public async Task<int> Cold() => ComputeBlastRadius.For((await new PortfolioGraphs(_store).GraphAsync(Application.Tenant.InstallationOperator()))!, _subcontractor).TotalCustomers;
 
     [Benchmark(Baseline = true, Description = "blast radius, cold from the rows (load portfolio + build graph)")]
-    public async Task<int> ColdFromRows() => ComputeBlastRadius.For(PortfolioGraph.Build((await _store.LoadAsync(null))!.Portfolio), _subcontractor).TotalCustomers;
+    public async Task<int> ColdFromRows() => ComputeBlastRadius.For(PortfolioGraph.Build((await _store.LoadAsync(Application.Tenant.InstallationOperator()))!.Portfolio), _subcontractor).TotalCustomers;
 }

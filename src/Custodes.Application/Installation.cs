@@ -89,7 +89,7 @@ public sealed class Installation
     public void EnsureDirectory(string path) => PrivateFiles.CreateDirectory(path);
 
     /// <summary>A new unit of work on the installation's database.</summary>
-    public CustodesDb OpenDb() => Provider == DatabaseProvider.Sqlite ? new SqliteCustodesDb(_sqlite!) : new PostgresCustodesDb(_postgres!);
+    internal CustodesDb OpenDb() => Provider == DatabaseProvider.Sqlite ? new SqliteCustodesDb(_sqlite!) : new PostgresCustodesDb(_postgres!);
 
     private const int ReadPoolSize = 128;
 
@@ -98,7 +98,7 @@ public sealed class Installation
     /// Setting up a new context's services costs more than these queries; pooled contexts are reset and reused instead.
     /// Read-only: nothing recorded in the audit trail may go through one (a pooled context outlives its use).
     /// </remarks>
-    public CustodesDb OpenReadDb() => Provider == DatabaseProvider.Sqlite ? _sqliteReads!.CreateDbContext() : _postgresReads!.CreateDbContext();
+    internal CustodesDb OpenReadDb() => Provider == DatabaseProvider.Sqlite ? _sqliteReads!.CreateDbContext() : _postgresReads!.CreateDbContext();
 
     /// <summary>Creates the data directory and brings the database schema up to date.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)

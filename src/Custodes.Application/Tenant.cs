@@ -16,6 +16,9 @@ public static class Roles
 
     public static bool CanAdminister(string role) => role == Owner;
 
+    /// <summary>Who speaks for the firm in public: an owner or an assessor issues and revokes its letters.</summary>
+    public static bool CanAttest(string role) => role is Owner or Assessor;
+
     public static string Parse(string role) =>
         All.Contains(role) ? role : throw new BadInputException($"unknown role '{role}'; expected one of {string.Join(", ", All)}");
 }
@@ -45,4 +48,13 @@ public sealed record Tenant(Guid OrganizationId, string Role, string Actor, Guid
 
     /// <summary>The installation's operator at the command line: full rights in the named organization.</summary>
     public static Tenant Operator(Guid organizationId) => new(organizationId, Roles.Owner, $"cli:{Environment.UserName}");
+
+    /// <summary>
+    /// The installation's operator at the command line acting for the installation itself, not an organization: what it reads and changes
+    /// is the installation's own (its portfolio when no <c>--org</c> is given). No organization has this id, so it reaches no tenant's data.
+    /// </summary>
+    public static Tenant InstallationOperator() => new(Guid.Empty, Roles.Owner, $"cli:{Environment.UserName}");
+
+    /// <summary>Acting for the installation itself (<see cref="InstallationOperator"/>) rather than an organization.</summary>
+    public bool ForInstallation => OrganizationId == Guid.Empty;
 }

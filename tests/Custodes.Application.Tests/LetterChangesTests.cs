@@ -87,7 +87,7 @@ public sealed class LetterChangesTests
 
         Organization Entry(string id, string name, OrganizationKind kind, Guid? linked) => new() { Id = id, Name = name, Kind = kind, CustodesOrganization = linked?.ToString() };
         Relationship Serves(string provider, string customer) => new() { Provider = provider, Customer = customer };
-        await portfolios.ImportAsync(assessor.OrganizationId, new Portfolio
+        await portfolios.ImportAsync(assessor, new Portfolio
         {
             Organizations =
             [
@@ -107,9 +107,9 @@ public sealed class LetterChangesTests
             Matrix("alpha", ("3.1.12", "provider"), ("3.4.1", "provider"), ("3.8.9", "provider"), ("3.1.3", "provider"), ("3.5.3", "shared"), ("3.13.11", "shared")),
             Matrix("beta", ("3.8.9", "shared"), ("3.13.11", "provider")),
             Matrix("gamma", ("3.5.3", "provider")),
-        ], Actor);
+        ]);
         // Alpha's own portfolio of the same customers, with another matrix: a second set of notices.
-        await portfolios.ImportAsync(alpha, new Portfolio
+        await portfolios.ImportAsync(new Tenant(alpha, Roles.Owner, Actor), new Portfolio
         {
             Organizations =
             [
@@ -117,17 +117,17 @@ public sealed class LetterChangesTests
                 Entry("clinic", "Dental Two", OrganizationKind.Customer, clinic), Entry("machining", "Precision Machining", OrganizationKind.Customer, machining),
             ],
             Relationships = [Serves("alpha-it", "clinic"), Serves("alpha-it", "machining")],
-        }, [Matrix("alpha-it", ("3.1.12", "provider"), ("3.13.11", "provider"))], Actor);
+        }, [Matrix("alpha-it", ("3.1.12", "provider"), ("3.13.11", "provider"))]);
 
         // What the revocation page shows before anyone confirms: the same customers, computed the same way, and nothing stored.
-        var preview = await new LetterChanges(installation, portfolios, new ProviderLetters(installation, keys), audit, TimeProvider.System).PreviewRevocationAsync(alphaLetter);
+        var preview = await new LetterChanges(installation, portfolios, new ProviderLetters(installation, keys), audit, TimeProvider.System).PreviewRevocationAsync(assessor, alphaLetter);
         await using (var db = installation.OpenDb())
         {
             Assert.Equal(0, await db.SupplyChainNotices.CountAsync());
             Assert.Equal(0, await db.LetterChanges.CountAsync());
         }
 
-        await new RevokeLetter(installation, audit, log, keys, TimeProvider.System).HandleAsync(new RevokeLetterRequest(alphaLetter, "Scope was misstated", null, Actor));
+        await new RevokeLetter(installation, audit, log, keys, TimeProvider.System).HandleAsync(assessor, new RevokeLetterRequest(alphaLetter, "Scope was misstated", null));
         var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600);
         var clock = new FakeTimeProvider(now);
         var letters = new ProviderLetters(installation, keys);

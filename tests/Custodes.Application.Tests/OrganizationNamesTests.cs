@@ -63,7 +63,8 @@ public sealed class OrganizationNamesTests
         }
         var all = await stores.Organizations.ListAsync();
         Assert.Equal(2, all.Count);
-        Assert.All(all, o => Assert.Null(o.NormalizedName));
+        await using (var stored = stores.Installation.OpenDb())
+            Assert.All(await stored.Organizations.AsNoTracking().ToListAsync(), o => Assert.Null(o.NormalizedName));
         // New names are checked against the older ones too, and an ambiguous name asks for the id.
         await Assert.ThrowsAsync<BadInputException>(() => stores.Organizations.CreateAsync("NORTHGATE ASSESSORS", "assessor", "test"));
         var ambiguous = await Assert.ThrowsAsync<BadInputException>(() => stores.Organizations.ResolveAsync("Northgate Assessors"));

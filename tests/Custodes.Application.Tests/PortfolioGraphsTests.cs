@@ -20,9 +20,9 @@ public sealed class PortfolioGraphsTests
     {
         await using var test = await TestInstallation.CreateAsync(provider);
         var store = Store(test);
-        await store.ImportAsync(null, Chain.Portfolio, [], "test");
+        await store.ImportAsync(Tenant.InstallationOperator(), Chain.Portfolio, []);
 
-        var graph = (await new PortfolioGraphs(store).GraphAsync(null))!;
+        var graph = (await new PortfolioGraphs(store).GraphAsync(Tenant.InstallationOperator()))!;
         Assert.Equal(Answers(PortfolioGraph.Build(Chain.Portfolio)), Answers(graph));
         var stored = await SnapshotRowAsync(test);
         Assert.Equal(1, stored.Version);
@@ -34,11 +34,11 @@ public sealed class PortfolioGraphsTests
     {
         await using var test = await TestInstallation.CreateAsync(provider);
         var store = Store(test);
-        await store.ImportAsync(null, Chain.Portfolio, [], "test");
+        await store.ImportAsync(Tenant.InstallationOperator(), Chain.Portfolio, []);
         // Rows gone behind the store's back: only a graph read from the snapshot still reaches anyone.
         await using (var db = test.Installation.OpenDb()) await db.PortfolioRelationships.ExecuteDeleteAsync();
 
-        var graph = (await new PortfolioGraphs(store).GraphAsync(null))!;
+        var graph = (await new PortfolioGraphs(store).GraphAsync(Tenant.InstallationOperator()))!;
         Assert.Equal(Answers(PortfolioGraph.Build(Chain.Portfolio)), Answers(graph));
     }
 
@@ -50,9 +50,9 @@ public sealed class PortfolioGraphsTests
         var assessor = await new Organizations.OrganizationStore(test.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System).CreateAsync("Keystone Assessors LLC", "assessor", "test");
         var portfolio = DocumentFiles.ReadPortfolio(Path.Combine(RepositoryRoot(), "samples", "portfolio", "dental-msp.yaml"));
         portfolio = portfolio with { Organizations = portfolio.Organizations.Select(o => o.Id == "keystone-assessors" ? o with { CustodesOrganization = "Keystone Assessors LLC" } : o).ToArray() };
-        await store.ImportAsync(null, portfolio, [], "test");
+        await store.ImportAsync(Tenant.InstallationOperator(), portfolio, []);
 
-        var loaded = (await new PortfolioGraphs(store).GetAsync(null))!;
+        var loaded = (await new PortfolioGraphs(store).GetAsync(Tenant.InstallationOperator()))!;
         Assert.Equal(assessor.ToString(), loaded.Graph.Organization("keystone-assessors")!.CustodesOrganization);
         Assert.Equal(Text(PortfolioFile.ToJson(loaded.Stored.Portfolio)), Text(PortfolioFile.ToJson(loaded.Graph.Portfolio)));
     }
@@ -62,7 +62,7 @@ public sealed class PortfolioGraphsTests
     {
         await using var test = await TestInstallation.CreateAsync(provider);
         var store = Store(test);
-        await store.ImportAsync(null, Chain.Portfolio, [], "test");
+        await store.ImportAsync(Tenant.InstallationOperator(), Chain.Portfolio, []);
         var expected = Answers(PortfolioGraph.Build(Chain.Portfolio));
         var good = (await SnapshotRowAsync(test)).Content;
         var unknownFormat = good.ToArray();
@@ -74,9 +74,9 @@ public sealed class PortfolioGraphsTests
         {
             await using (var db = test.Installation.OpenDb()) await db.PortfolioGraphSnapshots.ExecuteUpdateAsync(s => s.SetProperty(x => x.Content, bad));
             var graphs = new PortfolioGraphs(store);
-            Assert.Equal(expected, Answers((await graphs.GraphAsync(null))!));
+            Assert.Equal(expected, Answers((await graphs.GraphAsync(Tenant.InstallationOperator()))!));
             Assert.Equal(good, (await SnapshotRowAsync(test)).Content);
-            Assert.Equal(Text(PortfolioFile.ToJson(Chain.Portfolio)), Text(PortfolioFile.ToJson((await store.LoadAsync(null))!.Portfolio)));
+            Assert.Equal(Text(PortfolioFile.ToJson(Chain.Portfolio)), Text(PortfolioFile.ToJson((await store.LoadAsync(Tenant.InstallationOperator()))!.Portfolio)));
         }
     }
 
@@ -85,18 +85,18 @@ public sealed class PortfolioGraphsTests
     {
         await using var test = await TestInstallation.CreateAsync(provider);
         var store = Store(test);
-        await store.ImportAsync(null, Chain.Portfolio, [], "test");
+        await store.ImportAsync(Tenant.InstallationOperator(), Chain.Portfolio, []);
         var expected = Answers(PortfolioGraph.Build(Chain.Portfolio));
 
         // Imported before snapshots existed.
         await using (var db = test.Installation.OpenDb()) await db.PortfolioGraphSnapshots.ExecuteDeleteAsync();
-        Assert.Equal(expected, Answers((await new PortfolioGraphs(store).GraphAsync(null))!));
+        Assert.Equal(expected, Answers((await new PortfolioGraphs(store).GraphAsync(Tenant.InstallationOperator()))!));
         Assert.Equal(1, (await SnapshotRowAsync(test)).Version);
 
         // Left by an older version of the portfolio: not used, replaced.
         await using (var db = test.Installation.OpenDb())
             await db.PortfolioGraphSnapshots.ExecuteUpdateAsync(s => s.SetProperty(x => x.Version, 0L).SetProperty(x => x.Content, PortfolioGraph.Build(new Portfolio()).ToSnapshot()));
-        Assert.Equal(expected, Answers((await new PortfolioGraphs(store).GraphAsync(null))!));
+        Assert.Equal(expected, Answers((await new PortfolioGraphs(store).GraphAsync(Tenant.InstallationOperator()))!));
         Assert.Equal(1, (await SnapshotRowAsync(test)).Version);
     }
 
@@ -105,19 +105,19 @@ public sealed class PortfolioGraphsTests
     {
         await using var test = await TestInstallation.CreateAsync(provider);
         var store = Store(test);
-        await store.ImportAsync(null, Chain.Portfolio, [], "test");
+        await store.ImportAsync(Tenant.InstallationOperator(), Chain.Portfolio, []);
         var running = new PortfolioGraphs(store);
-        var before = (await running.GraphAsync(null))!;
+        var before = (await running.GraphAsync(Tenant.InstallationOperator()))!;
 
         // The largest provider drops its customers.
         var largest = Chain.LargestProvider(before);
         var smaller = Chain.Portfolio with { Relationships = Chain.Portfolio.Relationships.Where(r => r.Provider != largest).ToArray() };
-        Assert.Equal(2, await store.ImportAsync(null, smaller, [], "test"));
+        Assert.Equal(2, await store.ImportAsync(Tenant.InstallationOperator(), smaller, []));
 
         var expected = Answers(PortfolioGraph.Build(smaller));
         Assert.NotEqual(Answers(before), expected);
-        Assert.Equal(expected, Answers((await running.GraphAsync(null))!));
-        Assert.Equal(expected, Answers((await new PortfolioGraphs(store).GraphAsync(null))!));
+        Assert.Equal(expected, Answers((await running.GraphAsync(Tenant.InstallationOperator()))!));
+        Assert.Equal(expected, Answers((await new PortfolioGraphs(store).GraphAsync(Tenant.InstallationOperator()))!));
         await using var db = test.Installation.OpenDb();
         var row = await db.PortfolioGraphSnapshots.SingleAsync();
         Assert.Equal(2, row.Version);
@@ -129,14 +129,14 @@ public sealed class PortfolioGraphsTests
     {
         await using var test = await TestInstallation.CreateAsync(provider);
         var store = Store(test);
-        Assert.Null(await new PortfolioGraphs(store).GraphAsync(null));
-        await store.ImportAsync(null, Chain.Portfolio, [], "test");
+        Assert.Null(await new PortfolioGraphs(store).GraphAsync(Tenant.InstallationOperator()));
+        await store.ImportAsync(Tenant.InstallationOperator(), Chain.Portfolio, []);
         var graphs = new PortfolioGraphs(store);
 
-        var graph = await graphs.GraphAsync(null);
-        var loaded = (await graphs.GetAsync(null))!;
+        var graph = await graphs.GraphAsync(Tenant.InstallationOperator());
+        var loaded = (await graphs.GetAsync(Tenant.InstallationOperator()))!;
         Assert.Same(graph, loaded.Graph);
-        Assert.Same(loaded, await graphs.GetAsync(null));
+        Assert.Same(loaded, await graphs.GetAsync(Tenant.InstallationOperator()));
         Assert.Equal(1, loaded.Stored.Version);
         Assert.Equal(Text(PortfolioFile.ToJson(Chain.Portfolio)), Text(PortfolioFile.ToJson(loaded.Stored.Portfolio)));
     }

@@ -26,12 +26,18 @@ internal sealed class Attestations : IDisposable
         var registry = new SigningKeyRegistry(installation, audit, TimeProvider.System);
         Issue = new IssueLetter(installation, audit, Log, registry, TimeProvider.System);
         Revoke = new RevokeLetter(installation, audit, Log, registry, TimeProvider.System);
+        Letters = new LetterStore(installation, TimeProvider.System);
     }
 
     public Ed25519SigningKey Key { get; } = Ed25519SigningKey.Generate();
     public TransparencyLog Log { get; }
     public IssueLetter Issue { get; }
     public RevokeLetter Revoke { get; }
+    public LetterStore Letters { get; }
+
+    /// <summary>Revokes a letter as the issuing firm's owner (as the operator does at the command line).</summary>
+    public async Task<RevokedLetter> RevokeAsync(Guid letter, string reason, Ed25519SigningKey? key = null) =>
+        await Revoke.HandleAsync(Tenant.Operator((await Letters.FindAsync(letter))!.IssuerOrganizationId), new RevokeLetterRequest(letter, reason, key));
 
     public static string ExamplePath => Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json");
 

@@ -51,7 +51,7 @@ public sealed class LetterPageTests
         Assert.Contains("signature_invalid", tampered);
 
         // Pasted text works the same; a revoked letter is genuine but not valid, with the reason.
-        await attest.Revoke.HandleAsync(new Application.Letters.RevokeLetterRequest(letter.LetterId, "MSP sold its RMM business", null, "test"));
+        await attest.RevokeAsync(letter.LetterId, "MSP sold its RMM business");
         var pasted = await client.PostAsync("/verify", new FormUrlEncodedContent([new("letter", Encoding.UTF8.GetString(letter.ToUtf8Bytes()))]));
         var revoked = await pasted.Content.ReadAsStringAsync();
         Assert.Contains("<strong>Revoked</strong>", revoked);
@@ -105,7 +105,7 @@ public sealed class LetterPageFirstUseTests
         var validPdf = ExternalTools.PdfText(await client.GetByteArrayAsync($"/letters/{letter.LetterId}.pdf"));
         Assert.DoesNotContain("REVOKED", validPdf);
 
-        var revoked = await attest.Revoke.HandleAsync(new Application.Letters.RevokeLetterRequest(letter.LetterId, "Scope was misstated", null, "test"));
+        var revoked = await attest.RevokeAsync(letter.LetterId, "Scope was misstated");
         var day = Web.Letters.LetterHtml.Date(revoked.RevokedAt);
         var page = await client.GetStringAsync($"/letters/{letter.LetterId}");
         Assert.Contains("class=\"verdict bad\"", page);

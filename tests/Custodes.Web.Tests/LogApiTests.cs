@@ -121,7 +121,7 @@ public sealed class LogApiTests
             Assert.Equal(letter.LogIndex, valid.RootElement.GetProperty("log_index").GetInt64());
             Assert.Equal(JsonValueKind.Null, valid.RootElement.GetProperty("revoked_at").ValueKind);
         }
-        var revoked = await attest.Revoke.HandleAsync(new Application.Letters.RevokeLetterRequest(letter.LetterId, "Scope misstated", attest.Key, "test"));
+        var revoked = await attest.RevokeAsync(letter.LetterId, "Scope misstated", attest.Key);
         using (var status = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/letters/{letter.LetterId}/status")))
         {
             var root = status.RootElement;

@@ -61,7 +61,7 @@ public sealed partial class AccountStore(Installation installation, AuditTrail a
             {
                 1 => memberships[0],
                 0 => throw new BadInputException($"{email} is not a member of any organization"),
-                _ => throw new BadInputException($"{email} is a member of {memberships.Count} organizations; choose one with --org"),
+                _ => throw new BadInputException($"{email} is a member of {memberships.Count} organizations; choose the organization", path: "organization"),
             };
         var key = KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var row = new ApiKeyRow

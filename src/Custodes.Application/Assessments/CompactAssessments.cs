@@ -18,7 +18,7 @@ internal static class CompactAssessments
     private const int IdsPerQuery = 1_000;
 
     /// <summary>The newest assessment each organization owns about itself (the rule of <see cref="SupplyChain.CustomerInheritance.LatestOwnAssessmentAsync"/>), by organization.</summary>
-    public static async Task<Dictionary<Guid, CompactAssessment>> LatestOwnAsync(CustodesDb db, IEnumerable<Guid> organizations, CancellationToken cancellationToken)
+    internal static async Task<Dictionary<Guid, CompactAssessment>> LatestOwnAsync(CustodesDb db, IEnumerable<Guid> organizations, CancellationToken cancellationToken)
     {
         var latest = new Dictionary<Guid, AssessmentRow>();
         foreach (var chunk in organizations.Distinct().Chunk(IdsPerQuery))
@@ -36,7 +36,7 @@ internal static class CompactAssessments
     }
 
     /// <summary>Stored assessments by id (those that do not exist are left out).</summary>
-    public static async Task<Dictionary<Guid, CompactAssessment>> LoadAsync(CustodesDb db, IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    internal static async Task<Dictionary<Guid, CompactAssessment>> LoadAsync(CustodesDb db, IEnumerable<Guid> ids, CancellationToken cancellationToken)
     {
         var rows = new List<AssessmentRow>();
         foreach (var chunk in ids.Distinct().Chunk(IdsPerQuery))

@@ -11,6 +11,6 @@ internal static class DeterminationBulkInsert
         nameof(DeterminationRow.Partial), nameof(DeterminationRow.Note), nameof(DeterminationRow.Methods), nameof(DeterminationRow.Evidence),
     ];
 
-    public static Task InsertAsync(CustodesDb db, IReadOnlyList<DeterminationRow> rows, CancellationToken cancellationToken) =>
+    internal static Task InsertAsync(CustodesDb db, IReadOnlyList<DeterminationRow> rows, CancellationToken cancellationToken) =>
         BulkInsert.InsertAsync(db, rows, Properties, r => [r.AssessmentId, r.TargetId, r.IsObjective, r.Status, r.Partial, r.Note, r.Methods, r.Evidence], cancellationToken);
 }

@@ -25,7 +25,7 @@ public sealed class AuditTrail(TimeProvider clock)
     private const int MaxAttempts = 8;
 
     /// <summary>Records an event in the unit of work; it is written by <see cref="SaveAsync"/> with the change it describes.</summary>
-    public void Record(CustodesDb db, AuditEvent e)
+    internal void Record(CustodesDb db, AuditEvent e)
     {
         var row = Row(e);
         Pending.GetOrCreateValue(db).Add(row);
@@ -37,7 +37,7 @@ public sealed class AuditTrail(TimeProvider clock)
     /// For a change that concerns thousands of organizations at once (the notices of one revocation). Chained onto the trail like
     /// <see cref="SaveAsync"/>; when another writer extends the chain first, the write is undone to a savepoint and chained again.
     /// </remarks>
-    public async Task AppendAsync(CustodesDb db, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
+    internal async Task AppendAsync(CustodesDb db, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
     {
         if (events.Count == 0) return;
         var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("audit events are appended in the transaction of the change they describe");
@@ -87,7 +87,7 @@ public sealed class AuditTrail(TimeProvider clock)
     };
 
     /// <summary>Saves the unit of work with its audit entries chained onto the trail; the one way to save an audited change.</summary>
-    public static async Task SaveAsync(CustodesDb db, CancellationToken cancellationToken = default)
+    internal static async Task SaveAsync(CustodesDb db, CancellationToken cancellationToken = default)
     {
         var pending = Pending.TryGetValue(db, out var list) ? list : [];
         for (var attempt = 1; ; attempt++)
@@ -116,7 +116,7 @@ public sealed class AuditTrail(TimeProvider clock)
     }
 
     /// <summary>Recomputes the chain from the first entry; reports the first broken entry.</summary>
-    public static async Task<AuditVerification> VerifyAsync(CustodesDb db, CancellationToken cancellationToken = default)
+    internal static async Task<AuditVerification> VerifyAsync(CustodesDb db, CancellationToken cancellationToken = default)
     {
         var expectedPrevious = Genesis;
         long count = 0;

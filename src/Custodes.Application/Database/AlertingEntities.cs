@@ -6,7 +6,7 @@ namespace Custodes.Application.Database;
 // Nothing here refers to how alerts themselves are stored: a delivery carries its payload, built when the alert was enqueued.
 
 /// <summary>Where an organization wants its alerts: a webhook endpoint or an email recipient.</summary>
-public sealed class AlertChannelRow
+internal sealed class AlertChannelRow
 {
     public Guid Id { get; set; }
     public Guid OrganizationId { get; set; }
@@ -25,7 +25,7 @@ public sealed class AlertChannelRow
 }
 
 /// <summary>One alert to deliver to one channel (the outbox): kept until delivered or given up, so a restart loses nothing.</summary>
-public sealed class AlertDeliveryRow
+internal sealed class AlertDeliveryRow
 {
     public Guid Id { get; set; }
     public Guid ChannelId { get; set; }
@@ -49,7 +49,7 @@ public sealed class AlertDeliveryRow
 }
 
 /// <summary>One attempt at a delivery: when, how long, what the receiver answered or what went wrong.</summary>
-public sealed class AlertAttemptRow
+internal sealed class AlertAttemptRow
 {
     public long Id { get; set; }
     public Guid DeliveryId { get; set; }

@@ -6,21 +6,21 @@ namespace Custodes.Application.Database;
 // (the hot path), so their columns have fixed snake_case names; nothing ever updates or deletes an entry, hash or checkpoint.
 
 /// <summary>One log entry: its index and its bytes (a letter's or a revocation's canonical JSON).</summary>
-public sealed class LogEntryRow
+internal sealed class LogEntryRow
 {
     public long Index { get; set; }
     public required byte[] Data { get; set; }
 }
 
 /// <summary>One stored hash of the log's Merkle tree, keyed by its tlog stored-hash index.</summary>
-public sealed class LogHashRow
+internal sealed class LogHashRow
 {
     public long StoredIndex { get; set; }
     public required byte[] Hash { get; set; }
 }
 
 /// <summary>A signed checkpoint: one per integrated batch.</summary>
-public sealed class LogCheckpointRow
+internal sealed class LogCheckpointRow
 {
     public long Size { get; set; }
     public required byte[] RootHash { get; set; }
@@ -30,7 +30,7 @@ public sealed class LogCheckpointRow
 }
 
 /// <summary>The log's one-row sequencer: locking it makes one writer append at a time, in every process.</summary>
-public sealed class LogStateRow
+internal sealed class LogStateRow
 {
     public int Id { get; set; }
     /// <summary>Entries integrated (hashed and covered by the latest checkpoint).</summary>
@@ -42,7 +42,7 @@ public sealed class LogStateRow
 }
 
 /// <summary>A firm's public signing key and the period in which letters signed with it count.</summary>
-public sealed class SigningKeyRow
+internal sealed class SigningKeyRow
 {
     /// <summary>Lowercase hex SHA-256 of the key's SubjectPublicKeyInfo (the DSSE keyid).</summary>
     public required string KeyId { get; set; }
@@ -55,7 +55,7 @@ public sealed class SigningKeyRow
 }
 
 /// <summary>An issued attestation letter: what the status API and the letter page answer from.</summary>
-public sealed class LetterRow
+internal sealed class LetterRow
 {
     public Guid Id { get; set; }
     public Guid IssuerOrganizationId { get; set; }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custodes.Application.Database;
 
 /// <summary>A browser session: the auth cookie names it, and every signed-in request checks it is still open, so ending it takes effect at once.</summary>
-public sealed class SessionRow
+internal sealed class SessionRow
 {
     public Guid Id { get; set; }
     public Guid UserId { get; set; }
@@ -21,7 +21,7 @@ public sealed class SessionRow
 }
 
 /// <summary>Failed sign-ins for one email from one client address: past a few, that address waits longer after each failure (the owner elsewhere does not).</summary>
-public sealed class SignInThrottleRow
+internal sealed class SignInThrottleRow
 {
     /// <summary>The normalized email as typed (known or not, so the answer never tells which emails have accounts).</summary>
     public required string Email { get; set; }
@@ -32,7 +32,7 @@ public sealed class SignInThrottleRow
 }
 
 /// <summary>A password reset link: only the SHA-256 of its random token is stored; it works once, until it expires.</summary>
-public sealed class PasswordResetRow
+internal sealed class PasswordResetRow
 {
     public Guid Id { get; set; }
     public Guid UserId { get; set; }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custodes.Application.Database;
 
 /// <summary>The one EF Core model of an installation. Provider-specific subclasses only exist to keep two migration sets apart.</summary>
-public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
+internal abstract class CustodesDb(DbContextOptions options) : DbContext(options)
 {
     public DbSet<OrganizationRow> Organizations => Set<OrganizationRow>();
     public DbSet<UserRow> Users => Set<UserRow>();
@@ -175,7 +175,7 @@ public abstract class CustodesDb(DbContextOptions options) : DbContext(options)
 }
 
 /// <summary>The model on the embedded SQLite database (its own migrations).</summary>
-public sealed class SqliteCustodesDb(DbContextOptions<SqliteCustodesDb> options) : CustodesDb(options);
+internal sealed class SqliteCustodesDb(DbContextOptions<SqliteCustodesDb> options) : CustodesDb(options);
 
 /// <summary>The model on PostgreSQL (its own migrations).</summary>
-public sealed class PostgresCustodesDb(DbContextOptions<PostgresCustodesDb> options) : CustodesDb(options);
+internal sealed class PostgresCustodesDb(DbContextOptions<PostgresCustodesDb> options) : CustodesDb(options);

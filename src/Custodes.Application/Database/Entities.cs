@@ -4,7 +4,7 @@ namespace Custodes.Application.Database;
 // Every tenant-owned row carries OrganizationId, and every query for a person or API key filters by it.
 
 /// <summary>An organization: an assessor firm, an MSP, or a customer. Each is a tenant.</summary>
-public sealed class OrganizationRow
+internal sealed class OrganizationRow
 {
     public Guid Id { get; set; }
     public required string Name { get; set; }
@@ -16,7 +16,7 @@ public sealed class OrganizationRow
 }
 
 /// <summary>A person who signs in.</summary>
-public sealed class UserRow
+internal sealed class UserRow
 {
     public Guid Id { get; set; }
     public required string Email { get; set; }
@@ -40,7 +40,7 @@ public sealed class UserRow
 }
 
 /// <summary>A user's role in an organization.</summary>
-public sealed class MembershipRow
+internal sealed class MembershipRow
 {
     public Guid UserId { get; set; }
     public Guid OrganizationId { get; set; }
@@ -50,7 +50,7 @@ public sealed class MembershipRow
 }
 
 /// <summary>An API key of one user acting for one organization; only its SHA-256 is stored.</summary>
-public sealed class ApiKeyRow
+internal sealed class ApiKeyRow
 {
     public Guid Id { get; set; }
     public Guid UserId { get; set; }
@@ -66,7 +66,7 @@ public sealed class ApiKeyRow
 }
 
 /// <summary>An assessment owned by one organization (the assessor firm, or the MSP preparing itself).</summary>
-public sealed class AssessmentRow
+internal sealed class AssessmentRow
 {
     public Guid Id { get; set; }
     public Guid OrganizationId { get; set; }
@@ -95,7 +95,7 @@ public sealed class AssessmentRow
 }
 
 /// <summary>A determination on a requirement (<c>3.1.1</c>) or an objective (<c>3.1.1[a]</c>).</summary>
-public sealed class DeterminationRow
+internal sealed class DeterminationRow
 {
     public Guid AssessmentId { get; set; }
     public required string TargetId { get; set; }
@@ -110,7 +110,7 @@ public sealed class DeterminationRow
 }
 
 /// <summary>An assessment shared read-only with another organization (an MSP with its customer, an assessor with the MSP it assessed).</summary>
-public sealed class ShareRow
+internal sealed class ShareRow
 {
     public Guid AssessmentId { get; set; }
     /// <summary>The organization that may read the assessment.</summary>
@@ -120,7 +120,7 @@ public sealed class ShareRow
 }
 
 /// <summary>A POA&amp;M item of an assessment.</summary>
-public sealed class PoamItemRow
+internal sealed class PoamItemRow
 {
     public Guid AssessmentId { get; set; }
     public required string RequirementId { get; set; }
@@ -133,7 +133,7 @@ public sealed class PoamItemRow
 }
 
 /// <summary>One version of an evidence file: content-addressed on disk, described here.</summary>
-public sealed class EvidenceRow
+internal sealed class EvidenceRow
 {
     public Guid Id { get; set; }
     public Guid OrganizationId { get; set; }
@@ -150,7 +150,7 @@ public sealed class EvidenceRow
 }
 
 /// <summary>Links an evidence version to a requirement or objective of an assessment.</summary>
-public sealed class EvidenceLinkRow
+internal sealed class EvidenceLinkRow
 {
     public Guid EvidenceId { get; set; }
     public Guid AssessmentId { get; set; }
@@ -158,7 +158,7 @@ public sealed class EvidenceLinkRow
 }
 
 /// <summary>One entry of the append-only, hash-chained audit trail.</summary>
-public sealed class AuditRow
+internal sealed class AuditRow
 {
     public long Sequence { get; set; }
     public Guid? OrganizationId { get; set; }

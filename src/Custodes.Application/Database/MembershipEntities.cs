@@ -6,7 +6,7 @@ namespace Custodes.Application.Database;
 /// An owner's invitation to join an organization. Nobody becomes a member without accepting one (the installation admin's
 /// <c>admin create-user --org</c> aside): single-use, expiring, revocable. Only the SHA-256 of the link's token is stored.
 /// </summary>
-public sealed class InvitationRow
+internal sealed class InvitationRow
 {
     public Guid Id { get; set; }
     public Guid OrganizationId { get; set; }
@@ -24,7 +24,7 @@ public sealed class InvitationRow
 }
 
 /// <summary>An OpenID Connect identity (issuer and subject) linked to a user once, with proof; later sign-ins match it, never the email alone.</summary>
-public sealed class ExternalLoginRow
+internal sealed class ExternalLoginRow
 {
     public required string Issuer { get; set; }
     public required string Subject { get; set; }

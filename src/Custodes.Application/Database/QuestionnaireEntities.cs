@@ -9,7 +9,7 @@ namespace Custodes.Application.Database;
 // response still reads the same after its template changes.
 
 /// <summary>A questionnaire answered for one organization: a draft under review, or signed off and sealed by its content hash.</summary>
-public sealed class QuestionnaireResponseRow
+internal sealed class QuestionnaireResponseRow
 {
     public Guid Id { get; set; }
     public Guid OrganizationId { get; set; }
@@ -45,7 +45,7 @@ public sealed class QuestionnaireResponseRow
 }
 
 /// <summary>One question of a response: what was proposed and why (written once), and its review.</summary>
-public sealed class QuestionnaireAnswerRow
+internal sealed class QuestionnaireAnswerRow
 {
     public Guid ResponseId { get; set; }
     public required string QuestionId { get; set; }

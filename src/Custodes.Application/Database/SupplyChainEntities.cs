@@ -8,7 +8,7 @@ namespace Custodes.Application.Database;
 // Notices tell a customer organization what a provider's letter change did.
 
 /// <summary>A portfolio: whose it is, and which version of it is stored.</summary>
-public sealed class PortfolioRow
+internal sealed class PortfolioRow
 {
     public Guid Id { get; set; }
     /// <summary>The organization that maintains the portfolio (a customer, an MSP, an assessor or insurer); null for the installation's own.</summary>
@@ -22,7 +22,7 @@ public sealed class PortfolioRow
 }
 
 /// <summary>An organization of a portfolio (its id in the file is <see cref="Key"/>).</summary>
-public sealed class PortfolioOrganizationRow
+internal sealed class PortfolioOrganizationRow
 {
     public Guid PortfolioId { get; set; }
     public required string Key { get; set; }
@@ -39,7 +39,7 @@ public sealed class PortfolioOrganizationRow
 }
 
 /// <summary>A tool instance of a portfolio.</summary>
-public sealed class PortfolioToolRow
+internal sealed class PortfolioToolRow
 {
     public Guid PortfolioId { get; set; }
     public required string Key { get; set; }
@@ -51,7 +51,7 @@ public sealed class PortfolioToolRow
 }
 
 /// <summary>A provider serving a customer in a portfolio.</summary>
-public sealed class PortfolioRelationshipRow
+internal sealed class PortfolioRelationshipRow
 {
     public Guid PortfolioId { get; set; }
     public int Position { get; set; }
@@ -75,7 +75,7 @@ public sealed class PortfolioRelationshipRow
 /// Reading it is what the first query after an import or a restart costs, instead of reading every row and building the graph. The rows
 /// stay the truth: a snapshot missing, of another version or unreadable is rebuilt from them (<see cref="Custodes.Application.SupplyChain.PortfolioGraphs"/>).
 /// </remarks>
-public sealed class PortfolioGraphSnapshotRow
+internal sealed class PortfolioGraphSnapshotRow
 {
     public Guid PortfolioId { get; set; }
     /// <summary>The portfolio version the snapshot was built from; only a snapshot of the current version is used.</summary>
@@ -84,7 +84,7 @@ public sealed class PortfolioGraphSnapshotRow
 }
 
 /// <summary>A provider's Customer Responsibility Matrix in a portfolio, kept as the validated <c>custodes.crm/v1</c> document.</summary>
-public sealed class ResponsibilityMatrixRow
+internal sealed class ResponsibilityMatrixRow
 {
     public Guid PortfolioId { get; set; }
     /// <summary>The provider's id in the portfolio.</summary>
@@ -96,7 +96,7 @@ public sealed class ResponsibilityMatrixRow
 }
 
 /// <summary>What a provider's letter change did to a customer organization: the score and CMMC status before and after, and why.</summary>
-public sealed class SupplyChainNoticeRow
+internal sealed class SupplyChainNoticeRow
 {
     public Guid Id { get; set; }
     /// <summary>The organization the notice is for (the customer, or the portfolio's owner when the customer has no account here).</summary>
@@ -125,7 +125,7 @@ public sealed class SupplyChainNoticeRow
 }
 
 /// <summary>A letter change (revocation or expiry) whose dependents were recomputed: each is processed once.</summary>
-public sealed class LetterChangeRow
+internal sealed class LetterChangeRow
 {
     public Guid LetterId { get; set; }
     public required string Change { get; set; }

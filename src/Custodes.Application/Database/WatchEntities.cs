@@ -8,7 +8,7 @@ namespace Custodes.Application.Database;
 
 /// <summary>An MSP organization's watch profile: the <c>msp</c> name its events carry, its detection settings, and the
 /// state of its Merkle log (the row is the log's lock: one writer per MSP at a time).</summary>
-public sealed class WatchMspRow
+internal sealed class WatchMspRow
 {
     public Guid OrganizationId { get; set; }
     /// <summary>The <c>msp</c> value of this organization's events (unique in the installation).</summary>
@@ -25,7 +25,7 @@ public sealed class WatchMspRow
 }
 
 /// <summary>One stored event, numbered per MSP in arrival order.</summary>
-public sealed class WatchEventRow
+internal sealed class WatchEventRow
 {
     public Guid MspOrganizationId { get; set; }
     public long Seq { get; set; }
@@ -43,7 +43,7 @@ public sealed class WatchEventRow
 }
 
 /// <summary>One stored batch: the events <c>[FirstSeq, FirstSeq + Count)</c> and the leaf it added to the MSP's log.</summary>
-public sealed class WatchBatchRow
+internal sealed class WatchBatchRow
 {
     public Guid MspOrganizationId { get; set; }
     /// <summary>The batch's leaf index in the MSP's log.</summary>
@@ -58,7 +58,7 @@ public sealed class WatchBatchRow
 }
 
 /// <summary>A stored hash of an MSP's Merkle tree, by its tlog stored-hash index.</summary>
-public sealed class WatchLogHashRow
+internal sealed class WatchLogHashRow
 {
     public Guid MspOrganizationId { get; set; }
     public long StoredIndex { get; set; }
@@ -66,7 +66,7 @@ public sealed class WatchLogHashRow
 }
 
 /// <summary>A signed checkpoint of an MSP's log: one per batch.</summary>
-public sealed class WatchCheckpointRow
+internal sealed class WatchCheckpointRow
 {
     public Guid MspOrganizationId { get; set; }
     public long Size { get; set; }
@@ -76,7 +76,7 @@ public sealed class WatchCheckpointRow
 }
 
 /// <summary>A record that did not become an event, kept with where it came from and why.</summary>
-public sealed class WatchQuarantineRow
+internal sealed class WatchQuarantineRow
 {
     public long Id { get; set; }
     public Guid MspOrganizationId { get; set; }
@@ -92,7 +92,7 @@ public sealed class WatchQuarantineRow
 /// <summary>An RMM tenant of an MSP mapped to a customer organization id. It takes effect only while the customer has accepted the
 /// MSP (<see cref="WatchConsentRow"/>); the id is kept as the MSP gave it, with no foreign key, so that a mapping to an unknown id and
 /// one to a real customer that has not accepted look the same to the MSP.</summary>
-public sealed class WatchTenantRow
+internal sealed class WatchTenantRow
 {
     public Guid MspOrganizationId { get; set; }
     public required string Tenant { get; set; }
@@ -101,7 +101,7 @@ public sealed class WatchTenantRow
 }
 
 /// <summary>A customer's answer to an MSP that wants to send it watch alerts: pending until the customer accepts or declines.</summary>
-public sealed class WatchConsentRow
+internal sealed class WatchConsentRow
 {
     public Guid CustomerOrganizationId { get; set; }
     public Guid MspOrganizationId { get; set; }
@@ -116,7 +116,7 @@ public sealed class WatchConsentRow
 }
 
 /// <summary>A detection stored for an MSP: what the detector reported and what people did about it.</summary>
-public sealed class WatchAlertRow
+internal sealed class WatchAlertRow
 {
     public Guid Id { get; set; }
     public Guid MspOrganizationId { get; set; }
@@ -145,14 +145,14 @@ public sealed class WatchAlertRow
 }
 
 /// <summary>A tenant an alert concerns (what a customer's view filters on).</summary>
-public sealed class WatchAlertTenantRow
+internal sealed class WatchAlertTenantRow
 {
     public Guid AlertId { get; set; }
     public required string Tenant { get; set; }
 }
 
 /// <summary>A stored event behind an alert.</summary>
-public sealed class WatchAlertEventRow
+internal sealed class WatchAlertEventRow
 {
     public Guid AlertId { get; set; }
     public long Seq { get; set; }
@@ -161,7 +161,7 @@ public sealed class WatchAlertEventRow
 /// <summary>A request accepted for ingestion, durable before it was acknowledged (the write-ahead table, <c>WatchInbox</c>): its
 /// events and quarantined records until they are stored in the MSP's log; with an idempotency key, its fingerprint and answer
 /// for as long as the key is kept.</summary>
-public sealed class WatchInboxRow
+internal sealed class WatchInboxRow
 {
     public long Id { get; set; }
     public Guid MspOrganizationId { get; set; }

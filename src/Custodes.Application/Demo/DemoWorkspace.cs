@@ -98,7 +98,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
     private async Task<(Guid? Letter, string? KeyFile)> EnsureSupplyChainAsync(Guid mspId, Guid practiceId, Guid mspAssessment, CancellationToken cancellationToken)
     {
         var keyFile = Path.Combine(installation.KeysDirectory, "demo", "northgate-signing.key");
-        if (await portfolios.VersionAsync(practiceId, cancellationToken) is not null)
+        if (await portfolios.VersionAsync(new Tenant(practiceId, Roles.Owner, Actor), cancellationToken) is not null)
         {
             await using var db = installation.OpenDb();
             var existing = await db.Letters.AsNoTracking().Where(l => l.Subject == MspName).OrderByDescending(l => l.IssuedAt).Select(l => (Guid?)l.Id).FirstOrDefaultAsync(cancellationToken);
@@ -150,7 +150,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
                     Access = AccessLevels.BackupAdmin, Endpoints = 3, Data = DataClasses.Phi | DataClasses.Pii, ContractStart = new DateOnly(2025, 6, 1) },
             ],
         };
-        await portfolios.ImportAsync(practiceId, portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Granite Peak responsibility matrix")], Actor, "demo portfolio", cancellationToken);
+        await portfolios.ImportAsync(new Tenant(practiceId, Roles.Owner, Actor), portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Granite Peak responsibility matrix")], "demo portfolio", cancellationToken);
         return (letter.LetterId, keyFile);
     }
 

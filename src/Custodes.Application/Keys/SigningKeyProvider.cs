@@ -46,7 +46,7 @@ public static class KeyFiles
     /// <summary>Generates a key pair into <paramref name="directory"/>; refuses to overwrite an existing key.</summary>
     public static Ed25519PublicKey Generate(string directory, string signerName, string? passphrase, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(signerName)) throw new BadInputException("--name must name the signer (a person or the firm)");
+        if (string.IsNullOrWhiteSpace(signerName)) throw new BadInputException("the signer's name must name a person or the firm", path: "name");
         Directory.CreateDirectory(directory);
         var privatePath = Path.Combine(directory, PrivateKeyFile);
         if (File.Exists(privatePath)) throw new BadInputException("a signing key already exists here; generate into another directory (keys are never overwritten)", privatePath);

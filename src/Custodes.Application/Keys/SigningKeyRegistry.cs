@@ -22,7 +22,7 @@ public sealed class SigningKeyRegistry(Installation installation, AuditTrail aud
     /// <summary>Registers a key for an organization, or changes the validity of a key it already has (rotation: give the old key a not-after).</summary>
     public async Task<RegisteredKey> RegisterAsync(Ed25519PublicKey key, Guid organizationId, string signerName, DateTimeOffset? notBefore, DateTimeOffset? notAfter, string actor, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(signerName)) throw new BadInputException("a registered key needs its signer's name (--name)");
+        if (string.IsNullOrWhiteSpace(signerName)) throw new BadInputException("a registered key needs its signer's name", path: "name");
         await using var db = installation.OpenDb();
         var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, cancellationToken)
             ?? throw new BadInputException($"no organization with id {organizationId}");
@@ -40,7 +40,7 @@ public sealed class SigningKeyRegistry(Installation installation, AuditTrail aud
                 NotAfter = notAfter is { } end ? Seconds(end.UtcDateTime) : null,
                 CreatedAt = now,
             };
-            if (row.NotAfter < row.NotBefore) throw new BadInputException("--not-after is before the key's not-before");
+            if (row.NotAfter < row.NotBefore) throw new BadInputException("the end of the key's validity is before its start", path: "not_after");
             db.SigningKeys.Add(row);
             audit.Record(db, new AuditEvent(organizationId, actor, "signing_key.registered", "signing_key", key.KeyId,
                 After: new { signer = row.SignerName, not_before = row.NotBefore, not_after = row.NotAfter }));
@@ -52,7 +52,7 @@ public sealed class SigningKeyRegistry(Installation installation, AuditTrail aud
             var before = new { not_before = row.NotBefore, not_after = row.NotAfter };
             if (notBefore is { } start) row.NotBefore = Seconds(start.UtcDateTime);
             if (notAfter is { } end) row.NotAfter = Seconds(end.UtcDateTime);
-            if (row.NotAfter < row.NotBefore) throw new BadInputException("--not-after is before the key's not-before");
+            if (row.NotAfter < row.NotBefore) throw new BadInputException("the end of the key's validity is before its start", path: "not_after");
             if (notBefore is not null || notAfter is not null)
                 audit.Record(db, new AuditEvent(organizationId, actor, "signing_key.validity_changed", "signing_key", key.KeyId,
                     Before: before, After: new { not_before = row.NotBefore, not_after = row.NotAfter }));

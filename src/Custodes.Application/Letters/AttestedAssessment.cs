@@ -18,10 +18,10 @@ public sealed record AttestedAssessmentDrift(Guid AssessmentId, IReadOnlyList<st
 /// the assessor signed. What a letter covers is read from this copy, so editing the stored assessment after issuance cannot change what
 /// customers inherit; <see cref="DriftAsync"/> tells the firm when the stored assessment no longer matches what it attested.
 /// </summary>
-public static class AttestedAssessment
+internal static class AttestedAssessment
 {
     /// <summary>The attested assessment, or null when the letter holds no copy or the copy is not what the statement's subject digest names.</summary>
-    public static ParsedAssessment? Read(LetterRow row, InTotoStatement statement)
+    internal static ParsedAssessment? Read(LetterRow row, InTotoStatement statement)
     {
         if (row.AttestedAssessment is not { } bytes) return null;
         if (statement.Subject is not [var subject] || !subject.Digest.TryGetValue("sha256", out var signed)) return null;
@@ -30,14 +30,14 @@ public static class AttestedAssessment
     }
 
     /// <summary>The attested assessment of a stored letter, its statement read from the letter's own bundle.</summary>
-    public static ParsedAssessment? Read(LetterRow row) =>
+    internal static ParsedAssessment? Read(LetterRow row) =>
         Read(row, InTotoStatement.Parse(LetterBundle.Parse(row.Bundle, $"letter {row.Id}").Envelope.Payload.Span));
 
     /// <summary>
     /// For a letter issued from a stored assessment: the requirements whose result differs between what the letter attests and the stored
     /// assessment now (none when unchanged); null when the letter was issued from a file, holds no copy, or the assessment is gone.
     /// </summary>
-    public static async Task<AttestedAssessmentDrift?> DriftAsync(Installation installation, LetterRow letter, CancellationToken cancellationToken = default)
+    internal static async Task<AttestedAssessmentDrift?> DriftAsync(Installation installation, LetterRow letter, CancellationToken cancellationToken = default)
     {
         if (letter.AssessmentId is not { } id || Read(letter) is not { } attested) return null;
         await using var db = installation.OpenDb();

@@ -64,8 +64,8 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
 
     public async Task<IssuedLetter> HandleAsync(IssueLetterRequest request, CancellationToken cancellationToken = default)
     {
-        if (request.ValidDays is < 1 or > MaxValidDays) throw new BadInputException($"--valid-days must be 1 to {MaxValidDays}, not {request.ValidDays}");
-        if (string.IsNullOrWhiteSpace(request.Issuer)) throw new BadInputException("--issuer must name the assessor firm");
+        if (request.ValidDays is < 1 or > MaxValidDays) throw new BadInputException($"the validity must be 1 to {MaxValidDays} days, not {request.ValidDays}", path: "valid_days");
+        if (string.IsNullOrWhiteSpace(request.Issuer)) throw new BadInputException("the issuer must name the assessor firm", path: "issuer");
         var assessment = request.Assessment.Assessment;
         var score = ScoreAssessment.Score(request.Assessment.Resolution, assessment.Ssp, assessment.AssessedOn);
         Refuse(request.Source, assessment, score);

@@ -1,4 +1,5 @@
 using Custodes.Application.Database;
+using Custodes.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Letters;
@@ -33,20 +34,65 @@ public sealed record LetterStatus
     public required DateTime CheckedAt { get; init; }
 }
 
-/// <summary>Reads issued letters and their status.</summary>
+/// <summary>An issued letter's record as hosts show it (what the letter says and where it stands), without the stored files.</summary>
+/// <param name="Status"><c>valid</c> or <c>revoked</c>; expiry is read from <paramref name="ValidUntil"/> and <paramref name="ExpiredAt"/> (<see cref="IsExpiredAt"/>).</param>
+public sealed record LetterSummary(
+    Guid Id,
+    Guid IssuerOrganizationId,
+    string Issuer,
+    string Subject,
+    Guid? AssessmentId,
+    string Framework,
+    int? Score,
+    string KeyId,
+    long LogIndex,
+    DateTime IssuedAt,
+    DateTime ValidUntil,
+    string Status,
+    DateTime? RevokedAt,
+    string? RevocationReason,
+    long? RevocationIndex,
+    Guid? Supersedes = null,
+    Guid? SupersededBy = null,
+    DateTime? SupersededAt = null,
+    DateOnly? CloseoutDue = null,
+    DateTime? ExpiredAt = null,
+    string? ExpiryReason = null)
+{
+    internal static LetterSummary From(LetterRow row) => new(row.Id, row.IssuerOrganizationId, row.Issuer, row.Subject, row.AssessmentId, row.Framework, row.Score,
+        row.KeyId, row.LogIndex, row.IssuedAt, row.ValidUntil, row.Status, row.RevokedAt, row.RevocationReason, row.RevocationIndex,
+        row.Supersedes, row.SupersededBy, row.SupersededAt, row.CloseoutDue, row.ExpiredAt, row.ExpiryReason);
+
+    /// <summary>Whether the letter is out of force at a time (revocation aside): past its valid-until date, or ended early at an unmet closeout.</summary>
+    public bool IsExpiredAt(DateTime at) => at > ValidUntil || ExpiredAt <= at;
+}
+
+/// <summary>A letter file as issued (with the proof to the checkpoint of its own batch) and its record.</summary>
+public sealed record LetterFile(LetterSummary Letter, byte[] Bundle);
+
+/// <summary>The letters a firm issued, newest first, and for those in force issued from a stored assessment, how that assessment changed since.</summary>
+/// <param name="CanRevoke">Whether the reader may revoke them (an owner or assessor of the firm), so that others are not offered what they cannot do.</param>
+public sealed record IssuedLetters(IReadOnlyList<LetterSummary> Letters, IReadOnlyDictionary<Guid, AttestedAssessmentDrift> Drift, bool CanRevoke);
+
+/// <summary>
+/// Reads issued letters. A letter's status and file are public (anyone holding a letter checks it), so those reads take no tenant; what a
+/// firm sees of its own letters, and the letter it is about to revoke, take the <see cref="Tenant"/> and are refused to anyone else.
+/// </summary>
 public sealed class LetterStore(Installation installation, TimeProvider clock)
 {
-    public async Task<LetterRow?> FindAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        await using var db = installation.OpenDb();
-        return await db.Letters.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
-    }
+    /// <summary>A letter's record, or null when this installation issued no such letter (public facts).</summary>
+    public async Task<LetterSummary?> FindAsync(Guid id, CancellationToken cancellationToken = default) =>
+        await FindRowAsync(id, cancellationToken) is { } row ? LetterSummary.From(row) : null;
+
+    /// <summary>The letter file as issued, or null when this installation issued no such letter (public: the letter is what its holder shows).</summary>
+    public async Task<LetterFile?> FileAsync(Guid id, CancellationToken cancellationToken = default) =>
+        await FindRowAsync(id, cancellationToken) is { } row ? new LetterFile(LetterSummary.From(row), row.Bundle) : null;
 
     /// <summary>The status now (or at <paramref name="at"/>): revoked wins over expired, and an unknown id is <c>unknown</c>.</summary>
     public async Task<LetterStatus> StatusAsync(Guid id, DateTimeOffset? at = null, CancellationToken cancellationToken = default)
     {
         var checkedAt = (at ?? clock.GetUtcNow()).UtcDateTime;
-        var row = await FindAsync(id, cancellationToken);
+        var row = await FindRowAsync(id, cancellationToken);
         if (row is null) return new LetterStatus { LetterId = id, Status = LetterStatuses.Unknown, CheckedAt = checkedAt };
         return new LetterStatus
         {
@@ -74,20 +120,57 @@ public sealed class LetterStore(Installation installation, TimeProvider clock)
     }
 
     /// <summary>A letter's status at a time: revoked wins over expired (past its valid-until date, or ended early at an unmet closeout).</summary>
-    public static string StatusAt(LetterRow row, DateTime at) =>
+    internal static string StatusAt(LetterRow row, DateTime at) =>
         row.Status == LetterStatuses.Revoked ? LetterStatuses.Revoked
         : IsExpiredAt(row, at) ? LetterStatuses.Expired
         : LetterStatuses.Valid;
 
     /// <summary>Whether a letter is out of force at a time (revocation aside).</summary>
-    public static bool IsExpiredAt(LetterRow row, DateTime at) => at > row.ValidUntil || row.ExpiredAt <= at;
+    internal static bool IsExpiredAt(LetterRow row, DateTime at) => at > row.ValidUntil || row.ExpiredAt <= at;
 
-    /// <summary>Letters, newest first, optionally of one issuer.</summary>
-    public async Task<IReadOnlyList<LetterRow>> ListAsync(Guid? issuerOrganizationId = null, int take = 200, CancellationToken cancellationToken = default)
+    /// <summary>Every letter of the installation, newest first: the public facts its log already holds (the operator's <c>attest list</c>).</summary>
+    public async Task<IReadOnlyList<LetterSummary>> ListAsync(int take = 200, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
-        var query = db.Letters.AsNoTracking();
-        if (issuerOrganizationId is { } org) query = query.Where(l => l.IssuerOrganizationId == org);
-        return await query.OrderByDescending(l => l.LogIndex).Take(Math.Clamp(take, 1, 1000)).ToListAsync(cancellationToken);
+        var rows = await db.Letters.AsNoTracking().OrderByDescending(l => l.LogIndex).Take(Math.Clamp(take, 1, 1000)).ToListAsync(cancellationToken);
+        return rows.Select(LetterSummary.From).ToArray();
+    }
+
+    /// <summary>The letters the tenant's organization issued, newest first, with the drift of those in force since they were issued.</summary>
+    public async Task<IssuedLetters> IssuedByAsync(Tenant tenant, int take = 200, CancellationToken cancellationToken = default)
+    {
+        List<LetterRow> rows;
+        await using (var db = installation.OpenDb())
+            rows = await db.Letters.AsNoTracking().Where(l => l.IssuerOrganizationId == tenant.OrganizationId)
+                .OrderByDescending(l => l.LogIndex).Take(Math.Clamp(take, 1, 1000)).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var drift = new Dictionary<Guid, AttestedAssessmentDrift>();
+        foreach (var row in rows.Where(l => l.Status != LetterStatuses.Revoked && !IsExpiredAt(l, now)))
+            if (await AttestedAssessment.DriftAsync(installation, row, cancellationToken) is { } d) drift[row.Id] = d;
+        return new IssuedLetters(rows.Select(LetterSummary.From).ToArray(), drift, Roles.CanAttest(tenant.Role));
+    }
+
+    /// <summary>The letter the tenant is about to revoke: refused unless its organization issued it and the tenant may speak for the firm.</summary>
+    /// <exception cref="NotFoundException">No such letter, or another organization's.</exception>
+    /// <exception cref="ForbiddenException">The tenant's role does not revoke letters.</exception>
+    public async Task<LetterSummary> ToRevokeAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
+    {
+        var row = await FindRowAsync(id, cancellationToken);
+        CheckRevoker(tenant, id, row?.IssuerOrganizationId);
+        return LetterSummary.From(row!);
+    }
+
+    /// <summary>Refuses a revocation by anyone but an owner or assessor of the issuing organization.</summary>
+    internal static void CheckRevoker(Tenant tenant, Guid letterId, Guid? issuerOrganizationId)
+    {
+        // Another firm's letter is "not found", as every other tenant's resource.
+        if (issuerOrganizationId is not { } issuer || issuer != tenant.OrganizationId) throw new NotFoundException($"no letter {letterId} issued by your organization");
+        if (!Roles.CanAttest(tenant.Role)) throw new ForbiddenException("only an owner or assessor of the issuing firm revokes its letters");
+    }
+
+    internal async Task<LetterRow?> FindRowAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = installation.OpenDb();
+        return await db.Letters.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
     }
 }

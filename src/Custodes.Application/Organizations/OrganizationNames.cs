@@ -31,7 +31,7 @@ public static class OrganizationNames
     public static string Normalize(string name) => Clean(name).Normalize(NormalizationForm.FormKC).ToLowerInvariant();
 
     /// <summary>Refuses a name another organization of the same kind already has; returns the normalized name to store.</summary>
-    public static async Task<string> RequireAvailableAsync(CustodesDb db, string name, string kind, string path, CancellationToken cancellationToken)
+    internal static async Task<string> RequireAvailableAsync(CustodesDb db, string name, string kind, string path, CancellationToken cancellationToken)
     {
         var normalized = Normalize(name);
         if (await TakenAsync(db, normalized, kind, cancellationToken))
@@ -40,7 +40,7 @@ public static class OrganizationNames
     }
 
     /// <summary>True when the name is taken (after a failed insert: whether the unique index refused it).</summary>
-    public static Task<bool> TakenAsync(CustodesDb db, string normalized, string kind, CancellationToken cancellationToken) =>
+    internal static Task<bool> TakenAsync(CustodesDb db, string normalized, string kind, CancellationToken cancellationToken) =>
         db.Organizations.AsNoTracking().AnyAsync(o => o.Kind == kind
             && (o.NormalizedName == normalized || (o.NormalizedName == null && o.Name.Trim().ToLower() == normalized)), cancellationToken);
 }

@@ -5,6 +5,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Organizations;
 
+/// <summary>An organization (a tenant) as hosts show it.</summary>
+public sealed record OrganizationSummary(Guid Id, string Name, string Kind, DateTime CreatedAt)
+{
+    internal static OrganizationSummary From(OrganizationRow row) => new(row.Id, row.Name, row.Kind, row.CreatedAt);
+}
+
 /// <summary>Creates and finds organizations (tenants).</summary>
 public sealed class OrganizationStore(Installation installation, AuditTrail audit, TimeProvider clock)
 {
@@ -26,7 +32,7 @@ public sealed class OrganizationStore(Installation installation, AuditTrail audi
     }
 
     /// <summary>Saves a unit of work that adds <paramref name="row"/>; when another writer took the name meanwhile, says so as bad input.</summary>
-    public static async Task SaveNewAsync(CustodesDb db, OrganizationRow row, CancellationToken cancellationToken)
+    internal static async Task SaveNewAsync(CustodesDb db, OrganizationRow row, CancellationToken cancellationToken)
     {
         try
         {
@@ -41,30 +47,30 @@ public sealed class OrganizationStore(Installation installation, AuditTrail audi
         }
     }
 
-    public async Task<OrganizationRow?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    public async Task<OrganizationSummary?> FindAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
-        return await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        return await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken) is { } row ? OrganizationSummary.From(row) : null;
     }
 
     /// <summary>Resolves an organization given by id or by name (ignoring case and spacing), for the command line.</summary>
-    public async Task<OrganizationRow> ResolveAsync(string idOrName, CancellationToken cancellationToken = default)
+    public async Task<OrganizationSummary> ResolveAsync(string idOrName, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
         if (Guid.TryParse(idOrName, out var id))
-            return await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
+            return await db.Organizations.AsNoTracking().Where(o => o.Id == id).Select(o => new OrganizationSummary(o.Id, o.Name, o.Kind, o.CreatedAt)).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new BadInputException($"no organization with id {id}; run 'custodes admin list-orgs'");
         var matches = await MatchNameAsync(db, idOrName, cancellationToken);
         return matches.Count switch
         {
-            1 => matches[0],
+            1 => OrganizationSummary.From(matches[0]),
             0 => throw new BadInputException($"no organization named '{idOrName}'; run 'custodes admin list-orgs'"),
             _ => throw Ambiguous(idOrName, matches, "give the id instead"),
         };
     }
 
     /// <summary>Organizations whose name is <paramref name="name"/> ignoring case and spacing, any kind; several only for kinds that differ or older duplicates.</summary>
-    public static async Task<List<OrganizationRow>> MatchNameAsync(CustodesDb db, string name, CancellationToken cancellationToken)
+    internal static async Task<List<OrganizationRow>> MatchNameAsync(CustodesDb db, string name, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(name)) return [];
         var normalized = OrganizationNames.Normalize(name);
@@ -74,12 +80,12 @@ public sealed class OrganizationStore(Installation installation, AuditTrail audi
     }
 
     /// <summary>The error for a name that several organizations share: it lists them so that the caller can give an id.</summary>
-    public static BadInputException Ambiguous(string name, IReadOnlyList<OrganizationRow> matches, string what) =>
+    internal static BadInputException Ambiguous(string name, IReadOnlyList<OrganizationRow> matches, string what) =>
         new($"{matches.Count} organizations are named '{name.Trim()}' ({string.Join(", ", matches.Select(m => $"{m.Id} ({m.Kind}, created {m.CreatedAt:yyyy-MM-dd})"))}); {what}");
 
-    public async Task<IReadOnlyList<OrganizationRow>> ListAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<OrganizationSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
-        return await db.Organizations.AsNoTracking().OrderBy(o => o.Name).ToListAsync(cancellationToken);
+        return await db.Organizations.AsNoTracking().OrderBy(o => o.Name).Select(o => new OrganizationSummary(o.Id, o.Name, o.Kind, o.CreatedAt)).ToListAsync(cancellationToken);
     }
 }

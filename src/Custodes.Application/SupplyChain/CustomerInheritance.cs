@@ -17,19 +17,18 @@ public sealed record InheritanceView(
 /// A customer's effective assessment: its own latest assessment with the requirements its direct providers cover (their responsibility
 /// matrices in the customer's portfolio) inherited while each provider's letter held here is valid (<see cref="ApplyInheritance"/>).
 /// </summary>
-public sealed class CustomerInheritance(Installation installation, PortfolioStore portfolios, ProviderLetters letters, TimeProvider clock)
+public sealed class CustomerInheritance(Installation installation, PortfolioGraphs portfolios, ProviderLetters letters, TimeProvider clock)
 {
     /// <summary>The tenant's inheritance, or null when it has no portfolio entry for itself or no assessment of its own.</summary>
     public async Task<InheritanceView?> ForAsync(Tenant tenant, CancellationToken cancellationToken = default)
     {
-        var portfolio = await portfolios.LoadAsync(tenant.OrganizationId, cancellationToken);
-        if (portfolio?.EntryOf(tenant.OrganizationId) is not { } entry) return null;
+        var loaded = await portfolios.GetAsync(tenant, cancellationToken);
+        if (loaded?.Stored.EntryOf(tenant.OrganizationId) is not { } entry) return null;
         var own = await LatestOwnAssessmentAsync(installation, tenant.OrganizationId, cancellationToken);
         if (own is null) return null;
         var now = clock.GetUtcNow();
-        var held = await letters.ForAsync(portfolio, now, cancellationToken);
-        var coverage = portfolio.Portfolio.Relationships.Where(r => r.Customer == entry && portfolio.Matrices.ContainsKey(r.Provider))
-            .Select(r => new ProviderCoverage(portfolio.Matrices[r.Provider], held.TryGetValue(r.Provider, out var l) ? l.State : null)).ToArray();
+        var held = await letters.ForAsync(loaded.Stored, now, cancellationToken);
+        var coverage = CoveringProviders.Coverage(loaded.Graph, loaded.Graph.IndexOf(entry), loaded.Stored.Matrices, held.ToDictionary(l => l.Key, l => l.Value.State, StringComparer.Ordinal));
         var result = ApplyInheritance.Apply(own.Assessment, coverage, DateOnly.FromDateTime(now.UtcDateTime));
         return new InheritanceView(own, ScoreAssessment.Score(own.Assessment), result, entry, held);
     }

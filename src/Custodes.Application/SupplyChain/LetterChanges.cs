@@ -114,13 +114,14 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
     /// What revoking a letter that is in force would do: the same recompute as after the revocation (the same portfolios, providers and
     /// customers), with the letter taken as revoked, and nothing stored. The revocation page shows it before the issuer confirms.
     /// </summary>
-    public async Task<RevocationImpact> PreviewRevocationAsync(Guid letterId, CancellationToken cancellationToken = default)
+    /// <remarks>Only those who may revoke the letter see it (<see cref="LetterStore.ToRevokeAsync"/>): it names the customers that inherit from it.</remarks>
+    public async Task<RevocationImpact> PreviewRevocationAsync(Tenant tenant, Guid letterId, CancellationToken cancellationToken = default)
     {
         LetterRow? row;
         await using (var db = installation.OpenDb())
             row = await db.Letters.AsNoTracking().FirstOrDefaultAsync(l => l.Id == letterId, cancellationToken);
-        if (row is null) throw new NotFoundException($"no letter {letterId}");
-        if (row.Status == LetterStatuses.Revoked) return new RevocationImpact([]);
+        LetterStore.CheckRevoker(tenant, letterId, row?.IssuerOrganizationId);
+        if (row!.Status == LetterStatuses.Revoked) return new RevocationImpact([]);
         var now = clock.GetUtcNow();
         var subjects = await SubjectsAsync(row, cancellationToken);
         var notices = new List<SupplyChainNoticeRow>();

@@ -33,15 +33,15 @@ public sealed class PortfolioGraphs(PortfolioStore store, ILogger<PortfolioGraph
         public long Used { get; set; }
     }
 
-    /// <summary>The owner's portfolio graph, or null when it has none: all that blast radius, what-if and concentration read.</summary>
-    public async Task<PortfolioGraph?> GraphAsync(Guid? owner, CancellationToken cancellationToken = default) =>
-        (await EntryAsync(owner, withRows: false, cancellationToken))?.Graph;
+    /// <summary>The tenant's portfolio graph, or null when it has none: all that blast radius, what-if and concentration read.</summary>
+    public async Task<PortfolioGraph?> GraphAsync(Tenant tenant, CancellationToken cancellationToken = default) =>
+        (await EntryAsync(tenant, withRows: false, cancellationToken))?.Graph;
 
-    /// <summary>The owner's stored portfolio and its graph, or null when it has none.</summary>
-    public async Task<LoadedPortfolio?> GetAsync(Guid? owner, CancellationToken cancellationToken = default) =>
-        (await EntryAsync(owner, withRows: true, cancellationToken))?.Loaded;
+    /// <summary>The tenant's stored portfolio and its graph, or null when it has none.</summary>
+    public async Task<LoadedPortfolio?> GetAsync(Tenant tenant, CancellationToken cancellationToken = default) =>
+        (await EntryAsync(tenant, withRows: true, cancellationToken))?.Loaded;
 
-    private async Task<Entry?> EntryAsync(Guid? owner, bool withRows, CancellationToken cancellationToken)
+    private async Task<Entry?> EntryAsync(Tenant owner, bool withRows, CancellationToken cancellationToken)
     {
         if (await store.VersionAsync(owner, cancellationToken) is not var (id, version)) return null;
         if (Cached(id, version, withRows) is { } hit) return hit;
@@ -68,7 +68,7 @@ public sealed class PortfolioGraphs(PortfolioStore store, ILogger<PortfolioGraph
         return entry;
     }
 
-    private async Task<(Guid Id, Entry Entry)?> LoadAsync(Guid? owner, Guid id, long version, bool withRows, CancellationToken cancellationToken)
+    private async Task<(Guid Id, Entry Entry)?> LoadAsync(Tenant owner, Guid id, long version, bool withRows, CancellationToken cancellationToken)
     {
         StoredPortfolio? stored = null;
         if (withRows)

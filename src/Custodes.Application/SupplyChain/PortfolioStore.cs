@@ -32,7 +32,9 @@ public sealed record MatrixUpload(ResponsibilityMatrix Matrix, string Content, s
 }
 
 /// <summary>
-/// Portfolios, one per owning organization (or one for the installation when no owner is given at the command line), in normalized tables.
+/// Portfolios, one per owning organization (or one for the installation, <see cref="Tenant.InstallationOperator"/>, when no organization is
+/// given at the command line), in normalized tables. Each use case takes the <see cref="Tenant"/>: it reads and changes that tenant's own
+/// portfolio only, and only a role that edits changes it.
 /// An import is validated whole (<see cref="ValidatePortfolio"/>, links to Custodes organizations, matrices' providers) and replaces
 /// the owner's portfolio in one transaction, as a new version: nothing is stored when anything is wrong. The version's query graph is
 /// stored with it as one snapshot, which <see cref="PortfolioGraphs"/> reads instead of every row.
@@ -41,10 +43,12 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
 {
     public const string InstallationOwner = "installation";
 
-    /// <summary>Stores a validated portfolio (and its providers' matrices) as the owner's next version; returns the version.</summary>
-    /// <param name="owner">The owning organization; null for the installation's own portfolio.</param>
-    public async Task<long> ImportAsync(Guid? owner, Portfolio portfolio, IReadOnlyList<MatrixUpload> matrices, string actor, string source = "portfolio", CancellationToken cancellationToken = default)
+    /// <summary>Stores a validated portfolio (and its providers' matrices) as the tenant's next version; returns the version.</summary>
+    /// <exception cref="ForbiddenException">The tenant's role does not change data.</exception>
+    public async Task<long> ImportAsync(Tenant tenant, Portfolio portfolio, IReadOnlyList<MatrixUpload> matrices, string source = "portfolio", CancellationToken cancellationToken = default)
     {
+        tenant.RequireEdit();
+        var (owner, actor) = (Owner(tenant), tenant.Actor);
         ValidatePortfolio.Check(portfolio, (path, message) => new BadInputException(message, source, path));
         var kinds = portfolio.Organizations.ToDictionary(o => o.Id, o => o.Kind, StringComparer.Ordinal);
         var seenProviders = new HashSet<string>(StringComparer.Ordinal);
@@ -138,10 +142,12 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         return row.Version;
     }
 
-    /// <summary>Adds or replaces one provider's responsibility matrix in the owner's portfolio (a new version).</summary>
-    public async Task<long> SetMatrixAsync(Guid? owner, MatrixUpload matrix, string actor, CancellationToken cancellationToken = default)
+    /// <summary>Adds or replaces one provider's responsibility matrix in the tenant's portfolio (a new version).</summary>
+    /// <exception cref="ForbiddenException">The tenant's role does not change data.</exception>
+    public async Task<long> SetMatrixAsync(Tenant tenant, MatrixUpload matrix, CancellationToken cancellationToken = default)
     {
-        var stored = await LoadAsync(owner, cancellationToken) ?? throw new BadInputException("there is no portfolio yet: import one before its providers' responsibility matrices");
+        tenant.RequireEdit();
+        var stored = await LoadAsync(tenant, cancellationToken) ?? throw new BadInputException("there is no portfolio yet: import one before its providers' responsibility matrices");
         var matrices = stored.Matrices.Where(m => m.Key != matrix.Matrix.Provider).Select(m => new MatrixUpload(m.Value, "", $"stored matrix of {m.Key}")).ToList();
         await using (var db = installation.OpenDb())
         {
@@ -153,29 +159,29 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         {
             Organizations = stored.Portfolio.Organizations.Select(o => o with { CustodesOrganization = stored.Links.TryGetValue(o.Id, out var l) ? l.ToString() : null }).ToArray(),
         };
-        return await ImportAsync(owner, portfolio, matrices, actor, matrix.Source, cancellationToken);
+        return await ImportAsync(tenant, portfolio, matrices, matrix.Source, cancellationToken);
     }
 
-    /// <summary>The owner's portfolio and version, or null when none was imported.</summary>
-    public async Task<(Guid Id, long Version)?> VersionAsync(Guid? owner, CancellationToken cancellationToken = default)
+    /// <summary>The tenant's portfolio and version, or null when none was imported.</summary>
+    public async Task<(Guid Id, long Version)?> VersionAsync(Tenant tenant, CancellationToken cancellationToken = default)
     {
-        var key = OwnerKey(owner);
+        var key = OwnerKey(Owner(tenant));
         await using var db = installation.OpenReadDb();
         var row = await db.Portfolios.AsNoTracking().Where(p => p.OwnerKey == key).Select(p => new { p.Id, p.Version }).FirstOrDefaultAsync(cancellationToken);
         return row is null ? null : (row.Id, row.Version);
     }
 
-    /// <summary>The owner's portfolio, or null when none was imported.</summary>
-    public async Task<StoredPortfolio?> LoadAsync(Guid? owner, CancellationToken cancellationToken = default)
+    /// <summary>The tenant's portfolio, or null when none was imported.</summary>
+    public async Task<StoredPortfolio?> LoadAsync(Tenant tenant, CancellationToken cancellationToken = default)
     {
-        var key = OwnerKey(owner);
+        var key = OwnerKey(Owner(tenant));
         await using var db = installation.OpenDb();
         var row = await db.Portfolios.AsNoTracking().FirstOrDefaultAsync(p => p.OwnerKey == key, cancellationToken);
         return row is null ? null : await LoadAsync(db, row, cancellationToken);
     }
 
     /// <summary>The graph snapshot stored for one version of a portfolio (<see cref="PortfolioGraph.ToSnapshot"/>), or null when there is none of that version.</summary>
-    public async Task<byte[]?> SnapshotAsync(Guid portfolio, long version, CancellationToken cancellationToken = default)
+    internal async Task<byte[]?> SnapshotAsync(Guid portfolio, long version, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenReadDb();
         return await db.PortfolioGraphSnapshots.AsNoTracking().Where(s => s.PortfolioId == portfolio && s.Version == version).Select(s => s.Content).FirstOrDefaultAsync(cancellationToken);
@@ -186,7 +192,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
     /// No transaction: the delete spares a newer version's snapshot, and the insert then fails on the key. It fails the same way when another
     /// node stored this version's first or the portfolio was replaced meanwhile; the snapshot is a copy of the rows, so there is nothing to keep.
     /// </remarks>
-    public async Task StoreSnapshotAsync(Guid portfolio, long version, PortfolioGraph graph, CancellationToken cancellationToken = default)
+    internal async Task StoreSnapshotAsync(Guid portfolio, long version, PortfolioGraph graph, CancellationToken cancellationToken = default)
     {
         var content = graph.ToSnapshot();
         await using var db = installation.OpenDb();
@@ -202,7 +208,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
     }
 
     /// <summary>Every portfolio in which one of the given Custodes organizations is an entry (for recomputing after a letter changes).</summary>
-    public async Task<IReadOnlyList<StoredPortfolio>> ContainingAsync(IReadOnlyCollection<Guid> organizations, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<StoredPortfolio>> ContainingAsync(IReadOnlyCollection<Guid> organizations, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
         var ids = await db.PortfolioOrganizations.AsNoTracking().Where(o => o.LinkedOrganizationId != null && organizations.Contains(o.LinkedOrganizationId.Value))
@@ -279,6 +285,8 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         names.TryParse(value, out var parsed) ? parsed : throw new EnvironmentFailureException($"{source}: unknown stored value '{value}' ({names.Expected})");
 
     private static string OwnerKey(Guid? owner) => owner?.ToString() ?? InstallationOwner;
+
+    private static Guid? Owner(Tenant tenant) => tenant.ForInstallation ? null : tenant.OrganizationId;
 
     private sealed record StoredTenant(string Id, string? Tool, string? Name);
 }

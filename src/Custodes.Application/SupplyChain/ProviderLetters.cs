@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custodes.Application.SupplyChain;
 
 /// <summary>A provider's current letter as this installation holds it, and the state inheritance reads from it.</summary>
-public sealed record ProviderLetter(LetterState State, LetterRow Letter);
+public sealed record ProviderLetter(LetterState State, LetterSummary Letter);
 
 /// <summary>
 /// The letters a portfolio's providers hold in this installation: for each provider entry linked to a Custodes organization, the newest
@@ -64,7 +64,7 @@ public sealed class ProviderLetters(Installation installation, SigningKeyRegistr
         foreach (var keyId in rows.Values.Select(r => r.KeyId).Distinct()) registered[keyId] = await keys.FindAsync(keyId, cancellationToken);
         foreach (var (provider, organization) in providers)
             if (newest.TryGetValue(organization, out var id))
-                result[provider] = new ProviderLetter(State(provider, rows[id], registered[rows[id].KeyId], at), rows[id]);
+                result[provider] = new ProviderLetter(State(provider, rows[id], registered[rows[id].KeyId], at), LetterSummary.From(rows[id]));
         return result;
     }
 

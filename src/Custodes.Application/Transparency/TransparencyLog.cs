@@ -26,11 +26,14 @@ public sealed class LogBatch
     }
 
     /// <summary>The unit of work of the log's transaction: add rows and save them (with <c>AuditTrail.SaveAsync</c>); the log commits.</summary>
-    public CustodesDb Db { get; }
+    internal CustodesDb Db { get; }
     public LogAppendResult Result { get; }
     /// <summary>The stored hashes as they are inside the transaction (including this batch's).</summary>
     public IHashReader Hashes { get; }
 }
+
+/// <summary>A signed checkpoint of the log as stored: the tree size, its root hash and the signed note exactly as served at <c>/log/checkpoint</c>.</summary>
+public sealed record StoredCheckpoint(long Size, byte[] RootHash, string Note, DateTime CreatedAt);
 
 /// <summary>
 /// The installation's append-only transparency log (RFC 6962 / C2SP tlog-tiles) in the database: entries, stored hashes in
@@ -189,17 +192,19 @@ public sealed class TransparencyLog(Installation installation, LogKeys keys, Tim
     }
 
     /// <summary>The latest signed checkpoint, or null before the first entry.</summary>
-    public async Task<LogCheckpointRow?> LatestCheckpointAsync(CancellationToken cancellationToken = default)
+    public async Task<StoredCheckpoint?> LatestCheckpointAsync(CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
-        return await db.LogCheckpoints.AsNoTracking().OrderByDescending(c => c.Size).FirstOrDefaultAsync(cancellationToken);
+        return await db.LogCheckpoints.AsNoTracking().OrderByDescending(c => c.Size)
+            .Select(c => new StoredCheckpoint(c.Size, c.RootHash, c.Note, c.CreatedAt)).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>The signed checkpoint of exactly this size, or null (only batch ends have one).</summary>
-    public async Task<LogCheckpointRow?> CheckpointAsync(long size, CancellationToken cancellationToken = default)
+    public async Task<StoredCheckpoint?> CheckpointAsync(long size, CancellationToken cancellationToken = default)
     {
         await using var db = installation.OpenDb();
-        return await db.LogCheckpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Size == size, cancellationToken);
+        return await db.LogCheckpoints.AsNoTracking().Where(c => c.Size == size)
+            .Select(c => new StoredCheckpoint(c.Size, c.RootHash, c.Note, c.CreatedAt)).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>Entries integrated so far.</summary>

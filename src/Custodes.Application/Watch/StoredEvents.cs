@@ -7,7 +7,7 @@ namespace Custodes.Application.Watch;
 
 /// <summary>Events as stored: a row per event, and the canonical bytes hashed into the MSP's log — the event's
 /// <c>custodes.event/v1</c> line written from the row's columns, so the same bytes come back from the same row.</summary>
-public static class StoredEvents
+internal static class StoredEvents
 {
     public static WatchEventRow ToRow(Guid msp, long seq, WatchEvent e, ArrayBufferWriter<byte> scratch)
     {

@@ -34,7 +34,7 @@ public sealed class WatchConsentStore(Installation installation, AuditTrail audi
 {
     /// <summary>The tenant mappings in effect: those whose customer accepted the MSP. Every query that lets a customer see an MSP's
     /// alerts, events or deliveries starts here, never at <see cref="CustodesDb.WatchTenants"/> itself.</summary>
-    public static IQueryable<WatchTenantRow> Effective(CustodesDb db) =>
+    internal static IQueryable<WatchTenantRow> Effective(CustodesDb db) =>
         db.WatchTenants.AsNoTracking().Where(m => db.WatchConsents.Any(c =>
             c.CustomerOrganizationId == m.CustomerOrganizationId && c.MspOrganizationId == m.MspOrganizationId && c.State == ConsentStates.Accepted));
 

@@ -20,7 +20,13 @@ public sealed record InboxRequest(Guid Msp, int EventCount, byte[] Events, IRead
 
 /// <summary>Events made ready for the MSP's log ahead of time (<see cref="WatchInbox.Prepare"/>): their rows (MSP and number
 /// set when stored) and the SHA-256 of each one's canonical bytes, 32 bytes each.</summary>
-public sealed record PreparedEvents(WatchEventRow[] Rows, byte[] Hashes);
+public sealed record PreparedEvents
+{
+    internal PreparedEvents(WatchEventRow[] rows, byte[] hashes) => (Rows, Hashes) = (rows, hashes);
+
+    internal WatchEventRow[] Rows { get; }
+    public byte[] Hashes { get; }
+}
 
 /// <summary>How <see cref="WatchInbox.WriteAsync"/> took a request.</summary>
 public enum InboxOutcome

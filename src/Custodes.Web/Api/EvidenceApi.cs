@@ -38,7 +38,6 @@ public static class EvidenceApi
     private static async Task<Created<EvidenceView>> Upload(Guid id, HttpRequest request, EvidenceStore evidence, WebOptions web, CancellationToken cancellationToken)
     {
         var tenant = request.HttpContext.User.Tenant();
-        tenant.RequireEdit();
         var upload = await EvidenceUpload.ReadAsync(request, web.EvidenceMaxBytes, cancellationToken);
         await using var content = upload.File.OpenReadStream();
         var item = await evidence.AddAsync(tenant, content, upload.File.FileName, upload.File.ContentType, upload.Name, id, upload.Targets, cancellationToken);

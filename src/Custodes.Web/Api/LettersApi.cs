@@ -1,4 +1,3 @@
-using Custodes.Application;
 using Custodes.Application.Letters;
 using Custodes.Application.SupplyChain;
 using Custodes.Common;
@@ -21,7 +20,7 @@ public static class LettersApi
             .WithSummary("What revoking the letter would do, before you do it: each customer inheriting from it whose result would change, with its score now and after").ProducesProblem(403).ProducesProblem(404);
         issuer.MapPost("/{id:guid}/revocation", Revoke).WithName("RevokeLetter")
             .WithSummary("Revoke a letter (public and final): body {\"reason\": \"…\"}, required and public. Appends a revocation to the log and recomputes the customers inheriting from it")
-            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         return group;
     }
 
@@ -31,28 +30,17 @@ public static class LettersApi
     /// <summary>A recorded revocation.</summary>
     public sealed record RevocationResult(Guid LetterId, string Status, DateTimeOffset RevokedAt, string Reason, long RevocationIndex, int? SupplyChainNotices, string? SupplyChainError);
 
-    private static async Task<IResult> Impact(Guid id, HttpContext context, LetterStore letters, LetterChanges changes, CancellationToken cancellationToken)
+    private static async Task<IResult> Impact(Guid id, HttpContext context, LetterChanges changes, CancellationToken cancellationToken)
     {
-        await IssuedByCallerAsync(id, context, letters, cancellationToken);
-        var impact = await changes.PreviewRevocationAsync(id, cancellationToken);
+        var impact = await changes.PreviewRevocationAsync(context.User.Tenant(), id, cancellationToken);
         return TypedResults.Ok(new { letter_id = id, score_drops = impact.ScoreDrops, customers = impact.Customers });
     }
 
-    private static async Task<IResult> Revoke(Guid id, RevocationRequest? body, HttpContext context, LetterStore letters, RevokeLetter revoke, CancellationToken cancellationToken)
+    private static async Task<IResult> Revoke(Guid id, RevocationRequest? body, HttpContext context, RevokeLetter revoke, CancellationToken cancellationToken)
     {
-        await IssuedByCallerAsync(id, context, letters, cancellationToken);
-        var revoked = await revoke.HandleAsync(new RevokeLetterRequest(id, body?.Reason ?? "", null, context.User.Tenant().Actor), cancellationToken);
+        var revoked = await revoke.HandleAsync(context.User.Tenant(), new RevokeLetterRequest(id, body?.Reason ?? "", null), cancellationToken);
         return TypedResults.Ok(new RevocationResult(revoked.LetterId, LetterStatuses.Revoked, revoked.RevokedAt, revoked.Reason, revoked.RevocationIndex,
             revoked.Dependents?.Notices, revoked.DependentsError));
-    }
-
-    private static async Task IssuedByCallerAsync(Guid id, HttpContext context, LetterStore letters, CancellationToken cancellationToken)
-    {
-        var tenant = context.User.Tenant();
-        var row = await letters.FindAsync(id, cancellationToken);
-        // Another firm's letter is "not found", as every other tenant's resource.
-        if (row is null || row.IssuerOrganizationId != tenant.OrganizationId) throw new NotFoundException($"no letter {id} issued by your organization");
-        if (!Roles.CanAdminister(tenant.Role) && tenant.Role != Roles.Assessor) throw new ForbiddenException("only an owner or assessor of the issuing firm revokes its letters");
     }
 
     private static async Task<IResult> Status(Guid id, HttpContext context, LetterStore letters, CancellationToken cancellationToken)
@@ -63,7 +51,7 @@ public static class LettersApi
 
     private static async Task<IResult> Bundle(Guid id, LetterStore letters, Application.Witness.LogWitnesses witnesses, Application.Transparency.TransparencyLog log, CancellationToken cancellationToken)
     {
-        var row = await letters.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"no letter {id}");
-        return TypedResults.Bytes(await witnesses.WithWitnessedCheckpointAsync(row.Bundle, log, cancellationToken), Attestation.LetterBundle.MediaTypeV1, $"letter-{id}.json");
+        var file = await letters.FileAsync(id, cancellationToken) ?? throw new NotFoundException($"no letter {id}");
+        return TypedResults.Bytes(await witnesses.WithWitnessedCheckpointAsync(file.Bundle, log, cancellationToken), Attestation.LetterBundle.MediaTypeV1, $"letter-{id}.json");
     }
 }

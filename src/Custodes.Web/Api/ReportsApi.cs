@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Custodes.Application;
 using Custodes.Application.Assessments;
 using Custodes.Assessments;
 using Custodes.Common;

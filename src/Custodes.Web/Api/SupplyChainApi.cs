@@ -48,7 +48,7 @@ public static class SupplyChainApi
 
     private static async Task<IResult> Export(HttpContext context, PortfolioStore store, string? format, CancellationToken cancellationToken)
     {
-        var stored = await store.LoadAsync(context.User.Tenant().OrganizationId, cancellationToken) ?? throw new NotFoundException("your organization has no portfolio yet");
+        var stored = await store.LoadAsync(context.User.Tenant(), cancellationToken) ?? throw new NotFoundException("your organization has no portfolio yet");
         context.Response.Headers.ETag = $"\"portfolio-{stored.Version}\"";
         return format switch
         {
@@ -63,19 +63,16 @@ public static class SupplyChainApi
 
     private static async Task<Ok<ImportResult>> Import(HttpContext context, PortfolioStore store, CancellationToken cancellationToken)
     {
-        var tenant = context.User.Tenant();
-        tenant.RequireEdit();
         var portfolio = PortfolioFile.Parse(await BodyAsync(context, cancellationToken), "request body");
-        var version = await store.ImportAsync(tenant.OrganizationId, portfolio, [], tenant.Actor, "request body", cancellationToken);
+        var version = await store.ImportAsync(context.User.Tenant(), portfolio, [], "request body", cancellationToken);
         return TypedResults.Ok(new ImportResult(version, portfolio.Organizations.Count, portfolio.Tools.Count, portfolio.Relationships.Count));
     }
 
     private static async Task<Ok<ImportResult>> SetMatrix(HttpContext context, PortfolioStore store, CancellationToken cancellationToken)
     {
         var tenant = context.User.Tenant();
-        tenant.RequireEdit();
-        var version = await store.SetMatrixAsync(tenant.OrganizationId, MatrixUpload.Parse(await BodyAsync(context, cancellationToken), "request body"), tenant.Actor, cancellationToken);
-        var stored = (await store.LoadAsync(tenant.OrganizationId, cancellationToken))!;
+        var version = await store.SetMatrixAsync(tenant, MatrixUpload.Parse(await BodyAsync(context, cancellationToken), "request body"), cancellationToken);
+        var stored = (await store.LoadAsync(tenant, cancellationToken))!;
         return TypedResults.Ok(new ImportResult(version, stored.Portfolio.Organizations.Count, stored.Portfolio.Tools.Count, stored.Portfolio.Relationships.Count));
     }
 
@@ -124,7 +121,6 @@ public static class SupplyChainApi
     private static async Task<IResult> ImportFilled(HttpContext context, QuestionnaireStore store, bool? save, CancellationToken cancellationToken)
     {
         var tenant = context.User.Tenant();
-        if (save == true) tenant.RequireEdit();
         var bytes = await BodyAsync(context, cancellationToken);
         var response = QuestionnaireDownload.Read(bytes, context.Request.ContentType ?? "", "request body");
         if (save != true) return TypedResults.Ok(response);

@@ -32,13 +32,13 @@ public static class LetterPages
 
     private static async Task<IResult> Letter(Guid id, HttpRequest request, LetterStore letters, SigningKeyRegistry keys, TransparencyLog log, PublicAddress address, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var row = await letters.FindAsync(id, cancellationToken);
-        if (row is null)
+        var file = await letters.FileAsync(id, cancellationToken);
+        if (file is null)
             return await Views.RazorHtml.PageAsync<Views.NoSuchLetter>(new Dictionary<string, object?>(), StatusCodes.Status404NotFound);
         var status = await letters.StatusAsync(id, cancellationToken: cancellationToken);
-        var key = await keys.FindAsync(row.KeyId, cancellationToken);
+        var key = await keys.FindAsync(file.Letter.KeyId, cancellationToken);
         var baseUrl = address.Base;
-        var view = LetterView.FromBundle(row.Bundle, baseUrl) with
+        var view = LetterView.FromBundle(file.Bundle, baseUrl) with
         {
             SignerName = key is null ? null : $"{key.SignerName}, {key.Organization}",
             Status = status.Status,
@@ -55,10 +55,10 @@ public static class LetterPages
 
     private static async Task<IResult> LetterPdf(Guid id, HttpContext context, LetterStore letters, SigningKeyRegistry keys, PublicAddress address, CancellationToken cancellationToken)
     {
-        var row = await letters.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"no letter {id}");
+        var file = await letters.FileAsync(id, cancellationToken) ?? throw new NotFoundException($"no letter {id}");
         var status = await letters.StatusAsync(id, cancellationToken: cancellationToken);
         // The PDF is the letter as signed (its links from the configured public address, never the request's Host), plus a REVOKED box on its first page once revoked: a copy printed later must not pass for a valid letter.
-        var view = LetterView.FromBundle(row.Bundle, address.Base) with
+        var view = LetterView.FromBundle(file.Bundle, address.Base) with
         {
             Status = status.Status,
             RevokedAt = status.RevokedAt,

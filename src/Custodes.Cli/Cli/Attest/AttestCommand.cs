@@ -269,7 +269,10 @@ public static class AttestCommand
                 throw new BadInputException("is empty: say why the letter is revoked (the reason is public and shown with the letter)", path: "--reason");
             var workspace = await store.OpenAsync(parse, ct);
             using var signingKey = parse.GetValue(key) is { } path ? workspace.Get<Application.Keys.ISigningKeyProvider>().Load(new KeyReference(path, parse.GetValue(passphrase))) : null;
-            var revoked = await workspace.Get<Application.Letters.RevokeLetter>().HandleAsync(new RevokeLetterRequest(parse.GetValue(letter), parse.GetValue(reason)!, signingKey, $"cli:{Environment.UserName}"), ct);
+            // The operator runs the installation: it revokes as the issuing firm's owner.
+            var letterId = parse.GetValue(letter);
+            var issuer = await workspace.Get<Application.Letters.LetterStore>().FindAsync(letterId, ct) ?? throw new NotFoundException($"no letter {letterId} in {workspace.Installation.DataDirectory}");
+            var revoked = await workspace.Get<Application.Letters.RevokeLetter>().HandleAsync(Application.Tenant.Operator(issuer.IssuerOrganizationId), new RevokeLetterRequest(letterId, parse.GetValue(reason)!, signingKey), ct);
             if (reporter.Json) reporter.WriteJson(new { letter_id = revoked.LetterId, status = LetterStatuses.Revoked, revoked_at = Dates.Format(revoked.RevokedAt), reason = revoked.Reason, revocation_index = revoked.RevocationIndex, signed = revoked.Signed,
                 supply_chain_notices = revoked.Dependents?.Notices, supply_chain_error = revoked.DependentsError });
             else

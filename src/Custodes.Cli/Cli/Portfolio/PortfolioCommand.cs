@@ -35,7 +35,7 @@ public static class PortfolioCommand
             var matrices = (parse.GetValue(crm) ?? []).Select(path => MatrixUpload.Parse(DocumentFiles.ReadBytes(path, ResponsibilityMatrixFile.MaxBytes, "a responsibility matrix"), path)).ToArray();
             var workspace = await store.OpenAsync(parse, ct);
             var owner = await PortfolioSource.OwnerAsync(workspace, parse.GetValue(org), ct);
-            var version = await workspace.Get<Application.SupplyChain.PortfolioStore>().ImportAsync(owner, portfolio, matrices, $"cli:{Environment.UserName}", path, ct);
+            var version = await workspace.Get<Application.SupplyChain.PortfolioStore>().ImportAsync(owner, portfolio, matrices, path, ct);
             if (reporter.Json) reporter.WriteJson(new { version, organizations = portfolio.Organizations.Count, tools = portfolio.Tools.Count, relationships = portfolio.Relationships.Count, matrices = matrices.Length });
             else reporter.Line($"imported portfolio version {version}: {portfolio.Organizations.Count} organizations, {portfolio.Tools.Count} tools, {portfolio.Relationships.Count} relationships, {matrices.Length} responsibility matrices");
             return ExitCodes.Ok;

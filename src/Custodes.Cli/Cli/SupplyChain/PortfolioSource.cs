@@ -63,16 +63,16 @@ public sealed class PortfolioSource
         return file;
     }
 
-    private async Task<(Workspace Workspace, Guid? Owner)> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
+    private async Task<(Workspace Workspace, Application.Tenant Owner)> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var workspace = await Store.OpenAsync(parse, cancellationToken);
         return (workspace, await OwnerAsync(workspace, parse.GetValue(Org), cancellationToken));
     }
 
-    private BadInputException NoPortfolio(ParseResult parse, Workspace workspace, Guid? owner) =>
-        new($"no portfolio {(owner is null ? "" : $"of {parse.GetValue(Org)} ")}in {workspace.Installation.DataDirectory}: import one with 'custodes portfolio import <file>', or pass --portfolio <file>");
+    private BadInputException NoPortfolio(ParseResult parse, Workspace workspace, Application.Tenant owner) =>
+        new($"no portfolio {(owner.ForInstallation ? "" : $"of {parse.GetValue(Org)} ")}in {workspace.Installation.DataDirectory}: import one with 'custodes portfolio import <file>', or pass --portfolio <file>");
 
-    /// <summary>The owning organization named by <c>--org</c>, or null (the installation's own portfolio).</summary>
-    public static async Task<Guid?> OwnerAsync(Workspace workspace, string? org, CancellationToken cancellationToken) =>
-        org is null ? null : (await workspace.Organizations.ResolveAsync(org, cancellationToken)).Id;
+    /// <summary>The operator acting for the organization named by <c>--org</c>, or for the installation (its own portfolio).</summary>
+    public static async Task<Application.Tenant> OwnerAsync(Workspace workspace, string? org, CancellationToken cancellationToken) =>
+        org is null ? Application.Tenant.InstallationOperator() : await workspace.OperatorForAsync(org, cancellationToken);
 }

@@ -128,13 +128,8 @@ public static class SupplyChainCommand
             var crmFiles = parse.GetValue(crm) ?? [];
             var matrices = crmFiles.Length > 0 || input.Stored is null ? LoadMatrices(crmFiles) : new Dictionary<string, ResponsibilityMatrix>(input.Stored.Matrices, StringComparer.Ordinal);
             var letterStates = await LettersAsync(input, parse.GetValue(letters), ct);
-            var providers = new List<ProviderCoverage>();
-            foreach (var r in graph.RelationshipsOfCustomer(node))
-            {
-                var providerId = graph.Portfolio.Relationships[r].Provider;
-                if (matrices.TryGetValue(providerId, out var matrix)) providers.Add(new ProviderCoverage(matrix, letterStates.GetValueOrDefault(providerId)));
-            }
-            foreach (var ignored in matrices.Keys.Where(p => providers.TrueForAll(c => c.Provider != p)))
+            var providers = CoveringProviders.Coverage(graph, node, matrices, letterStates);
+            foreach (var ignored in matrices.Keys.Where(p => Array.TrueForAll(providers, c => c.Provider != p)))
                 reporter.Warning($"{ignored} does not serve {customerId} in the portfolio; its responsibility matrix is ignored");
             var result = ApplyInheritance.Apply(own, providers, ResolveAsOf(parse.GetValue(asOf)));
             if (parse.GetValue(output) is { } outPath) File.WriteAllBytes(outPath, AssessmentFile.ToJson(result.Effective));

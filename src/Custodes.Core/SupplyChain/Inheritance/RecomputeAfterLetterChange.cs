@@ -61,10 +61,8 @@ public static class RecomputeAfterLetterChange
             var catalog = assessment.Catalog;
             providersBefore.Clear();
             providersAfter.Clear();
-            foreach (var own in graph.RelationshipsOfCustomer(customerNode))
+            foreach (var (providerId, matrix) in CoveringProviders.Of(graph, customerNode, snapshot.Matrices))
             {
-                var providerId = graph.IdOf(graph.ProviderOf(own));
-                if (!snapshot.Matrices.TryGetValue(providerId, out var matrix)) continue;
                 if (!responsibilities.TryGetValue((providerId, catalog), out var compiledMatrix))
                     responsibilities[(providerId, catalog)] = compiledMatrix = matrix.Compile(catalog);
                 if (!before.TryGetValue((providerId, catalog), out var b))

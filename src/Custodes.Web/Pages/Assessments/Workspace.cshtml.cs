@@ -94,7 +94,7 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
     public async Task<IActionResult> OnPostImportAsync(Guid id, IFormFile? file, int version)
     {
         if (file is null || file.Length == 0) throw new BadInputException("choose the edited file (.xlsx, .csv or OSCAL .json) first");
-        var kind = AssessmentImports.KindOf(file.FileName, file.ContentType)
+        var kind = ImportUpload.KindOf(file.FileName, file.ContentType)
             ?? throw new BadInputException($"'{file.FileName}' is not an importable file: choose an assessment workbook (.xlsx), a requirements or objectives CSV (.csv) or an OSCAL SSP or assessment results (.json)");
         if (file.Length > Reports.ImportInto.MaxBytes(kind)) throw new BadInputException($"'{file.FileName}' is larger than {EvidenceUpload.Describe(Reports.ImportInto.MaxBytes(kind))}, the most an import reads");
         using var buffer = new MemoryStream();

@@ -55,7 +55,6 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
     public async Task<IActionResult> OnPostSaveAsync(string template)
     {
         var tenant = User.Tenant();
-        tenant.RequireEdit();
         var response = await queries.ProposeAsync(tenant, template, HttpContext.RequestAborted);
         Proposed = response;
         var reviews = QuestionnaireForm.Reviews(Request.Form, response);

@@ -1,4 +1,3 @@
-using Custodes.Application.Database;
 using Custodes.Application.Letters;
 using Custodes.Application.SupplyChain;
 using Custodes.Common;
@@ -14,7 +13,7 @@ namespace Custodes.Web.Pages.SupplyChain;
 /// </summary>
 public sealed class RevokeModel(LetterStore letters, LetterChanges changes, RevokeLetter revoke) : PageModel, IRefusablePage
 {
-    public LetterRow Letter { get; private set; } = null!;
+    public LetterSummary Letter { get; private set; } = null!;
     public RevocationImpact Impact { get; private set; } = new([]);
     /// <summary>What the revocation did, once done.</summary>
     public RevokedLetter? Revoked { get; private set; }
@@ -31,7 +30,7 @@ public sealed class RevokeModel(LetterStore letters, LetterChanges changes, Revo
     {
         await LoadAsync(letter);
         Reason = reason;
-        Revoked = await revoke.HandleAsync(new RevokeLetterRequest(letter, reason ?? "", null, User.Tenant().Actor), HttpContext.RequestAborted);
+        Revoked = await revoke.HandleAsync(User.Tenant(), new RevokeLetterRequest(letter, reason ?? "", null), HttpContext.RequestAborted);
         return Page();
     }
 
@@ -47,10 +46,8 @@ public sealed class RevokeModel(LetterStore letters, LetterChanges changes, Revo
 
     private async Task LoadAsync(Guid id)
     {
-        if (!User.IsOwner() && User.Role() != Application.Roles.Assessor) throw new ForbiddenException("only an owner or assessor of the issuing firm revokes its letters");
-        var row = await letters.FindAsync(id, HttpContext.RequestAborted);
-        if (row is null || row.IssuerOrganizationId != User.Tenant().OrganizationId) throw new NotFoundException($"no letter {id} issued by your organization");
-        Letter = row;
-        if (row.Status != LetterStatuses.Revoked) Impact = await changes.PreviewRevocationAsync(id, HttpContext.RequestAborted);
+        var tenant = User.Tenant();
+        Letter = await letters.ToRevokeAsync(tenant, id, HttpContext.RequestAborted);
+        if (Letter.Status != LetterStatuses.Revoked) Impact = await changes.PreviewRevocationAsync(tenant, id, HttpContext.RequestAborted);
     }
 }

@@ -1,26 +1,24 @@
-using Custodes.Application;
-using Custodes.Application.SupplyChain;
 using Custodes.Common;
 using Custodes.SupplyChain;
 using Custodes.SupplyChain.Questionnaires;
 using Tenant = Custodes.Application.Tenant;
 
-namespace Custodes.Web.SupplyChain;
+namespace Custodes.Application.SupplyChain;
 
-/// <summary>What the supply-chain pages and API ask of the tenant's own portfolio: every query runs on the cached graph of its current version.</summary>
+/// <summary>What the supply-chain pages, API and commands ask of the tenant's own portfolio: every query runs on the cached graph of its current version.</summary>
 /// <remarks>Blast radius, what-if and concentration read the graph alone (its stored snapshot when not cached); the rest also reads the stored portfolio.</remarks>
 public sealed class SupplyChainQueries(Installation installation, PortfolioGraphs graphs, ProviderLetters letters, CustomerInheritance inheritance, TimeProvider clock)
 {
-    private const string NoPortfolio = "your organization has no portfolio yet: import one (PUT /api/v1/portfolio)";
+    private const string NoPortfolio = "your organization has no portfolio yet: import one first";
 
     /// <summary>The tenant's portfolio, or null when it has none.</summary>
-    public Task<LoadedPortfolio?> FindAsync(Tenant tenant, CancellationToken cancellationToken) => graphs.GetAsync(tenant.OrganizationId, cancellationToken);
+    public Task<LoadedPortfolio?> FindAsync(Tenant tenant, CancellationToken cancellationToken) => graphs.GetAsync(tenant, cancellationToken);
 
     public async Task<LoadedPortfolio> GetAsync(Tenant tenant, CancellationToken cancellationToken) =>
         await FindAsync(tenant, cancellationToken) ?? throw new NotFoundException(NoPortfolio);
 
     /// <summary>The graph of the tenant's portfolio, or null when it has none.</summary>
-    public Task<PortfolioGraph?> FindGraphAsync(Tenant tenant, CancellationToken cancellationToken) => graphs.GraphAsync(tenant.OrganizationId, cancellationToken);
+    public Task<PortfolioGraph?> FindGraphAsync(Tenant tenant, CancellationToken cancellationToken) => graphs.GraphAsync(tenant, cancellationToken);
 
     public async Task<PortfolioGraph> GraphAsync(Tenant tenant, CancellationToken cancellationToken) =>
         await FindGraphAsync(tenant, cancellationToken) ?? throw new NotFoundException(NoPortfolio);
