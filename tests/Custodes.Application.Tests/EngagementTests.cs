@@ -172,7 +172,7 @@ public sealed class EngagementTests
 
         // The firm turns out to watch the MSP's security for a customer: the installation shows it, so acceptance is refused.
         var customer = await stores.Organizations.CreateAsync("Smile Dental Group", OrganizationKinds.Customer, "test");
-        await new SupplyChain.PortfolioStore(stores.Installation, w.Audit, TimeProvider.System).ImportAsync(customer, new Portfolio
+        await new SupplyChain.PortfolioStore(stores.Installation, w.Audit, TimeProvider.System).ImportAsync(Tenant.Operator(customer), new Portfolio
         {
             Organizations =
             [

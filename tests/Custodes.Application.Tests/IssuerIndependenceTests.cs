@@ -97,7 +97,7 @@ public sealed class IssuerIndependenceTests
                 new Relationship { Id = "msp-managed", Customer = "managed", Provider = "msp", Services = Services.HelpDesk },
             ],
         };
-        await new PortfolioStore(stores.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System).ImportAsync(customer, portfolio, [], Actor);
+        await new PortfolioStore(stores.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System).ImportAsync(Tenant.Operator(customer), portfolio, [], Actor);
         var parsed = AssessmentOf(Subject);
         IssueLetterRequest As(Guid issuer) => new() { Assessment = parsed, Source = "scenario.json", Key = key, Issuer = issuer.ToString(), Actor = Actor };
 

@@ -66,7 +66,7 @@ public sealed class LetterSupersessionTests
         /// <summary>Whether the customer's inherited requirement holds now, and through which letter.</summary>
         public async Task<(InheritanceCause Cause, Guid Letter)> InheritedAsync()
         {
-            var portfolio = (await Portfolios.LoadAsync(Customer))!;
+            var portfolio = (await Portfolios.LoadAsync(Tenant.Operator(Customer)))!;
             var held = (await ProviderLetters.ForAsync(portfolio, Clock.GetUtcNow()))["alpha"];
             return (held.State.Check(DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime)), held.Letter.Id);
         }
@@ -99,7 +99,7 @@ public sealed class LetterSupersessionTests
         var objectives = own.Assessment.Objectives.Where(o => !o.Key.StartsWith("3.1.12[", StringComparison.Ordinal)).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
         requirements["3.1.12"] = Finding.Of(Status.NotMet);
         await stores.Assessments.ImportAsync(Tenant.Operator(customer), AssessmentFile.Parse(AssessmentFile.ToJson(own.Assessment with { Objectives = objectives, Requirements = requirements }), "Dental One"));
-        await portfolios.ImportAsync(customer, new Portfolio
+        await portfolios.ImportAsync(Tenant.Operator(customer), new Portfolio
         {
             Organizations =
             [
@@ -128,11 +128,11 @@ public sealed class LetterSupersessionTests
         Assert.Equal(LetterStatuses.Valid, old.Status);
         Assert.Equal(final, old.SupersededBy);
         Assert.Equal(conditional, (await world.Letters.StatusAsync(final)).Supersedes);
-        var bundle = (await world.Letters.FindAsync(final))!.Bundle;
+        var bundle = (await world.Letters.FileAsync(final))!.Bundle;
         var verification = LetterVerifier.Verify(bundle, world.Key.PublicKey, world.Clock.Now);
         Assert.Equal(conditional.ToString(), verification.Supersedes);
         Assert.Null(verification.PoamCloseoutDue);
-        Assert.Equal(due.ToString("yyyy-MM-dd"), LetterVerifier.Verify((await world.Letters.FindAsync(conditional))!.Bundle, world.Key.PublicKey, world.Clock.Now).PoamCloseoutDue);
+        Assert.Equal(due.ToString("yyyy-MM-dd"), LetterVerifier.Verify((await world.Letters.FileAsync(conditional))!.Bundle, world.Key.PublicKey, world.Clock.Now).PoamCloseoutDue);
 
         // No gap: the customer inherits through the new letter at once, and the switch sends no notice.
         Assert.Equal((InheritanceCause.Holds, final), await world.InheritedAsync());
@@ -198,7 +198,7 @@ public sealed class LetterSupersessionTests
         var audit = world.Audit;
         var keys = new SigningKeyRegistry(world.Stores.Installation, audit, world.Clock);
         var log = new TransparencyLog(world.Stores.Installation, new LogKeys(world.Stores.Installation, new FileSigningKeyProvider(), new LogOptions()), world.Clock);
-        await new RevokeLetter(world.Stores.Installation, audit, log, keys, world.Clock).HandleAsync(new RevokeLetterRequest(final, "Scope misstated", null, Actor));
+        await new RevokeLetter(world.Stores.Installation, audit, log, keys, world.Clock).HandleAsync(world.Assessor, new RevokeLetterRequest(final, "Scope misstated", null));
         var revoked = await Assert.ThrowsAsync<ConflictException>(() => world.IssueAsync(conditional: false, AssessedOn, supersedes: final));
         Assert.Contains("revoked", revoked.Message);
 

@@ -54,10 +54,10 @@ public sealed class TrustPageTests
 
         // The bundle the JSON points to is the letter file as issued.
         var bundle = await anonymous.GetByteArrayAsync(new Uri(letter.GetProperty("bundle_url").GetString()!).PathAndQuery);
-        Assert.Equal((await new LetterStore(server.Installation, TimeProvider.System).FindAsync(demo.Letter!.Value))!.Bundle, bundle);
+        Assert.Equal((await new LetterStore(server.Installation, TimeProvider.System).FileAsync(demo.Letter!.Value))!.Bundle, bundle);
 
         using (var attestations = new Attestations(server.Installation))
-            await attestations.Revoke.HandleAsync(new RevokeLetterRequest(demo.Letter!.Value, "Scope was misstated", null, "test"));
+            await attestations.RevokeAsync(demo.Letter!.Value, "Scope was misstated");
         var revoked = await EventuallyAsync(anonymous, "/trust/granite-peak.json", j => j.GetProperty("letters")[0].GetProperty("status").GetString() == "revoked");
         Assert.Equal("Scope was misstated", revoked.GetProperty("letters")[0].GetProperty("revocation_reason").GetString());
         Assert.Equal(JsonValueKind.String, revoked.GetProperty("letters")[0].GetProperty("revoked_at").ValueKind);
@@ -126,7 +126,7 @@ public sealed class TrustPageTests
             Relationships = [new Relationship { Id = "granite-zebulon", Customer = "zebulon", Provider = "granite-peak", Services = Services.HelpDesk, Tools = ["granite-vsa"], Access = AccessLevels.AdminAllEndpoints }],
         };
         var audit = new AuditTrail(TimeProvider.System);
-        await new PortfolioStore(server.Installation, audit, TimeProvider.System).ImportAsync(demo.MspOrganization, portfolio,
+        await new PortfolioStore(server.Installation, audit, TimeProvider.System).ImportAsync(Application.Tenant.Operator(demo.MspOrganization), portfolio,
             [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "crm")], "test");
 
         Assert.Equal(HttpStatusCode.OK, (await owner.PutAsJsonAsync("/api/v1/trust", new { slug = "granite-peak" })).StatusCode);

@@ -13,7 +13,7 @@ namespace Custodes.Application.Deliverables;
 /// What a CMMC assessor hands over from an assessment: the results workbook (status, methods, notes and inheritance per requirement and
 /// objective) and the artifact hash list of the DoD CMMC Hashing Guide, whose SHA-256 a letter issued from the assessment carries.
 /// </summary>
-public sealed class CmmcDeliverables(AssessmentStore assessments, EvidenceStore evidence, PortfolioStore portfolios, ProviderLetters letters, TimeProvider clock)
+public sealed class CmmcDeliverables(AssessmentStore assessments, EvidenceStore evidence, PortfolioGraphs portfolios, ProviderLetters letters, TimeProvider clock)
 {
     /// <summary>The artifact hash list of a stored assessment: every evidence file linked to it or referenced by its findings (<c>sha256:…</c>).</summary>
     public async Task<ArtifactHashList> ArtifactHashesAsync(Tenant tenant, Guid assessmentId, CancellationToken cancellationToken = default)
@@ -28,7 +28,7 @@ public sealed class CmmcDeliverables(AssessmentStore assessments, EvidenceStore 
         var stored = await assessments.GetAsync(tenant, assessmentId, cancellationToken);
         var list = await ArtifactHashesAsync(tenant, stored, cancellationToken);
         var data = ReportData.From(stored.Assessment);
-        return ResultsWorkbook.Write(data, await InheritanceAsync(stored, cancellationToken), list.Artifacts.Count > 0 ? list.Sha256 : null);
+        return ResultsWorkbook.Write(data, await InheritanceAsync(tenant, stored, cancellationToken), list.Artifacts.Count > 0 ? list.Sha256 : null);
     }
 
     private async Task<ArtifactHashList> ArtifactHashesAsync(Tenant tenant, StoredAssessment stored, CancellationToken cancellationToken)
@@ -42,19 +42,17 @@ public sealed class CmmcDeliverables(AssessmentStore assessments, EvidenceStore 
         return ArtifactHashList.Build(items.Select(e => new Artifact(e.FileName, e.Sha256)));
     }
 
-    /// <summary>Requirement id → inherited none/partial/full and from whom, from the owner's portfolio (empty when it has none).</summary>
-    private async Task<IReadOnlyDictionary<string, InheritanceLine>> InheritanceAsync(StoredAssessment stored, CancellationToken cancellationToken)
+    /// <summary>Requirement id → inherited none/partial/full and from whom, from the assessment owner's portfolio (empty when it has none).</summary>
+    private async Task<IReadOnlyDictionary<string, InheritanceLine>> InheritanceAsync(Tenant reader, StoredAssessment stored, CancellationToken cancellationToken)
     {
-        var portfolio = await portfolios.LoadAsync(stored.OrganizationId, cancellationToken);
-        if (portfolio?.EntryOf(stored.OrganizationId) is not { } entry) return new Dictionary<string, InheritanceLine>();
+        // Whoever may read the assessment reads the inheritance it states: the owner's portfolio, read-only, in the reader's name.
+        var loaded = await portfolios.GetAsync(new Tenant(stored.OrganizationId, Roles.Viewer, reader.Actor), cancellationToken);
+        if (loaded?.Stored.EntryOf(stored.OrganizationId) is not { } entry) return new Dictionary<string, InheritanceLine>();
         var now = clock.GetUtcNow();
-        var held = await letters.ForAsync(portfolio, now, cancellationToken);
-        var coverage = portfolio.Portfolio.Relationships.Where(r => r.Customer == entry && portfolio.Matrices.ContainsKey(r.Provider))
-            .Select(r => new ProviderCoverage(portfolio.Matrices[r.Provider], held.TryGetValue(r.Provider, out var l) ? l.State : null)).ToArray();
+        var held = await letters.ForAsync(loaded.Stored, now, cancellationToken);
+        var coverage = CoveringProviders.Coverage(loaded.Graph, loaded.Graph.IndexOf(entry), loaded.Stored.Matrices, held.ToDictionary(l => l.Key, l => l.Value.State, StringComparer.Ordinal));
         if (coverage.Length == 0) return new Dictionary<string, InheritanceLine>();
         var result = ApplyInheritance.Apply(stored.Assessment, coverage, DateOnly.FromDateTime(now.UtcDateTime));
-        var graph = PortfolioGraph.Build(portfolio.Portfolio);
-        return result.Report.Requirements.ToDictionary(r => r.Id, r => ResultsWorkbook.LineOf(r, id => graph.Organization(id)?.Name ?? id), StringComparer.Ordinal);
+        return result.Report.Requirements.ToDictionary(r => r.Id, r => ResultsWorkbook.LineOf(r, id => loaded.Graph.Organization(id)?.Name ?? id), StringComparer.Ordinal);
     }
-
 }

@@ -33,7 +33,7 @@ public sealed class IssueEngagementLetter(Installation installation, AuditTrail 
         }
         var stored = await assessments.GetAsync(new Tenant(row.FirmOrganizationId, tenant.Role, tenant.Actor, tenant.UserId), row.AssessmentId.Value, cancellationToken);
         var source = $"assessment {stored.Id}";
-        var parsed = AssessmentFile.Parse(AssessmentFile.ToJson(stored.Assessment), source);
+        var parsed = AssessmentFile.Validate(stored.Assessment, source);
         using var key = await firmKeys.LoadAsync(row.FirmOrganizationId, cancellationToken);
         var (lead, stage) = (row.LeadUserId!.Value, row.Stage);
         return await issue.HandleAsync(new IssueLetterRequest

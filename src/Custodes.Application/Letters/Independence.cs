@@ -26,7 +26,7 @@ public static class Independence
         "services for the assessed scope within the period those rules exclude.";
 
     /// <summary>Refuses an issuer that is not an assessor firm (bad input naming its kind).</summary>
-    public static void RequireAssessor(OrganizationRow issuer, string path = "issuer")
+    internal static void RequireAssessor(OrganizationRow issuer, string path = "issuer")
     {
         if (issuer.Kind != OrganizationKinds.Assessor)
             throw new BadInputException($"'{issuer.Name}' is {OrganizationDirectory.KindWords(issuer.Kind)}, not an assessor firm: only an independent assessor firm attests an organization; " +
@@ -34,13 +34,13 @@ public static class Independence
     }
 
     /// <summary>Throws <see cref="ConflictOfInterestException"/> naming the conflict when <paramref name="firm"/> may not attest <paramref name="subject"/>.</summary>
-    public static async Task RequireIndependentAsync(CustodesDb db, IndependenceParty firm, IndependenceParty subject, CancellationToken cancellationToken)
+    internal static async Task RequireIndependentAsync(CustodesDb db, IndependenceParty firm, IndependenceParty subject, CancellationToken cancellationToken)
     {
         if (await FindConflictAsync(db, firm, subject, cancellationToken) is { } conflict) throw new ConflictOfInterestException(conflict);
     }
 
     /// <summary>The conflict between <paramref name="firm"/> and <paramref name="subject"/> the installation shows, in words; null when none.</summary>
-    public static async Task<string?> FindConflictAsync(CustodesDb db, IndependenceParty firm, IndependenceParty subject, CancellationToken cancellationToken)
+    internal static async Task<string?> FindConflictAsync(CustodesDb db, IndependenceParty firm, IndependenceParty subject, CancellationToken cancellationToken)
     {
         var firmName = OrganizationNames.Normalize(firm.Name);
         var subjectName = OrganizationNames.Normalize(subject.Name);

@@ -37,7 +37,7 @@ public sealed record IssueLetterRequest
     /// <summary>The firm's C3PAO identifier, for a CMMC assessment.</summary>
     public string? C3paoId { get; init; }
     /// <summary>More writes that belong to the issuance (an engagement's state change): run in the letter's transaction, so either all of it is stored or none.</summary>
-    public Func<CustodesDb, IssuedLetterFacts, CancellationToken, Task>? WithinTransaction { get; init; }
+    internal Func<CustodesDb, IssuedLetterFacts, CancellationToken, Task>? WithinTransaction { get; init; }
     /// <summary>The letter this one replaces (same subject and framework; e.g. the conditional letter a closeout assessment finalizes).</summary>
     public Guid? Supersedes { get; init; }
     /// <summary>The SHA-256 of the assessment's artifact hash list (<see cref="Custodes.Reports.Artifacts.ArtifactHashList"/>), carried in the predicate.</summary>

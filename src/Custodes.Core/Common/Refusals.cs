@@ -1,3 +1,4 @@
+using Custodes.Common;
 namespace Custodes.Common;
 
 // The exception family every use case throws, beside BadInputException (bad input: exit 2 / HTTP 400).
@@ -16,3 +17,16 @@ public sealed class ConflictException(string message) : Exception(message);
 
 /// <summary>The resource changed since the caller read it (exit 2 / HTTP 412): a lost update refused.</summary>
 public sealed class PreconditionFailedException(string message) : Exception(message);
+
+/// <summary>A file that was read but cannot be used as asked (a cell with an unknown id, an OSCAL document of another model, another
+/// organization's workbook): exit 2 / HTTP 422, with where the problem is.</summary>
+public sealed class UnprocessableException(BadInputException inner) : Exception(inner.Message, inner)
+{
+    public BadInputException Located => inner;
+}
+
+/// <summary>
+/// An attestation refused because the attesting firm is not independent of what it would attest (exit 2 / HTTP 422, contracts §10):
+/// the firm is the assessed organization, is managed by it, or is its provider in a stored portfolio. The message names the conflict.
+/// </summary>
+public sealed class ConflictOfInterestException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using Custodes.Application.Assessments;
 using System.IO.Compression;
 using System.Threading.RateLimiting;
 using Custodes.Application;

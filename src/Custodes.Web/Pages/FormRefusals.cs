@@ -1,3 +1,4 @@
+using Custodes.Application.Assessments;
 using Custodes.Common;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
