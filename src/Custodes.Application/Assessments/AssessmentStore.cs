@@ -87,6 +87,15 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         return rows.Select(r => new StoredAssessment(r.Id, r.OrganizationId, r.Version, r.CreatedAt, r.UpdatedAt, AssessmentRows.ToDomain(r, determinations[r.Id], poam[r.Id]))).ToArray();
     }
 
+    /// <summary>The organization that owns an assessment: whom the installation's operator acts for when a command names only the assessment.</summary>
+    /// <exception cref="NotFoundException">No such assessment here.</exception>
+    public async Task<Tenant> OperatorForAsync(Guid assessmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenDb();
+        var owner = await db.Assessments.AsNoTracking().Where(a => a.Id == assessmentId).Select(a => (Guid?)a.OrganizationId).FirstOrDefaultAsync(cancellationToken);
+        return Tenant.Operator(owner ?? throw new NotFoundException($"no assessment {assessmentId} in {installation.DataDirectory}"));
+    }
+
     public async Task<StoredAssessment> GetAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default) =>
         await FindAsync(tenant, id, cancellationToken) ?? throw new NotFoundException($"no assessment {id}");
 

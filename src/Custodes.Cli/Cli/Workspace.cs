@@ -83,11 +83,5 @@ public sealed class Workspace(IServiceProvider services)
         Tenant.Operator((await Organizations.ResolveAsync(organization, cancellationToken)).Id);
 
     /// <summary>The operator acting for whichever organization owns an assessment (the operator runs the installation).</summary>
-    public async Task<Tenant> OperatorForAssessmentAsync(Guid assessmentId, CancellationToken cancellationToken)
-    {
-        await using var db = Installation.OpenDb();
-        var owner = Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
-            db.Assessments.Where(a => a.Id == assessmentId).Select(a => (Guid?)a.OrganizationId), cancellationToken);
-        return Tenant.Operator(await owner ?? throw new Common.NotFoundException($"no assessment {assessmentId} in {Installation.DataDirectory}"));
-    }
+    public Task<Tenant> OperatorForAssessmentAsync(Guid assessmentId, CancellationToken cancellationToken) => Assessments.OperatorForAsync(assessmentId, cancellationToken);
 }
