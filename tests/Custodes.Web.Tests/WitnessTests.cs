@@ -112,9 +112,9 @@ public sealed class WitnessTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PostAsync(client, fork.Request(17))).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, log.Request(17).Replace("old 17", "old 40"))).Status);
 
-        // Unknown origin: 404. Right origin, another key: 403. A signature that does not verify: 403. Malformed: 400.
+        // Unknown origin: 403 (contracts §12). Right origin, another key: 403. A signature that does not verify: 403. Malformed: 400.
         using var stranger = new ScriptedLog("stranger.example/log").Grow(3);
-        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(client, stranger.Request(0))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(client, stranger.Request(0))).Status);
         using var impostor = new ScriptedLog("assessor.example/log").Grow(22);
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(client, impostor.Request(0))).Status);
         var forged = log.Request(17).Replace($"\n{log.Size}\n", $"\n{log.Size + 1}\n");

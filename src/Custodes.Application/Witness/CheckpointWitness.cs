@@ -80,7 +80,8 @@ public sealed class CheckpointWitness(Installation installation, WitnessKeys key
 
         await using var db = installation.OpenDb();
         var log = await db.WitnessLogs.AsNoTracking().FirstOrDefaultAsync(l => l.Origin == origin, cancellationToken);
-        if (log is null) return new WitnessAnswer(404, $"this witness does not witness the log '{origin}'\n");
+        // contracts §12: an unknown log is 403, as a bad log signature is (C2SP tlog-witness answers 404 here; the contract decides).
+        if (log is null) return new WitnessAnswer(403, $"this witness does not witness the log '{origin}'\n");
 
         var logKey = NoteVerifier.Parse(log.VerifierKey);
         var opened = SignedNote.Open(request.SignedCheckpoint, logKey);

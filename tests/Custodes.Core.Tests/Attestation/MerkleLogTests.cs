@@ -303,7 +303,7 @@ public sealed class MerkleLogTests
     }
 
     [Fact]
-    public void Inclusion_proof_in_a_million_entry_log_takes_under_a_millisecond()
+    public void Inclusion_proofs_in_a_million_entry_log_verify_against_its_root()
     {
         var log = new MemoryLog();
         Span<byte> entry = stackalloc byte[8];
@@ -313,7 +313,7 @@ public sealed class MerkleLogTests
             log.AppendLeafHash(MerkleHash.OfLeaf(entry));
         }
         var root = log.TreeHash();
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        // How fast a proof is made and checked is measured in bench/, not here.
         const int rounds = 1000;
         for (var r = 0; r < rounds; r++)
         {
@@ -321,8 +321,6 @@ public sealed class MerkleLogTests
             var proof = log.ProveInclusion(log.Size, index);
             Assert.Equal(ProofCheck.Ok, MerkleLog.CheckInclusion(proof, log.Size, root, index, log[MerkleLog.StoredHashIndex(0, index)]));
         }
-        var perProof = stopwatch.Elapsed / rounds;
-        Assert.True(perProof < TimeSpan.FromMilliseconds(1), $"proof and check took {perProof.TotalMilliseconds:F3} ms");
     }
 
     internal static MerkleHash Flip(MerkleHash hash, int at)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Custodes.Assessments;
 using Custodes.Catalogs;
 using Custodes.Core.Tests.Assessments;
@@ -107,11 +106,10 @@ public sealed class RecomputeTests
         Assert.Equal(20_000, chain.Portfolio.Relationships.Count);
         var graph = PortfolioGraph.Build(chain.Portfolio);
         var largest = chain.LargestProvider(graph);
-        var stopwatch = Stopwatch.StartNew();
+        // How fast this runs is measured in bench/ (StoredRecomputeBenchmarks), not here.
         var changes = RecomputeAfterLetterChange.Run(new InheritanceSnapshot(graph, chain.Assessments, chain.Matrices, chain.Letters), chain.Letters[largest] with { Revoked = true }, Today);
         Assert.NotEmpty(changes);
         Assert.All(changes, c => Assert.True(c.ScoreAfter <= c.ScoreBefore));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"recompute took {stopwatch.Elapsed}");
         Assert.True(ComputeBlastRadius.For(graph, largest).TotalCustomers >= graph.RelationshipsOfProvider(graph.IndexOf(largest)).Length);
     }
 }
