@@ -54,6 +54,8 @@ public sealed class CmmcDeliverablesCliTests : IDisposable
         Assert.Contains("firewall-config.txt: FAILED", tampered.Stdout);
 
         // The letter carries the list's hash, signed: a verifier sees exactly which artifacts were examined.
+        var firm = await Cli.RunAsync("admin", "create-org", "Northgate Security Assessors LLC", "--kind", "assessor", "--data-dir", Path.Combine(_dir, "data"));
+        Assert.True(firm.ExitCode == 0, firm.Stderr);
         var keys = await Cli.RunAsync("keys", "generate", "--out", Path.Combine(_dir, "keys"), "--name", "Ana Ruiz", "--passphrase-env", PassphraseVariable);
         Assert.True(keys.ExitCode == 0, keys.Stderr);
         var letter = Path.Combine(_dir, "letter.json");

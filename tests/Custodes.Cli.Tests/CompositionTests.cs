@@ -156,7 +156,7 @@ public sealed class CompositionTests
         var keys = Cli.TempDirectory();
         Assert.Equal(0, (await Cli.RunAsync(["keys", "generate", "--out", keys, "--name", "Ana Ruiz"])).ExitCode);
         var issued = await Cli.RunAsync(Store(test, "attest", "issue", "--assessment", Cli.Sample("assessments", "example-msp.json"), "--key", Path.Combine(keys, "signing.key"),
-            "--issuer", "Northgate Security Assessors LLC", "--valid-days", "365", "--out", Path.Combine(keys, "letter.json")));
+            "--issuer", org, "--valid-days", "365", "--out", Path.Combine(keys, "letter.json")));
         Assert.True(issued.ExitCode == 0, issued.Stderr);
         var letter = issued.Stdout.Trim();
         Assert.Equal(0, (await Cli.RunAsync(Store(test, "attest", "revoke", letter, "--reason", "Scope was misstated"))).ExitCode);
