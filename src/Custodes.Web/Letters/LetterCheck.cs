@@ -124,10 +124,13 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
     {
         var letterSize = Checkpoint.Open(record.Checkpoint, (await log.Keys.GetAsync(cancellationToken)).Verifier).Checkpoint!.Size;
         if (await witnesses.LatestCosignedAsync(quorum, cancellationToken) is { } cosigned && cosigned.Size >= letterSize) return cosigned.Witnesses;
-        var configured = (await witnesses.ListAsync(cancellationToken)).Select(w => w.Verifier).ToList();
-        var own = WitnessedCheckpoint.FindCosigners(record.Checkpoint, configured);
+        var listed = await witnesses.ListAsync(cancellationToken);
+        var own = WitnessedCheckpoint.FindCosigners(record.Checkpoint, [.. listed.Select(w => w.Verifier)]);
         if (own.Count >= quorum) return [.. own.Select(c => c.Witness.Name)];
-        errors.Add($"{LogErrors.Unwitnessed}: {own.Count} of the {quorum} required witnesses cosigned a checkpoint covering entry {record.Index}");
+        // The count names every witness that vouched for the letter's entry (on its own checkpoint or a newer one), not only the
+        // letter's own cosigners: "0 of 2" when one witness did cosign would send the operator after the wrong witness.
+        var vouched = own.Select(c => c.Witness.Name).Union(listed.Where(w => w.CosignedSize >= letterSize).Select(w => w.Verifier.Name)).Count();
+        errors.Add($"{LogErrors.Unwitnessed}: {vouched} of the {quorum} required witnesses cosigned a checkpoint covering entry {record.Index}");
         return [];
     }
 
@@ -158,6 +161,13 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
         }
     }
 
+    /// <summary>Why a genuine letter is not yet confirmed on an installation that requires witnesses (the verify page's banner says it, once).</summary>
+    internal const string UnwitnessedSentence = "The independent witnesses this service relies on have not yet confirmed the public log that records it. Try again in a few minutes.";
+
+    /// <summary>Whether a log without its quorum of witnesses is all that keeps the letter from being valid.</summary>
+    internal static bool OnlyUnwitnessed(LetterCheckResult result) =>
+        result.Errors.Count > 0 && result.Errors.All(e => LetterErrors.CodeOf(e) == LogErrors.Unwitnessed);
+
     private static string Explain(string error, LetterPredicate? letter, LetterStatus? status) => LetterErrors.CodeOf(error) switch
     {
         LetterErrors.SignatureInvalid => "The letter was changed after the assessor signed it: what it says now is not what the assessor signed.",
@@ -166,7 +176,7 @@ public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log
         LetterErrors.LetterExpired => $"It expired on {(letter is null ? "its end date" : LetterHtml.Date(letter.ValidUntil))}: ask for a current letter.",
         LetterErrors.LetterRevoked => $"The assessor revoked it on {(status?.RevokedAt is { } at ? LetterHtml.Date(at) : "a date")}. Reason given: {status?.Reason}",
         LetterErrors.RevocationUnknown => "This service has no record of issuing this letter, so it cannot confirm it was not withdrawn.",
-        LogErrors.Unwitnessed => "The independent witnesses this service relies on have not yet confirmed the public log that records it. Try again in a few minutes; until then, do not rely on it.",
+        LogErrors.Unwitnessed => UnwitnessedSentence,
         LogErrors.Forked or LogErrors.RolledBack => "Its record does not match this service's public log: the letter's record was not made here, or the log was altered.",
         LetterErrors.InclusionAbsent => "It carries no record in the public log, which every genuine letter has.",
         LetterErrors.CheckpointWrongKey or LetterErrors.CheckpointSignatureInvalid or LetterErrors.CheckpointMalformed or LetterErrors.CheckpointOriginMismatch
