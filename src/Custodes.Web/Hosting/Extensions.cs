@@ -46,8 +46,6 @@ public static class Extensions
         services.AddSingleton<ApiKeyCache>();
         services.AddCustodesAlerting(builder.Configuration);
         services.AddSingleton<AccountMail>();
-        services.AddSingleton<Application.Trust.TrustPages>();
-        services.AddSingleton<Application.Trust.TrustPageReader>();
         services.AddSingleton<Trust.TrustCache>();
         // The public trust page is rendered once per cache lifetime, not per visitor (anonymous GETs only; dropped on publish/unpublish).
         services.AddOutputCache(o => o.AddPolicy(Trust.TrustCache.OutputPolicy, b => b.Expire(Trust.TrustCache.Lifetime).Tag(Trust.TrustCache.OutputPolicy)));

@@ -30,7 +30,7 @@ public interface IRefusablePage
 }
 
 /// <summary>
-/// The one mapping of the exception family for form posts on pages: bad input (400), a file that cannot be used (422), a state that refuses
+/// The one mapping of the exception family for form posts on pages: bad input (400), a file that cannot be used or a firm that is not independent (422), a state that refuses
 /// the change (409) and a stale version show on the same form; not found and forbidden go on to the error page (<see cref="ProblemMapping"/>).
 /// </summary>
 /// <remarks>
@@ -67,6 +67,8 @@ public sealed class FormRefusals : IAsyncPageFilter
     {
         BadInputException => StatusCodes.Status400BadRequest,
         UnprocessableException => StatusCodes.Status422UnprocessableEntity,
+        // Not independent of what it would attest (contracts §10): the form says which conflict, as the API's 422 does.
+        ConflictOfInterestException => StatusCodes.Status422UnprocessableEntity,
         PreconditionFailedException => StaleStatus,
         ConflictException => StatusCodes.Status409Conflict,
         _ => null,
