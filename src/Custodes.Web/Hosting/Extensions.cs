@@ -19,7 +19,7 @@ using Scalar.AspNetCore;
 namespace Custodes.Web.Hosting;
 
 /// <summary>The web host's wiring, in one place: services, authentication, JSON, errors, OpenAPI, pages.</summary>
-public static class Extensions
+internal static class Extensions
 {
     public const string SignInRateLimit = "sign-in";
 
