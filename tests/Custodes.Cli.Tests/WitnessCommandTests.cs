@@ -49,9 +49,13 @@ public sealed class WitnessCommandTests : IDisposable
         return result.Stdout.Trim();
     }
 
+    private readonly HashSet<TestInstallation> _firms = [];
+
     private async Task<(Guid Id, string File)> IssueAsync(TestInstallation test, string name)
     {
         var output = Path.Combine(_dir, name);
+        // The issuer is an assessor firm of the installation (IssueLetter); each installation of this test gets it before its first letter.
+        if (_firms.Add(test)) await OkAsync(Store(test, "admin", "create-org", Firm, "--kind", "assessor"));
         var id = await OkAsync(Store(test, "attest", "issue", "--assessment", Cli.Sample("assessments", "example-msp.json"),
             "--key", Path.Combine(Keys, "signing.key"), "--issuer", Firm, "--valid-days", "365", "--out", output));
         return (Guid.Parse(id), output);

@@ -115,6 +115,10 @@ public static class ApplicationServices
         services.TryAddSingleton<AlertNotifications>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAlertSink, DeliverAlerts>());
 
+        // Trust pages: what an organization publishes about itself, edited by the web app and the CLI alike.
+        services.TryAddSingleton<Trust.TrustPages>();
+        services.TryAddSingleton<Trust.TrustPageReader>();
+
         services.TryAddSingleton<Demo.DemoWorkspace>();
         return services;
     }

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Custodes.Cli;
 
 /// <summary>Wires a command's handler with its <see cref="Reporter"/>, so handlers only compute and report.</summary>
-public static class Actions
+internal static class Actions
 {
     public static void SetHandler(this Command command, Option<bool>? json, Func<ParseResult, Reporter, CancellationToken, Task<int>> handler) =>
         command.SetAction((parse, cancellationToken) =>

@@ -5,7 +5,7 @@ namespace Custodes.Cli;
 
 /// <summary>The one way a command reads its assessment argument (contracts §9: "assessment file or id"):
 /// a file path, <c>-</c> for stdin, or the id of an assessment stored in the installation.</summary>
-public static class AssessmentInput
+internal static class AssessmentInput
 {
     /// <summary>Reads a file (or stdin); no installation is opened.</summary>
     public static ParsedAssessment LoadFile(string path)

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Custodes.Cli;
 
 /// <summary>Builds the <c>custodes</c> command tree and maps every outcome to the contract's exit codes.</summary>
-public static class CliApp
+internal static class CliApp
 {
     public static RootCommand BuildRoot()
     {

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Custodes.Cli;
 
 /// <summary>Options shared by many commands, declared once.</summary>
-public static class CommonOptions
+internal static class CommonOptions
 {
     public static Option<bool> Json() => new("--json") { Description = "Write machine-readable JSON to stdout (and nothing else)." };
 

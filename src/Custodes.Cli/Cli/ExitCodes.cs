@@ -1,7 +1,7 @@
 namespace Custodes.Cli;
 
 /// <summary>Exit codes of every <c>custodes</c> command (contracts: 0 ok, 1 checked thing false, 2 bad input, 3 environment).</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Ok = 0;
     public const int CheckFailed = 1;

@@ -5,7 +5,7 @@ using Custodes.Common;
 namespace Custodes.Cli;
 
 /// <summary>Writes a command's output file whole or not at all (a temporary file renamed into place), or to stdout for <c>--out -</c>.</summary>
-public static class OutputFile
+internal static class OutputFile
 {
     public static Option<string> Option(string description) => new("--out", "-o") { Description = description + " Use - for stdout.", Required = true };
 

@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace Custodes.Cli;
 
 /// <summary>The one way a command writes: JSON to stdout with <c>--json</c>, human text otherwise; errors always to stderr.</summary>
-public sealed class Reporter(TextWriter stdout, TextWriter stderr, bool json)
+internal sealed class Reporter(TextWriter stdout, TextWriter stderr, bool json)
 {
     public bool Json { get; } = json;
     public TextWriter Out { get; } = stdout;

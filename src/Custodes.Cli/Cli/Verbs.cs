@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Custodes.Cli;
 
 /// <summary>Every top-level verb, one folder each under Cli/.</summary>
-public static class Verbs
+internal static class Verbs
 {
     public static IEnumerable<Command> All() =>
     [

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Custodes.Cli;
 
 /// <summary>The <c>--data-dir</c>/<c>--db</c> options of every command that uses stored data.</summary>
-public sealed class InstallationOptions
+internal sealed class InstallationOptions
 {
     public Option<string?> DataDir { get; } = CommonOptions.DataDir();
     public Option<string?> Db { get; } = CommonOptions.Db();
@@ -46,7 +46,7 @@ public sealed class InstallationOptions
 /// configuration the web app reads (<c>appsettings.json</c> in the working directory, environment variables such as
 /// <c>Custodes__PublicUrl</c>), with <c>--data-dir</c> and <c>--db</c> on the keys of <see cref="DataOptions"/>.
 /// </summary>
-public static class CliServices
+internal static class CliServices
 {
     public static ServiceProvider Build(string? dataDirectory, string? database)
     {
@@ -66,7 +66,7 @@ public static class CliServices
 }
 
 /// <summary>An open installation: the same stores and use cases the web app resolves, from the same composition root.</summary>
-public sealed class Workspace(IServiceProvider services)
+internal sealed class Workspace(IServiceProvider services)
 {
     /// <summary>A store or use case of the application layer.</summary>
     public T Get<T>() where T : notnull => services.GetRequiredService<T>();

@@ -14,7 +14,7 @@ namespace Custodes.Web.Accounts;
 /// Every request checks the session is still open and the membership still there, so signing out or ending a session elsewhere
 /// refuses a copied cookie at once.
 /// </summary>
-public static class CookieSessions
+internal static class CookieSessions
 {
     public const string PolicyScheme = "custodes";
     public const string Scheme = "custodes.session";

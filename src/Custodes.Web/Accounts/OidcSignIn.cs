@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 namespace Custodes.Web.Accounts;
 
 /// <summary>Optional OpenID Connect sign-in (authorization code flow with PKCE): the provider vouches for an email, and a user with that email is signed in.</summary>
-public static class OidcSignIn
+internal static class OidcSignIn
 {
     public const string Scheme = "oidc";
     public const string ExternalScheme = "custodes.external";

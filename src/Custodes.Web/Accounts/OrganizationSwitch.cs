@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 namespace Custodes.Web.Accounts;
 
 /// <summary>Moves the signed-in session to another of the user's organizations, keeping everything else about the session (when it began, how).</summary>
-public static class OrganizationSwitch
+internal static class OrganizationSwitch
 {
     public static async Task SwitchAsync(HttpContext context, Membership membership)
     {

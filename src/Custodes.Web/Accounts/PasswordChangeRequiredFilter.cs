@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 namespace Custodes.Web.Accounts;
 
 /// <summary>While an administrator-set password must be replaced, every page but the Security page and the account pages sends the person there.</summary>
-public sealed class PasswordChangeRequiredFilter : IAsyncPageFilter
+internal sealed class PasswordChangeRequiredFilter : IAsyncPageFilter
 {
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Custodes.Web.Alerting;
 
 /// <summary>An organization's alert channels (webhooks, email recipients): owners manage them; deliveries and their attempts are listed.</summary>
-public static class AlertChannelsApi
+internal static class AlertChannelsApi
 {
     public static IEndpointRouteBuilder MapAlertChannelsApi(this IEndpointRouteBuilder app)
     {

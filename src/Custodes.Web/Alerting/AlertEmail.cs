@@ -6,7 +6,7 @@ using MimeKit;
 namespace Custodes.Web.Alerting;
 
 /// <summary>The alert email: a plain-text part and the same facts as HTML, with the link to the alert's page.</summary>
-public static class AlertEmail
+internal static class AlertEmail
 {
     public static MimeMessage Compose(AlertEnvelope envelope, MailboxAddress from, MailboxAddress to)
     {

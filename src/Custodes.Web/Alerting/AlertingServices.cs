@@ -5,7 +5,7 @@ namespace Custodes.Web.Alerting;
 
 /// <summary>The web's part of alert delivery: SMTP settings, the secret protector, the senders and the worker (the outbox and the
 /// entry point come from AddCustodesApplication).</summary>
-public static class AlertingServices
+internal static class AlertingServices
 {
     public static IServiceCollection AddCustodesAlerting(this IServiceCollection services, IConfiguration configuration)
     {

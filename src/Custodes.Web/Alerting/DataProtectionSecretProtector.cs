@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 namespace Custodes.Web.Alerting;
 
 /// <summary>Webhook secrets encrypted with the installation's Data Protection keys (kept under <c>keys/data-protection</c>).</summary>
-public sealed class DataProtectionSecretProtector(IDataProtectionProvider provider) : ISecretProtector
+internal sealed class DataProtectionSecretProtector(IDataProtectionProvider provider) : ISecretProtector
 {
     private readonly IDataProtector _protector = provider.CreateProtector("Custodes.Alerting.WebhookSecret.v1");
 

@@ -12,7 +12,7 @@ namespace Custodes.Web.Alerting;
 /// falling due. A delivery cut off by a shutdown is attempted again after its lease runs out, so a receiver may see one twice:
 /// the <c>Custodes-Delivery</c> id is how it tells (docs/alerting.md).
 /// </remarks>
-public sealed class DeliveryWorker(
+internal sealed class DeliveryWorker(
     AlertOutbox outbox, DeliveryQueue queue, AlertingOptions options, WebhookSender webhooks, EmailSender email, ISecretProtector secrets,
     TimeProvider clock, ILogger<DeliveryWorker> log) : BackgroundService
 {

@@ -23,7 +23,7 @@ public sealed class SmtpOptions
 }
 
 /// <summary>Checks the SMTP port and the security mode.</summary>
-public sealed class SmtpOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SmtpOptions>
+internal sealed class SmtpOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SmtpOptions>
 {
     public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SmtpOptions smtp) => new Application.Hosting.OptionsProblems(SmtpOptions.Section)
         .Require(smtp.Port is > 0 and < 65536, nameof(smtp.Port), $"{smtp.Port} is not a TCP port")

@@ -8,7 +8,7 @@ using Custodes.Application.Alerting;
 namespace Custodes.Web.Alerting;
 
 /// <summary>One signed POST of a delivery's body to a webhook, and what came of it.</summary>
-public sealed class WebhookSender(TimeProvider clock, AlertingOptions options) : IDisposable
+internal sealed class WebhookSender(TimeProvider clock, AlertingOptions options) : IDisposable
 {
     // One long-lived client: connections are pooled per receiver and renewed every few minutes (DNS changes are seen).
     // Redirects are not followed: the signed alert goes to the URL the owner registered, nowhere else. Every connection goes

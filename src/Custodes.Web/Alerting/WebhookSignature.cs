@@ -6,7 +6,7 @@ namespace Custodes.Web.Alerting;
 
 /// <summary>The <c>Custodes-Signature</c> header: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;</c>.</summary>
 /// <remarks>The key is the UTF-8 bytes of the whole secret as shown (<c>whsec_…</c>); how a receiver checks it is in docs/alerting.md.</remarks>
-public static class WebhookSignature
+internal static class WebhookSignature
 {
     public const string Header = "Custodes-Signature";
     public const string DeliveryHeader = "Custodes-Delivery";

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Custodes.Web.Alerting;
 
 /// <summary>A webhook whose host resolves only to addresses webhooks may not reach (loopback, private, link-local…).</summary>
-public sealed class WebhookTargetRefusedException(string message) : Exception(message);
+internal sealed class WebhookTargetRefusedException(string message) : Exception(message);
 
 /// <summary>
 /// Where a webhook may connect. A channel's URL is set by any owner of any organization of the installation, and the server posts
@@ -13,7 +13,7 @@ public sealed class WebhookTargetRefusedException(string message) : Exception(me
 /// so a name that resolves (or re-resolves) to an internal address is refused too. An installation that delivers to receivers on
 /// its own network sets <c>Custodes:Alerting:AllowPrivateWebhookTargets</c>.
 /// </summary>
-public static class WebhookTargets
+internal static class WebhookTargets
 {
     /// <summary>What a refused webhook's delivery says: nothing of what the host resolved to on the server's side (that would tell any
     /// organization's owner the server's internal DNS answers).</summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Custodes.Web.Api;
 
 /// <summary>Authenticates <c>Authorization: Bearer &lt;api key&gt;</c> against the stored key hashes.</summary>
-public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache keys)
+internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -42,7 +42,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
 }
 
 /// <summary>The tenant of the signed-in principal.</summary>
-public static class TenantOfPrincipal
+internal static class TenantOfPrincipal
 {
     public static Tenant Tenant(this ClaimsPrincipal user) => new(
         Guid.Parse(user.FindFirstValue(ApiKeyAuthentication.OrganizationClaim) ?? throw new InvalidOperationException("no organization claim")),

@@ -9,7 +9,7 @@ namespace Custodes.Web.Api;
 /// Keyed by the key's SHA-256 (the key itself is never kept). A revocation, role change or member removal clears the cache of the node
 /// that made it at once; another node of a multi-node installation notices within <see cref="Lifetime"/>. Unknown keys are not cached.
 /// </remarks>
-public sealed class ApiKeyCache
+internal sealed class ApiKeyCache
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
     private const int Capacity = 10_000;

@@ -10,7 +10,7 @@ namespace Custodes.Web.Api;
 /// session (Settings → API keys) or the administrator's CLI: a key never mints or revokes a key, so a leaked read-only key cannot
 /// become a full one or lock the owner out. The two endpoints stay, answering 403 with the way to do it.
 /// </summary>
-public static class ApiKeysApi
+internal static class ApiKeysApi
 {
     public static RouteGroupBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Custodes.Web.Api;
 
 /// <summary><c>/api/v1/assessments</c>: store, read, change and score assessments of the caller's organization (contracts §6).</summary>
-public static class AssessmentsApi
+internal static class AssessmentsApi
 {
     public static RouteGroupBuilder MapAssessmentsApi(this IEndpointRouteBuilder app)
     {
@@ -104,7 +104,7 @@ public static class AssessmentsApi
 }
 
 /// <summary>Page number and size from the query, and the page with a link to the next.</summary>
-public static class Paging
+internal static class Paging
 {
     public const int DefaultSize = 50;
     public const int MaxSize = 200;
@@ -142,7 +142,7 @@ public static class Paging
 }
 
 /// <summary>Reads the version out of an <c>If-Match</c> ETag (<c>"&lt;id&gt;-&lt;version&gt;"</c>).</summary>
-public static class IfMatch
+internal static class IfMatch
 {
     /// <param name="what">What the id names, for the message (an assessment, a questionnaire).</param>
     public static int? Version(HttpRequest request, Guid id, string what = "assessment")
@@ -157,7 +157,7 @@ public static class IfMatch
 }
 
 /// <summary>Reads a request body up to a limit, refusing larger ones with 413 before reading them whole.</summary>
-public static class RequestBody
+internal static class RequestBody
 {
     public static async Task<byte[]> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Custodes.Web.Api;
 
 /// <summary><c>/api/v1/audit</c>: the organization's audit trail (changes and security events), filtered and paged, as JSON or CSV.</summary>
-public static class AuditApi
+internal static class AuditApi
 {
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {

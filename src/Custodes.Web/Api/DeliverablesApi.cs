@@ -7,7 +7,7 @@ namespace Custodes.Web.Api;
 /// <c>/api/v1/assessments/{id}/deliverables/…</c>: what a CMMC assessor hands over from an assessment — the results workbook and the
 /// artifact hash list of the DoD CMMC Hashing Guide (docs/reports.md#cmmc-deliverables).
 /// </summary>
-public static class DeliverablesApi
+internal static class DeliverablesApi
 {
     public const string WorkbookPath = "cmmc-results.xlsx";
     public const string HashListPath = "artifacts.sha256";

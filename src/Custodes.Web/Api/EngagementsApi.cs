@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Custodes.Web.Api;
 
 /// <summary><c>/api/v1/engagements</c>: an organization's request to an assessor firm, carried by the firm to a letter (docs/engagements.md).</summary>
-public static class EngagementsApi
+internal static class EngagementsApi
 {
     public static IEndpointRouteBuilder MapEngagementsApi(this IEndpointRouteBuilder app)
     {

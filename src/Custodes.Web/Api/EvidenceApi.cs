@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Custodes.Web.Api;
 
 /// <summary>Evidence: upload (<c>multipart/form-data</c>) linked to requirements or objectives of an assessment, list, download.</summary>
-public static class EvidenceApi
+internal static class EvidenceApi
 {
     public static IEndpointRouteBuilder MapEvidenceApi(this IEndpointRouteBuilder app)
     {
@@ -55,7 +55,7 @@ public static class EvidenceApi
 }
 
 /// <summary>Reads an evidence upload form within the size limit, with a clear message when it is over.</summary>
-public static class EvidenceUpload
+internal static class EvidenceUpload
 {
     public sealed record Form(IFormFile File, string? Name, IReadOnlyList<string> Targets);
 
@@ -84,7 +84,7 @@ public static class EvidenceUpload
 /// was wrong. And a part whose Content-Disposition cannot be parsed — a file name with an unescaped double quote,
 /// <c>filename="a"b.pdf"</c> — is skipped by the form reader without a word, so the upload seemed to hold no file. Both now say what
 /// is wrong with the file name.</remarks>
-public static class MultipartForm
+internal static class MultipartForm
 {
     /// <summary>The file in <paramref name="field"/>, or null when there is none; a field of that name holding text instead is bad input.</summary>
     public static IFormFile? File(IFormCollection form, string field = "file") =>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Custodes.Web.Api;
 
 /// <summary>Reads an import upload: the raw body (its Content-Type names the kind) or a <c>multipart/form-data</c> form with a <c>file</c> field.</summary>
-public static class ImportUpload
+internal static class ImportUpload
 {
     public sealed record Upload(ImportKind Kind, byte[] Content, string FileName);
 

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Custodes.Web.Api;
 
 /// <summary><c>/.well-known/custodes/keys</c>: the firms' public signing keys with their validity, and the log's note verifier key.</summary>
-public static class KeysApi
+internal static class KeysApi
 {
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {

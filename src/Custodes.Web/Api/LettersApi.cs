@@ -5,7 +5,7 @@ using Custodes.Common;
 namespace Custodes.Web.Api;
 
 /// <summary><c>/api/v1/letters</c>: public facts about issued letters. A letter's status is public information: no key is needed.</summary>
-public static class LettersApi
+internal static class LettersApi
 {
     public static RouteGroupBuilder MapLettersApi(this IEndpointRouteBuilder app)
     {

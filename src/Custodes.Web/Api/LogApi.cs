@@ -7,7 +7,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Custodes.Web.Api;
 
 /// <summary><c>/log</c>: the transparency log as C2SP tlog-tiles (contracts §5): the signed checkpoint, hash tiles and entry bundles.</summary>
-public static class LogApi
+internal static class LogApi
 {
     public const string Immutable = "public, max-age=31536000, immutable";
 
@@ -71,7 +71,7 @@ public static class LogApi
 /// fixed forever; only clients must move on to wider tiles, which the headers tell them. A tile the tree does not hold yet
 /// is never cached, so it appears as soon as it is integrated.
 /// </remarks>
-public sealed class TileCache(TransparencyLog log, IMemoryCache memory)
+internal sealed class TileCache(TransparencyLog log, IMemoryCache memory)
 {
     /// <summary>The tile's bytes, or null when the log's tree does not hold all of it.</summary>
     public async ValueTask<byte[]?> GetAsync(Tile tile, CancellationToken cancellationToken)

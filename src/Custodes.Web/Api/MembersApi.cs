@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Custodes.Web.Api;
 
 /// <summary>The caller's organization and its members; owners invite members (who accept), change roles and remove members.</summary>
-public static class MembersApi
+internal static class MembersApi
 {
     public static IEndpointRouteBuilder MapMembersApi(this IEndpointRouteBuilder app)
     {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Custodes.Web.Api;
 
 /// <summary><c>/api/v1/assessments/{id}/poam</c>: the plan of action and milestones, with the CMMC flags a reviewer would raise.</summary>
-public static class PoamApi
+internal static class PoamApi
 {
     public static RouteGroupBuilder MapPoamApi(this IEndpointRouteBuilder app)
     {

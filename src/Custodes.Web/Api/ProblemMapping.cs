@@ -9,7 +9,7 @@ namespace Custodes.Web.Api;
 
 /// <summary>The one place that turns exceptions into HTTP problems: bad input 400, forbidden 403, not found 404, refused by its state 409, stale version 412.</summary>
 /// <remarks>API calls get RFC 9457 problem details; a browser on a page gets the same status as a short HTML page. Refusals are security events and go to the audit trail.</remarks>
-public sealed class ProblemMapping(IProblemDetailsService problems, AuditLog audit, ILogger<ProblemMapping> log) : IExceptionHandler
+internal sealed class ProblemMapping(IProblemDetailsService problems, AuditLog audit, ILogger<ProblemMapping> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ namespace Custodes.Web.Api;
 /// (or a filled file, <c>POST /api/v1/questionnaires/import?save=true</c>), reviewed answer by answer with If-Match, signed off by a
 /// member with edit rights, then immutable (409) until a new revision is started; exported as the proposal downloads are.
 /// </summary>
-public static class QuestionnaireResponsesApi
+internal static class QuestionnaireResponsesApi
 {
     public static RouteGroupBuilder MapQuestionnaireResponsesApi(this IEndpointRouteBuilder app)
     {

@@ -15,14 +15,14 @@ namespace Custodes.Web.Api;
 
 /// <summary>Marks a read-only API endpoint that a signed-in browser may call with its session cookie (a download link on a page);
 /// every other API call needs <c>Authorization: Bearer</c>. GET only: a cookie never authorizes a change through the API.</summary>
-public sealed class SessionCookieReadable
+internal sealed class SessionCookieReadable
 {
     public static readonly SessionCookieReadable Instance = new();
 }
 
 /// <summary><c>/api/v1/assessments/{id}/exports/…</c> (OSCAL, PDF, SSP, workbook, CSV, SPRS summary, contracts §9) and
 /// <c>/api/v1/assessments/{id}/imports</c> (an edited workbook or CSV, an OSCAL SSP or assessment results, back into the assessment).</summary>
-public static class ReportsApi
+internal static class ReportsApi
 {
     public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

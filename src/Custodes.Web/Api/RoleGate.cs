@@ -7,7 +7,7 @@ namespace Custodes.Web.Api;
 /// <param name="Refusal">The 403's message; <c>{role}</c> stands for the caller's role.</param>
 /// <param name="Allows">Whether a role may call the endpoint.</param>
 /// <param name="When">When given, the role is needed only for requests it accepts (a preview that stores nothing is open to everyone).</param>
-public sealed record RequiredRole(string Refusal, Func<string, bool> Allows, Func<HttpRequest, bool>? When = null)
+internal sealed record RequiredRole(string Refusal, Func<string, bool> Allows, Func<HttpRequest, bool>? When = null)
 {
     public static readonly RequiredRole Editor = new("the {role} role cannot change data; that needs an owner, assessor or contributor (and a key with full rights)", Roles.CanEdit);
     public static readonly RequiredRole Owner = new("only an owner can do this; you are {role}", Roles.CanAdminister);
@@ -21,7 +21,7 @@ public sealed record RequiredRole(string Refusal, Func<string, bool> Allows, Fun
 /// <remarks>Changes (POST, PUT, PATCH, DELETE) under <c>/api</c> need edit rights unless the endpoint says otherwise with
 /// <see cref="RequiredRole"/> metadata, so a new endpoint is closed to viewers by default. The stores check roles again: this gate
 /// is about not doing work for a caller who will be refused anyway.</remarks>
-public static class RoleGate
+internal static class RoleGate
 {
     public static TBuilder RequireRole<TBuilder>(this TBuilder builder, RequiredRole role) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(role);

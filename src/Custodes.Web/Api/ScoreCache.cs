@@ -6,7 +6,7 @@ namespace Custodes.Web.Api;
 
 /// <summary>Serialized score reports keyed by assessment id and version: a stale entry can never be served, because the version is checked against the database first.</summary>
 /// <remarks>A per-node cache of derived data, not state: any node can rebuild it from the database.</remarks>
-public sealed class ScoreCache
+internal sealed class ScoreCache
 {
     private const int Capacity = 10_000;
     private readonly ConcurrentDictionary<Guid, (int Version, byte[] Json)> _entries = new();

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Custodes.Web.Api;
 
 /// <summary>Read-only sharing of an assessment with another organization, and what others shared with yours.</summary>
-public static class SharesApi
+internal static class SharesApi
 {
     public static IEndpointRouteBuilder MapSharesApi(this IEndpointRouteBuilder app)
     {

@@ -12,7 +12,7 @@ namespace Custodes.Web.Api;
 /// (import replaces it whole, export round-trips), blast radius, what-if, concentration, provider comparison, inheritance, notices,
 /// and questionnaires answered from its assessment. An id outside the caller's portfolio is 404.
 /// </summary>
-public static class SupplyChainApi
+internal static class SupplyChainApi
 {
     public static IEndpointRouteBuilder MapSupplyChainApi(this IEndpointRouteBuilder app)
     {

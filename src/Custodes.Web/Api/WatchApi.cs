@@ -11,7 +11,7 @@ namespace Custodes.Web.Api;
 
 /// <summary>Watch: an MSP sends its RMM audit events; alerts are listed, read with their events, acknowledged and resolved;
 /// the MSP's settings and tenant → customer mapping; the tamper check of its stored events.</summary>
-public static class WatchApi
+internal static class WatchApi
 {
     public static IEndpointRouteBuilder MapWatchApi(this IEndpointRouteBuilder app)
     {

@@ -4,7 +4,7 @@ using Custodes.Transparency;
 namespace Custodes.Web.Api;
 
 /// <summary><c>/witness</c>: this installation as a C2SP tlog-witness (contracts §12), for the logs it was told to witness.</summary>
-public static class WitnessApi
+internal static class WitnessApi
 {
     public static IEndpointRouteBuilder MapWitnessApi(this IEndpointRouteBuilder app)
     {
@@ -48,7 +48,7 @@ public static class WitnessApi
 }
 
 /// <summary>Runs the <see cref="CosignatureCollector"/> for as long as the server runs.</summary>
-public sealed class CosignatureCollection(CosignatureCollector collector) : BackgroundService
+internal sealed class CosignatureCollection(CosignatureCollector collector) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => collector.RunAsync(stoppingToken);
 }

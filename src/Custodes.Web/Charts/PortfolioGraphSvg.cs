@@ -10,7 +10,7 @@ namespace Custodes.Web.Charts;
 /// each way a compromise spreads (operator → tool → customer, or provider → customer when no tool of its own is used). Drawn on the server,
 /// readable in print (labels are text, edges are solid or dashed, not colour alone); the page lists the same relationships as a table.
 /// </summary>
-public static class PortfolioGraphSvg
+internal static class PortfolioGraphSvg
 {
     /// <summary>Nodes drawn at most per column; larger portfolios are summarized ("… and N more").</summary>
     public const int MaxPerColumn = 40;

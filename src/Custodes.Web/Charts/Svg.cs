@@ -9,7 +9,7 @@ namespace Custodes.Web.Charts;
 
 /// <summary>Charts drawn on the server as SVG (no script, printable): each has a title and description for screen readers, and the page shows the numbers as text too.</summary>
 /// <remarks>Colours come from classes in site.css (no inline styles, which the CSP forbids); shapes use presentation attributes only.</remarks>
-public static class Svg
+internal static class Svg
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

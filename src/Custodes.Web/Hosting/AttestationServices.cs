@@ -6,7 +6,7 @@ using Custodes.Web.Letters;
 namespace Custodes.Web.Hosting;
 
 /// <summary>The web's attestation services: the letter check and the transparency log's tile cache.</summary>
-public static class AttestationServices
+internal static class AttestationServices
 {
     /// <summary>Bytes of full tiles kept in memory.</summary>
     public const long TileCacheBytes = 64L * 1024 * 1024;

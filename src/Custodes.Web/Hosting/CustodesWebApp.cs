@@ -6,7 +6,7 @@ using Custodes.Web.Letters;
 namespace Custodes.Web.Hosting;
 
 /// <summary>Builds the Custodes web app on one installation: the whole of what <c>custodes serve</c> runs.</summary>
-public static class CustodesWebApp
+internal static class CustodesWebApp
 {
     public static WebApplication Build(Installation installation, string[] urls, Action<WebApplicationBuilder>? configure = null)
     {

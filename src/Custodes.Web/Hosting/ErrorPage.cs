@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace Custodes.Web.Hosting;
 
 /// <summary>The HTML error page browsers get, in the app's style (the API, under <c>/api</c>, answers with problem details instead).</summary>
-public static class ErrorPage
+internal static class ErrorPage
 {
     /// <summary>Whether a request is a person's browser on a page: it asks for HTML and is not an API call.</summary>
     public static bool WantsPage(HttpRequest request) =>

@@ -19,7 +19,7 @@ using Scalar.AspNetCore;
 namespace Custodes.Web.Hosting;
 
 /// <summary>The web host's wiring, in one place: services, authentication, JSON, errors, OpenAPI, pages.</summary>
-public static class Extensions
+internal static class Extensions
 {
     public const string SignInRateLimit = "sign-in";
 
@@ -46,8 +46,6 @@ public static class Extensions
         services.AddSingleton<ApiKeyCache>();
         services.AddCustodesAlerting(builder.Configuration);
         services.AddSingleton<AccountMail>();
-        services.AddSingleton<Application.Trust.TrustPages>();
-        services.AddSingleton<Application.Trust.TrustPageReader>();
         services.AddSingleton<Trust.TrustCache>();
         // The public trust page is rendered once per cache lifetime, not per visitor (anonymous GETs only; dropped on publish/unpublish).
         services.AddOutputCache(o => o.AddPolicy(Trust.TrustCache.OutputPolicy, b => b.Expire(Trust.TrustCache.Lifetime).Tag(Trust.TrustCache.OutputPolicy)));

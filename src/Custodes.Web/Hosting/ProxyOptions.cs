@@ -11,7 +11,7 @@ namespace Custodes.Web.Hosting;
 /// sent) and its client address the browser's (so the sign-in limit counts people, not the proxy). Nobody is trusted unless listed:
 /// from any other sender the headers are ignored, or anyone could claim to be anyone.
 /// </summary>
-public sealed class ProxyOptions
+internal sealed class ProxyOptions
 {
     public const string Section = "Custodes:ForwardedHeaders";
 
@@ -68,7 +68,7 @@ public sealed class ProxyOptions
 }
 
 /// <summary>Checks every trusted proxy is an address and every network a CIDR network, so a typo stops the server instead of trusting nobody (or everybody).</summary>
-public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
+internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
 {
     public ValidateOptionsResult Validate(string? name, ProxyOptions options) =>
         options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;

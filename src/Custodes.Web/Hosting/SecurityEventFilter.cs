@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 namespace Custodes.Web.Hosting;
 
 /// <summary>Records a form post that failed antiforgery validation (a forged cross-site request) and answers with a clear page.</summary>
-public sealed class SecurityEventFilter : IAsyncAlwaysRunResultFilter
+internal sealed class SecurityEventFilter : IAsyncAlwaysRunResultFilter
 {
     public async Task OnResultExecutionAsync(ResultExecutingContext context, ResultExecutionDelegate next)
     {

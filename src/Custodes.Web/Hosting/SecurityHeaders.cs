@@ -1,7 +1,7 @@
 namespace Custodes.Web.Hosting;
 
 /// <summary>Security headers on every response: a strict CSP (no inline script), no framing, no sniffing, a tight referrer policy, HSTS over HTTPS.</summary>
-public static class SecurityHeaders
+internal static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +

@@ -39,7 +39,7 @@ public sealed class OidcOptions
 }
 
 /// <summary>Checks the sign-in limit and the session timeouts.</summary>
-public sealed class WebOptionsValidator : IValidateOptions<WebOptions>
+internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
 {
     public ValidateOptionsResult Validate(string? name, WebOptions o) => new OptionsProblems(WebOptions.Section)
         .Require(o.EvidenceMaxBytes >= 1, nameof(o.EvidenceMaxBytes), $"{o.EvidenceMaxBytes} is not a positive number of bytes")
@@ -50,7 +50,7 @@ public sealed class WebOptionsValidator : IValidateOptions<WebOptions>
 }
 
 /// <summary>Checks that single sign-on, when configured, has both halves and an https authority (http only where explicitly allowed).</summary>
-public sealed class OidcOptionsValidator : IValidateOptions<OidcOptions>
+internal sealed class OidcOptionsValidator : IValidateOptions<OidcOptions>
 {
     public ValidateOptionsResult Validate(string? name, OidcOptions o) => new OptionsProblems(OidcOptions.Section)
         .Require(string.IsNullOrWhiteSpace(o.Authority) || Uri.TryCreate(o.Authority, UriKind.Absolute, out var authority)

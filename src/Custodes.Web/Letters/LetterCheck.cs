@@ -32,7 +32,7 @@ public sealed record LetterCheckResult
 }
 
 /// <summary>Verifies an uploaded letter on the server: the firm's key from the registry, the offline checks, and the letter's record in this installation's log and letters.</summary>
-public sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log, LetterStore letters, LogWitnesses witnesses, TimeProvider clock)
+internal sealed class LetterCheck(SigningKeyRegistry registry, TransparencyLog log, LetterStore letters, LogWitnesses witnesses, TimeProvider clock)
 {
     public async Task<LetterCheckResult> CheckAsync(byte[] bundleJson, CancellationToken cancellationToken)
     {

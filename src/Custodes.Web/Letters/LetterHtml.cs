@@ -85,7 +85,7 @@ public sealed record LetterView
 public sealed record Verdict(bool Good, string Headline, string Sentence);
 
 /// <summary>A letter of attestation as one self-contained HTML page (the web page and <c>custodes attest render</c>): the Razor view <see cref="Views.LetterPage"/>, and the wording it shares with the verify page.</summary>
-public static class LetterHtml
+internal static class LetterHtml
 {
     /// <param name="embedStylesheet">True for a file written to disk (<c>custodes attest render</c>); the server's pages link the stylesheet.</param>
     public static string Render(LetterView view, bool embedStylesheet = false) =>

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Custodes.Web.Letters;
 
 /// <summary>The public pages: a letter (<c>/letters/{id}</c>, the QR code's target) and the verify page (<c>/verify</c>), no sign-in.</summary>
-public static class LetterPages
+internal static class LetterPages
 {
     /// <summary>The largest letter the verify page accepts (a letter is a few KB).</summary>
     public const int MaxLetterBytes = 256 * 1024;

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages;
 
 /// <summary>A refused form post: what refused it, the status the answer carries, the handler that was refused (e.g. "import"), and the message in the person's words.</summary>
-public sealed record Refusal(Exception Exception, int Status, string? Handler)
+internal sealed record Refusal(Exception Exception, int Status, string? Handler)
 {
     public string Message => FormRefusals.Describe(Exception);
 }
@@ -17,7 +17,7 @@ public sealed record Refusal(Exception Exception, int Status, string? Handler)
 /// A page whose forms show a refusal on the same form (bad input, a state that refuses the change, a stale version) with what is stored now.
 /// The page's handlers do not catch: <see cref="FormRefusals"/> does, once for every page.
 /// </summary>
-public interface IRefusablePage
+internal interface IRefusablePage
 {
     /// <summary>Re-reads what is stored now and answers with the page, its <c>Error</c> set to the refusal's message.</summary>
     Task<IActionResult> RefusedAsync(Refusal refusal);
@@ -30,7 +30,7 @@ public interface IRefusablePage
 }
 
 /// <summary>
-/// The one mapping of the exception family for form posts on pages: bad input (400), a file that cannot be used (422), a state that refuses
+/// The one mapping of the exception family for form posts on pages: bad input (400), a file that cannot be used or a firm that is not independent (422), a state that refuses
 /// the change (409) and a stale version show on the same form; not found and forbidden go on to the error page (<see cref="ProblemMapping"/>).
 /// </summary>
 /// <remarks>
@@ -38,7 +38,7 @@ public interface IRefusablePage
 /// <c>A_save_against_an_older_version_says_it_changed_and_overwrites_nothing</c>, QuestionnaireResponsesTests' review of a stale form),
 /// and a browser shows the page the same whatever the status.
 /// </remarks>
-public sealed class FormRefusals : IAsyncPageFilter
+internal sealed class FormRefusals : IAsyncPageFilter
 {
     public const int StaleStatus = StatusCodes.Status409Conflict;
 
@@ -67,6 +67,8 @@ public sealed class FormRefusals : IAsyncPageFilter
     {
         BadInputException => StatusCodes.Status400BadRequest,
         UnprocessableException => StatusCodes.Status422UnprocessableEntity,
+        // Not independent of what it would attest (contracts §10): the form says which conflict, as the API's 422 does.
+        ConflictOfInterestException => StatusCodes.Status422UnprocessableEntity,
         PreconditionFailedException => StaleStatus,
         ConflictException => StatusCodes.Status409Conflict,
         _ => null,
@@ -82,7 +84,7 @@ public sealed class FormRefusals : IAsyncPageFilter
 }
 
 /// <summary>The usual answer to a refusal: the page again, with what is stored now, the message and the status.</summary>
-public static class RefusablePages
+internal static class RefusablePages
 {
     public static async Task<IActionResult> ShowAsync(this PageModel page, Refusal refusal, Func<Task> reload)
     {

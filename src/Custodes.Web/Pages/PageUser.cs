@@ -6,7 +6,7 @@ using Custodes.Web.Api;
 namespace Custodes.Web.Pages;
 
 /// <summary>What pages need to know about the signed-in person.</summary>
-public static class PageUser
+internal static class PageUser
 {
     public static string Email(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Email) ?? "";
     public static string OrganizationName(this ClaimsPrincipal user) => user.FindFirstValue(CookieSessions.OrganizationNameClaim) ?? "";

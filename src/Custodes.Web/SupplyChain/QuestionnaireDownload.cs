@@ -6,7 +6,7 @@ using Custodes.SupplyChain.Questionnaires;
 namespace Custodes.Web.SupplyChain;
 
 /// <summary>Questionnaires as files: XLSX, CSV or JSON downloads, and a filled XLSX or CSV read back.</summary>
-public static class QuestionnaireDownload
+internal static class QuestionnaireDownload
 {
     public const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

@@ -3,7 +3,7 @@ using Custodes.Application.SupplyChain;
 namespace Custodes.Web.SupplyChain;
 
 /// <summary>The web's supply-chain services: the queries its pages and API share, and the expiry check (stores and use cases come from AddCustodesApplication).</summary>
-public static class SupplyChainServices
+internal static class SupplyChainServices
 {
     public static IServiceCollection AddCustodesSupplyChain(this IServiceCollection services)
     {
@@ -17,7 +17,7 @@ public static class SupplyChainServices
 /// Periodically recomputes the dependents of letters that expired (and of revocations a crashed request did not finish), so customers
 /// are notified without anyone running <c>custodes supply-chain recompute</c>. Every node may run it: each change is processed once.
 /// </summary>
-public sealed class LetterExpiryCheck(LetterChanges changes, SupplyChainOptions options, TimeProvider clock, ILogger<LetterExpiryCheck> log) : BackgroundService
+internal sealed class LetterExpiryCheck(LetterChanges changes, SupplyChainOptions options, TimeProvider clock, ILogger<LetterExpiryCheck> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -8,7 +8,7 @@ namespace Custodes.Web.Trust;
 /// The badge an MSP puts on its website (<c>/trust/&lt;slug&gt;/badge.svg</c>): the live status of its newest letter, linking to its trust
 /// page. Embedded as an image a link does not work, so the snippet in docs/trust-page.md wraps it in one; opened alone, the SVG links itself.
 /// </summary>
-public static class TrustBadge
+internal static class TrustBadge
 {
     public static byte[] Write(PublicTrustPage page, string baseUrl)
     {

@@ -8,7 +8,7 @@ namespace Custodes.Web.Trust;
 /// the contract's whatever the app's JSON options are. Each letter also says when and why it was revoked (<c>revoked_at</c>,
 /// <c>revocation_reason</c>, null otherwise) and links its public page (<c>letter_url</c>): additions the contract allows.
 /// </summary>
-public static class TrustJson
+internal static class TrustJson
 {
     public const string Schema = "custodes.trust/v1";
 

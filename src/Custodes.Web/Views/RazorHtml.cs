@@ -8,7 +8,7 @@ namespace Custodes.Web.Views;
 /// Renders a Razor component to an HTML string: the views of answers that are not Razor Pages (minimal-API pages, the error page,
 /// the score panel a background save sends back, a letter written to a file by the CLI). All HTML is Razor; nothing is concatenated.
 /// </summary>
-public static class RazorHtml
+internal static class RazorHtml
 {
     // The views take everything as parameters and inject nothing, so one empty service provider serves every render.
     private static readonly IServiceProvider Services = new ServiceCollection().BuildServiceProvider();

@@ -8,7 +8,7 @@ namespace Custodes.Web.Watch;
 
 /// <summary>Events of one MSP accepted from one request (or syslog read), with what was quarantined reading them; once
 /// durable, the inbox row that holds them and how many of its events an earlier run already stored.</summary>
-public sealed record IngestItem(Guid Msp, IReadOnlyList<WatchEvent> Events, IReadOnlyList<QuarantineEntry> Quarantine)
+internal sealed record IngestItem(Guid Msp, IReadOnlyList<WatchEvent> Events, IReadOnlyList<QuarantineEntry> Quarantine)
 {
     public long InboxId { get; init; }
     public int AlreadyStored { get; init; }
@@ -24,7 +24,7 @@ public sealed record IngestItem(Guid Msp, IReadOnlyList<WatchEvent> Events, IRea
 /// commit) — and only then acknowledged and queued in memory for storage in the MSP's log. Bounded, counted in events, so
 /// one large request weighs what it holds: full means "try again later" (HTTP 429), never an unbounded backlog.
 /// </summary>
-public sealed class IngestionQueue(WatchOptions options, WatchInbox inbox, ILogger<IngestionQueue> log)
+internal sealed class IngestionQueue(WatchOptions options, WatchInbox inbox, ILogger<IngestionQueue> log)
 {
     // Requests per commit at most: a group's transaction stays short, and its payloads bounded.
     private const int MaxGroup = 256;

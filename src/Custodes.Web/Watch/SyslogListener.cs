@@ -16,7 +16,7 @@ namespace Custodes.Web.Watch;
 /// it stops reading (TCP makes the sender wait) rather than drop. Loopback only: a forwarder on the host (rsyslog,
 /// syslog-ng) relays the network's logs.
 /// </summary>
-public sealed class SyslogListener(IngestionQueue queue, WatchMspStore msps, WatchOptions options, ILogger<SyslogListener> log) : BackgroundService
+internal sealed class SyslogListener(IngestionQueue queue, WatchMspStore msps, WatchOptions options, ILogger<SyslogListener> log) : BackgroundService
 {
     private const int MaxLines = 1000;
     private const int MaxMessageBytes = 64 * 1024;

@@ -13,7 +13,7 @@ namespace Custodes.Web.Watch;
 /// </summary>
 /// <remarks>A message longer than <c>maxMessageBytes</c> (an octet count above it, or a line that does not end within it) ends
 /// the connection with <see cref="InvalidDataException"/>: a stream that lost its framing cannot be resynchronised.</remarks>
-public sealed class SyslogTcpFramer(Stream stream, int maxMessageBytes)
+internal sealed class SyslogTcpFramer(Stream stream, int maxMessageBytes)
 {
     // Nine digits hold any count an int holds; a longer run of digits is not a count.
     private const int MaxCountDigits = 9;

@@ -6,7 +6,7 @@ namespace Custodes.Web.Watch;
 /// runs the inbox's group commit and consumes the ingestion queue — the queued items of each MSP are stored as one batch (up
 /// to <see cref="WatchOptions.MaxBatch"/> events) and run through that MSP's detector, whose alerts are published; a clock
 /// tick advances quiet MSPs' detectors and forgets expired idempotency keys.</summary>
-public sealed class WatchIngestionService(IngestionQueue queue, WatchInbox inbox, WatchPipeline pipeline, WatchOptions options, TimeProvider clock,
+internal sealed class WatchIngestionService(IngestionQueue queue, WatchInbox inbox, WatchPipeline pipeline, WatchOptions options, TimeProvider clock,
     ILogger<WatchIngestionService> log) : BackgroundService
 {
     private const int Attempts = 3;

@@ -4,7 +4,7 @@ namespace Custodes.Web.Watch;
 
 /// <summary>The web's watch services: the ingestion queue in front of the pipeline, the hosted ingestion service and the syslog listener
 /// (stores, the event log, the inbox, the alert publisher and the pipeline come from AddCustodesApplication).</summary>
-public static class WatchServices
+internal static class WatchServices
 {
     public static IServiceCollection AddCustodesWatch(this IServiceCollection services)
     {

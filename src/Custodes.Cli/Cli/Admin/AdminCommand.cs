@@ -5,7 +5,7 @@ using Custodes.Common;
 namespace Custodes.Cli.Admin;
 
 /// <summary><c>custodes admin create-org|create-user|create-api-key|list-orgs|reset-password</c>: bootstrap an installation (contracts §6).</summary>
-public static class AdminCommand
+internal static class AdminCommand
 {
     public static Command Create()
     {

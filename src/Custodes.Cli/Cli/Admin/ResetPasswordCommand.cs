@@ -5,7 +5,7 @@ using Custodes.Common;
 namespace Custodes.Cli.Admin;
 
 /// <summary><c>custodes admin reset-password &lt;email&gt; [--password-env VAR]</c>: the way back in when nobody can reset by email.</summary>
-public static class ResetPasswordCommand
+internal static class ResetPasswordCommand
 {
     public static Command Create()
     {

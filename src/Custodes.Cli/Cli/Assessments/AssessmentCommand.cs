@@ -6,7 +6,7 @@ using Custodes.Common;
 namespace Custodes.Cli.Assessments;
 
 /// <summary><c>custodes assessment import|list|show|export</c>: assessments stored in an installation.</summary>
-public static class AssessmentCommand
+internal static class AssessmentCommand
 {
     public static Command Create()
     {

@@ -12,7 +12,7 @@ using Custodes.Web.Letters;
 namespace Custodes.Cli.Attest;
 
 /// <summary><c>custodes attest issue|verify|revoke|render|status|list</c>: signed letters of attestation in the transparency log (contracts §4).</summary>
-public static class AttestCommand
+internal static class AttestCommand
 {
     public const string DefaultBaseUrl = "http://127.0.0.1:8080";
 

@@ -4,7 +4,7 @@ using Custodes.Common;
 namespace Custodes.Cli.Attest;
 
 /// <summary>Dates on the command line: <c>2027-10-01</c> (UTC midnight, or the day's last second for an end) or an RFC 3339 timestamp.</summary>
-public static class Dates
+internal static class Dates
 {
     public static DateTimeOffset Parse(string text, string option, bool endOfDay = false)
     {

@@ -7,7 +7,7 @@ using Custodes.Transparency;
 namespace Custodes.Cli.Attest;
 
 /// <summary>A log's server over HTTP (<c>custodes serve</c> or any C2SP tlog-tiles server with the Custodes status API). Unreachable is an environment failure (exit 3).</summary>
-public sealed class HttpLogClient : ILogClient, IDisposable
+internal sealed class HttpLogClient : ILogClient, IDisposable
 {
     private readonly HttpClient _http;
 

@@ -4,7 +4,7 @@ using Custodes.Application.Audit;
 namespace Custodes.Cli.Audit;
 
 /// <summary><c>custodes audit list|verify</c>: the hash-chained audit trail.</summary>
-public static class AuditCommand
+internal static class AuditCommand
 {
     public static Command Create()
     {

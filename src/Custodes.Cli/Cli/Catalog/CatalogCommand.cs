@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Custodes.Cli.Catalog;
 
 /// <summary><c>custodes catalog list|show|frameworks</c> (contracts §1).</summary>
-public static class CatalogCommand
+internal static class CatalogCommand
 {
     public static Command Create()
     {

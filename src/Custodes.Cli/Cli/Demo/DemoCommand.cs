@@ -4,7 +4,7 @@ using Custodes.Application.Demo;
 namespace Custodes.Cli.Demo;
 
 /// <summary><c>custodes demo</c>: fill an installation with a realistic sample workspace (idempotent).</summary>
-public static class DemoCommand
+internal static class DemoCommand
 {
     public static Command Create()
     {

@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace Custodes.Cli.Evidence;
 
 /// <summary><c>custodes evidence add|list|verify</c>: content-addressed evidence files.</summary>
-public static class EvidenceCommand
+internal static class EvidenceCommand
 {
     public static Command Create()
     {
@@ -106,7 +106,7 @@ public static class EvidenceCommand
 }
 
 /// <summary>Content types of common evidence files, by extension.</summary>
-public static class ContentTypes
+internal static class ContentTypes
 {
     public static string For(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {

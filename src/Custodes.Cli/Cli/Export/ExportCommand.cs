@@ -5,7 +5,7 @@ using Custodes.Reports.Ssp;
 namespace Custodes.Cli.Export;
 
 /// <summary><c>custodes export oscal-ssp|oscal-ar|oscal-poam &lt;assessment&gt; --out &lt;file.json&gt;</c>: OSCAL 1.2.1 JSON (contracts §9).</summary>
-public static class ExportCommand
+internal static class ExportCommand
 {
     public static Command Create()
     {

@@ -6,7 +6,7 @@ using Custodes.Reports.Spreadsheets;
 namespace Custodes.Cli.Import;
 
 /// <summary><c>custodes import oscal|xlsx &lt;file&gt; --out &lt;assessment.json&gt;</c>: an OSCAL SSP / assessment results, or an edited workbook, back to an assessment file.</summary>
-public static class ImportCommand
+internal static class ImportCommand
 {
     public static Command Create()
     {

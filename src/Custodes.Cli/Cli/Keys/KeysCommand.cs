@@ -8,7 +8,7 @@ using Custodes.Transparency;
 namespace Custodes.Cli.Keys;
 
 /// <summary><c>custodes keys generate|register|list</c>: the assessor firms' Ed25519 signing keys and their validity periods (contracts §4).</summary>
-public static class KeysCommand
+internal static class KeysCommand
 {
     public static Command Create()
     {

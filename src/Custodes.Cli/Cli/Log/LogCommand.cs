@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Custodes.Cli.Log;
 
 /// <summary><c>custodes log verifier-key|checkpoint|prove-inclusion|prove-consistency|verify</c>: the installation's transparency log (contracts §5).</summary>
-public static class LogCommand
+internal static class LogCommand
 {
     public static Command Create()
     {

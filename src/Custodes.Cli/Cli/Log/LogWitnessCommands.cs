@@ -17,7 +17,7 @@ internal static class LogWitnessCommands
         command.SetHandler(null, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            var witness = await new LogWitnesses(workspace.Installation, workspace.Audit, TimeProvider.System).AddAsync(parse.GetValue(vkey)!, parse.GetValue(url)!, WitnessCommand.Actor, ct);
+            var witness = await workspace.Get<LogWitnesses>().AddAsync(parse.GetValue(vkey)!, parse.GetValue(url)!, WitnessCommand.Actor, ct);
             reporter.Out.WriteLine(witness.Verifier.Name);
             return ExitCodes.Ok;
         });
@@ -33,7 +33,7 @@ internal static class LogWitnessCommands
         command.SetHandler(null, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            await new LogWitnesses(workspace.Installation, workspace.Audit, TimeProvider.System).SetQuorumAsync(parse.GetValue(k), WitnessCommand.Actor, ct);
+            await workspace.Get<LogWitnesses>().SetQuorumAsync(parse.GetValue(k), WitnessCommand.Actor, ct);
             return ExitCodes.Ok;
         });
         return command;
@@ -48,7 +48,7 @@ internal static class LogWitnessCommands
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            var witnesses = new LogWitnesses(workspace.Installation, workspace.Audit, TimeProvider.System);
+            var witnesses = workspace.Get<LogWitnesses>();
             var list = await witnesses.ListAsync(ct);
             var quorum = await witnesses.QuorumAsync(ct);
             if (reporter.Json)

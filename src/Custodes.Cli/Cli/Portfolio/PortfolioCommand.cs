@@ -8,7 +8,7 @@ using Custodes.SupplyChain;
 namespace Custodes.Cli.Portfolio;
 
 /// <summary><c>custodes portfolio import|validate|export</c>: store a portfolio in the installation, check a file, write it back as YAML or JSON.</summary>
-public static class PortfolioCommand
+internal static class PortfolioCommand
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Custodes.Cli.Questionnaire;
 
 /// <summary><c>custodes questionnaire templates|answer|import</c>: security questionnaires answered from an assessment, reviewed in XLSX/CSV, read back strictly.</summary>
-public static class QuestionnaireCommand
+internal static class QuestionnaireCommand
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ using Custodes.Reports.Ssp;
 namespace Custodes.Cli.Report;
 
 /// <summary><c>custodes report pdf|xlsx|cmmc-workbook|artifact-hashes|csv|sprs|ssp</c>: the assessment report, workbook, CSV, SPRS summary and system security plan (contracts §9).</summary>
-public static class ReportCommand
+internal static class ReportCommand
 {
     public static Command Create()
     {

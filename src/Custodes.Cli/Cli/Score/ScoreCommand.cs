@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Custodes.Cli.Score;
 
 /// <summary><c>custodes score &lt;file&gt; [--json] [--fail-under N]</c>: the SPRS score and CMMC status of an assessment file (contracts §3).</summary>
-public static class ScoreCommand
+internal static class ScoreCommand
 {
     public static Command Create()
     {

@@ -10,7 +10,7 @@ namespace Custodes.Cli.Serve;
 
 /// <summary><c>custodes serve [--urls …] [--syslog 127.0.0.1:5514 --syslog-msp &lt;org&gt;]</c>: the web app and API on one
 /// installation (contracts §6), optionally with the loopback syslog listener feeding one MSP's watch events.</summary>
-public static class ServeCommand
+internal static class ServeCommand
 {
     public static Command Create()
     {

@@ -6,10 +6,10 @@ using Custodes.SupplyChain;
 namespace Custodes.Cli.SupplyChain;
 
 /// <summary>A portfolio a command works on and its graph: from a file, or stored (then with its matrices, links and the installation's letters).</summary>
-public sealed record PortfolioInput(Custodes.SupplyChain.Portfolio Portfolio, PortfolioGraph Graph, StoredPortfolio? Stored, Workspace? Workspace);
+internal sealed record PortfolioInput(Custodes.SupplyChain.Portfolio Portfolio, PortfolioGraph Graph, StoredPortfolio? Stored, Workspace? Workspace);
 
 /// <summary>Where supply-chain commands get the portfolio: a file given with <c>--portfolio</c>, else the one stored in the installation for <c>--org</c>.</summary>
-public sealed class PortfolioSource
+internal sealed class PortfolioSource
 {
     public Option<string?> File { get; } = new("--portfolio") { Description = "A custodes.portfolio/v1 file (YAML or JSON); default: the portfolio stored in the installation with 'custodes portfolio import'." };
     public Option<string?> Org { get; } = OrgOption();

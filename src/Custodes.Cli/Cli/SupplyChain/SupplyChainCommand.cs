@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Custodes.Cli.SupplyChain;
 
 /// <summary><c>custodes supply-chain blast-radius|concentration|what-if|inherit|compare</c> over a portfolio (contracts §8, docs/supply-chain.md).</summary>
-public static class SupplyChainCommand
+internal static class SupplyChainCommand
 {
     public static Command Create()
     {

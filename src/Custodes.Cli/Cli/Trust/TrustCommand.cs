@@ -4,7 +4,7 @@ using Custodes.Application.Trust;
 namespace Custodes.Cli.Trust;
 
 /// <summary><c>custodes trust publish|unpublish|show</c>: an organization's public trust page (contracts §11), as its owner.</summary>
-public static class TrustCommand
+internal static class TrustCommand
 {
     public static Command Create()
     {
@@ -26,7 +26,7 @@ public static class TrustCommand
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            var pages = new TrustPages(workspace.Installation, workspace.Audit, TimeProvider.System);
+            var pages = workspace.Get<TrustPages>();
             var settings = await pages.PublishAsync(await workspace.OperatorForAsync(parse.GetValue(org)!, ct), parse.GetValue(slug), ct);
             if (reporter.Json) reporter.WriteJson(new { published = true, slug = settings.Slug, path = $"/trust/{settings.Slug}" });
             else reporter.Line($"/trust/{settings.Slug}");
@@ -44,7 +44,7 @@ public static class TrustCommand
         command.SetHandler(null, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            var pages = new TrustPages(workspace.Installation, workspace.Audit, TimeProvider.System);
+            var pages = workspace.Get<TrustPages>();
             var removed = await pages.UnpublishAsync(await workspace.OperatorForAsync(parse.GetValue(org)!, ct), ct);
             reporter.Line(removed ? "unpublished" : "was not published");
             return ExitCodes.Ok;
@@ -62,7 +62,7 @@ public static class TrustCommand
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            var pages = new TrustPages(workspace.Installation, workspace.Audit, TimeProvider.System);
+            var pages = workspace.Get<TrustPages>();
             var settings = await pages.SettingsAsync(await workspace.OperatorForAsync(parse.GetValue(org)!, ct), ct);
             if (reporter.Json) reporter.WriteJson(new { published = settings.Published, slug = settings.Slug, published_at = settings.PublishedAt });
             else reporter.Line(settings.Published ? $"/trust/{settings.Slug} (published {settings.PublishedAt:yyyy-MM-dd})" : "not published");

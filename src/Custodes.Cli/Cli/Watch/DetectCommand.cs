@@ -9,7 +9,7 @@ namespace Custodes.Cli.Watch;
 
 /// <summary><c>custodes watch detect &lt;file…&gt;</c>: reads audit logs, prints <c>{"events": n, "alerts": [...]}</c> with
 /// <c>--json</c> or a table; exit 1 when <c>--fail-on</c> finds an alert at or above that severity.</summary>
-public static class DetectCommand
+internal static class DetectCommand
 {
     /// <summary>What <c>watch detect</c> was asked to do.</summary>
     public sealed record Request

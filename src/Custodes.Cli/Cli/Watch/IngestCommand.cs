@@ -8,7 +8,7 @@ namespace Custodes.Cli.Watch;
 
 /// <summary><c>custodes watch ingest &lt;file…&gt; --msp &lt;org&gt;</c>: stores an MSP's audit logs in the installation
 /// (tamper-evidently), quarantines what cannot be read, runs the MSP's detection and stores the alerts.</summary>
-public static class IngestCommand
+internal static class IngestCommand
 {
     /// <summary>The <c>--json</c> output.</summary>
     public sealed record Output(Guid Msp, string EventName, long Events, long Quarantined, IReadOnlyList<QuarantineEntry> Quarantine, long Batches, IReadOnlyList<AlertView> Alerts);

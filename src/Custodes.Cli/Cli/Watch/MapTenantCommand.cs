@@ -5,7 +5,7 @@ namespace Custodes.Cli.Watch;
 
 /// <summary><c>custodes watch map-tenant &lt;tenant&gt; --msp &lt;org&gt; --customer &lt;org&gt;</c>: an RMM tenant of the MSP is
 /// that customer organization, which then sees the alerts concerning it.</summary>
-public static class MapTenantCommand
+internal static class MapTenantCommand
 {
     public static Command Create()
     {

@@ -10,7 +10,7 @@ namespace Custodes.Cli.Watch;
 
 /// <summary><c>custodes watch simulate</c>: writes a deterministic <c>custodes.event/v1</c> NDJSON stream to stdout or
 /// <c>--out</c>, optionally with a staged attack.</summary>
-public static class SimulateCommand
+internal static class SimulateCommand
 {
     public static Command Create()
     {

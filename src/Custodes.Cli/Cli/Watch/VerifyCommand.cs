@@ -4,7 +4,7 @@ namespace Custodes.Cli.Watch;
 
 /// <summary><c>custodes watch verify --msp &lt;org&gt;</c>: recomputes every stored batch of an MSP's events and checks its
 /// Merkle log against the signed checkpoints; exit 1 naming each deleted or edited event (batch and position).</summary>
-public static class VerifyCommand
+internal static class VerifyCommand
 {
     public static Command Create()
     {

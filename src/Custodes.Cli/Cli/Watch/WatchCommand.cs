@@ -4,7 +4,7 @@ using Custodes.Watch.Formats;
 namespace Custodes.Cli.Watch;
 
 /// <summary><c>custodes watch detect|simulate|ingest|verify|map-tenant|formats</c> (contracts §7): RMM audit logs in, MSP-borne attacks out.</summary>
-public static class WatchCommand
+internal static class WatchCommand
 {
     public static Command Create()
     {

@@ -1,11 +1,10 @@
 using System.CommandLine;
-using Custodes.Application.Keys;
 using Custodes.Application.Witness;
 
 namespace Custodes.Cli.Witness;
 
 /// <summary><c>custodes witness init|add-log|logs</c>: this installation as a C2SP tlog-witness for other logs (contracts §12).</summary>
-public static class WitnessCommand
+internal static class WitnessCommand
 {
     internal static string Actor => $"cli:{Environment.UserName}";
 
@@ -27,7 +26,7 @@ public static class WitnessCommand
         command.SetHandler(null, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            var keys = new WitnessKeys(workspace.Installation, new FileSigningKeyProvider());
+            var keys = workspace.Get<WitnessKeys>();
             var existing = keys.Verifier;
             var requested = parse.GetValue(name);
             if (existing is not null && (requested is null || requested == existing.Name))
@@ -51,7 +50,7 @@ public static class WitnessCommand
         command.SetHandler(null, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            var witness = new CheckpointWitness(workspace.Installation, new WitnessKeys(workspace.Installation, new FileSigningKeyProvider()), workspace.Audit, TimeProvider.System);
+            var witness = workspace.Get<CheckpointWitness>();
             var log = await witness.AddLogAsync(parse.GetValue(key)!, Actor, cancellationToken: ct);
             reporter.Out.WriteLine(log.Origin);
             return ExitCodes.Ok;
@@ -68,7 +67,7 @@ public static class WitnessCommand
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
             var workspace = await store.OpenAsync(parse, ct);
-            var witness = new CheckpointWitness(workspace.Installation, new WitnessKeys(workspace.Installation, new FileSigningKeyProvider()), workspace.Audit, TimeProvider.System);
+            var witness = workspace.Get<CheckpointWitness>();
             var logs = await witness.ListLogsAsync(ct);
             if (reporter.Json) reporter.WriteJson(logs.Select(l => new { origin = l.Origin, verifier_key = l.VerifierKey, size = l.Size, root_hash = l.RootHash, cosigned_at = l.CosignedAt }));
             else foreach (var l in logs) reporter.Line($"{l.Origin}  size {l.Size}  {(l.CosignedAt is { } at ? $"last cosigned {at:u}" : "nothing cosigned yet")}");

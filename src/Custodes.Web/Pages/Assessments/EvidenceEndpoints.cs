@@ -13,7 +13,7 @@ namespace Custodes.Web.Pages.Assessments;
 /// The page's script (<c>X-Requested-With: fetch</c>) gets the new evidence and version as JSON, and a refusal as problem details like the API
 /// (<see cref="ProblemMapping"/>); a form posted without the script goes back to the workspace with a notice.
 /// </remarks>
-public static class EvidenceEndpoints
+internal static class EvidenceEndpoints
 {
     public static IEndpointRouteBuilder MapEvidencePages(this IEndpointRouteBuilder app)
     {

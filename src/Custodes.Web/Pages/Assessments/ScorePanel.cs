@@ -4,7 +4,7 @@ using Custodes.Web.Views;
 namespace Custodes.Web.Pages.Assessments;
 
 /// <summary>The score panel (<see cref="ScorePanelView"/>) as HTML, for the workspace and the answer to a background save; and the words for statuses.</summary>
-public static class ScorePanel
+internal static class ScorePanel
 {
     public static Task<string> HtmlAsync(ScoreReport report) =>
         RazorHtml.RenderAsync<ScorePanelView>(new Dictionary<string, object?> { [nameof(ScorePanelView.Report)] = report });

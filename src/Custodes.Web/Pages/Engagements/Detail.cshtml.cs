@@ -13,7 +13,7 @@ namespace Custodes.Web.Pages.Engagements;
 /// the letter; the actions the signed-in person may take at this stage (accept or decline, link the assessment, move on, review, issue).
 /// </summary>
 public sealed class DetailModel(EngagementQueries queries, AcceptEngagement accept, DeclineEngagement decline, AdvanceEngagement advance, SignOffQuality qa,
-    IssueEngagementLetter issue, AccountStore accounts, AssessmentStore assessments) : PageModel
+    IssueEngagementLetter issue, AccountStore accounts, AssessmentStore assessments) : PageModel, IRefusablePage
 {
     public Engagement Engagement { get; private set; } = null!;
     /// <summary>The firm's members who may join the team (the firm's side only).</summary>
@@ -49,45 +49,30 @@ public sealed class DetailModel(EngagementQueries queries, AcceptEngagement acce
 
     public async Task<IActionResult> OnPostIssueAsync(Guid id, string? code)
     {
-        try
-        {
-            var letter = await issue.HandleAsync(User.Tenant(), id, code, cancellationToken: HttpContext.RequestAborted);
-            return Redirect($"/letters/{letter.LetterId}");
-        }
-        catch (Exception e) when (Status(e) is { } status)
-        {
-            Error = e.Message;
-            Response.StatusCode = status;
-        }
-        await LoadAsync(id);
-        return Page();
+        var letter = await issue.HandleAsync(User.Tenant(), id, code, cancellationToken: HttpContext.RequestAborted);
+        return Redirect($"/letters/{letter.LetterId}");
     }
 
-    /// <summary>Runs an action; a refusal is shown on the page with its status, the engagement reloaded as it now is.</summary>
+    /// <summary>Runs an action and shows the engagement as it now is; a refusal is <see cref="FormRefusals"/>'s to show.</summary>
     private async Task<IActionResult> ActAsync(Guid id, string done, Func<Task> action)
     {
-        try
-        {
-            await action();
-            Message = done;
-        }
-        catch (Exception e) when (Status(e) is { } status)
-        {
-            Error = e.Message;
-            Response.StatusCode = status;
-        }
+        await action();
+        Message = done;
         await LoadAsync(id);
         return Page();
     }
 
-    private static int? Status(Exception e) => e switch
+    /// <summary>A forbidden action (the organization's side accepting, the lead signing off their own review) is read beside the engagement it
+    /// concerns, not on the error page: the person sees the engagement and may act on it otherwise.</summary>
+    bool IRefusablePage.ShowsNotFoundAndForbidden => true;
+
+    async Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
     {
-        BadInputException => StatusCodes.Status400BadRequest,
-        ForbiddenException => StatusCodes.Status403Forbidden,
-        ConflictException => StatusCodes.Status409Conflict,
-        ConflictOfInterestException => StatusCodes.Status422UnprocessableEntity,
-        _ => null,
-    };
+        // An engagement this tenant cannot see has nothing to show a refusal beside: the error page says it is not found, as for a GET.
+        if (refusal.Exception is NotFoundException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(refusal.Exception);
+        Error = refusal.Message;
+        return await this.ShowAsync(refusal, () => LoadAsync(this.RouteId()));
+    }
 
     private async Task LoadAsync(Guid id)
     {

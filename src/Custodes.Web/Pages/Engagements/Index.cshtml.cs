@@ -1,5 +1,4 @@
 using Custodes.Application.Engagements;
-using Custodes.Common;
 using Custodes.Web.Accounts;
 using Custodes.Web.Api;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Engagements;
 
 /// <summary>The organization's engagements: the assessments it asked for (and a form to ask), or, for a firm, the requests made of it.</summary>
-public sealed class IndexModel(EngagementQueries queries, RequestEngagement request, Application.Keys.FirmKeys firmKeys) : PageModel
+public sealed class IndexModel(EngagementQueries queries, RequestEngagement request, Application.Keys.FirmKeys firmKeys) : PageModel, IRefusablePage
 {
     public IReadOnlyList<Engagement> Engagements { get; private set; } = [];
     public bool IsFirm { get; private set; }
@@ -20,34 +19,25 @@ public sealed class IndexModel(EngagementQueries queries, RequestEngagement requ
 
     public async Task<IActionResult> OnPostRequestAsync(string? firm, string? framework, string? scope, DateOnly? targetDate)
     {
-        try
-        {
-            var id = await request.HandleAsync(User.Tenant(), new EngagementRequest { Firm = firm ?? "", Framework = framework ?? "", Scope = scope ?? "", TargetDate = targetDate }, HttpContext.RequestAborted);
-            return Redirect($"/engagements/{id}");
-        }
-        catch (Exception e) when (e is BadInputException or ConflictOfInterestException)
-        {
-            Error = e.Message;
-            Response.StatusCode = e is BadInputException ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity;
-        }
-        await LoadAsync();
-        return Page();
+        var id = await request.HandleAsync(User.Tenant(), new EngagementRequest { Firm = firm ?? "", Framework = framework ?? "", Scope = scope ?? "", TargetDate = targetDate }, HttpContext.RequestAborted);
+        return Redirect($"/engagements/{id}");
     }
 
     /// <summary>An owner of the firm creates the firm's signing key (once); its public key is shown for anyone verifying offline.</summary>
     public async Task<IActionResult> OnPostKeyAsync()
     {
-        try
-        {
-            await firmKeys.EnsureAsync(User.Tenant(), HttpContext.RequestAborted);
-        }
-        catch (Exception e) when (e is ConflictException or ForbiddenException)
-        {
-            Error = e.Message;
-            Response.StatusCode = e is ConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status403Forbidden;
-        }
+        await firmKeys.EnsureAsync(User.Tenant(), HttpContext.RequestAborted);
         await LoadAsync();
         return Page();
+    }
+
+    /// <summary>A member who is not an owner is told on the page that only an owner creates the firm's key, beside the engagements.</summary>
+    bool IRefusablePage.ShowsNotFoundAndForbidden => true;
+
+    Task<IActionResult> IRefusablePage.RefusedAsync(Refusal refusal)
+    {
+        Error = refusal.Message;
+        return this.ShowAsync(refusal, LoadAsync);
     }
 
     private async Task LoadAsync()

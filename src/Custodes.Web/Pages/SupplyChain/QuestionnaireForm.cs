@@ -9,7 +9,7 @@ namespace Custodes.Web.Pages.SupplyChain;
 /// <c>accept</c> = as proposed, or an answer that replaces it) and <c>c_{question}</c> (the comment). Plain form fields, so a
 /// review works without JavaScript.
 /// </summary>
-public static class QuestionnaireForm
+internal static class QuestionnaireForm
 {
     public const string NotReviewed = "proposed";
     public const string Accept = "accept";
