@@ -107,8 +107,6 @@ public sealed class WitnessCommandTests : IDisposable
         await using var logStore = await TestInstallation.CreateAsync(provider);
         await using var forkStore = await TestInstallation.CreateAsync(DatabaseProvider.Sqlite);
         await OkAsync("keys", "generate", "--out", Keys, "--name", "Ana Ruiz");
-        // Letters are issued by an existing assessor firm (contracts §10), on the log and on its fork.
-        foreach (var store in new[] { logStore, forkStore }) await OkAsync(Store(store, "admin", "create-org", Firm, "--kind", "assessor"));
 
         // The witness and the log it witnesses.
         var vkey = await OkAsync(Store(witnessStore, "witness", "init", "--name", "witness.example/w1"));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -47,7 +48,7 @@ public sealed class LetterSupersessionAndDeliverablesTests
         using var key = Ed25519SigningKey.Generate();
         var issued = await issue.HandleAsync(new IssueLetterRequest
         {
-            Assessment = AssessmentFile.Parse(AssessmentFile.ToJson(stored.Assessment), "demo"), Source = "demo", AssessmentId = demo.Assessment, Key = key,
+            Assessment = AssessmentFile.Validate(stored.Assessment, "demo"), Source = "demo", AssessmentId = demo.Assessment, Key = key,
             Issuer = DemoWorkspace.AssessorName, Supersedes = old, Actor = "test",
         });
 
@@ -111,10 +112,6 @@ public sealed class LetterSupersessionAndDeliverablesTests
         Assert.All(inherited, r => Assert.Contains(DemoWorkspace.MspName, r.Cell(11).GetString()));
         Assert.Contains(wb.Worksheet("Objectives").RowsUsed().Skip(1), r => r.Cell(9).GetString() == "full" && r.Cell(10).GetString().Contains(DemoWorkspace.MspName));
     }
-    private sealed class FixedClock(DateTimeOffset at) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => at;
-    }
 
     [Theory, MemberData(nameof(Providers))]
     public async Task A_conditional_letter_whose_closeout_passed_unmet_reads_expired_with_the_reason_everywhere(DatabaseProvider provider)
@@ -132,14 +129,16 @@ public sealed class LetterSupersessionAndDeliverablesTests
                 .ToDictionary(o => o, o => Finding.Of(o == open.Objectives[0] ? Status.NotMet : Status.Met), StringComparer.Ordinal),
             Poam = [new PoamItem { Id = open.Id, PlannedCompletion = assessedOn.AddDays(90), Milestones = "Fix and re-test" }],
         };
-        var past = new FixedClock(then);
+        var past = new FakeTimeProvider(then);
         var audit = new AuditTrail(past);
+        // The issuer is an existing assessor firm (contracts §10).
+        var firm = await new OrganizationStore(installation, audit, past).CreateAsync("Northgate Security Assessors LLC", OrganizationKinds.Assessor, "test");
         var issue = new IssueLetter(installation, audit, new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), past),
             new SigningKeyRegistry(installation, audit, past), past);
         using var key = Ed25519SigningKey.Generate();
         var issued = await issue.HandleAsync(new IssueLetterRequest
         {
-            Assessment = AssessmentFile.Parse(AssessmentFile.ToJson(assessment), "conditional"), Source = "conditional", Key = key, Issuer = "Northgate Security Assessors LLC", Actor = "test",
+            Assessment = AssessmentFile.Validate(assessment, "conditional"), Source = "conditional", Key = key, Issuer = firm.ToString(), Actor = "test",
         });
         var due = PoamRules.CloseoutDue(assessedOn);
 
