@@ -230,4 +230,75 @@ public sealed class EngagementTests
         Assert.Equal(EngagementStages.Issued, (await w.Queries.GetAsync(w.MspOwner, id)).Stage);
         await Assert.ThrowsAsync<ConflictException>(() => w.Issue.HandleAsync(w.Lead, id, code));
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task The_MSP_submits_evidence_and_its_self_assessment_in_preparation_the_firm_reads_them_and_from_fieldwork_on_a_change_is_refused_and_nothing_changes(DatabaseProvider provider)
+    {
+        await using var stores = await Stores.CreateAsync(provider);
+        var w = await new World(stores, Kek).CreateAsync();
+        var materials = new EngagementMaterials(stores.Installation, stores.Evidence, stores.Assessments, w.Audit, TimeProvider.System);
+        var id = await w.Request.HandleAsync(w.MspOwner, w.Asking());
+        // Before the firm accepts, nothing is submitted to it.
+        Assert.Contains("not accepted", (await Assert.ThrowsAsync<ConflictException>(() => materials.UploadEvidenceAsync(w.MspOwner, id, new MemoryStream([1]), "early.txt", "text/plain", null))).Message);
+        await w.Accept.HandleAsync(w.Lead, id, w.Acceptance);
+        await w.Advance.LinkAssessmentAsync(w.Lead, id, await w.FirmAssessmentAsync());
+        await w.Advance.NextAsync(w.Lead, id);
+
+        // The MSP uploads a policy and imports its self-assessment file, which becomes an assessment it owns, shared read-only with the firm.
+        var policy = "Passwords: 14 characters, MFA everywhere."u8.ToArray();
+        var uploaded = await materials.UploadEvidenceAsync(w.MspOwner, id, new MemoryStream(policy), "password-policy.txt", "text/plain", "Password policy");
+        var example = DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
+        var selfFile = AssessmentFile.ToJson(example with { Framework = "cmmc-l2", Organization = Msp });
+        var wrongFramework = await Assert.ThrowsAsync<BadInputException>(() => materials.ImportSelfAssessmentAsync(w.MspOwner, id, AssessmentFile.ToJson(example with { Framework = "nist-sp800-171r2", Organization = Msp }), "self.json"));
+        Assert.Equal(("self.json", "$.framework"), (wrongFramework.File, wrongFramework.Path));
+        var self = await materials.ImportSelfAssessmentAsync(w.MspOwner, id, selfFile, "self.json");
+        Assert.True((await stores.Assessments.ReadAsync(w.MspOwner, self)).Owned);
+        // The firm cannot change the submission, neither through the engagement nor through the assessment itself.
+        await Assert.ThrowsAsync<ForbiddenException>(() => materials.DetachEvidenceAsync(w.Lead, id, uploaded.Id));
+        await Assert.ThrowsAsync<NotFoundException>(() => stores.Assessments.SetDeterminationAsync(w.Lead, self, "3.5.3", Finding.Of(Status.NotMet), null));
+
+        var seen = await materials.GetAsync(w.Lead, id);
+        Assert.Equal((self, false), (seen.SelfAssessmentId, seen.Editable));
+        Assert.Equal(uploaded.Id, Assert.Single(seen.Evidence).Id);
+        Assert.False((await stores.Assessments.ReadAsync(w.Lead, self)).Owned);
+        var (item, content) = await materials.OpenEvidenceAsync(w.Lead, id, uploaded.Id);
+        await using (content)
+        {
+            using var copy = new MemoryStream();
+            await content.CopyToAsync(copy);
+            Assert.Equal(policy, copy.ToArray());
+        }
+        Assert.Equal("Password policy", item.Name);
+        // Another organization's evidence is not reachable through the engagement, even by its id.
+        await Assert.ThrowsAsync<NotFoundException>(() => materials.OpenEvidenceAsync(w.Lead, id, Guid.CreateVersion7()));
+
+        // Fieldwork starts: every change by the MSP is refused with 409 and what to do, and nothing changes.
+        Assert.Equal(EngagementStages.Fieldwork, await w.Advance.NextAsync(w.Lead, id));
+        var late = await stores.Evidence.AddAsync(w.MspOwner, new MemoryStream("late"u8.ToArray()), "late.txt", "text/plain", null, null, []);
+        var other = await stores.Assessments.ImportAsync(w.MspOwner, AssessmentFile.Parse(selfFile, "other.json"));
+        var refusals = new Func<Task>[]
+        {
+            () => materials.UploadEvidenceAsync(w.MspOwner, id, new MemoryStream([1, 2, 3]), "new.txt", "text/plain", null),
+            () => materials.AttachEvidenceAsync(w.MspOwner, id, late.Id),
+            () => materials.DetachEvidenceAsync(w.MspOwner, id, uploaded.Id),
+            () => materials.SetSelfAssessmentAsync(w.MspOwner, id, other),
+            () => materials.ImportSelfAssessmentAsync(w.MspOwner, id, selfFile, "again.json"),
+            () => materials.RemoveSelfAssessmentAsync(w.MspOwner, id),
+        };
+        int evidenceBefore, assessmentsBefore;
+        await using (var db = stores.Installation.OpenDb())
+            (evidenceBefore, assessmentsBefore) = (await db.Evidence.CountAsync(), await db.Assessments.CountAsync());
+        foreach (var refusal in refusals)
+            Assert.Contains("to the lead assessor (lead@northgate.example)", (await Assert.ThrowsAsync<ConflictException>(refusal)).Message, StringComparison.Ordinal);
+        var after = await materials.GetAsync(w.MspOwner, id);
+        Assert.Equal((self, false), (after.SelfAssessmentId, after.Editable));
+        Assert.Equal(uploaded.Id, Assert.Single(after.Evidence).Id);
+        Assert.False((await stores.Assessments.ReadAsync(w.Lead, self)).Owned);
+        await using (var db = stores.Installation.OpenDb())
+        {
+            Assert.Equal((evidenceBefore, assessmentsBefore), (await db.Evidence.CountAsync(), await db.Assessments.CountAsync()));
+            var actions = await db.Audit.Where(a => a.EntityType == "engagement" && a.EntityId == id.ToString()).OrderBy(a => a.Sequence).Select(a => a.Action).ToListAsync();
+            Assert.Equal(["engagement.evidence_attached", "engagement.self_assessment_set"], actions.Where(a => a.Contains("evidence") || a.Contains("self_assessment")));
+        }
+    }
 }

@@ -53,4 +53,51 @@ public sealed class EngagementsApiTests
         Assert.Equal("accepted", engagement.GetProperty("stage").GetString());
         Assert.Equal(JsonValueKind.Null, engagement.GetProperty("letter_id").ValueKind);
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task The_MSP_submits_evidence_and_a_self_assessment_file_the_firm_downloads_them_and_from_fieldwork_on_a_change_is_409(DatabaseProvider provider)
+    {
+        await using var server = await RunningServer.StartAsync(provider, new Dictionary<string, string?> { ["Custodes:Keys:EncryptionKey"] = Convert.ToBase64String(new byte[32]) });
+        var (_, msp) = await server.NewTenantAsync("Granite Peak Managed IT LLC", "msp");
+        var (firm, lead) = await server.NewTenantAsync("Northgate Security Assessors LLC", "assessor");
+        var accounts = new AccountStore(server.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System);
+        var assessor = await accounts.CreateUserAsync("assessor@northgate.example", firm, Roles.Assessor, null, "test");
+        var example = DocumentFiles.ReadAssessment(Path.Combine(AppContext.BaseDirectory, "samples", "example-msp.json")).Assessment;
+        var file = Custodes.Assessments.AssessmentFile.ToJson(example with { Framework = "cmmc-l2", Organization = "Granite Peak Managed IT LLC" });
+        var created = await msp.PostAsJsonAsync("/api/v1/engagements", new { firm = "Northgate Security Assessors LLC", framework = "cmmc-l2", scope = "All", target_date = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30) });
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await lead.PostAsJsonAsync($"/api/v1/engagements/{id}/acceptance", new { assessors = new[] { assessor }, no_ownership_interest = true, did_not_design_implement_or_operate = true, fee_not_contingent = true, c3pao_rules = true })).StatusCode);
+        var firmAssessment = JsonDocument.Parse(await (await lead.PostAsync("/api/v1/assessments", new ByteArrayContent(file) { Headers = { ContentType = new("application/json") } })).Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await lead.PutAsJsonAsync($"/api/v1/engagements/{id}/assessment", new { assessment_id = firmAssessment })).StatusCode);
+
+        static MultipartFormDataContent Upload(string name, byte[] bytes) =>
+            new() { { new ByteArrayContent(bytes) { Headers = { ContentType = new("text/plain") } }, "file", name } };
+        var policy = "Passwords: 14 characters, MFA everywhere."u8.ToArray();
+        var uploaded = await msp.PostAsync($"/api/v1/engagements/{id}/evidence", Upload("password-policy.txt", policy));
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var evidenceId = Guid.Parse(uploaded.Headers.Location!.OriginalString.Split('/')[^1]);
+        var submitted = await msp.PutAsync($"/api/v1/engagements/{id}/self-assessment", new ByteArrayContent(file) { Headers = { ContentType = new("application/json") } });
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        // The firm changes nothing of the submission.
+        Assert.Equal(HttpStatusCode.Forbidden, (await lead.DeleteAsync($"/api/v1/engagements/{id}/evidence/{evidenceId}")).StatusCode);
+
+        var seen = JsonDocument.Parse(await lead.GetStringAsync($"/api/v1/engagements/{id}/submission")).RootElement;
+        var selfId = seen.GetProperty("self_assessment_id").GetGuid();
+        Assert.Equal(evidenceId, seen.GetProperty("evidence")[0].GetProperty("id").GetGuid());
+        Assert.Equal(policy, await lead.GetByteArrayAsync($"/api/v1/engagements/{id}/evidence/{evidenceId}"));
+        Assert.Equal(HttpStatusCode.OK, (await lead.GetAsync($"/api/v1/assessments/{selfId}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await lead.PostAsync($"/api/v1/engagements/{id}/next-stage", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await lead.PostAsync($"/api/v1/engagements/{id}/next-stage", null)).StatusCode);
+        var late = await ProblemAsync(await msp.PostAsync($"/api/v1/engagements/{id}/evidence", Upload("late.txt", [1, 2, 3])), HttpStatusCode.Conflict);
+        Assert.Contains("frozen", late.GetProperty("detail").GetString());
+        await ProblemAsync(await msp.DeleteAsync($"/api/v1/engagements/{id}/evidence/{evidenceId}"), HttpStatusCode.Conflict);
+        await ProblemAsync(await msp.DeleteAsync($"/api/v1/engagements/{id}/self-assessment"), HttpStatusCode.Conflict);
+        await ProblemAsync(await msp.PutAsync($"/api/v1/engagements/{id}/self-assessment", new ByteArrayContent(file) { Headers = { ContentType = new("application/json") } }), HttpStatusCode.Conflict);
+
+        var after = JsonDocument.Parse(await lead.GetStringAsync($"/api/v1/engagements/{id}/submission")).RootElement;
+        Assert.Equal(selfId, after.GetProperty("self_assessment_id").GetGuid());
+        Assert.Equal(evidenceId, Assert.Single(after.GetProperty("evidence").EnumerateArray()).GetProperty("id").GetGuid());
+        Assert.Equal(HttpStatusCode.OK, (await lead.GetAsync($"/api/v1/assessments/{selfId}")).StatusCode);
+    }
 }

@@ -44,6 +44,7 @@ internal abstract class CustodesDb(DbContextOptions options) : DbContext(options
     public DbSet<ShareRow> Shares => Set<ShareRow>();
     public DbSet<EngagementRow> Engagements => Set<EngagementRow>();
     public DbSet<FirmKeyRow> FirmKeys => Set<FirmKeyRow>();
+    public DbSet<EngagementEvidenceRow> EngagementEvidence => Set<EngagementEvidenceRow>();
     public DbSet<AlertChannelRow> AlertChannels => Set<AlertChannelRow>();
     public DbSet<AlertDeliveryRow> AlertDeliveries => Set<AlertDeliveryRow>();
     public DbSet<AlertAttemptRow> AlertAttempts => Set<AlertAttemptRow>();

@@ -37,7 +37,18 @@ public sealed class EngagementRow
     public string? QaReviewerName { get; set; }
     public DateTime? QaSignedOffAt { get; set; }
     public Guid? LetterId { get; set; }
+    /// <summary>The requester's own self-assessment, attached in preparation and shared read-only with the firm; frozen from fieldwork on.</summary>
+    public Guid? SelfAssessmentId { get; set; }
     public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>An evidence version of the requester attached to an engagement in preparation: the firm reads it, read-only.</summary>
+internal sealed class EngagementEvidenceRow
+{
+    public Guid EngagementId { get; set; }
+    public Guid EvidenceId { get; set; }
+    public DateTime AttachedAt { get; set; }
+    public required string AttachedBy { get; set; }
 }
 
 /// <summary>An assessor firm's signing key held by the installation: the private key only as AES-GCM ciphertext under the key-encryption key.</summary>
@@ -73,6 +84,15 @@ internal static class EngagementModel
             e.HasIndex(x => x.FirmOrganizationId);
             e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.RequesterOrganizationId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<OrganizationRow>().WithMany().HasForeignKey(x => x.FirmOrganizationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<EngagementEvidenceRow>(e =>
+        {
+            e.ToTable("engagement_evidence");
+            e.HasKey(x => new { x.EngagementId, x.EvidenceId });
+            e.Property(x => x.AttachedBy).HasMaxLength(400);
+            e.HasIndex(x => x.EvidenceId);
+            e.HasOne<EngagementRow>().WithMany().HasForeignKey(x => x.EngagementId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<EvidenceRow>().WithMany().HasForeignKey(x => x.EvidenceId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<FirmKeyRow>(e =>
         {

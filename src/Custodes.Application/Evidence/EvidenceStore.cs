@@ -135,6 +135,15 @@ public sealed class EvidenceStore(Installation installation, AuditTrail audit, T
         return (ToItem(row), File.OpenRead(PathFor(row.Sha256)));
     }
 
+    /// <summary>Opens an evidence file of the named owner for a reader the caller has already authorized (the firm of an engagement it was attached to).</summary>
+    internal async Task<(EvidenceItem Item, Stream Content)> OpenOwnedAsync(Guid ownerOrganizationId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = installation.OpenDb();
+        var row = await db.Evidence.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id && e.OrganizationId == ownerOrganizationId, cancellationToken)
+            ?? throw new NotFoundException($"no evidence {id}");
+        return (ToItem(row), File.OpenRead(PathFor(row.Sha256)));
+    }
+
     /// <summary>Rehashes every stored evidence file (of one tenant, or all): reports missing and tampered files.</summary>
     public async Task<IReadOnlyList<EvidenceProblem>> VerifyAsync(Guid? organizationId, CancellationToken cancellationToken = default)
     {

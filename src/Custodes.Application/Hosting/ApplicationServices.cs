@@ -79,6 +79,7 @@ public static class ApplicationServices
         services.TryAddSingleton<Engagements.AcceptEngagement>();
         services.TryAddSingleton<Engagements.DeclineEngagement>();
         services.TryAddSingleton<Engagements.AdvanceEngagement>();
+        services.TryAddSingleton<Engagements.EngagementMaterials>();
         services.TryAddSingleton<Engagements.SignOffQuality>();
         services.TryAddSingleton<Engagements.IssueEngagementLetter>();
         services.TryAddSingleton<LogAudit>();

@@ -1,5 +1,6 @@
 using Custodes.Application.Engagements;
 using Custodes.Application.Keys;
+using Custodes.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Custodes.Web.Api;
@@ -29,6 +30,22 @@ internal static class EngagementsApi
         group.MapPost("/{id:guid}/letter", Issue).WithName("IssueEngagementLetter")
             .WithSummary("The lead issues the letter, signed with the firm's key: {\"code\": the lead's current authenticator code, \"valid_days\"?}. Letter, log entry and stage change are one transaction")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        group.MapGet("/{id:guid}/submission", Submission).WithName("GetEngagementSubmission")
+            .WithSummary("What the organization submitted: its self-assessment (shared read-only with the firm) and its evidence; either side reads it").ProducesProblem(404);
+        group.MapPost("/{id:guid}/evidence", UploadEvidence).WithName("UploadEngagementEvidence")
+            .WithSummary("The organization uploads an evidence file (multipart/form-data: file, name?) to the engagement, while accepted or in preparation. 409 from fieldwork on")
+            .Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413);
+        group.MapPut("/{id:guid}/evidence/{evidenceId:guid}", AttachEvidence).WithName("AttachEngagementEvidence")
+            .WithSummary("The organization attaches evidence it already holds. 409 from fieldwork on").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapDelete("/{id:guid}/evidence/{evidenceId:guid}", DetachEvidence).WithName("DetachEngagementEvidence")
+            .WithSummary("The organization takes evidence off the engagement (the file stays in its evidence). 409 from fieldwork on").ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapGet("/{id:guid}/evidence/{evidenceId:guid}", DownloadEvidence).WithName("DownloadEngagementEvidence")
+            .WithSummary("Either side downloads a submitted evidence file (its content checked against the recorded SHA-256)").ProducesProblem(404);
+        group.MapPut("/{id:guid}/self-assessment", SetSelfAssessment).WithName("SetEngagementSelfAssessment")
+            .WithSummary("The organization submits its self-assessment: {\"assessment_id\"} of its own, or a custodes.assessment/v1 file as the body (imported as its own). Shared read-only with the firm; 409 from fieldwork on")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapDelete("/{id:guid}/self-assessment", RemoveSelfAssessment).WithName("RemoveEngagementSelfAssessment")
+            .WithSummary("The organization takes its self-assessment off the engagement (no longer shared with the firm). 409 from fieldwork on").ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         app.MapPost("/api/v1/firm-key", EnsureKey).RequireAuthorization().WithTags("Engagements").WithName("EnsureFirmKey")
             .WithSummary("An owner of an assessor firm creates the firm's signing key held by the installation (encrypted at rest); returns its id and public key").ProducesProblem(403).ProducesProblem(409);
         return app;
@@ -109,6 +126,66 @@ internal static class EngagementsApi
     {
         var issued = await issue.HandleAsync(context.User.Tenant(), id, body.Code, body.ValidDays ?? 365, cancellationToken);
         return TypedResults.Created($"/api/v1/letters/{issued.LetterId}", (object)new { letter_id = issued.LetterId, log_index = issued.LogIndex, key_id = issued.KeyId, url = $"/letters/{issued.LetterId}" });
+    }
+
+    private static async Task<Ok<EngagementSubmission>> Submission(Guid id, HttpContext context, EngagementMaterials materials, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await materials.GetAsync(context.User.Tenant(), id, cancellationToken));
+
+    private static async Task<Created<EngagementSubmission>> UploadEvidence(Guid id, HttpRequest request, EngagementMaterials materials, WebOptions web, CancellationToken cancellationToken)
+    {
+        var tenant = request.HttpContext.User.Tenant();
+        var upload = await EvidenceUpload.ReadAsync(request, web.EvidenceMaxBytes, cancellationToken);
+        await using var content = upload.File.OpenReadStream();
+        var item = await materials.UploadEvidenceAsync(tenant, id, content, upload.File.FileName, upload.File.ContentType, upload.Name, cancellationToken);
+        return TypedResults.Created($"/api/v1/engagements/{id}/evidence/{item.Id}", await materials.GetAsync(tenant, id, cancellationToken));
+    }
+
+    private static async Task<Ok<EngagementSubmission>> AttachEvidence(Guid id, Guid evidenceId, HttpContext context, EngagementMaterials materials, CancellationToken cancellationToken)
+    {
+        var tenant = context.User.Tenant();
+        await materials.AttachEvidenceAsync(tenant, id, evidenceId, cancellationToken);
+        return TypedResults.Ok(await materials.GetAsync(tenant, id, cancellationToken));
+    }
+
+    private static async Task<Ok<EngagementSubmission>> DetachEvidence(Guid id, Guid evidenceId, HttpContext context, EngagementMaterials materials, CancellationToken cancellationToken)
+    {
+        var tenant = context.User.Tenant();
+        await materials.DetachEvidenceAsync(tenant, id, evidenceId, cancellationToken);
+        return TypedResults.Ok(await materials.GetAsync(tenant, id, cancellationToken));
+    }
+
+    private static async Task<IResult> DownloadEvidence(Guid id, Guid evidenceId, HttpContext context, EngagementMaterials materials, CancellationToken cancellationToken)
+    {
+        var (item, content) = await materials.OpenEvidenceAsync(context.User.Tenant(), id, evidenceId, cancellationToken);
+        return TypedResults.Stream(content, item.ContentType, item.FileName, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{item.Sha256}\""));
+    }
+
+    /// <summary>A JSON body naming one of the organization's assessments, or a custodes.assessment/v1 file to import as its own.</summary>
+    private static async Task<Ok<EngagementSubmission>> SetSelfAssessment(Guid id, HttpRequest request, EngagementMaterials materials, CancellationToken cancellationToken)
+    {
+        var tenant = request.HttpContext.User.Tenant();
+        var body = await global::Custodes.Web.Api.RequestBody.ReadAsync(request, Custodes.Assessments.AssessmentFile.MaxBytes, cancellationToken);
+        Guid? named = null;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("assessment_id", out var value))
+                named = value.TryGetGuid(out var guid) ? guid : throw new Common.BadInputException("assessment_id is not an assessment id (a GUID)", path: "assessment_id");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not JSON at all: the file parser below names what is wrong with it.
+        }
+        if (named is { } assessmentId) await materials.SetSelfAssessmentAsync(tenant, id, assessmentId, cancellationToken);
+        else await materials.ImportSelfAssessmentAsync(tenant, id, body, "request body", cancellationToken);
+        return TypedResults.Ok(await materials.GetAsync(tenant, id, cancellationToken));
+    }
+
+    private static async Task<Ok<EngagementSubmission>> RemoveSelfAssessment(Guid id, HttpContext context, EngagementMaterials materials, CancellationToken cancellationToken)
+    {
+        var tenant = context.User.Tenant();
+        await materials.RemoveSelfAssessmentAsync(tenant, id, cancellationToken);
+        return TypedResults.Ok(await materials.GetAsync(tenant, id, cancellationToken));
     }
 
     private static async Task<Ok<FirmKey>> EnsureKey(HttpContext context, FirmKeys keys, CancellationToken cancellationToken) =>

@@ -370,6 +370,29 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.ToTable("determinations", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.EngagementEvidenceRow", b =>
+                {
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EvidenceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AttachedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AttachedBy")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("EngagementId", "EvidenceId");
+
+                    b.HasIndex("EvidenceId");
+
+                    b.ToTable("engagement_evidence", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.EngagementRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -444,6 +467,9 @@ namespace Custodes.Application.Database.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid?>("SelfAssessmentId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Stage")
                         .IsRequired()
@@ -2272,6 +2298,21 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.HasOne("Custodes.Application.Database.AssessmentRow", null)
                         .WithMany("Determinations")
                         .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.EngagementEvidenceRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.EngagementRow", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Application.Database.EvidenceRow", null)
+                        .WithMany()
+                        .HasForeignKey("EvidenceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

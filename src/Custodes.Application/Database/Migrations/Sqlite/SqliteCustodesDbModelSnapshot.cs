@@ -361,6 +361,29 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.ToTable("determinations", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.EngagementEvidenceRow", b =>
+                {
+                    b.Property<Guid>("EngagementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EvidenceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AttachedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttachedBy")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EngagementId", "EvidenceId");
+
+                    b.HasIndex("EvidenceId");
+
+                    b.ToTable("engagement_evidence", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.EngagementRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -434,6 +457,9 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SelfAssessmentId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Stage")
@@ -2259,6 +2285,21 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.HasOne("Custodes.Application.Database.AssessmentRow", null)
                         .WithMany("Determinations")
                         .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.EngagementEvidenceRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.EngagementRow", null)
+                        .WithMany()
+                        .HasForeignKey("EngagementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Application.Database.EvidenceRow", null)
+                        .WithMany()
+                        .HasForeignKey("EvidenceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

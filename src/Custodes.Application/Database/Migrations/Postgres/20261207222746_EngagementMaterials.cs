@@ -1,0 +1,63 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Custodes.Application.Database.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class EngagementMaterials : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<Guid>(
+                name: "SelfAssessmentId",
+                table: "engagements",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "engagement_evidence",
+                columns: table => new
+                {
+                    EngagementId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EvidenceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AttachedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    AttachedBy = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_engagement_evidence", x => new { x.EngagementId, x.EvidenceId });
+                    table.ForeignKey(
+                        name: "FK_engagement_evidence_engagements_EngagementId",
+                        column: x => x.EngagementId,
+                        principalTable: "engagements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_engagement_evidence_evidence_EvidenceId",
+                        column: x => x.EvidenceId,
+                        principalTable: "evidence",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_engagement_evidence_EvidenceId",
+                table: "engagement_evidence",
+                column: "EvidenceId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "engagement_evidence");
+
+            migrationBuilder.DropColumn(
+                name: "SelfAssessmentId",
+                table: "engagements");
+        }
+    }
+}
