@@ -13,7 +13,7 @@ namespace Custodes.Application.Deliverables;
 /// What a CMMC assessor hands over from an assessment: the results workbook (status, methods, notes and inheritance per requirement and
 /// objective) and the artifact hash list of the DoD CMMC Hashing Guide, whose SHA-256 a letter issued from the assessment carries.
 /// </summary>
-public sealed class CmmcDeliverables(AssessmentStore assessments, EvidenceStore evidence, PortfolioGraphs portfolios, ProviderLetters letters, TimeProvider clock)
+public sealed class CmmcDeliverables(AssessmentStore assessments, EvidenceStore evidence, CustomerInheritance inheritance)
 {
     /// <summary>The artifact hash list of a stored assessment: every evidence file linked to it or referenced by its findings (<c>sha256:…</c>).</summary>
     public async Task<ArtifactHashList> ArtifactHashesAsync(Tenant tenant, Guid assessmentId, CancellationToken cancellationToken = default)
@@ -46,13 +46,8 @@ public sealed class CmmcDeliverables(AssessmentStore assessments, EvidenceStore 
     private async Task<IReadOnlyDictionary<string, InheritanceLine>> InheritanceAsync(Tenant reader, StoredAssessment stored, CancellationToken cancellationToken)
     {
         // Whoever may read the assessment reads the inheritance it states: the owner's portfolio, read-only, in the reader's name.
-        var loaded = await portfolios.GetAsync(new Tenant(stored.OrganizationId, Roles.Viewer, reader.Actor), cancellationToken);
-        if (loaded?.Stored.EntryOf(stored.OrganizationId) is not { } entry) return new Dictionary<string, InheritanceLine>();
-        var now = clock.GetUtcNow();
-        var held = await letters.ForAsync(loaded.Stored, now, cancellationToken);
-        var coverage = CoveringProviders.Coverage(loaded.Graph, loaded.Graph.IndexOf(entry), loaded.Stored.Matrices, held.ToDictionary(l => l.Key, l => l.Value.State, StringComparer.Ordinal));
-        if (coverage.Length == 0) return new Dictionary<string, InheritanceLine>();
-        var result = ApplyInheritance.Apply(stored.Assessment, coverage, DateOnly.FromDateTime(now.UtcDateTime));
-        return result.Report.Requirements.ToDictionary(r => r.Id, r => ResultsWorkbook.LineOf(r, id => loaded.Graph.Organization(id)?.Name ?? id), StringComparer.Ordinal);
+        var applied = await inheritance.ApplyAsync(new Tenant(stored.OrganizationId, Roles.Viewer, reader.Actor), stored.Assessment, cancellationToken);
+        if (applied is null) return new Dictionary<string, InheritanceLine>();
+        return applied.Result.Report.Requirements.ToDictionary(r => r.Id, r => ResultsWorkbook.LineOf(r, id => applied.Graph.Organization(id)?.Name ?? id), StringComparer.Ordinal);
     }
 }

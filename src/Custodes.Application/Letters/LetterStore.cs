@@ -64,7 +64,10 @@ public sealed record LetterSummary(
         row.Supersedes, row.SupersededBy, row.SupersededAt, row.CloseoutDue, row.ExpiredAt, row.ExpiryReason);
 
     /// <summary>Whether the letter is out of force at a time (revocation aside): past its valid-until date, or ended early at an unmet closeout.</summary>
-    public bool IsExpiredAt(DateTime at) => at > ValidUntil || ExpiredAt <= at;
+    public bool IsExpiredAt(DateTime at) => Expired(ValidUntil, ExpiredAt, at);
+
+    /// <summary>The one expiry rule, for summaries and stored rows alike.</summary>
+    internal static bool Expired(DateTime validUntil, DateTime? expiredAt, DateTime at) => at > validUntil || expiredAt <= at;
 }
 
 /// <summary>A letter file as issued (with the proof to the checkpoint of its own batch) and its record.</summary>
@@ -126,7 +129,7 @@ public sealed class LetterStore(Installation installation, TimeProvider clock)
         : LetterStatuses.Valid;
 
     /// <summary>Whether a letter is out of force at a time (revocation aside).</summary>
-    internal static bool IsExpiredAt(LetterRow row, DateTime at) => at > row.ValidUntil || row.ExpiredAt <= at;
+    internal static bool IsExpiredAt(LetterRow row, DateTime at) => LetterSummary.Expired(row.ValidUntil, row.ExpiredAt, at);
 
     /// <summary>Every letter of the installation, newest first: the public facts its log already holds (the operator's <c>attest list</c>).</summary>
     public async Task<IReadOnlyList<LetterSummary>> ListAsync(int take = 200, CancellationToken cancellationToken = default)

@@ -13,6 +13,9 @@ public sealed record InheritanceView(
     string Entry,
     IReadOnlyDictionary<string, ProviderLetter> Letters);
 
+/// <summary>What an assessment inherits from the providers of its organization's portfolio (<see cref="Graph"/> names them).</summary>
+public sealed record AppliedInheritance(InheritanceResult Result, PortfolioGraph Graph, string Entry, IReadOnlyDictionary<string, ProviderLetter> Letters);
+
 /// <summary>
 /// A customer's effective assessment: its own latest assessment with the requirements its direct providers cover (their responsibility
 /// matrices in the customer's portfolio) inherited while each provider's letter held here is valid (<see cref="ApplyInheritance"/>).
@@ -26,11 +29,25 @@ public sealed class CustomerInheritance(Installation installation, PortfolioGrap
         if (loaded?.Stored.EntryOf(tenant.OrganizationId) is not { } entry) return null;
         var own = await LatestOwnAssessmentAsync(installation, tenant.OrganizationId, cancellationToken);
         if (own is null) return null;
+        var applied = await ApplyAsync(loaded, entry, own.Assessment, cancellationToken);
+        return new InheritanceView(own, ScoreAssessment.Score(own.Assessment), applied.Result, entry, applied.Letters);
+    }
+
+    /// <summary>What an assessment of the tenant's organization inherits from the providers of its portfolio, or null when the portfolio has no entry for it.</summary>
+    public async Task<AppliedInheritance?> ApplyAsync(Tenant tenant, Custodes.Assessments.Assessment assessment, CancellationToken cancellationToken = default)
+    {
+        var loaded = await portfolios.GetAsync(tenant, cancellationToken);
+        if (loaded?.Stored.EntryOf(tenant.OrganizationId) is not { } entry) return null;
+        return await ApplyAsync(loaded, entry, assessment, cancellationToken);
+    }
+
+    private async Task<AppliedInheritance> ApplyAsync(LoadedPortfolio loaded, string entry, Custodes.Assessments.Assessment assessment, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         var held = await letters.ForAsync(loaded.Stored, now, cancellationToken);
         var coverage = CoveringProviders.Coverage(loaded.Graph, loaded.Graph.IndexOf(entry), loaded.Stored.Matrices, held.ToDictionary(l => l.Key, l => l.Value.State, StringComparer.Ordinal));
-        var result = ApplyInheritance.Apply(own.Assessment, coverage, DateOnly.FromDateTime(now.UtcDateTime));
-        return new InheritanceView(own, ScoreAssessment.Score(own.Assessment), result, entry, held);
+        var result = ApplyInheritance.Apply(assessment, coverage, DateOnly.FromDateTime(now.UtcDateTime));
+        return new AppliedInheritance(result, loaded.Graph, entry, held);
     }
 
     /// <summary>The newest assessment an organization owns about itself (by assessment date, then last change).</summary>
