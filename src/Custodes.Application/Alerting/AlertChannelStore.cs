@@ -203,5 +203,5 @@ public sealed class AlertChannelStore(Installation installation, AuditTrail audi
     public static string SeverityName(Severity severity) => severity.ToString().ToLowerInvariant();
 
     // The key is the whole string's UTF-8 bytes, so a receiver can use it as given (docs/alerting.md).
-    private static string NewSecret() => "whsec_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+    internal static string NewSecret() => "whsec_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 }

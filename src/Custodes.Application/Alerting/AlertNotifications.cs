@@ -87,8 +87,8 @@ public sealed class AlertNotifications(Installation installation, AlertingOption
         // An alert reaches each channel once, however often it is published while it grows.
         var channelIds = channels.Select(c => c.Id).ToArray();
         var reached = (await db.AlertDeliveries.AsNoTracking()
-            .Where(d => d.AlertId == notice.AlertId && d.Type == AlertEnvelope.Raised && channelIds.Contains(d.ChannelId))
-            .Select(d => d.ChannelId).ToListAsync(cancellationToken)).ToHashSet();
+            .Where(d => d.AlertId == notice.AlertId && d.Type == AlertEnvelope.Raised && d.ChannelId != null && channelIds.Contains(d.ChannelId.Value))
+            .Select(d => d.ChannelId!.Value).ToListAsync(cancellationToken)).ToHashSet();
         var lease = queue.Accepting ? Guid.NewGuid() : (Guid?)null;
         var deliveries = new List<DueDelivery>(channels.Count);
         foreach (var channel in channels)

@@ -13,7 +13,10 @@ public static class DeliveryStatus
 }
 
 /// <summary>A delivery claimed by a worker: what to send, where, and with which (encrypted) secret.</summary>
-public sealed record DueDelivery(Guid Id, Guid LeaseToken, string Kind, string Target, string? ProtectedSecret, string Type, string Payload, int Attempts, DateTime CreatedAt, DateTime LeaseUntil);
+/// <param name="ProtectedUnsubscribe">For a trust notice: the subscription's unsubscribe token, encrypted; the worker writes the link
+/// into the notice as it sends it, so the outbox never holds the token in the clear.</param>
+public sealed record DueDelivery(Guid Id, Guid LeaseToken, string Kind, string Target, string? ProtectedSecret, string Type, string Payload, int Attempts, DateTime CreatedAt, DateTime LeaseUntil,
+    string? ProtectedUnsubscribe = null);
 
 /// <summary>An attempt made, to be recorded: the delivery as claimed, when the attempt started, and what came of it.</summary>
 public sealed record FinishedAttempt(DueDelivery Delivery, DateTime StartedAt, AttemptResult Result);
@@ -43,12 +46,25 @@ public sealed class AlertOutbox(Installation installation, AlertingOptions optio
         await db.AlertDeliveries
             .Where(d => candidates.Contains(d.Id) && d.Status == DeliveryStatus.Pending && (d.LeaseUntil == null || d.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseToken, token).SetProperty(d => d.LeaseUntil, leaseUntil), cancellationToken);
-        return await (
+        // A delivery goes to an alert channel or to a trust-page subscription: the one it has says where and how.
+        var claimed = await (
             from d in db.AlertDeliveries
-            join c in db.AlertChannels on d.ChannelId equals c.Id
             where d.LeaseToken == token
+            from c in db.AlertChannels.Where(c => c.Id == d.ChannelId).DefaultIfEmpty()
+            from s in db.TrustSubscriptions.Where(s => s.Id == d.SubscriptionId).DefaultIfEmpty()
             orderby d.NextAttemptAt
-            select new DueDelivery(d.Id, token, c.Kind, c.Target, c.ProtectedSecret, d.Type, d.Payload, d.Attempts, d.CreatedAt, leaseUntil)).AsNoTracking().ToListAsync(cancellationToken);
+            select new
+            {
+                d.Id, d.Type, d.Payload, d.Attempts, d.CreatedAt,
+                ChannelKind = c == null ? null : c.Kind, ChannelTarget = c == null ? null : c.Target, ChannelSecret = c == null ? null : c.ProtectedSecret,
+                SubscriptionKind = s == null ? null : s.Kind, SubscriptionTarget = s == null ? null : s.Target, SubscriptionSecret = s == null ? null : s.ProtectedSecret,
+                Unsubscribe = s == null ? null : s.ProtectedUnsubscribe,
+            }).AsNoTracking().ToListAsync(cancellationToken);
+        return claimed.Where(d => d.ChannelKind is not null || d.SubscriptionKind is not null)
+            .Select(d => d.ChannelKind is not null
+                ? new DueDelivery(d.Id, token, d.ChannelKind, d.ChannelTarget!, d.ChannelSecret, d.Type, d.Payload, d.Attempts, d.CreatedAt, leaseUntil)
+                : new DueDelivery(d.Id, token, d.SubscriptionKind!, d.SubscriptionTarget!, d.SubscriptionSecret, d.Type, d.Payload, d.Attempts, d.CreatedAt, leaseUntil, d.Unsubscribe))
+            .ToArray();
     }
 
     /// <summary>Records attempts and decides what follows each: delivered, retried later, or given up.</summary>
@@ -117,7 +133,7 @@ public sealed class AlertOutbox(Installation installation, AlertingOptions optio
         var ids = rows.Select(r => r.Id).ToArray();
         var attempts = (await db.AlertAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(cancellationToken))
             .ToLookup(a => a.DeliveryId);
-        return rows.Select(r => new Delivery(r.Id, r.ChannelId, r.AlertId, r.Type, r.Status, r.Attempts, r.CreatedAt,
+        return rows.Select(r => new Delivery(r.Id, channelId, r.AlertId, r.Type, r.Status, r.Attempts, r.CreatedAt,
             r.Status == DeliveryStatus.Pending ? r.NextAttemptAt : null, r.CompletedAt, r.LastError,
             attempts[r.Id].OrderBy(a => a.Number).Select(a => new DeliveryAttempt(a.Number, a.At, a.DurationMs, a.StatusCode, a.Outcome, a.Error)).ToArray())).ToArray();
     }

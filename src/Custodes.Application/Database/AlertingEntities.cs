@@ -2,8 +2,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Custodes.Application.Database;
 
-// Alert delivery: the organizations' channels (webhooks, email recipients) and the outbox of deliveries with every attempt.
-// Nothing here refers to how alerts themselves are stored: a delivery carries its payload, built when the alert was enqueued.
+// Delivery: the organizations' alert channels (webhooks, email recipients) and the one outbox of deliveries with every attempt.
+// The outbox also carries trust-page notices to their subscribers (trust_subscriptions): a delivery goes to an alert channel or to
+// a subscription, never both. Nothing here refers to how alerts themselves are stored: a delivery carries its payload.
 
 /// <summary>Where an organization wants its alerts: a webhook endpoint or an email recipient.</summary>
 internal sealed class AlertChannelRow
@@ -28,11 +29,15 @@ internal sealed class AlertChannelRow
 internal sealed class AlertDeliveryRow
 {
     public Guid Id { get; set; }
-    public Guid ChannelId { get; set; }
+    /// <summary>The alert channel it goes to (null for a trust notice).</summary>
+    public Guid? ChannelId { get; set; }
+    /// <summary>The trust-page subscription it goes to (null for an alert).</summary>
+    public Guid? SubscriptionId { get; set; }
     public Guid OrganizationId { get; set; }
-    /// <summary>The alert's id in the alert store (or <c>test</c> for a test delivery).</summary>
+    /// <summary>What it is about: the alert's id in the alert store (<c>test</c> for a test delivery), or a trust notice's
+    /// <c>&lt;letter id&gt;:&lt;event&gt;</c> (one delivery per subscription and event: a unique index).</summary>
     public required string AlertId { get; set; }
-    /// <summary><c>alert.raised</c> or <c>alert.test</c>.</summary>
+    /// <summary><c>alert.raised</c>, <c>alert.test</c> or <c>trust.notice</c>.</summary>
     public required string Type { get; set; }
     /// <summary>The webhook body exactly as sent (the email is rendered from it).</summary>
     public required string Payload { get; set; }
@@ -90,7 +95,9 @@ internal static class AlertingModel
             e.HasIndex(x => new { x.ChannelId, x.CreatedAt });
             e.HasIndex(x => x.LeaseToken);
             e.HasIndex(x => new { x.AlertId, x.ChannelId });
+            e.HasIndex(x => new { x.SubscriptionId, x.AlertId }).IsUnique();
             e.HasOne<AlertChannelRow>().WithMany().HasForeignKey(x => x.ChannelId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<TrustSubscriptionRow>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<AlertAttemptRow>(e =>
         {

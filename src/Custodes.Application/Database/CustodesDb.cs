@@ -41,6 +41,7 @@ internal abstract class CustodesDb(DbContextOptions options) : DbContext(options
     public DbSet<SigningKeyRow> SigningKeys => Set<SigningKeyRow>();
     public DbSet<LetterRow> Letters => Set<LetterRow>();
     public DbSet<TrustPageRow> TrustPages => Set<TrustPageRow>();
+    public DbSet<TrustSubscriptionRow> TrustSubscriptions => Set<TrustSubscriptionRow>();
     public DbSet<ShareRow> Shares => Set<ShareRow>();
     public DbSet<EngagementRow> Engagements => Set<EngagementRow>();
     public DbSet<FirmKeyRow> FirmKeys => Set<FirmKeyRow>();

@@ -119,6 +119,9 @@ public static class ApplicationServices
         // Trust pages: what an organization publishes about itself, edited by the web app and the CLI alike.
         services.TryAddSingleton<Trust.TrustPages>();
         services.TryAddSingleton<Trust.TrustPageReader>();
+        // Subscriptions to trust pages (the web's public forms); their notices go out through the delivery outbox above.
+        services.AddConfiguredOptions<Trust.TrustSubscriptionOptions, Trust.TrustSubscriptionOptionsValidator>(Trust.TrustSubscriptionOptions.Section);
+        services.TryAddSingleton<Trust.TrustSubscriptions>();
 
         services.TryAddSingleton<Demo.DemoWorkspace>();
         return services;

@@ -4,6 +4,7 @@ using Custodes.Application.Database;
 using Custodes.Application.Keys;
 using Custodes.Application.Organizations;
 using Custodes.Application.Transparency;
+using Custodes.Application.Trust;
 using Custodes.Assessments;
 using Custodes.Assessments.Scoring;
 using Custodes.Attestation;
@@ -116,7 +117,7 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
             var index = batch.Result.FirstIndex;
             var proof = await MerkleLog.ProveInclusionAsync(batch.Result.Size, index, batch.Hashes, ct);
             bundle = Letter.Bundle(envelope, (await log.Keys.GetAsync(ct)).Origin, index, proof, batch.Result.SignedCheckpoint);
-            batch.Db.Letters.Add(new LetterRow
+            var issued = new LetterRow
             {
                 Id = predicate.LetterId,
                 IssuerOrganizationId = issuerId,
@@ -134,7 +135,10 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
                 AttestedAssessment = CanonicalJson.Serialize(document),
                 Supersedes = request.Supersedes,
                 CloseoutDue = predicate.PoamCloseoutDue,
-            });
+            };
+            batch.Db.Letters.Add(issued);
+            // Subscribers of the organization's trust page hear of it: stored with the letter, sent by the delivery worker.
+            await TrustNotices.EnqueueAsync(batch.Db, issued, TrustNotices.Issued, issued.IssuedAt, clock, ct);
             if (superseded is not null)
             {
                 // Under the log's lock: a letter superseded or revoked meanwhile is refused here, and nothing is appended.
@@ -142,6 +146,7 @@ public sealed class IssueLetter(Installation installation, AuditTrail audit, Tra
                 RefuseSuperseding(old);
                 old.SupersededBy = predicate.LetterId;
                 old.SupersededAt = issuedAt.UtcDateTime;
+                await TrustNotices.EnqueueAsync(batch.Db, old, TrustNotices.Superseded, issuedAt.UtcDateTime, clock, ct);
                 audit.Record(batch.Db, new AuditEvent(old.IssuerOrganizationId, request.Actor, "letter.superseded", "letter", old.Id.ToString(),
                     After: new { superseded_by = predicate.LetterId, log_index = index }));
             }

@@ -2,6 +2,7 @@ using Custodes.Application.Audit;
 using Custodes.Application.Keys;
 using Custodes.Application.SupplyChain;
 using Custodes.Application.Transparency;
+using Custodes.Application.Trust;
 using Custodes.Attestation;
 using Custodes.Common;
 using Custodes.Transparency;
@@ -76,6 +77,8 @@ public sealed class RevokeLetter(Installation installation, AuditTrail audit, Tr
             row.RevokedAt = revocation.RevokedAt.UtcDateTime;
             row.RevocationReason = reason;
             row.RevocationIndex = batch.Result.FirstIndex;
+            // The page's subscribers hear of it: the notices are stored with the revocation, so none is lost to a crash after it.
+            await TrustNotices.EnqueueAsync(batch.Db, row, TrustNotices.Revoked, row.RevokedAt.Value, clock, ct);
             audit.Record(batch.Db, new AuditEvent(row.IssuerOrganizationId, tenant.Actor, "letter.revoked", "letter", request.LetterId.ToString(),
                 Before: new { status = LetterStatuses.Valid }, After: new { status = LetterStatuses.Revoked, reason, revocation_index = batch.Result.FirstIndex, signed = request.Key is not null }));
             await AuditTrail.SaveAsync(batch.Db, ct);

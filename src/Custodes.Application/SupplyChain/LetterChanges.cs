@@ -2,6 +2,7 @@ using Custodes.Application.Assessments;
 using Custodes.Application.Audit;
 using Custodes.Application.Database;
 using Custodes.Application.Letters;
+using Custodes.Application.Trust;
 using Custodes.Assessments;
 using Custodes.Common;
 using Custodes.SupplyChain;
@@ -85,6 +86,8 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.LetterChanges.Add(new LetterChangeRow { LetterId = letterId, Change = change, ProcessedAt = now.UtcDateTime, Notices = notices.Count });
+            // A revocation's trust-page notices went out with the revocation itself; an expiry is noticed only here, once (the key above).
+            if (change == Expired) await TrustNotices.EnqueueAsync(db, row, TrustNotices.Expired, row.ExpiredAt ?? row.ValidUntil, clock, cancellationToken);
             try
             {
                 // First: a node processing the same change at the same moment waits for this transaction, then is refused by the key.
