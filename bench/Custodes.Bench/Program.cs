@@ -7,6 +7,7 @@ using Custodes.Bench.Attestation;
 //                    dotnet run -c Release --project bench/Custodes.Bench -- tile-load [seconds] [connections]
 //                    dotnet run -c Release --project bench/Custodes.Bench -- trust-load [seconds] [connections]
 //                    dotnet run -c Release --project bench/Custodes.Bench -- engagement-issue [count]
+//                    dotnet run -c Release --project bench/Custodes.Bench -- trust-notify [subscribers]
 switch (args.FirstOrDefault())
 {
     case "log-append":
@@ -17,6 +18,9 @@ switch (args.FirstOrDefault())
         break;
     case "trust-load":
         await Custodes.Bench.Trust.TrustLoad.RunAsync(args[1..]);
+        break;
+    case "trust-notify":
+        await Custodes.Bench.Trust.TrustNotifyLatency.RunAsync(args[1..]);
         break;
     case "engagement-issue":
         await EngagementIssueLoad.RunAsync(args[1..]);

@@ -2,6 +2,10 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Custodes.Application.Alerting;
+using Custodes.Application.Hosting;
+using Custodes.Application.Trust;
+using Custodes.Web.Trust;
+using MimeKit;
 
 namespace Custodes.Web.Alerting;
 
@@ -14,7 +18,7 @@ namespace Custodes.Web.Alerting;
 /// </remarks>
 internal sealed class DeliveryWorker(
     AlertOutbox outbox, DeliveryQueue queue, AlertingOptions options, WebhookSender webhooks, EmailSender email, ISecretProtector secrets,
-    TimeProvider clock, ILogger<DeliveryWorker> log) : BackgroundService
+    PublicAddress address, TimeProvider clock, ILogger<DeliveryWorker> log) : BackgroundService
 {
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(20);
     private const int RecordBatch = 256;
@@ -123,9 +127,20 @@ internal sealed class DeliveryWorker(
         AttemptResult result;
         try
         {
-            result = delivery.Kind == AlertChannelKinds.Webhook
-                ? await webhooks.SendAsync(delivery.Id, delivery.Target, Secret(delivery), delivery.Payload, options.AttemptTimeout, stoppingToken)
-                : await email.SendAsync(delivery.Payload, delivery.Target, options.AttemptTimeout, stoppingToken);
+            if (delivery.Type == TrustNotices.Type)
+            {
+                // A trust notice gets its links and the subscriber's own unsubscribe URL now: the outbox holds neither.
+                var body = TrustNotices.Complete(delivery.Payload, address.Base,
+                    secrets.Unprotect(delivery.ProtectedUnsubscribe ?? throw new CryptographicException("the subscription has no unsubscribe token")));
+                result = delivery.Kind == AlertChannelKinds.Webhook
+                    ? await webhooks.SendAsync(delivery.Id, delivery.Target, Secret(delivery), body, options.AttemptTimeout, stoppingToken)
+                    : await email.SendAsync(from => TrustNoticeEmail.Compose(TrustNotices.Sent.Read(body), from, new MailboxAddress(null, delivery.Target)),
+                        options.AttemptTimeout, stoppingToken);
+            }
+            else
+                result = delivery.Kind == AlertChannelKinds.Webhook
+                    ? await webhooks.SendAsync(delivery.Id, delivery.Target, Secret(delivery), delivery.Payload, options.AttemptTimeout, stoppingToken)
+                    : await email.SendAsync(delivery.Payload, delivery.Target, options.AttemptTimeout, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -134,7 +149,7 @@ internal sealed class DeliveryWorker(
         catch (CryptographicException e)
         {
             result = new AttemptResult(false, null, TimeSpan.Zero,
-                $"the webhook secret cannot be decrypted ({e.Message}): the installation's data-protection keys changed; rotate the secret", Permanent: true);
+                $"a secret cannot be decrypted ({e.Message}): the installation's data-protection keys changed; rotate the secret (or subscribe again)", Permanent: true);
         }
         catch (Exception e)
         {

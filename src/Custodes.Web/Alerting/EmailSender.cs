@@ -9,19 +9,25 @@ using MimeKit;
 
 namespace Custodes.Web.Alerting;
 
-/// <summary>Sends email through the configured SMTP server (a new connection per message): an alert delivery's, or an account message now.</summary>
+/// <summary>Sends email through the configured SMTP server (a new connection per message): a delivery's (alert or trust notice), or an account message now.</summary>
 public sealed class EmailSender(SmtpOptions options)
 {
     public async Task<AttemptResult> SendAsync(string payload, string address, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var envelope = JsonSerializer.Deserialize<AlertEnvelope>(payload, Common.Json.Options)
+            ?? throw new InvalidOperationException("an empty delivery payload");
+        return await SendAsync(from => AlertEmail.Compose(envelope, from, new MailboxAddress(null, address)), timeout, cancellationToken);
+    }
+
+    /// <summary>Sends one delivery's message, composed for the configured sender, and says what came of it (retried by the outbox when it failed).</summary>
+    public async Task<AttemptResult> SendAsync(Func<MailboxAddress, MimeMessage> compose, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         if (!options.Configured)
             return new AttemptResult(false, null, TimeSpan.Zero, $"SMTP is not configured: set {SmtpOptions.Section}:Host (README, Configuration)", Permanent: true);
         if (!MailboxAddress.TryParse(options.From, out var from))
             return new AttemptResult(false, null, TimeSpan.Zero, $"{SmtpOptions.Section}:From '{options.From}' is not an email address", Permanent: true);
-        var envelope = JsonSerializer.Deserialize<AlertEnvelope>(payload, Common.Json.Options)
-            ?? throw new InvalidOperationException("an empty delivery payload");
-        var message = AlertEmail.Compose(envelope, from, new MailboxAddress(null, address));
+        var message = compose(from);
         try
         {
             await TransmitAsync(message, timeout, cancellationToken);

@@ -22,6 +22,7 @@ namespace Custodes.Web.Hosting;
 internal static class Extensions
 {
     public const string SignInRateLimit = "sign-in";
+    public const string SubscribeRateLimit = "trust-subscribe";
 
     public static WebApplicationBuilder AddCustodes(this WebApplicationBuilder builder, Installation installation)
     {
@@ -84,10 +85,16 @@ internal static class Extensions
                 ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = web.SignInPermitsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
                 : RateLimitPartition.GetNoLimiter("views"));
+            o.AddPolicy(SubscribeRateLimit, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter("subscribe:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = web.SubscribePermitsPerHour, Window = TimeSpan.FromHours(1), QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter("views"));
             o.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                await context.HttpContext.Response.WriteAsync("Too many sign-in attempts from your address. Wait a minute and try again.", ct);
+                await context.HttpContext.Response.WriteAsync(context.HttpContext.Request.Path.StartsWithSegments("/trust")
+                    ? "Too many subscription requests from your address. Wait an hour and try again."
+                    : "Too many sign-in attempts from your address. Wait a minute and try again.", ct);
             };
         });
         services.AddResponseCompression(o =>

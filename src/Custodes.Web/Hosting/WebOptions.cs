@@ -15,6 +15,9 @@ public sealed class WebOptions
     /// <summary>Sign-in attempts (password or code) allowed per client address per minute.</summary>
     public int SignInPermitsPerMinute { get; set; } = 20;
 
+    /// <summary>Subscriptions to trust pages one client address may request per hour (the public forms and API have no account to hold to account).</summary>
+    public int SubscribePermitsPerHour { get; set; } = 20;
+
     /// <summary>A session ends after this much inactivity.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(2);
 
@@ -44,6 +47,7 @@ internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
     public ValidateOptionsResult Validate(string? name, WebOptions o) => new OptionsProblems(WebOptions.Section)
         .Require(o.EvidenceMaxBytes >= 1, nameof(o.EvidenceMaxBytes), $"{o.EvidenceMaxBytes} is not a positive number of bytes")
         .Require(o.SignInPermitsPerMinute >= 1, nameof(o.SignInPermitsPerMinute), $"{o.SignInPermitsPerMinute} is not at least 1")
+        .Require(o.SubscribePermitsPerHour >= 1, nameof(o.SubscribePermitsPerHour), $"{o.SubscribePermitsPerHour} is not at least 1")
         .Require(o.IdleTimeout > TimeSpan.Zero, nameof(o.IdleTimeout), "must be positive (a time such as 02:00:00)")
         .Require(o.AbsoluteTimeout >= o.IdleTimeout, nameof(o.AbsoluteTimeout), "must be at least IdleTimeout (a time such as 12:00:00)")
         .Result;

@@ -21,6 +21,12 @@ public static class TrustApi
             .WithSummary("The page's badge: the live status of the newest letter, linking to the trust page")
             .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml").ProducesProblem(404);
 
+        app.MapPost("/trust/{slug}/subscriptions", Subscribe).WithName("SubscribeTrustPage").WithTags("Trust").AllowAnonymous()
+            .RequireRateLimiting(Extensions.SubscribeRateLimit)
+            .WithSummary("Subscribe a webhook to a published trust page, without an account: body {\"url\": \"https://…\"}. The answer carries the signing " +
+                "secret and the unsubscribe URL, only this once; notices (custodes.trust-notice/v1) are signed like alert webhooks. Email subscriptions are made on the page")
+            .Produces<WebhookSubscribed>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+
         var owner = app.MapGroup("/api/v1/trust").WithTags("Trust").RequireAuthorization();
         owner.MapGet("/", Settings).WithName("TrustSettings").WithSummary("Whether your organization's trust page is published, and at which address");
         owner.MapPut("/", Publish).WithName("PublishTrustPage")
@@ -29,6 +35,21 @@ public static class TrustApi
         owner.MapDelete("/", Unpublish).WithName("UnpublishTrustPage")
             .WithSummary("Take the trust page down: its address, JSON and badge answer 404 from then on. Owners only").ProducesProblem(403).ProducesProblem(404);
         return app;
+    }
+
+    /// <summary>Body of a webhook subscription.</summary>
+    public sealed record SubscribeRequest(string? Url);
+
+    /// <summary>A webhook subscription made: its secret and unsubscribe URL are shown only in this answer.</summary>
+    public sealed record WebhookSubscribed(Guid Id, string Organization, string Slug, string Url, string Secret, string UnsubscribeUrl, string Schema);
+
+    private static async Task<IResult> Subscribe(string slug, SubscribeRequest? body, HttpContext context, TrustSubscriptions subscriptions, PublicAddress address,
+        CancellationToken cancellationToken)
+    {
+        var made = await subscriptions.SubscribeWebhookAsync(slug, body?.Url, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", cancellationToken);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Json(new WebhookSubscribed(made.Id, made.OrganizationName, made.Slug, made.Url, made.Secret,
+            TrustNotices.UnsubscribeUrl(address.Base, made.UnsubscribeToken), TrustNotices.Schema), statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>Body of a publication: the page's address under /trust/.</summary>

@@ -10,9 +10,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.Settings;
 
 /// <summary>The owner publishes, moves or unpublishes the organization's public trust page; everyone else sees whether it is published.</summary>
-public sealed class TrustModel(TrustPages pages, PublicAddress address) : PageModel
+public sealed class TrustModel(TrustPages pages, TrustSubscriptions subscriptions, PublicAddress address) : PageModel
 {
     public TrustApi.TrustPageState State { get; private set; } = null!;
+    public SubscriberCounts Subscribers { get; private set; } = new(0, 0, 0);
     public string? Message { get; private set; }
     public string? Problem { get; private set; }
     [BindProperty] public string? Slug { get; set; }
@@ -57,5 +58,6 @@ public sealed class TrustModel(TrustPages pages, PublicAddress address) : PageMo
     {
         State = TrustApi.State(await pages.SettingsAsync(User.Tenant(), HttpContext.RequestAborted), address.Base);
         if (!keepSlug) Slug = State.Slug;
+        Subscribers = await subscriptions.CountsAsync(User.Tenant(), HttpContext.RequestAborted);
     }
 }

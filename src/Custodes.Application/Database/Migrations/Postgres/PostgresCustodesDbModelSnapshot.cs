@@ -124,7 +124,7 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
-                    b.Property<Guid>("ChannelId")
+                    b.Property<Guid?>("ChannelId")
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("CompletedAt")
@@ -157,6 +157,9 @@ namespace Custodes.Application.Database.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -171,6 +174,9 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.HasIndex("ChannelId", "CreatedAt");
 
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("SubscriptionId", "AlertId")
+                        .IsUnique();
 
                     b.ToTable("alert_deliveries", (string)null);
                 });
@@ -1703,6 +1709,76 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.ToTable("trust_pages", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.TrustSubscriptionRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ConfirmExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("ConfirmHash")
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("LastMailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedUnsubscribe")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("RequestedFrom")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<byte[]>("UnsubscribeHash")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmHash")
+                        .IsUnique();
+
+                    b.HasIndex("UnsubscribeHash")
+                        .IsUnique();
+
+                    b.HasIndex("RequestedFrom", "CreatedAt");
+
+                    b.HasIndex("OrganizationId", "Kind", "Target")
+                        .IsUnique();
+
+                    b.ToTable("trust_subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.UserRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2265,8 +2341,12 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.HasOne("Custodes.Application.Database.AlertChannelRow", null)
                         .WithMany()
                         .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Custodes.Application.Database.TrustSubscriptionRow", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Custodes.Application.Database.ApiKeyRow", b =>
@@ -2570,6 +2650,15 @@ namespace Custodes.Application.Database.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Custodes.Application.Database.TrustPageRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.TrustSubscriptionRow", b =>
                 {
                     b.HasOne("Custodes.Application.Database.OrganizationRow", null)
                         .WithMany()

@@ -117,7 +117,7 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("ChannelId")
+                    b.Property<Guid?>("ChannelId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("CompletedAt")
@@ -150,6 +150,9 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -164,6 +167,9 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.HasIndex("ChannelId", "CreatedAt");
 
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("SubscriptionId", "AlertId")
+                        .IsUnique();
 
                     b.ToTable("alert_deliveries", (string)null);
                 });
@@ -1694,6 +1700,76 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.ToTable("trust_pages", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.TrustSubscriptionRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConfirmExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ConfirmHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastMailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedUnsubscribe")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RequestedFrom")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("UnsubscribeHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmHash")
+                        .IsUnique();
+
+                    b.HasIndex("UnsubscribeHash")
+                        .IsUnique();
+
+                    b.HasIndex("RequestedFrom", "CreatedAt");
+
+                    b.HasIndex("OrganizationId", "Kind", "Target")
+                        .IsUnique();
+
+                    b.ToTable("trust_subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.UserRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2252,8 +2328,12 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.HasOne("Custodes.Application.Database.AlertChannelRow", null)
                         .WithMany()
                         .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Custodes.Application.Database.TrustSubscriptionRow", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Custodes.Application.Database.ApiKeyRow", b =>
@@ -2557,6 +2637,15 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Custodes.Application.Database.TrustPageRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.TrustSubscriptionRow", b =>
                 {
                     b.HasOne("Custodes.Application.Database.OrganizationRow", null)
                         .WithMany()
