@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Custodes.Application;
 using Custodes.Application.Accounts;
 using Custodes.Application.Audit;
+using Custodes.Application.Demo;
 using Custodes.Application.Letters;
 using Custodes.Application.SupplyChain;
 using Custodes.Application.Trust;
@@ -86,7 +87,7 @@ public sealed partial class TrustSubscriptionTests
         Assert.Contains("a message is on its way", first);
         var confirmation = Mail(await sink.NextAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal("office@smiledental.example", Assert.Single(confirmation.To.Mailboxes).Address);
-        var confirmUrl = ConfirmLink().Match(confirmation.TextBody).Value;
+        var confirmUrl = ConfirmLink().Match(confirmation.TextBody ?? "").Value;
         Assert.StartsWith($"{PublicUrl}/trust/subscription/confirm/", confirmUrl);
 
         // A second address never confirms: it must receive nothing but its confirmation.
@@ -117,7 +118,7 @@ public sealed partial class TrustSubscriptionTests
         Assert.Contains("Why: Scope was misstated", notice.TextBody);
         Assert.Contains($"{PublicUrl}/trust/{Slug}", notice.TextBody);
         Assert.Contains($"{PublicUrl}/letters/{demo.Letter}", notice.TextBody);
-        var unsubscribe = UnsubscribeLink().Match(notice.TextBody).Value;
+        var unsubscribe = UnsubscribeLink().Match(notice.TextBody ?? "").Value;
         Assert.Equal($"<{unsubscribe}>", notice.Headers["List-Unsubscribe"]);
 
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -170,7 +171,7 @@ public sealed partial class TrustSubscriptionTests
             Assert.Equal(hook.Delivery, notice.GetProperty("id").GetString());
             Assert.Equal("custodes.trust-notice/v1", notice.GetProperty("schema").GetString());
             Assert.Equal(Slug, notice.GetProperty("organization").GetProperty("slug").GetString());
-            Assert.Equal(Application.Demo.DemoWorkspace.MspName, notice.GetProperty("organization").GetProperty("name").GetString());
+            Assert.Equal(DemoWorkspace.MspName, notice.GetProperty("organization").GetProperty("name").GetString());
             var letter = notice.GetProperty("letter_id").GetString();
             Assert.Equal($"{PublicUrl}/trust/{Slug}", notice.GetProperty("links").GetProperty("page").GetString());
             Assert.Equal($"{PublicUrl}/letters/{letter}", notice.GetProperty("links").GetProperty("letter").GetString());
