@@ -101,6 +101,7 @@ public static class ApplicationServices
         services.TryAddSingleton<WatchMspStore>();
         services.TryAddSingleton<WatchConsentStore>();
         services.TryAddSingleton<AlertStore>();
+        services.TryAddSingleton<PostureDrifts>();
         services.TryAddSingleton<WatchLog>();
         services.TryAddSingleton<WatchInbox>();
         services.TryAddSingleton(sp => new AlertPublisher(sp.GetRequiredService<AlertStore>(), sp.GetServices<IAlertSink>(),
