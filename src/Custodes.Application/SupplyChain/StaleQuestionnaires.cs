@@ -56,7 +56,10 @@ public sealed class StaleQuestionnaires(Installation installation, Questionnaire
         var facts = await basis.CurrentAsync(tenant, questionnaires.Select(q => q.Questionnaire.LetterId), cancellationToken);
         foreach (var (row, questionnaire) in questionnaires)
         {
-            var changes = AnswerBasis.Compare(SignedBasis(row, questionnaire), facts.For(questionnaire));
+            var current = facts.For(questionnaire);
+            // Signed before bases were stored: only what it recorded itself (its letter) can be compared; the rest was never known.
+            if (row.Basis is null) current = [.. current.Where(f => f.Kind == BasisKinds.Letter)];
+            var changes = AnswerBasis.Compare(SignedBasis(row, questionnaire), current);
             if (changes.Count == 0) continue;
             result[row.Id] = new OutOfDate(row.Id, row.Title, row.Revision, changes,
                 questionnaire.Answers.ToDictionary(a => a.QuestionId, a => a.Text, StringComparer.Ordinal), next.TryGetValue(row.Id, out var n) ? n : null);

@@ -38,7 +38,8 @@ public sealed class AnswerBasisTests
         Assert.Equal(2, changes.Count);
         Assert.Equal(("granite", "none"), (changes[0].Subject, changes[0].After));
         Assert.Contains("no longer covers", changes[0].Why, StringComparison.Ordinal);
-        Assert.Equal(("cloudvault", "none", (IReadOnlyList<string>)["backups-protected"]), (changes[1].Subject, changes[1].Before, changes[1].Questions));
+        Assert.Equal(("cloudvault", "none"), (changes[1].Subject, changes[1].Before));
+        Assert.Equal(["backups-protected"], changes[1].Questions);
     }
 
     [Fact]
