@@ -47,7 +47,10 @@ public sealed class WatchCommandTests : IDisposable
         foreach (var field in (string[])["rule", "severity", "msp", "actor", "tenants", "first_seen", "last_seen", "event_count", "summary"])
             Assert.True(mass.TryGetProperty(field, out _), field);
         Assert.EndsWith("Z", mass.GetProperty("first_seen").GetString());
-        Assert.Contains(json.RootElement.GetProperty("alerts").EnumerateArray(), a => a.GetProperty("rule").GetString() == "backup-destruction");
+        // Additive: what each alert is evidence against in NIST SP 800-171 r2.
+        Assert.Equal(["3.1.7", "3.4.6"], mass.GetProperty("requirements").EnumerateArray().Select(r => r.GetString()));
+        var backup = json.RootElement.GetProperty("alerts").EnumerateArray().First(a => a.GetProperty("rule").GetString() == "backup-destruction");
+        Assert.Equal(["3.8.9"], backup.GetProperty("requirements").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]

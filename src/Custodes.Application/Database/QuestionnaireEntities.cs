@@ -41,6 +41,8 @@ internal sealed class QuestionnaireResponseRow
     public DateTime? SignedOffAt { get; set; }
     /// <summary>SHA-256 (hex) of the signed-off document's canonical JSON (<c>QuestionnaireJson.Sha256</c>); null while a draft.</summary>
     public string? ContentSha256 { get; set; }
+    /// <summary>What the answers rested on at sign-off (JSON list of <c>BasisFact</c>); null for a draft, or one signed before it was stored.</summary>
+    public string? Basis { get; set; }
     public List<QuestionnaireAnswerRow> Answers { get; set; } = [];
 }
 

@@ -36,8 +36,10 @@ public sealed record DemoSignIn(string Email, string Organization, string Role);
 /// assessment (in the transparency log), and Smile Dental Group's portfolio — the attested MSP and a backup provider without a letter,
 /// the MSP's responsibility matrix — with the practice's own assessment, so the practice inherits what the MSP covers.
 /// </summary>
+/// <remarks>With the watch and questionnaire services (as the application wires them) it also shows posture drift — a critical alert about
+/// the MSP left open for two days — and the practice's signed cyber-insurance questionnaire, which revoking the letter makes out of date.</remarks>
 public sealed class DemoWorkspace(Installation installation, OrganizationStore organizations, AccountStore accounts, AssessmentStore assessments, EvidenceStore evidence,
-    IssueLetter issue, PortfolioStore portfolios)
+    IssueLetter issue, PortfolioStore portfolios, TimeProvider? clock = null, SupplyChainQueries? queries = null, QuestionnaireStore? questionnaires = null)
 {
     public const string BackupProviderName = "CloudVault Backup Inc.";
 
@@ -62,6 +64,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
                 var msp = existing.First(o => o.Name == MspName).Id;
                 var practice = existing.First(o => o.Name == CustomerNames[0]).Id;
                 var (letter, keyFile) = await EnsureSupplyChainAsync(msp, practice, ids.FirstOrDefault(), cancellationToken);
+                await EnsureDriftAndQuestionnaireAsync(msp, practice, cancellationToken);
                 return new DemoSummary(false, assessor, msp, existing.Where(o => CustomerNames.Contains(o.Name)).Select(o => o.Id).ToArray(),
                     ids.FirstOrDefault(), ids.Skip(1).Cast<Guid?>().FirstOrDefault(), SignIns(), null, letter, keyFile);
             }
@@ -91,6 +94,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
             await evidence.AddAsync(tenant, content, file, file.EndsWith(".csv") ? "text/csv" : "text/plain", name, currentId, targets, cancellationToken);
         }
         var (issued, signingKey) = await EnsureSupplyChainAsync(mspId, customers[0], currentId, cancellationToken);
+        await EnsureDriftAndQuestionnaireAsync(mspId, customers[0], cancellationToken);
         return new DemoSummary(true, assessorId, mspId, customers, currentId, priorId, SignIns(), key, issued, signingKey);
     }
 
@@ -152,6 +156,46 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
         };
         await portfolios.ImportAsync(new Tenant(practiceId, Roles.Owner, Actor), portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Granite Peak responsibility matrix")], "demo portfolio", cancellationToken);
         return (letter.LetterId, keyFile);
+    }
+
+    /// <summary>Once: a critical alert about the MSP raised two days ago and still open (posture drift on the practice's dashboard and the
+    /// assessor's letters), and the practice's cyber-insurance questionnaire, proposed from what it inherits and signed off by its office manager.</summary>
+    private async Task EnsureDriftAndQuestionnaireAsync(Guid mspId, Guid practiceId, CancellationToken cancellationToken)
+    {
+        if (clock is null) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using (var db = installation.OpenDb())
+        {
+            if (!await db.WatchAlerts.AnyAsync(a => a.MspOrganizationId == mspId && a.Rule == Custodes.Watch.Detection.RuleIds.MfaDisabled, cancellationToken))
+            {
+                // Written as the pipeline stores it, two days back, so the demo shows drift at once (the alert page explains it).
+                var seen = now.AddDays(-2).AddHours(-1);
+                var id = Guid.CreateVersion7();
+                db.WatchAlerts.Add(new Database.WatchAlertRow
+                {
+                    Id = id, MspOrganizationId = mspId, Rule = Custodes.Watch.Detection.RuleIds.MfaDisabled, Severity = (int)Custodes.Watch.Detection.Severity.Critical,
+                    Msp = "granite-peak", Actor = "tech-jordan", Subject = "admin@granitepeak.example", Tenants = "smile-dental", FirstSeen = seen, LastSeen = seen,
+                    EventCount = 1, Summary = "MFA disabled for admin@granitepeak.example by tech-jordan on tenant smile-dental",
+                    Status = Watch.AlertStatuses.Open, Growing = false, DetectedAt = now.AddDays(-2), UpdatedAt = now.AddDays(-2), Version = 1,
+                });
+                db.WatchAlertTenants.Add(new Database.WatchAlertTenantRow { AlertId = id, Tenant = "smile-dental" });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+        if (queries is null || questionnaires is null) return;
+        Guid? officeManager;
+        await using (var db = installation.OpenDb())
+        {
+            if (await db.QuestionnaireResponses.AnyAsync(q => q.OrganizationId == practiceId, cancellationToken)) return;
+            officeManager = await db.Users.AsNoTracking().Where(u => u.Email == "office@smiledental.example").Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
+        }
+        if (officeManager is null) return;
+        var office = new Tenant(practiceId, Roles.Owner, "user:office@smiledental.example", officeManager);
+        var proposal = await queries.ProposeAsync(office, "cyber-insurance-msp", cancellationToken);
+        var draft = await questionnaires.CreateAsync(office, proposal, QuestionnaireSources.Proposed, cancellationToken: cancellationToken);
+        var reviewed = await questionnaires.ReviewAsync(office, draft.Id,
+            [.. proposal.Answers.Select(a => new AnswerReview(a.QuestionId, Custodes.SupplyChain.Questionnaires.ReviewState.Reviewed))], draft.Version, cancellationToken);
+        await questionnaires.SignOffAsync(office, draft.Id, reviewed.Version, cancellationToken);
     }
 
     private static readonly (string File, string Name, string[] Targets)[] EvidenceFiles =

@@ -56,7 +56,10 @@ public static class ApplicationServices
         services.TryAddSingleton<AccountStore>();
         services.TryAddSingleton<InvitationStore>();
         services.TryAddSingleton<AssessmentStore>();
+        services.TryAddSingleton<QuestionnaireBasis>();
         services.TryAddSingleton<QuestionnaireStore>();
+        services.TryAddSingleton<StaleQuestionnaires>();
+        services.TryAddSingleton<ReviseQuestionnaire>();
         services.TryAddSingleton<ShareStore>();
         services.TryAddSingleton<Deliverables.CmmcDeliverables>();
         services.TryAddSingleton(sp => new EvidenceStore(sp.GetRequiredService<Installation>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>())
@@ -96,11 +99,13 @@ public static class ApplicationServices
         services.TryAddSingleton<ProviderLetters>();
         services.TryAddSingleton<LetterChanges>();
         services.TryAddSingleton<CustomerInheritance>();
+        services.TryAddSingleton<SupplyChainQueries>();
 
         // Watch: MSP profiles and tenants, alerts, the per-MSP event log, the inbox and the ingestion pipeline.
         services.TryAddSingleton<WatchMspStore>();
         services.TryAddSingleton<WatchConsentStore>();
         services.TryAddSingleton<AlertStore>();
+        services.TryAddSingleton<PostureDrifts>();
         services.TryAddSingleton<WatchLog>();
         services.TryAddSingleton<WatchInbox>();
         services.TryAddSingleton(sp => new AlertPublisher(sp.GetRequiredService<AlertStore>(), sp.GetServices<IAlertSink>(),

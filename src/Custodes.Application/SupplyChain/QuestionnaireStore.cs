@@ -24,6 +24,8 @@ public static class QuestionnaireSources
     public const string Import = "import";
     /// <summary>Copied, reviews included, from the signed-off revision before it.</summary>
     public const string Revision = "revision";
+    /// <summary>Proposed again from the current facts, reviews carried over where nothing they rested on changed (<see cref="ReviseQuestionnaire"/>).</summary>
+    public const string CurrentFacts = "current-facts";
 }
 
 /// <summary>A questionnaire stored for an organization, with its review status and, once signed off, the hash that seals it.</summary>
@@ -53,7 +55,9 @@ public sealed record AnswerReview(string QuestionId, ReviewState State, Answer? 
 /// answer by answer, signed off by a member with edit rights, then immutable (a correction is a new revision). Every change is in
 /// the audit trail with its before and after.
 /// </summary>
-public sealed class QuestionnaireStore(Installation installation, AuditTrail audit, TimeProvider clock)
+/// <remarks>With a <see cref="QuestionnaireBasis"/> (as the application wires it), a sign-off also stores what each answer rested on, so a
+/// later change of those facts marks the questionnaire out of date (<see cref="StaleQuestionnaires"/>).</remarks>
+public sealed class QuestionnaireStore(Installation installation, AuditTrail audit, TimeProvider clock, QuestionnaireBasis? basis = null)
 {
     public const int MaxCommentLength = 4000;
 
@@ -196,6 +200,8 @@ public sealed class QuestionnaireStore(Installation installation, AuditTrail aud
         if (!Roles.CanEdit(person.Role)) throw new ForbiddenException($"the {person.Role} role cannot sign off a questionnaire");
         var at = Now();
         var signed = ToDomain(row).SignOffBy(person.Name, at);
+        var facts = basis is null ? null : (await basis.CurrentAsync(tenant, [signed.LetterId], cancellationToken)).For(signed);
+        row.Basis = facts is null ? null : JsonSerializer.Serialize(facts, Json.Options);
         row.Status = QuestionnaireStatuses.SignedOff;
         row.SignedOffBy = person.Name;
         row.SignedOffByUserId = person.UserId;
@@ -210,13 +216,20 @@ public sealed class QuestionnaireStore(Installation installation, AuditTrail aud
                 status = row.Status, signed_off_by = row.SignedOffBy, signed_off_at = at, content_sha256 = row.ContentSha256,
                 answers = Count(signed.Answers, a => QuestionnaireNames.Answers.Name(a.Final!.Value)),
                 edited = signed.Answers.Where(a => a.State == ReviewState.Edited).Select(a => a.QuestionId).ToArray(),
+                rests_on = facts?.Select(f => new { f.Kind, f.Subject, f.Value }).ToArray(),
             }));
         await SaveConcurrentAsync(db, id, cancellationToken);
         return ToStored(row);
     }
 
     /// <summary>Starts the next revision of a signed-off questionnaire: a draft with the same proposals and reviews, to correct and sign off again.</summary>
-    public async Task<StoredQuestionnaire> StartRevisionAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
+    public Task<StoredQuestionnaire> StartRevisionAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default) =>
+        StartRevisionAsync(tenant, id, null, QuestionnaireSources.Revision, [], cancellationToken);
+
+    /// <summary>Starts the next revision of a signed-off questionnaire from <paramref name="from"/> (null: a copy of the signed one).</summary>
+    /// <param name="affected">The questions proposed again because what they rested on changed (recorded with the change).</param>
+    internal async Task<StoredQuestionnaire> StartRevisionAsync(Tenant tenant, Guid id, QuestionnaireResponse? from, string source, IReadOnlyList<string> affected,
+        CancellationToken cancellationToken)
     {
         tenant.RequireEdit();
         await using var db = installation.OpenDb();
@@ -233,26 +246,27 @@ public sealed class QuestionnaireStore(Installation installation, AuditTrail aud
             Id = Guid.CreateVersion7(),
             OrganizationId = tenant.OrganizationId,
             TemplateId = signed.TemplateId,
-            TemplateVersion = signed.TemplateVersion,
-            Title = signed.Title,
-            Subject = signed.Subject,
-            AssessedOn = signed.AssessedOn,
-            LetterId = signed.LetterId,
-            Attested = signed.Attested,
-            GeneratedOn = signed.GeneratedOn,
+            TemplateVersion = from?.TemplateVersion ?? signed.TemplateVersion,
+            Title = from?.Title ?? signed.Title,
+            Subject = from?.Organization ?? signed.Subject,
+            AssessedOn = from is null ? signed.AssessedOn : from.AssessedOn,
+            LetterId = from is null ? signed.LetterId : from.LetterId,
+            Attested = from?.Attested ?? signed.Attested,
+            GeneratedOn = from?.GeneratedOn ?? signed.GeneratedOn,
             Revision = signed.Revision + 1,
             RevisionOf = signed.Id,
             Status = QuestionnaireStatuses.Draft,
-            Source = QuestionnaireSources.Revision,
+            Source = source,
             Version = 1,
             CreatedAt = now,
             CreatedBy = person.Name,
             UpdatedAt = now,
         };
-        row.Answers = ToDomain(signed).Answers.Select((a, i) => ToRow(row.Id, i, a)).ToList();
+        row.Answers = (from ?? ToDomain(signed)).Answers.Select((a, i) => ToRow(row.Id, i, a)).ToList();
         db.QuestionnaireResponses.Add(row);
         audit.Record(db, new AuditEvent(tenant.OrganizationId, tenant.Actor, "questionnaire.revision_started", "questionnaire", row.Id.ToString(),
-            After: new { template = row.TemplateId, revision = row.Revision, revision_of = signed.Id, revision_of_sha256 = signed.ContentSha256 }));
+            After: new { template = row.TemplateId, revision = row.Revision, revision_of = signed.Id, revision_of_sha256 = signed.ContentSha256, source,
+                proposed_again = from is null ? null : affected }));
         try
         {
             await AuditTrail.SaveAsync(db, cancellationToken);
@@ -376,7 +390,7 @@ public sealed class QuestionnaireStore(Installation installation, AuditTrail aud
         Comment = a.Comment,
     };
 
-    private static QuestionnaireResponse ToDomain(QuestionnaireResponseRow row) => new()
+    internal static QuestionnaireResponse ToDomain(QuestionnaireResponseRow row) => new()
     {
         TemplateId = row.TemplateId,
         TemplateVersion = row.TemplateVersion,

@@ -33,6 +33,8 @@ public sealed record AlertView
     [JsonConverter(typeof(UtcTimeJsonConverter))] public required DateTimeOffset LastSeen { get; init; }
     public required long EventCount { get; init; }
     public required string Summary { get; init; }
+    /// <summary>The NIST SP 800-171 r2 requirements the alert is evidence against (<see cref="RuleRequirements"/>).</summary>
+    public IReadOnlyList<string> Requirements { get; init; } = [];
     public required string Status { get; init; }
     public string? StatusNote { get; init; }
     public string? StatusBy { get; init; }
@@ -194,7 +196,7 @@ public sealed class AlertStore(Installation installation, AuditTrail audit, Time
         {
             Id = r.Id, Rule = r.Rule, Severity = ((Severity)r.Severity).ToString().ToLowerInvariant(), Msp = r.Msp, MspOrganizationId = r.MspOrganizationId,
             Actor = r.Actor, Subject = r.Subject, Tenants = tenants, FirstSeen = new DateTimeOffset(r.FirstSeen, TimeSpan.Zero),
-            LastSeen = new DateTimeOffset(r.LastSeen, TimeSpan.Zero), EventCount = r.EventCount, Summary = r.Summary, Status = r.Status,
+            LastSeen = new DateTimeOffset(r.LastSeen, TimeSpan.Zero), EventCount = r.EventCount, Summary = r.Summary, Requirements = RuleRequirements.For(r.Rule), Status = r.Status,
             StatusNote = r.StatusNote, StatusBy = r.StatusBy, StatusAt = r.StatusAt, Growing = r.Growing, DetectedAt = r.DetectedAt, Version = r.Version,
         };
     }

@@ -2,12 +2,11 @@ using Custodes.Application.SupplyChain;
 
 namespace Custodes.Web.SupplyChain;
 
-/// <summary>The web's supply-chain services: the queries its pages and API share, and the expiry check (stores and use cases come from AddCustodesApplication).</summary>
+/// <summary>The web's supply-chain services: the expiry check (stores, queries and use cases come from AddCustodesApplication).</summary>
 internal static class SupplyChainServices
 {
     public static IServiceCollection AddCustodesSupplyChain(this IServiceCollection services)
     {
-        services.AddSingleton<SupplyChainQueries>();
         services.AddHostedService<LetterExpiryCheck>();
         return services;
     }

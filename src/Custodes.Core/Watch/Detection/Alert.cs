@@ -52,6 +52,9 @@ public sealed record Alert
     public required long EventCount { get; init; }
     public required string Summary { get; init; }
 
+    /// <summary>The NIST SP 800-171 r2 requirements the alert is evidence against (<see cref="RuleRequirements"/>; a Sigma rule's own list).</summary>
+    public IReadOnlyList<string> Requirements { get; init; } = [];
+
     /// <summary>What the alert is about: the script or command line, the new IP, the tool, the account.</summary>
     public string? Subject { get; init; }
 

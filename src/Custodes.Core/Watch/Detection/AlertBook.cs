@@ -3,7 +3,8 @@ using Custodes.Watch.Events;
 namespace Custodes.Watch.Detection;
 
 /// <summary>An alert still collecting events: one rule, one actor, one group (a script, an IP, a tool).</summary>
-internal sealed class OpenAlert(string rule, string msp, string? actor, string? subject, TimeSpan gap, int sampleSize, Func<OpenAlert, string> summarize)
+internal sealed class OpenAlert(string rule, string msp, string? actor, string? subject, TimeSpan gap, int sampleSize, Func<OpenAlert, string> summarize,
+    IReadOnlyList<string> requirements)
 {
     private const int MaxFindings = 8;
 
@@ -46,7 +47,7 @@ internal sealed class OpenAlert(string rule, string msp, string? actor, string? 
         {
             Rule = Rule, Severity = Severity, Msp = Msp, Actor = Actor, Tenants = tenants,
             FirstSeen = new DateTimeOffset(FirstTicks, TimeSpan.Zero), LastSeen = new DateTimeOffset(LastTicks, TimeSpan.Zero),
-            EventCount = Count, Summary = summarize(this), Subject = Subject, Events = Sample.ToArray(),
+            EventCount = Count, Summary = summarize(this), Requirements = requirements, Subject = Subject, Events = Sample.ToArray(),
         };
     }
 }
@@ -61,7 +62,7 @@ internal sealed class AlertBook(string msp, int sampleSize)
     public int OpenCount => _open.Count;
 
     public OpenAlert Hit(string rule, Severity severity, WatchEvent e, string? actor, string? group, string? subject, TimeSpan gap,
-        Func<OpenAlert, string> summarize, string? finding = null)
+        Func<OpenAlert, string> summarize, IReadOnlyList<string> requirements, string? finding = null)
     {
         var key = (rule, actor, group);
         if (_open.TryGetValue(key, out var alert) && e.Ticks > alert.LastTicks + alert.GapTicks)
@@ -71,7 +72,7 @@ internal sealed class AlertBook(string msp, int sampleSize)
         }
         if (alert is null)
         {
-            alert = new OpenAlert(rule, msp, actor, subject, gap, sampleSize, summarize);
+            alert = new OpenAlert(rule, msp, actor, subject, gap, sampleSize, summarize, requirements);
             _open[key] = alert;
         }
         alert.Add(e, severity, finding);

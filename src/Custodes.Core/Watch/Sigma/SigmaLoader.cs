@@ -53,6 +53,7 @@ public static class SigmaLoader
             Title = title,
             Description = Text(rule["description"]),
             Level = Level(Text(rule["level"]), file),
+            Requirements = Requirements(rule["requirements"], file),
             File = file,
             Condition = compiled.Length == 1 ? compiled[0] : new OrNode(compiled),
         };
@@ -117,6 +118,15 @@ public static class SigmaLoader
             throw new BadInputException($"invalid {kind} value: {e.Message}", file, path);
         }
     }
+
+    // Not a Sigma field: Custodes' own, naming the requirements a match is evidence against (other Sigma tools ignore unknown fields).
+    private static IReadOnlyList<string> Requirements(JsonNode? node, string file) => node switch
+    {
+        null => [],
+        JsonValue v => RuleRequirements.Validate([Text(v) ?? ""], file, "$.requirements"),
+        JsonArray list when list.All(i => i is JsonValue) => RuleRequirements.Validate([.. list.Select(i => Text(i) ?? "")], file, "$.requirements"),
+        _ => throw new BadInputException("'requirements' is a list of NIST SP 800-171 r2 requirement ids, e.g. [3.5.3, 3.1.12]", file, "$.requirements"),
+    };
 
     private static Severity Level(string? level, string file) => level?.ToLowerInvariant() switch
     {

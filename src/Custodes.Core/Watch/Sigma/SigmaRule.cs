@@ -11,6 +11,9 @@ public sealed record SigmaRule
     public string? Description { get; init; }
     public Severity Level { get; init; } = Severity.Medium;
 
+    /// <summary>The NIST SP 800-171 r2 requirements a match is evidence against (the rule file's <c>requirements:</c>, checked against the catalog).</summary>
+    public IReadOnlyList<string> Requirements { get; init; } = [];
+
     /// <summary>The file it came from (for messages).</summary>
     public string File { get; init; } = "";
 

@@ -10,13 +10,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.SupplyChain;
 
 /// <summary>One saved questionnaire: review its answers and sign it off (a draft), or read it as signed and start a revision; download it; its history.</summary>
-public sealed class QuestionnaireModel(QuestionnaireStore store, AuditLog audit) : PageModel, IRefusablePage
+public sealed class QuestionnaireModel(QuestionnaireStore store, StaleQuestionnaires stale, ReviseQuestionnaire revise, AuditLog audit) : PageModel, IRefusablePage
 {
     public StoredQuestionnaire Stored { get; private set; } = null!;
     public IReadOnlyList<AuditEntry> History { get; private set; } = [];
     /// <summary>The answers can still change, and this member may change them.</summary>
     public bool CanReview => !Stored.SignedOff && User.CanEdit();
     public bool? ContentVerified { get; private set; }
+    /// <summary>Signed, and some facts its answers rested on have changed since: which, and the answers affected.</summary>
+    public OutOfDate? OutOfDate { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -49,6 +51,13 @@ public sealed class QuestionnaireModel(QuestionnaireStore store, AuditLog audit)
         return Redirect($"/supply-chain/questionnaires/{next.Id}");
     }
 
+    /// <summary>"Revise from current facts": a new draft revision with the answers proposed again from today's facts.</summary>
+    public async Task<IActionResult> OnPostReviseAsync(Guid id)
+    {
+        var next = await revise.HandleAsync(User.Tenant(), id, HttpContext.RequestAborted);
+        return Redirect($"/supply-chain/questionnaires/{next.Id}");
+    }
+
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, int version)
     {
         await store.DeleteAsync(User.Tenant(), id, version, HttpContext.RequestAborted);
@@ -75,6 +84,7 @@ public sealed class QuestionnaireModel(QuestionnaireStore store, AuditLog audit)
     {
         Stored = await store.GetAsync(User.Tenant(), id, HttpContext.RequestAborted);
         ContentVerified = Stored.VerifyContent();
+        OutOfDate = Stored.SignedOff ? await stale.CheckAsync(User.Tenant(), id, HttpContext.RequestAborted) : null;
         History = await audit.ListAsync(User.Tenant().OrganizationId, new AuditFilter(EntityId: id.ToString()), 0, 100, HttpContext.RequestAborted);
     }
 }

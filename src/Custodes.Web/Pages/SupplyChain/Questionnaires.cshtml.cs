@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Custodes.Web.Pages.SupplyChain;
 
 /// <summary>Questionnaires answered from the organization's assessment and letter: the saved ones, a proposal to review and save (or download), and a filled file read back.</summary>
-public sealed class QuestionnairesModel(SupplyChainQueries queries, QuestionnaireStore store, TimeProvider clock) : PageModel, IRefusablePage
+public sealed class QuestionnairesModel(SupplyChainQueries queries, QuestionnaireStore store, StaleQuestionnaires stale, TimeProvider clock) : PageModel, IRefusablePage
 {
     private const int PageSize = 50;
 
@@ -20,6 +20,8 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
     public string UploadedCounts => Uploaded is null ? "" : string.Join(", ", Uploaded.Answers.GroupBy(a => QuestionnaireNames.States.Name(a.State)).Select(g => $"{g.Count()} {g.Key}"));
     public string? Error { get; private set; }
     public IReadOnlyList<QuestionnaireSummary> Saved { get; private set; } = [];
+    /// <summary>The signed questionnaires on this page whose answers rest on facts that changed since.</summary>
+    public IReadOnlyDictionary<Guid, OutOfDate> OutOfDate { get; private set; } = new Dictionary<Guid, OutOfDate>();
     public int PageNumber { get; private set; } = 1;
     public bool HasMore { get; private set; }
 
@@ -98,6 +100,8 @@ public sealed class QuestionnairesModel(SupplyChainQueries queries, Questionnair
         var saved = await store.ListAsync(User.Tenant(), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
         HasMore = saved.Count > PageSize;
         Saved = saved.Take(PageSize).ToArray();
+        var signed = Saved.Where(s => s.Status == QuestionnaireStatuses.SignedOff).Select(s => s.Id).ToArray();
+        OutOfDate = signed.Length == 0 ? new Dictionary<Guid, OutOfDate>() : await stale.CheckManyAsync(User.Tenant(), signed, HttpContext.RequestAborted);
     }
 
     /// <summary>Runs a minimal-API result from a page handler.</summary>

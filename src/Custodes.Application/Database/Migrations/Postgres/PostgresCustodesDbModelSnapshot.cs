@@ -1351,6 +1351,9 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.Property<bool>("Attested")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Basis")
+                        .HasColumnType("text");
+
                     b.Property<string>("ContentSha256")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

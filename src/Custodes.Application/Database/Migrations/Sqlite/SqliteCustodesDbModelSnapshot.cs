@@ -1342,6 +1342,9 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.Property<bool>("Attested")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Basis")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ContentSha256")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

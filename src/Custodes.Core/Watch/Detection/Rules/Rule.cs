@@ -10,6 +10,11 @@ internal abstract class Rule(DetectorState state)
 
     public abstract string Id { get; }
 
+    /// <summary>The requirements this rule's alerts are evidence against.</summary>
+    public virtual IReadOnlyList<string> Requirements => _requirements ??= RuleRequirements.For(Id);
+
+    private IReadOnlyList<string>? _requirements;
+
     public abstract void Evaluate(WatchEvent e);
 
     /// <summary>Forgets state older than the rule's windows need (called about hourly in event time).</summary>
@@ -17,7 +22,7 @@ internal abstract class Rule(DetectorState state)
 
     protected OpenAlert Hit(WatchEvent e, Severity severity, string? group, string? subject, Func<OpenAlert, string> summarize, string? finding = null,
         TimeSpan? gap = null) =>
-        State.Book.Hit(Id, severity, e, e.Actor, group, subject, gap ?? Settings.AlertGap, summarize, finding);
+        State.Book.Hit(Id, severity, e, e.Actor, group, subject, gap ?? Settings.AlertGap, summarize, Requirements, finding);
 
     protected static string Who(OpenAlert a) => a.Actor ?? "an unknown actor";
 

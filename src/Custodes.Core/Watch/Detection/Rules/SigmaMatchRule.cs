@@ -8,6 +8,8 @@ internal sealed class SigmaMatchRule(DetectorState state, SigmaRule rule) : Rule
 {
     public override string Id => rule.RuleId;
 
+    public override IReadOnlyList<string> Requirements => rule.Requirements;
+
     public override void Evaluate(WatchEvent e)
     {
         if (!rule.Matches(e)) return;
