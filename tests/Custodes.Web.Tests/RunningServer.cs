@@ -65,15 +65,12 @@ public sealed class RunningServer : IAsyncDisposable
 
     private static async Task<(WebApplication, Uri)> StartAppAsync(TestInstallation test, IReadOnlyDictionary<string, string?>? settings, TimeProvider clock)
     {
-        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
+        return await CustodesWebApp.StartOnLoopbackAsync(test.Installation, b =>
         {
             b.Logging.SetMinimumLevel(LogLevel.Warning);
             b.Services.AddSingleton(clock);
             if (settings is not null) b.Configuration.AddInMemoryCollection(settings);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return (app, new Uri(address));
     }
 
     /// <summary>A new organization with an owner and an HTTP client authenticated with that owner's API key.</summary>
