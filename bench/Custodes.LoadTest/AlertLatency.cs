@@ -45,12 +45,11 @@ internal static class AlertLatency
         var receiverAddress = new Uri(receiver.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 
         await using var test = await TestInstallation.CreateAsync(provider);
-        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
+        var (app, _) = await CustodesWebApp.StartOnLoopbackAsync(test.Installation, b =>
         {
             b.Logging.SetMinimumLevel(LogLevel.Warning);
             b.Configuration["Custodes:Alerting:AllowPrivateWebhookTargets"] = "true"; // the receiver is on loopback
         });
-        await app.StartAsync();
         var audit = new AuditTrail(TimeProvider.System);
         var msp = await new OrganizationStore(test.Installation, audit, TimeProvider.System).CreateAsync("Load Test MSP", "msp", "load");
         var owner = new Tenant(msp, Roles.Owner, "load");

@@ -40,14 +40,11 @@ if (args.Contains("--alerts"))
     return 0;
 }
 await using var test = await TestInstallation.CreateAsync(options.Provider);
-var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
+var (app, address) = await CustodesWebApp.StartOnLoopbackAsync(test.Installation, b =>
 {
     b.Logging.SetMinimumLevel(LogLevel.Warning);
     b.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ServerTimer>();
 });
-await app.StartAsync();
-var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-if (!IPAddress.IsLoopback(IPAddress.Parse(address.Host))) throw new InvalidOperationException("the load run only targets loopback");
 if (args.Contains("--watch"))
 {
     var code = await WatchLoad.RunAsync(test.Installation, address, options.Concurrency, options.Seconds);

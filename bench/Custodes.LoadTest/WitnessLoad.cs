@@ -34,14 +34,8 @@ internal static class WitnessLoad
         await DelayAsync(provider, appends);
     }
 
-    private static async Task<(WebApplication App, Uri Address)> StartAsync(TestInstallation test)
-    {
-        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        if (!IPAddress.IsLoopback(IPAddress.Parse(address.Host))) throw new InvalidOperationException("the load run only targets loopback");
-        return (app, address);
-    }
+    private static Task<(WebApplication App, Uri Address)> StartAsync(TestInstallation test) =>
+        CustodesWebApp.StartOnLoopbackAsync(test.Installation, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
 
     // Each log is one chain of checkpoints (a witness serializes a log's updates by design); several logs run concurrently.
     private static async Task ThroughputAsync(DatabaseProvider provider, int seconds, int logCount)

@@ -104,6 +104,61 @@ public sealed class UseCaseAuthorizationTests
         Assert.Equal(before, (await store.GetAsync(Tenant.Operator(demo.AssessorOrganization), demo.Assessment)).Version);
     }
 
+    [Theory, MemberData(nameof(Providers))]
+    public async Task An_assessment_shared_read_only_or_a_viewer_is_refused_before_any_change_and_the_read_says_who_may_edit(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        var demo = await Testing.Demo.EnsureAsync(test.Installation);
+        var audit = new AuditTrail(TimeProvider.System);
+        var store = new AssessmentStore(test.Installation, audit, TimeProvider.System);
+        var customer = await OtherOrganizationAsync(test.Installation, "Harbor Dental", OrganizationKinds.Customer);
+        await new Sharing.ShareStore(test.Installation, audit, TimeProvider.System).ShareAsync(Tenant.Operator(demo.AssessorOrganization), demo.Assessment, customer.OrganizationId);
+
+        // The one it was shared with reads it, even as an owner cannot change it, and finds no history of it (the owner keeps that).
+        var shared = await store.ReadAsync(customer, demo.Assessment);
+        Assert.False(shared.Owned);
+        Assert.False(shared.CanEdit);
+        var refused = await Assert.ThrowsAsync<ForbiddenException>(() => store.ReadToChangeAsync(customer, demo.Assessment));
+        Assert.Contains("shared with your organization read-only", refused.Message);
+        await Assert.ThrowsAsync<NotFoundException>(() => store.ReadOwnAsync(customer, demo.Assessment));
+
+        var viewer = new Tenant(demo.AssessorOrganization, Roles.Viewer, "user:viewer@northgate.example");
+        Assert.False((await store.ReadAsync(viewer, demo.Assessment)).CanEdit);
+        await Assert.ThrowsAsync<ForbiddenException>(() => store.ReadToChangeAsync(viewer, demo.Assessment));
+        var assessor = new Tenant(demo.AssessorOrganization, Roles.Assessor, "user:assessor@northgate.example");
+        Assert.True((await store.ReadAsync(assessor, demo.Assessment)).CanEdit);
+        Assert.True((await store.ReadToChangeAsync(assessor, demo.Assessment)).Owned);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Only_an_MSP_has_watch_settings_and_tenants_and_only_a_role_that_edits_sends_it_events(DatabaseProvider provider)
+    {
+        await using var test = await TestInstallation.CreateAsync(provider);
+        var audit = new AuditTrail(TimeProvider.System);
+        var msps = new Watch.WatchMspStore(test.Installation, audit, TimeProvider.System);
+        var customer = await OtherOrganizationAsync(test.Installation, "Harbor Dental", OrganizationKinds.Customer);
+        var msp = await OtherOrganizationAsync(test.Installation, "Granite Peak IT", OrganizationKinds.Msp);
+
+        // A customer's owner is refused every watch setting use case: none is for it, whatever a page or endpoint forgets to check.
+        foreach (var call in new Func<Task>[]
+        {
+            () => msps.ProfileAsync(customer), () => msps.ProfileToIngestAsync(customer), () => msps.TenantsAsync(customer),
+            () => msps.UpdateAsync(customer, "harbor", null, null), () => msps.MapTenantAsync(customer, "harbor-1", msp.OrganizationId),
+            () => msps.UnmapTenantAsync(customer, "harbor-1"),
+        })
+        {
+            var refused = await Assert.ThrowsAsync<ForbiddenException>(call);
+            Assert.Contains("only an MSP organization", refused.Message);
+        }
+
+        // The MSP's viewer reads its settings but does not send events in its name.
+        var viewer = new Tenant(msp.OrganizationId, Roles.Viewer, "user:viewer@granitepeak.example");
+        Assert.Equal(msp.OrganizationId, (await msps.ProfileAsync(viewer)).OrganizationId);
+        Assert.Empty(await msps.TenantsAsync(viewer));
+        await Assert.ThrowsAsync<ForbiddenException>(() => msps.ProfileToIngestAsync(viewer));
+        Assert.Equal(msp.OrganizationId, (await msps.ProfileToIngestAsync(msp)).OrganizationId);
+    }
+
     private static (LetterStore Letters, RevokeLetter Revoke, LetterChanges Changes) Letters(Installation installation)
     {
         var clock = TimeProvider.System;

@@ -33,13 +33,12 @@ public sealed class AppServer : IAsyncDisposable
     public static async Task<AppServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var test = await TestInstallation.CreateAsync(provider);
-        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
+        var (app, address) = await CustodesWebApp.StartOnLoopbackAsync(test.Installation, b =>
         {
             b.Logging.SetMinimumLevel(LogLevel.Warning);
             if (settings is not null) Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(b.Configuration, settings);
         });
-        await app.StartAsync();
-        return new AppServer(app, test, app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        return new AppServer(app, test, address.ToString());
     }
 
     /// <summary>An organization with an owner (password <see cref="Password"/>) and that owner's API key.</summary>

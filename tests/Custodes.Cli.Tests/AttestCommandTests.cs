@@ -214,11 +214,10 @@ public sealed class AttestCommandTests : IDisposable
         var (letterId, letter) = await IssueAsync(test);
         await IssueAsync(test, name: "second.json"); // the log grows past the letter's checkpoint
 
-        var app = CustodesWebApp.Build(Installation.Open(test.DataDirectory, test.Database), ["http://127.0.0.1:0"], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
-        await app.StartAsync();
+        var (app, address) = await CustodesWebApp.StartOnLoopbackAsync(Installation.Open(test.DataDirectory, test.Database), b => b.Logging.SetMinimumLevel(LogLevel.Warning));
         try
         {
-            var url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            var url = address.ToString().TrimEnd('/');
             var (code, json) = await VerifyAsync(letter, "--log", url);
             Assert.True(code == 0, json.ToString());
             Assert.True(json.GetProperty("online").GetBoolean());

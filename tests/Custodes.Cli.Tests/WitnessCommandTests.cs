@@ -70,9 +70,8 @@ public sealed class WitnessCommandTests : IDisposable
 
     private static async Task<(WebApplication App, string Url)> ServeAsync(TestInstallation test)
     {
-        var app = CustodesWebApp.Build(Installation.Open(test.DataDirectory, test.Database), ["http://127.0.0.1:0"], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
-        await app.StartAsync();
-        return (app, app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        var (app, address) = await CustodesWebApp.StartOnLoopbackAsync(Installation.Open(test.DataDirectory, test.Database), b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        return (app, address.ToString().TrimEnd('/'));
     }
 
     private static async Task StopAsync(params WebApplication[] apps)

@@ -351,6 +351,31 @@ public sealed partial class CredentialsTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task Only_an_owner_opens_a_members_password_reset_and_it_is_refused_as_forbidden_not_redirected(DatabaseProvider provider)
+    {
+        await using var server = await RunningServer.StartAsync(provider);
+        var (org, ownerEmail, _) = await server.NewAccountAsync("Northgate");
+        var accounts = new AccountStore(server.Installation, new AuditTrail(TimeProvider.System), TimeProvider.System);
+        await accounts.CreateUserAsync("cy@northgate.example", org, Roles.Assessor, RunningServer.Password, "test");
+        var ownerId = await AccountsTests.FindUserIdAsync(server, ownerEmail);
+        using var assessor = server.Session();
+        await assessor.SignInAsync("cy@northgate.example");
+
+        // The use case refuses (403, the one error page), for the page that asks first as for the form that issues the link.
+        var (status, html, _) = await assessor.GetAsync($"/members/reset-password?user={ownerId}");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.DoesNotContain("Sign them out and create the link", html);
+        // The form is not shown to them; posted anyway (with the token of a page they do see), it is refused the same.
+        Assert.Equal(HttpStatusCode.Forbidden, (await assessor.PostFormAsync("/settings/security", [new("user", ownerId.ToString())], $"/members/reset-password?user={ownerId}")).StatusCode);
+        Assert.Empty(await AuditAsync(server, org, "security.password_reset_issued"));
+
+        // An owner asking about someone who is not a member of the organization finds nobody.
+        using var owner = server.Session();
+        await owner.SignInAsync(ownerEmail);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"/members/reset-password?user={Guid.NewGuid()}")).Status);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Without_email_an_owner_hands_a_member_a_one_time_reset_link(DatabaseProvider provider)
     {
         await using var server = await RunningServer.StartAsync(provider);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Custodes.Application;
 using Custodes.Application.Accounts;
+using Custodes.Application.Alerting;
 using Custodes.Application.Audit;
 using Custodes.Application.Organizations;
 using Custodes.Testing;
@@ -22,51 +23,61 @@ public sealed class RunningServer : IAsyncDisposable
     private readonly TestInstallation _test;
     private readonly IReadOnlyDictionary<string, string?>? _settings;
 
-    private RunningServer(WebApplication app, TestInstallation test, Uri address, IReadOnlyDictionary<string, string?>? settings)
+    private RunningServer(WebApplication app, TestInstallation test, Uri address, IReadOnlyDictionary<string, string?>? settings, TimeProvider clock)
     {
         _app = app;
         _test = test;
         _settings = settings;
         Address = address;
+        Clock = clock;
     }
+
+    /// <summary>The server's one clock: the system's, or the fake one the test passed and advances (kept across a restart).</summary>
+    public TimeProvider Clock { get; }
 
     public Uri Address { get; private set; }
     public Installation Installation => _test.Installation;
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="clock">The server's clock; a <c>FakeTimeProvider</c> lets a test move time (a retry falls due when the test says).</param>
+    public static async Task<RunningServer> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
         var test = await TestInstallation.CreateAsync(provider);
-        var (app, address) = await StartAppAsync(test, settings);
-        return new RunningServer(app, test, address, settings);
+        clock ??= TimeProvider.System;
+        var (app, address) = await StartAppAsync(test, settings, clock);
+        return new RunningServer(app, test, address, settings, clock);
     }
+
+    /// <summary>
+    /// Waits until the alert delivery worker has sent everything due by the server's clock and recorded every attempt. On a fake
+    /// clock nothing more is sent until the test moves it or enqueues more, so what was not received by then was not sent.
+    /// </summary>
+    public Task AlertDeliveryIdleAsync() =>
+        Services.GetRequiredService<DeliveryQueue>().WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
     /// <summary>Stops the app and starts a new one on the same installation (a new port), as a restarted server.</summary>
     public async Task RestartAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        (_app, Address) = await StartAppAsync(_test, _settings);
+        (_app, Address) = await StartAppAsync(_test, _settings, Clock);
     }
 
-    private static async Task<(WebApplication, Uri)> StartAppAsync(TestInstallation test, IReadOnlyDictionary<string, string?>? settings)
+    private static async Task<(WebApplication, Uri)> StartAppAsync(TestInstallation test, IReadOnlyDictionary<string, string?>? settings, TimeProvider clock)
     {
-        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b =>
+        return await CustodesWebApp.StartOnLoopbackAsync(test.Installation, b =>
         {
             b.Logging.SetMinimumLevel(LogLevel.Warning);
+            b.Services.AddSingleton(clock);
             if (settings is not null) b.Configuration.AddInMemoryCollection(settings);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return (app, new Uri(address));
     }
 
     /// <summary>A new organization with an owner and an HTTP client authenticated with that owner's API key.</summary>
     public async Task<(Guid Organization, HttpClient Client)> NewTenantAsync(string name, string kind = "assessor", string role = Roles.Owner)
     {
-        var audit = new AuditTrail(TimeProvider.System);
-        var org = await new OrganizationStore(Installation, audit, TimeProvider.System).CreateAsync(name, kind, "test");
-        var accounts = new AccountStore(Installation, audit, TimeProvider.System);
+        var org = await Services.GetRequiredService<OrganizationStore>().CreateAsync(name, kind, "test");
+        var accounts = Services.GetRequiredService<AccountStore>();
         var email = $"{Guid.NewGuid():N}@example.test";
         await accounts.CreateUserAsync(email, org, role, null, "test");
         var (_, key) = await accounts.CreateApiKeyAsync(email, org, "test", [], "test");
@@ -76,9 +87,8 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>A new organization with an owner who has a password (for signing in on pages) and an API key.</summary>
     public async Task<(Guid Organization, string Email, string Key)> NewAccountAsync(string name, string kind = "assessor", string role = Roles.Owner)
     {
-        var audit = new AuditTrail(TimeProvider.System);
-        var org = await new OrganizationStore(Installation, audit, TimeProvider.System).CreateAsync(name, kind, "test");
-        var accounts = new AccountStore(Installation, audit, TimeProvider.System);
+        var org = await Services.GetRequiredService<OrganizationStore>().CreateAsync(name, kind, "test");
+        var accounts = Services.GetRequiredService<AccountStore>();
         var email = $"{Guid.NewGuid():N}@example.test";
         await accounts.CreateUserAsync(email, org, role, Password, "test");
         var (_, key) = await accounts.CreateApiKeyAsync(email, org, "test", [], "test");

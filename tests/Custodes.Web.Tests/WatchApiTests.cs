@@ -156,7 +156,9 @@ public sealed class WatchApiTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("Idempotency-Key", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
 
-        await Task.Delay(500);
+        // Every event accepted so far is stored once the queue is empty: a retry accepted again would be there too.
+        var queue = server.Services.GetRequiredService<IngestionQueue>();
+        await EventuallyAsync(() => Task.FromResult(queue.Queued == 0 ? (bool?)true : null), "the accepted events to be stored");
         Assert.Equal(2, await StoredAsync());
         var verified = await client.GetFromJsonAsync<JsonElement>("/api/v1/watch/verify");
         Assert.True(verified.GetProperty("ok").GetBoolean());

@@ -56,7 +56,7 @@ public sealed class WatchConsentTests
         await publisher.PublishAsync(msp, null, Touching("jdoe", "smile-dental"), [], growing: false);
         await receiver.WaitAsync("msp", 1); // the MSP's own view has it
         Assert.Single(await AlertsAsync(mspOwner));
-        await Task.Delay(1500); // longer than a poll of the delivery worker
+        await server.AlertDeliveryIdleAsync(); // everything enqueued is sent (and the victim would have had it by now)
         Assert.Empty(receiver.Received("victim"));
         Assert.Empty(await AlertsAsync(victimOwner));
         Assert.Equal(0, (await victimOwner.GetFromJsonAsync<JsonElement>("/api/v1/watch/alerts?customer=" + victim)).GetProperty("items").GetArrayLength());
@@ -72,7 +72,7 @@ public sealed class WatchConsentTests
         Assert.Equal("declined", (await declined.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
         await publisher.PublishAsync(msp, null, Touching("mallory", "smile-dental"), [], growing: false);
         await receiver.WaitAsync("msp", 2);
-        await Task.Delay(1500);
+        await server.AlertDeliveryIdleAsync();
         Assert.Empty(receiver.Received("victim"));
         Assert.Empty(await AlertsAsync(victimOwner));
         // Declined is the customer's answer; it still does not name the customer.

@@ -38,14 +38,11 @@ public static class EngagementIssueLoad
         await using var test = await TestInstallation.CreateAsync(DatabaseProvider.Sqlite);
         var installation = test.Installation;
         var kek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        var app = CustodesWebApp.Build(installation, ["http://127.0.0.1:0"], b =>
+        var (app, url) = await CustodesWebApp.StartOnLoopbackAsync(installation, b =>
         {
             b.Logging.ClearProviders();
             Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(b.Configuration, new Dictionary<string, string?> { ["Custodes:Keys:EncryptionKey"] = kek });
         });
-        await app.StartAsync();
-        var url = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        if (!IPAddress.IsLoopback(IPAddress.Parse(url.Host))) throw new InvalidOperationException("the load run targets loopback only");
         try
         {
             var services = app.Services;

@@ -39,10 +39,7 @@ public static class TileLoad
         for (var at = 0; at < size; at += 5_000)
             await log.AppendAsync([.. Enumerable.Range(at, Math.Min(5_000, size - at)).Select(i => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes($"{{\"entry\":{i},\"pad\":\"{new string('x', 200)}\"}}"))]);
 
-        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b.Logging.ClearProviders());
-        await app.StartAsync();
-        var url = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        if (!IPAddress.IsLoopback(IPAddress.Parse(url.Host))) throw new InvalidOperationException("the load run targets loopback only");
+        var (app, url) = await CustodesWebApp.StartOnLoopbackAsync(test.Installation, b => b.Logging.ClearProviders());
         try
         {
             var full = Enumerable.Range(0, 256).Select(n => $"/log/{new Tile(0, n, Tile.FullWidth).Path}").Append("/log/tile/1/000").Append("/log/tile/entries/017").ToArray();

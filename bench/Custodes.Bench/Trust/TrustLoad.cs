@@ -35,10 +35,7 @@ public static class TrustLoad
         var audit = new AuditTrail(TimeProvider.System);
         await new TrustPages(test.Installation, audit, TimeProvider.System).PublishAsync(new Tenant(demo.MspOrganization, Roles.Owner, "bench"), "granite-peak");
 
-        var app = CustodesWebApp.Build(test.Installation, ["http://127.0.0.1:0"], b => b.Logging.ClearProviders());
-        await app.StartAsync();
-        var url = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        if (!IPAddress.IsLoopback(IPAddress.Parse(url.Host))) throw new InvalidOperationException("the load run targets loopback only");
+        var (app, url) = await CustodesWebApp.StartOnLoopbackAsync(test.Installation, b => b.Logging.ClearProviders());
         try
         {
             Console.WriteLine($"server {url}; {connections} connections, {seconds:F0} s per run, at most {MaxRequests:N0} requests");

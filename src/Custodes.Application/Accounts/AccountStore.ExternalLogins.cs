@@ -72,7 +72,7 @@ public sealed partial class AccountStore
         {
             code = code?.Trim() ?? "";
             if (user.TotpSecret is not null && Totp.Match(Base32.Decode(user.TotpSecret), code, now) is { } step && (user.LastTotpStep ?? -1) < step) user.LastTotpStep = step;
-            else if (!UseRecoveryCode(user, code)) return await FailAsync(db, email, user, org, "wrong code (linking single sign-on)", from, cancellationToken);
+            else if (!RecoveryCodes.Use(user, code)) return await FailAsync(db, email, user, org, "wrong code (linking single sign-on)", from, cancellationToken);
         }
         Link(db, user, org, identity, "password" + (user.MfaEnabled ? "+code" : ""));
         return await SucceedAsync(db, user, org, "oidc+link", from, cancellationToken);

@@ -54,6 +54,13 @@ public sealed partial class AccountStore
         return ticket;
     }
 
+    /// <summary>The member an owner is about to reset the password of (the page asks first); refused to anyone but an owner.</summary>
+    public async Task<Member> MemberToResetAsync(Tenant tenant, Guid userId, CancellationToken cancellationToken = default)
+    {
+        RequireOwner(tenant);
+        return (await ListMembersAsync(tenant, cancellationToken)).FirstOrDefault(m => m.UserId == userId) ?? throw new NotFoundException($"no member {userId}");
+    }
+
     /// <summary>
     /// An owner's reset of a member's password: a one-time link the owner hands over, and the member's sessions end now. Refused for
     /// someone who also belongs to another organization — an owner here must not be able to take over an account others rely on.

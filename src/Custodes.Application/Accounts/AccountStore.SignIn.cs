@@ -148,9 +148,9 @@ public sealed partial class AccountStore
             user.LastTotpStep = step;
             return await SucceedAsync(db, user, org, "password+totp", from, cancellationToken);
         }
-        if (UseRecoveryCode(user, code))
+        if (RecoveryCodes.Use(user, code))
         {
-            audit.Record(db, new AuditEvent(org, $"user:{user.Email}", "security.recovery_code_used", "user", user.Id.ToString(), After: new { remaining = RecoveryCodeCount(user) }));
+            audit.Record(db, new AuditEvent(org, $"user:{user.Email}", "security.recovery_code_used", "user", user.Id.ToString(), After: new { remaining = RecoveryCodes.Count(user.RecoveryCodes) }));
             return await SucceedAsync(db, user, org, "password+recovery-code", from, cancellationToken);
         }
         return await FailAsync(db, user.Email, user, org, "wrong code", from, cancellationToken);
@@ -236,22 +236,4 @@ public sealed partial class AccountStore
             select new Membership(o.Id, o.Name, o.Kind, m.Role)).AsNoTracking().ToListAsync(cancellationToken);
         return new AccountUser(user.Id, user.Email, user.DisplayName, user.MfaEnabled, user.PasswordHash is not null, memberships) { MustChangePassword = user.MustChangePassword };
     }
-
-    private static bool UseRecoveryCode(UserRow user, string code)
-    {
-        if (user.RecoveryCodes is null) return false;
-        var hash = HashRecoveryCode(code);
-        var codes = user.RecoveryCodes.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
-        var index = codes.FindIndex(c => CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(c), System.Text.Encoding.ASCII.GetBytes(hash)));
-        if (index < 0) return false;
-        codes.RemoveAt(index);
-        user.RecoveryCodes = codes.Count == 0 ? null : string.Join('\n', codes);
-        return true;
-    }
-
-    private static int RecoveryCodeCount(UserRow user) => user.RecoveryCodes?.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length ?? 0;
-
-    // Recovery codes are 50 random bits; a fast hash is enough because they are never reused and are rate limited by lockout.
-    private static string HashRecoveryCode(string code) =>
-        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(code.Trim().Replace("-", "", StringComparison.Ordinal).ToLowerInvariant())));
 }

@@ -50,18 +50,57 @@ public sealed class DeliveryQueue
 
     public bool TryTake(out DueDelivery delivery) => _handed.Reader.TryRead(out delivery!);
 
-    /// <summary>Waits until notified or until <paramref name="timeout"/> passes.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Waits until notified or until <paramref name="timeout"/> passes on <paramref name="clock"/> (the installation's one clock,
+    /// so that a retry falls due when that clock says, and a test on a fake clock decides when that is).</summary>
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (_wake.Reader.TryRead(out _)) return;
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
         try
         {
-            await _wake.Reader.ReadAsync(timer.Token);
+            await _wake.Reader.ReadAsync(either.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private readonly Lock _idleGate = new();
+    private readonly List<(long Asked, TaskCompletionSource Done)> _idleWaiters = [];
+    private long _idleAsked;
+
+    /// <summary>
+    /// Completes once this process's worker has looked at everything enqueued before the call, sent what is due by the clock and
+    /// recorded every attempt it started, and waits for the clock or for new work. Until the clock moves or something is enqueued,
+    /// nothing more is sent: what has not happened by then has not happened (how tests on a fake clock show that something was
+    /// not sent without waiting for it not to be). Never completes when no worker runs in this process.
+    /// </summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The look is asked for before the request is counted: a worker that sees the request also sees the look.
+        _lookInOutbox = true;
+        lock (_idleGate) _idleWaiters.Add((++_idleAsked, done));
+        Notify();
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The idle requests made so far; the worker reads it before it takes from memory and looks in the outbox.</summary>
+    public long IdleRequests
+    {
+        get { lock (_idleGate) return _idleAsked; }
+    }
+
+    /// <summary>Called by the worker when nothing it started is unrecorded and it is about to wait: answers the requests it had
+    /// seen (<paramref name="seen"/>, read at the top of the pass that found nothing to do).</summary>
+    public void ReportIdle(long seen)
+    {
+        lock (_idleGate)
+        {
+            if (_idleWaiters.Count == 0) return;
+            foreach (var waiter in _idleWaiters.Where(w => w.Asked <= seen)) waiter.Done.TrySetResult();
+            _idleWaiters.RemoveAll(w => w.Asked <= seen);
         }
     }
 }

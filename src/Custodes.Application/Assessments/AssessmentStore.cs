@@ -16,7 +16,11 @@ public sealed record StoredAssessment(Guid Id, Guid OrganizationId, int Version,
 }
 
 /// <summary>An assessment the tenant may read: its own (<paramref name="Owned"/>) or one shared with it by <paramref name="OwnerName"/>.</summary>
-public sealed record ReadableAssessment(StoredAssessment Stored, bool Owned, string OwnerName);
+public sealed record ReadableAssessment(StoredAssessment Stored, bool Owned, string OwnerName)
+{
+    /// <summary>Whether the tenant may change it (its own, and a role that edits): a page shows its forms from this, the change decides again.</summary>
+    public bool CanEdit { get; init; }
+}
 
 /// <summary>A line of an assessment list.</summary>
 public sealed record AssessmentSummary(Guid Id, string Subject, string Framework, DateOnly? AssessedOn, int Version, DateTime UpdatedAt);
@@ -71,7 +75,24 @@ public sealed class AssessmentStore(Installation installation, AuditTrail audit,
         var poam = await db.PoamItems.AsNoTracking().Where(p => p.AssessmentId == id).ToListAsync(cancellationToken);
         var owner = await db.Organizations.AsNoTracking().Where(o => o.Id == row.OrganizationId).Select(o => o.Name).FirstAsync(cancellationToken);
         return new ReadableAssessment(new StoredAssessment(row.Id, row.OrganizationId, row.Version, row.CreatedAt, row.UpdatedAt, AssessmentRows.ToDomain(row, determinations, poam)),
-            row.OrganizationId == org, owner);
+            row.OrganizationId == org, owner) { CanEdit = row.OrganizationId == org && Roles.CanEdit(tenant.Role) };
+    }
+
+    /// <summary>Reads one of the tenant's own assessments (its history, its evidence): one only shared with it is "not found" here.</summary>
+    public async Task<ReadableAssessment> ReadOwnAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
+    {
+        var readable = await ReadAsync(tenant, id, cancellationToken);
+        return readable.Owned ? readable : throw new NotFoundException($"no assessment {id} of your organization (it was shared with you: its owner keeps its history)");
+    }
+
+    /// <summary>Reads an assessment the tenant is about to change: refused (403) when it was only shared with the tenant or the
+    /// tenant's role does not edit; anything it cannot read is "not found".</summary>
+    public async Task<ReadableAssessment> ReadToChangeAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
+    {
+        var readable = await ReadAsync(tenant, id, cancellationToken);
+        if (!readable.Owned) throw new ForbiddenException("this assessment was shared with your organization read-only");
+        tenant.RequireEdit();
+        return readable;
     }
 
     /// <summary>The tenant's assessments with their content (three queries, whatever the count): for dashboards and trends.</summary>

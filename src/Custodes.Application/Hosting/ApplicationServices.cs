@@ -54,6 +54,11 @@ public static class ApplicationServices
         services.TryAddSingleton<OrganizationStore>();
         services.TryAddSingleton<OrganizationDirectory>();
         services.TryAddSingleton<AccountStore>();
+        // Multi-factor sign-in (Accounts/, one file per use case).
+        services.TryAddSingleton<BeginMfaEnrolment>();
+        services.TryAddSingleton<ConfirmMfa>();
+        services.TryAddSingleton<DisableMfa>();
+        services.TryAddSingleton<ReadMfaStatus>();
         services.TryAddSingleton<InvitationStore>();
         services.TryAddSingleton<AssessmentStore>();
         services.TryAddSingleton<QuestionnaireBasis>();

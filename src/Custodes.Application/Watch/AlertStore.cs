@@ -51,7 +51,11 @@ public sealed record AlertView
 public sealed record AlertEvent(long Seq, WatchEvent Event);
 
 /// <summary>An alert with the stored events behind it.</summary>
-public sealed record AlertDetail(AlertView Alert, IReadOnlyList<AlertEvent> Events);
+public sealed record AlertDetail(AlertView Alert, IReadOnlyList<AlertEvent> Events)
+{
+    /// <summary>Whether the reader may acknowledge or resolve it (a member of its MSP whose role edits): pages show the buttons from this.</summary>
+    public bool CanChange { get; init; }
+}
 
 /// <summary>Filters of the alert list.</summary>
 public sealed record AlertFilter(string? Status = null, string? Severity = null, string? Rule = null, DateTimeOffset? From = null, DateTimeOffset? To = null, Guid? Customer = null);
@@ -134,7 +138,10 @@ public sealed class AlertStore(Installation installation, AuditTrail audit, Time
                             orderby e.Seq
                             select e).ToListAsync(cancellationToken);
         if (own is not null) events = [.. events.Where(e => e.Tenant is not null && own.Contains((e.MspOrganizationId, e.Tenant)))];
-        return new AlertDetail(View(row, own), [.. events.Select(e => new AlertEvent(e.Seq, StoredEvents.ToEvent(e)))]);
+        return new AlertDetail(View(row, own), [.. events.Select(e => new AlertEvent(e.Seq, StoredEvents.ToEvent(e)))])
+        {
+            CanChange = row.MspOrganizationId == tenant.OrganizationId && Roles.CanEdit(tenant.Role),
+        };
     }
 
     /// <summary>Acknowledges or resolves an alert of the caller's MSP, with a note; recorded in the audit trail.</summary>

@@ -55,8 +55,18 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
         return Profile(row);
     }
 
-    /// <summary>The profile of the caller's organization (an MSP).</summary>
-    public Task<WatchProfile> ProfileAsync(Tenant tenant, CancellationToken cancellationToken = default) => EnsureAsync(tenant.OrganizationId, cancellationToken);
+    /// <summary>The profile of the caller's organization; refused (403) when it is not an MSP: only an MSP has watch events and settings.</summary>
+    public async Task<WatchProfile> ProfileAsync(Tenant tenant, CancellationToken cancellationToken = default) =>
+        await FindAsync(tenant.OrganizationId, cancellationToken)
+            ?? throw new ForbiddenException("only an MSP organization sends watch events and manages watch settings; this organization is not an MSP");
+
+    /// <summary>The profile events are sent to: the caller's organization must be an MSP and the caller's role one that changes data.</summary>
+    public async Task<WatchProfile> ProfileToIngestAsync(Tenant tenant, CancellationToken cancellationToken = default)
+    {
+        var profile = await ProfileAsync(tenant, cancellationToken);
+        tenant.RequireEdit();
+        return profile;
+    }
 
     /// <summary>The organization's profile if it is an MSP with one, else null (a customer, an assessor).</summary>
     public async Task<WatchProfile?> FindAsync(Guid organization, CancellationToken cancellationToken = default)
@@ -69,8 +79,8 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
     /// <summary>Changes an MSP's event name and detection settings (YAML or JSON, the fields of one MSP in <c>watch detect --settings</c>).</summary>
     public async Task<WatchProfile> UpdateAsync(Tenant tenant, string? eventName, string? settingsText, int? expectedVersion, CancellationToken cancellationToken = default)
     {
+        var current = await ProfileAsync(tenant, cancellationToken);
         tenant.RequireEdit();
-        var current = await EnsureAsync(tenant.OrganizationId, cancellationToken);
         var text = string.IsNullOrWhiteSpace(settingsText) ? null : settingsText.Trim();
         if (text is not null) ParseSettings(text, "settings");
         var name = string.IsNullOrWhiteSpace(eventName) ? current.EventName : eventName.Trim();
@@ -108,8 +118,8 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
 
     private async Task<TenantMapping> MapTenantAsync(Tenant tenant, string rmmTenant, Guid customer, bool retry, CancellationToken cancellationToken)
     {
+        await ProfileAsync(tenant, cancellationToken);
         tenant.RequireEdit();
-        await EnsureAsync(tenant.OrganizationId, cancellationToken);
         rmmTenant = rmmTenant?.Trim() ?? "";
         if (rmmTenant.Length is 0 or > 200) throw new BadInputException("a tenant name is 1 to 200 characters", "request body", "$.tenant");
         if (customer == Guid.Empty) throw new BadInputException("a customer organization id is required", "request body", "$.customer_organization_id");
@@ -140,6 +150,7 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
 
     public async Task UnmapTenantAsync(Tenant tenant, string rmmTenant, CancellationToken cancellationToken = default)
     {
+        await ProfileAsync(tenant, cancellationToken);
         tenant.RequireEdit();
         await using var db = installation.OpenDb();
         var row = await db.WatchTenants.FirstOrDefaultAsync(t => t.MspOrganizationId == tenant.OrganizationId && t.Tenant == rmmTenant, cancellationToken)
@@ -151,6 +162,7 @@ public sealed class WatchMspStore(Installation installation, AuditTrail audit, T
 
     public async Task<IReadOnlyList<TenantMapping>> TenantsAsync(Tenant tenant, CancellationToken cancellationToken = default)
     {
+        await ProfileAsync(tenant, cancellationToken);
         await using var db = installation.OpenDb();
         // Left joins on keys (no correlated subqueries): SQLite has no LATERAL / APPLY.
         var rows = await (from t in db.WatchTenants.AsNoTracking()

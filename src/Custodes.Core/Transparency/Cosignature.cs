@@ -27,7 +27,7 @@ public sealed record CosignerVerifier
     public Ed25519PublicKey Key { get; }
 
     /// <summary>The vkey string witnesses publish and verifiers configure.</summary>
-    public string KeyString => $"{Name}+{KeyId:x8}+{Convert.ToBase64String([AlgorithmCosignatureV1, .. Key.Raw])}";
+    public string KeyString => KeyStrings.Format(Name, KeyId, AlgorithmCosignatureV1, Key.Raw);
 
     public static CosignerVerifier Create(string name, Ed25519PublicKey key)
     {
@@ -40,39 +40,18 @@ public sealed record CosignerVerifier
     {
         var parts = vkey.Trim().Split('+', 3);
         if (parts.Length != 3) throw Bad("expected <name>+<key id>+<key>");
-        var (name, hex, base64) = (parts[0], parts[1], parts[2]);
-        if (!SignedNote.IsValidName(name)) throw Bad("the name must be non-empty, without spaces or '+'");
-        if (hex.Length != 8 || !hex.AsSpan().ContainsOnlyHex() || !uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var id))
-            throw Bad("the key id must be 8 hex digits");
-        byte[] key;
-        try
-        {
-            key = Convert.FromBase64String(base64);
-        }
-        catch (FormatException)
-        {
-            throw Bad("the key is not base64");
-        }
-        if (key.Length == 0) throw Bad("the key is empty");
-        if (key[0] == NoteVerifier.AlgorithmEd25519) throw Bad("this is a log's note verifier key (type 1), not a witness cosignature key (type 4)");
-        if (key[0] != AlgorithmCosignatureV1) throw Bad($"unknown key type {key[0]} (only Ed25519 cosignature/v1, 4, is supported)");
-        if (key.Length != 33) throw Bad($"an Ed25519 key is 32 bytes, not {key.Length - 1}");
+        var (name, id, key) = KeyStrings.ParseFields(parts[0], parts[1], parts[2], Kind, Bad);
         if (ComputeKeyId(name, key.AsSpan(1)) != id) throw Bad("the key id does not match the name and key");
         return new CosignerVerifier(name, id, new Ed25519PublicKey(key.AsSpan(1)));
 
         static BadInputException Bad(string why) => new($"malformed witness key: {why}", path: "witness key");
     }
 
-    internal static uint ComputeKeyId(string name, ReadOnlySpan<byte> ed25519PublicKey)
-    {
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var input = new byte[nameBytes.Length + 2 + ed25519PublicKey.Length];
-        nameBytes.CopyTo(input, 0);
-        input[nameBytes.Length] = (byte)'\n';
-        input[nameBytes.Length + 1] = AlgorithmCosignatureV1;
-        ed25519PublicKey.CopyTo(input.AsSpan(nameBytes.Length + 2));
-        return BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(input));
-    }
+    private static readonly KeyStrings.Kind Kind = new(AlgorithmCosignatureV1, "key id", "key", t => t == NoteVerifier.AlgorithmEd25519
+        ? "this is a log's note verifier key (type 1), not a witness cosignature key (type 4)"
+        : $"unknown key type {t} (only Ed25519 cosignature/v1, 4, is supported)");
+
+    internal static uint ComputeKeyId(string name, ReadOnlySpan<byte> ed25519PublicKey) => KeyStrings.Hash(name, AlgorithmCosignatureV1, ed25519PublicKey);
 
     /// <summary>
     /// The time of this witness's valid cosignature on <paramref name="noteText"/> among <paramref name="signatures"/>, or null

@@ -28,7 +28,7 @@ public sealed record NoteVerifier
     public Ed25519PublicKey Key { get; }
 
     /// <summary>The verifier key string any signed-note implementation reads.</summary>
-    public string KeyString => $"{Name}+{KeyHash:x8}+{Convert.ToBase64String([AlgorithmEd25519, .. Key.Raw])}";
+    public string KeyString => KeyStrings.Format(Name, KeyHash, AlgorithmEd25519, Key.Raw);
 
     public static NoteVerifier Create(string name, Ed25519PublicKey key)
     {
@@ -49,36 +49,10 @@ public sealed record NoteVerifier
     }
 
     // The <name>+<hash>+<base64(0x01 ‖ 32 bytes)> tail shared by verifier and signer key strings.
-    internal static (string Name, uint Hash, byte[] Key) ParseKeyFields(string name, string hex, string base64, string what, Func<string, BadInputException> bad)
-    {
-        if (!SignedNote.IsValidName(name)) throw bad("the name must be non-empty, without spaces or '+'");
-        if (hex.Length != 8 || !hex.AsSpan().ContainsOnlyHex() || !uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash))
-            throw bad("the key hash must be 8 hex digits");
-        byte[] key;
-        try
-        {
-            key = Convert.FromBase64String(base64);
-        }
-        catch (FormatException)
-        {
-            throw bad("the key is not base64");
-        }
-        if (key.Length == 0) throw bad("the key is empty");
-        if (key[0] != AlgorithmEd25519) throw bad($"unknown key algorithm {key[0]} (only Ed25519, 1, is supported)");
-        if (key.Length != 33) throw bad($"an Ed25519 {what} is 32 bytes, not {key.Length - 1}");
-        return (name, hash, key);
-    }
+    internal static (string Name, uint Hash, byte[] Key) ParseKeyFields(string name, string hex, string base64, string what, Func<string, BadInputException> bad) =>
+        KeyStrings.ParseFields(name, hex, base64, new KeyStrings.Kind(AlgorithmEd25519, "key hash", what, t => $"unknown key algorithm {t} (only Ed25519, 1, is supported)"), bad);
 
-    internal static uint ComputeKeyHash(string name, ReadOnlySpan<byte> ed25519PublicKey)
-    {
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var input = new byte[nameBytes.Length + 2 + ed25519PublicKey.Length];
-        nameBytes.CopyTo(input, 0);
-        input[nameBytes.Length] = (byte)'\n';
-        input[nameBytes.Length + 1] = AlgorithmEd25519;
-        ed25519PublicKey.CopyTo(input.AsSpan(nameBytes.Length + 2));
-        return BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(input));
-    }
+    internal static uint ComputeKeyHash(string name, ReadOnlySpan<byte> ed25519PublicKey) => KeyStrings.Hash(name, AlgorithmEd25519, ed25519PublicKey);
 
     public override string ToString() => KeyString;
 }

@@ -23,6 +23,8 @@ internal sealed class DeliveryWorker(
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(20);
     private const int RecordBatch = 256;
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    // Started and not yet recorded (or given back at shutdown): while any is, the worker is not idle (DeliveryQueue.WhenIdleAsync).
+    private int _unrecorded;
     private readonly Channel<FinishedAttempt> _finished = Channel.CreateUnbounded<FinishedAttempt>(new UnboundedChannelOptions { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,6 +36,7 @@ internal sealed class DeliveryWorker(
         {
             try
             {
+                var idleRequests = queue.IdleRequests;
                 var free = options.Concurrency - _running.Count;
                 while (free > 0 && queue.TryTake(out var handed))
                 {
@@ -56,7 +59,8 @@ internal sealed class DeliveryWorker(
                     if (await outbox.NextDueAsync(stoppingToken) is { } next && next < nextLook) nextLook = next < now + MinimumWait ? now + MinimumWait : next;
                 }
                 var wait = nextLook - clock.GetUtcNow().UtcDateTime;
-                await queue.WaitAsync(wait < MinimumWait ? MinimumWait : wait, stoppingToken);
+                if (_running.IsEmpty && Volatile.Read(ref _unrecorded) == 0) queue.ReportIdle(idleRequests);
+                await queue.WaitAsync(wait < MinimumWait ? MinimumWait : wait, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -99,6 +103,8 @@ internal sealed class DeliveryWorker(
                 log.LogWarning(e, "alert delivery: {Count} attempts could not be recorded; they are attempted again when their leases run out", batch.Count);
                 retried = true;
             }
+            // Counted down before the wake-up, so that the pass it causes sees the worker idle if it is.
+            Interlocked.Add(ref _unrecorded, -batch.Count);
             // A retry was scheduled: it may fall due before the next poll.
             if (retried) queue.LookInOutbox();
             else queue.Notify();
@@ -107,6 +113,7 @@ internal sealed class DeliveryWorker(
 
     private void Start(DueDelivery delivery, CancellationToken stoppingToken)
     {
+        Interlocked.Increment(ref _unrecorded);
         _running[delivery.Id] = Task.Run(async () =>
         {
             try
@@ -144,6 +151,7 @@ internal sealed class DeliveryWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            Interlocked.Decrement(ref _unrecorded);
             return; // the lease runs out and the delivery is attempted again
         }
         catch (CryptographicException e)

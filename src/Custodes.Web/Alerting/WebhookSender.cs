@@ -48,6 +48,7 @@ internal sealed class WebhookSender(TimeProvider clock, AlertingOptions options)
         request.Headers.UserAgent.Add(UserAgent);
         request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(secret, clock.GetUtcNow().ToUnixTimeSeconds(), bytes));
         request.Headers.TryAddWithoutValidation(WebhookSignature.DeliveryHeader, deliveryId.ToString());
+        // The network's time, not the installation's clock: a receiver answers in real time whatever that clock says (a fake one in tests).
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(timeout);
         try

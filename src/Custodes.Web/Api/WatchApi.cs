@@ -69,9 +69,7 @@ internal static class WatchApi
     private static async Task<IResult> Ingest(HttpRequest request, IngestionQueue queue, WatchInbox inbox, WatchMspStore msps, WatchOptions options,
         [FromQuery] string? format, [FromQuery] string? tenant, [FromQuery] string? timezone, CancellationToken cancellationToken)
     {
-        var caller = request.HttpContext.User.Tenant();
-        var profile = await RequireMspAsync(caller, msps, cancellationToken);
-        caller.RequireEdit();
+        var profile = await msps.ProfileToIngestAsync(request.HttpContext.User.Tenant(), cancellationToken);
         var key = request.Headers[IdempotencyKeyHeader] is { Count: > 0 } values ? WatchInbox.ValidateKey(values.ToString()) : null;
         // A retry is answered whatever the queue holds; anything new waits for room.
         if (key is null && queue.IsFull) return TooMany(request.HttpContext, queue, options);
@@ -142,13 +140,13 @@ internal static class WatchApi
 
     private static async Task<Ok<WatchVerification>> Verify(HttpContext context, WatchMspStore msps, WatchLog log, CancellationToken cancellationToken)
     {
-        var profile = await RequireMspAsync(context.User.Tenant(), msps, cancellationToken);
+        var profile = await msps.ProfileAsync(context.User.Tenant(), cancellationToken);
         return TypedResults.Ok(await log.VerifyAsync(profile.OrganizationId, cancellationToken));
     }
 
     private static async Task<Ok<SettingsView>> GetSettings(HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
     {
-        var profile = await RequireMspAsync(context.User.Tenant(), msps, cancellationToken);
+        var profile = await msps.ProfileAsync(context.User.Tenant(), cancellationToken);
         context.Response.Headers.ETag = profile.ETag;
         return TypedResults.Ok(View(profile));
     }
@@ -156,25 +154,16 @@ internal static class WatchApi
     private static async Task<Ok<SettingsView>> PutSettings(SettingsBody body, HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
     {
         var tenant = context.User.Tenant();
-        await RequireMspAsync(tenant, msps, cancellationToken);
         var profile = await msps.UpdateAsync(tenant, body.EventName, body.Settings, IfMatch.Version(context.Request, tenant.OrganizationId), cancellationToken);
         context.Response.Headers.ETag = profile.ETag;
         return TypedResults.Ok(View(profile));
     }
 
-    private static async Task<Ok<IReadOnlyList<TenantMapping>>> Tenants(HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
-    {
-        var tenant = context.User.Tenant();
-        await RequireMspAsync(tenant, msps, cancellationToken);
-        return TypedResults.Ok(await msps.TenantsAsync(tenant, cancellationToken));
-    }
+    private static async Task<Ok<IReadOnlyList<TenantMapping>>> Tenants(HttpContext context, WatchMspStore msps, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await msps.TenantsAsync(context.User.Tenant(), cancellationToken));
 
-    private static async Task<Ok<TenantMapping>> MapTenant(string tenant, TenantBody body, HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
-    {
-        var caller = context.User.Tenant();
-        await RequireMspAsync(caller, msps, cancellationToken);
-        return TypedResults.Ok(await msps.MapTenantAsync(caller, tenant, body.CustomerOrganizationId, cancellationToken));
-    }
+    private static async Task<Ok<TenantMapping>> MapTenant(string tenant, TenantBody body, HttpContext context, WatchMspStore msps, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await msps.MapTenantAsync(context.User.Tenant(), tenant, body.CustomerOrganizationId, cancellationToken));
 
     private static async Task<Ok<IReadOnlyList<ProviderRequest>>> Providers(HttpContext context, WatchConsentStore consents, CancellationToken cancellationToken) =>
         TypedResults.Ok(await consents.ListAsync(context.User.Tenant(), cancellationToken));
@@ -184,15 +173,9 @@ internal static class WatchApi
 
     private static async Task<NoContent> UnmapTenant(string tenant, HttpContext context, WatchMspStore msps, CancellationToken cancellationToken)
     {
-        var caller = context.User.Tenant();
-        await RequireMspAsync(caller, msps, cancellationToken);
-        await msps.UnmapTenantAsync(caller, tenant, cancellationToken);
+        await msps.UnmapTenantAsync(context.User.Tenant(), tenant, cancellationToken);
         return TypedResults.NoContent();
     }
 
     private static SettingsView View(WatchProfile p) => new(p.OrganizationId, p.EventName, p.SettingsText, p.Version, p.Batches, p.Events);
-
-    internal static async Task<WatchProfile> RequireMspAsync(Tenant tenant, WatchMspStore msps, CancellationToken cancellationToken) =>
-        await msps.FindAsync(tenant.OrganizationId, cancellationToken)
-            ?? throw new ForbiddenException("only an MSP organization sends watch events and manages watch settings; this key's organization is not an MSP");
 }

@@ -10,6 +10,7 @@ using Custodes.Watch.Detection;
 using Custodes.Web.Alerting;
 using Custodes.Web.Tests.Independent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
 namespace Custodes.Web.Tests.Alerting;
@@ -20,13 +21,13 @@ public sealed class AlertDeliveryTests
 
     private const string PublicUrl = "https://custodes.example";
 
-    // Short backoff so that retries happen within a test; the schedule's shape is what is checked. The test receivers listen on
-    // loopback, which webhooks may reach only when the installation allows internal targets.
-    private static Dictionary<string, string?> Settings(TimeSpan? firstRetry = null, int? smtpPort = null, bool allowPrivateTargets = true) => new()
+    // A short backoff (200 ms, then 400 ms…): the tests that check it move a fake clock rather than wait. The test receivers listen
+    // on loopback, which webhooks may reach only when the installation allows internal targets.
+    private static Dictionary<string, string?> Settings(int? smtpPort = null, bool allowPrivateTargets = true) => new()
     {
         ["Custodes:Alerting:PublicUrl"] = PublicUrl,
         ["Custodes:Alerting:AllowPrivateWebhookTargets"] = allowPrivateTargets.ToString(),
-        ["Custodes:Alerting:FirstRetryDelay"] = (firstRetry ?? TimeSpan.FromMilliseconds(200)).ToString(),
+        ["Custodes:Alerting:FirstRetryDelay"] = "00:00:00.200",
         ["Custodes:Alerting:MaxRetryDelay"] = "00:00:05",
         ["Custodes:Alerting:PollInterval"] = "00:00:00.500",
         ["Custodes:Alerting:AttemptTimeout"] = "00:00:05",
@@ -138,20 +139,28 @@ public sealed class AlertDeliveryTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Answer = (_, n) => n switch { 1 => (500, null), 2 => (503, null), _ => (200, null) };
-        await using var server = await RunningServer.StartAsync(provider, Settings());
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await RunningServer.StartAsync(provider, Settings(), clock);
         var (msp, email, key) = await server.NewAccountAsync("Granite Peak IT", "msp");
         var owner = server.Client(key);
         var (channel, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("soc"), min_severity = "low" });
 
+        // The server's clock stands still until moved: each retry is sent when its time comes, not a moment before.
         await EnqueueAsync(server, Notice(msp));
+        await receiver.WaitAsync("soc", 1);
+        await server.AlertDeliveryIdleAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(149)); // 200 ms after the failure, ±25 %: not before 150 ms
+        await server.AlertDeliveryIdleAsync();
+        Assert.Single(receiver.Received("soc"));
+        clock.Advance(TimeSpan.FromMilliseconds(101)); // ... and by 250 ms
+        await receiver.WaitAsync("soc", 2);
+        await server.AlertDeliveryIdleAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(299)); // then twice as long: 400 ms ±25 %, not before 300 ms
+        await server.AlertDeliveryIdleAsync();
+        Assert.Equal(2, receiver.Received("soc").Count);
+        clock.Advance(TimeSpan.FromMilliseconds(201)); // ... and by 500 ms
         var got = await receiver.WaitAsync("soc", 3);
         Assert.Single(got.Select(g => g.Delivery).Distinct());
-        var first = got[1].At - got[0].At;
-        var second = got[2].At - got[1].At;
-        // 200 ms then 400 ms, each ±25 %. Only the lower bounds hold on a busy machine (a wait can run late, never early), and the
-        // second's lower bound (300 ms) is above anything the first may be scheduled at (250 ms); RetryScheduleTests pin the exact schedule.
-        Assert.True(first >= TimeSpan.FromMilliseconds(140), $"first retry after {first}");
-        Assert.True(second >= TimeSpan.FromMilliseconds(290), $"second retry after {second} (first {first})");
 
         var delivery = await DeliveryAsync(owner, channel, d => d.GetProperty("status").GetString() == "delivered");
         var attempts = delivery.GetProperty("attempt_log").EnumerateArray().ToArray();
@@ -187,7 +196,7 @@ public sealed class AlertDeliveryTests
             // Nothing of what the name resolved to on the server's side: that would map its internal DNS for any organization's owner.
             Assert.Equal("refused: the address is not allowed", failed.GetProperty("last_error").GetString());
         }
-        await Task.Delay(500);
+        await server.AlertDeliveryIdleAsync();
         Assert.Empty(receiver.Received("soc"));
     }
 
@@ -263,19 +272,27 @@ public sealed class AlertDeliveryTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Answer = (hook, n) => hook == "busy" && n == 1 ? (429, (string?)"1") : hook == "broken" ? (400, null) : (200, null);
-        await using var server = await RunningServer.StartAsync(provider, Settings());
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await RunningServer.StartAsync(provider, Settings(), clock);
         var (msp, owner) = await server.NewTenantAsync("Granite Peak IT", "msp");
         await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("busy"), min_severity = "low" });
         var (broken, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("broken"), min_severity = "low" });
 
         await EnqueueAsync(server, Notice(msp));
-        var busy = await receiver.WaitAsync("busy", 2);
-        Assert.True(busy[1].At - busy[0].At >= TimeSpan.FromMilliseconds(950), $"retried {busy[1].At - busy[0].At} after Retry-After: 1");
+        await receiver.WaitAsync("busy", 1);
+        await server.AlertDeliveryIdleAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(999)); // Retry-After: 1 is a second, not the shorter backoff (200 ms)
+        await server.AlertDeliveryIdleAsync();
+        Assert.Single(receiver.Received("busy"));
+        // Due now; a worker that looked less than 20 ms before a retry falls due looks again 20 ms later (it does not spin).
+        clock.Advance(TimeSpan.FromMilliseconds(1 + 20));
+        await receiver.WaitAsync("busy", 2);
 
         var failed = await DeliveryAsync(owner, broken, d => d.GetProperty("status").GetString() == "failed");
         Assert.Equal(1, failed.GetProperty("attempts").GetInt32());
         Assert.Equal("HTTP 400 Bad Request", failed.GetProperty("last_error").GetString());
-        await Task.Delay(700); // longer than the backoff would wait
+        clock.Advance(TimeSpan.FromMinutes(10)); // longer than any backoff would wait
+        await server.AlertDeliveryIdleAsync();
         Assert.Single(receiver.Received("broken"));
     }
 
@@ -284,8 +301,9 @@ public sealed class AlertDeliveryTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Answer = (_, n) => n == 1 ? (500, null) : (200, null);
-        // The retry is due 3.75–6.25 s after the failure: long enough for the restart to happen first on a busy machine.
-        await using var server = await RunningServer.StartAsync(provider, Settings(firstRetry: TimeSpan.FromSeconds(5)));
+        // The retry is due 150–250 ms after the failure by the server's clock, which stands still across the restart until moved.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await RunningServer.StartAsync(provider, Settings(), clock);
         var (msp, _, key) = await server.NewAccountAsync("Granite Peak IT", "msp");
         var owner = server.Client(key);
         var (channel, _) = await AddChannelAsync(owner, new { kind = "webhook", url = receiver.Url("soc"), min_severity = "low" });
@@ -294,8 +312,10 @@ public sealed class AlertDeliveryTests
         await receiver.WaitAsync("soc", 1);
         await DeliveryAsync(owner, channel, d => d.GetProperty("attempts").GetInt32() == 1);
         await server.RestartAsync();
+        await server.AlertDeliveryIdleAsync();
         Assert.Single(receiver.Received("soc"));
 
+        clock.Advance(TimeSpan.FromMilliseconds(250));
         var got = await receiver.WaitAsync("soc", 2);
         Assert.Equal(id.ToString(), got[1].Delivery);
         Assert.Equal(got[0].Body, got[1].Body);
@@ -324,7 +344,7 @@ public sealed class AlertDeliveryTests
         Assert.Equal(["smile-dental", "unregistered-clinic"], toMsp.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal(["smile-dental"], toSmile.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal(smile, Assert.Single(toSmile.GetProperty("customers").EnumerateArray()).GetProperty("organization_id").GetGuid());
-        await Task.Delay(500);
+        await server.AlertDeliveryIdleAsync();
         Assert.Empty(receiver.Received("oak"));
         Assert.Empty(receiver.Received("msp-critical-only"));
     }
@@ -361,7 +381,7 @@ public sealed class AlertDeliveryTests
         Assert.Equal(["smile-dental"], toSmile.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
         var toMsp = JsonDocument.Parse(Assert.Single(await receiver.WaitAsync("msp", 1)).Body).RootElement.GetProperty("alert");
         Assert.Equal(["oak-family"], toMsp.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()));
-        await Task.Delay(700);
+        await server.AlertDeliveryIdleAsync();
         Assert.Single(receiver.Received("msp"));
         Assert.Single(receiver.Received("smile"));
     }

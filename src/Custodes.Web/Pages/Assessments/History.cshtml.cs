@@ -21,8 +21,7 @@ public sealed class HistoryModel(AssessmentStore store, AuditLog audit) : PageMo
     public async Task OnGetAsync(Guid id)
     {
         var tenant = User.Tenant();
-        var readable = await store.ReadAsync(tenant, id, HttpContext.RequestAborted);
-        if (!readable.Owned) throw new NotFoundException($"no history of assessment {id} for your organization");
+        var readable = await store.ReadOwnAsync(tenant, id, HttpContext.RequestAborted);
         Id = id;
         Subject = readable.Stored.Assessment.Organization;
         PageNumber = Api.Paging.PageOf(Request, PageSize);

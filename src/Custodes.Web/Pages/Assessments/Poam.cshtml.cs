@@ -111,7 +111,7 @@ public sealed class PoamModel(AssessmentStore store, TimeProvider clock) : PageM
         Id = id;
         Assessment = readable.Stored.Assessment;
         Version = readable.Stored.Version;
-        Editable = readable.Owned && Roles.CanEdit(tenant.Role);
+        Editable = readable.CanEdit;
         Catalog = CatalogSet.Get(Assessment.Framework);
         var resolution = Resolution.Resolve(Assessment);
         Report = ScoreAssessment.Score(resolution, Assessment.Ssp, Assessment.AssessedOn);

@@ -56,8 +56,7 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
     public async Task<IActionResult> OnPostDeterminationAsync(Guid id, string target, int version)
     {
         var tenant = User.Tenant();
-        var current = await store.ReadAsync(tenant, id, HttpContext.RequestAborted);
-        if (!current.Owned) throw new ForbiddenException("this assessment was shared with your organization read-only");
+        var current = await store.ReadToChangeAsync(tenant, id, HttpContext.RequestAborted);
         var a = current.Stored.Assessment;
         var requirement = CatalogSet.Get(a.Framework).Find(target) ?? throw new BadInputException($"'{target}' is not a requirement of {a.Framework}");
         var changes = new List<KeyValuePair<string, Finding>>();
@@ -155,7 +154,7 @@ public sealed class WorkspaceModel(AssessmentStore store, EvidenceStore evidence
         Resolution = Resolution.Resolve(Assessment);
         Report = ScoreAssessment.Score(Resolution, Assessment.Ssp, Assessment.AssessedOn);
         ScoreHtml = await ScorePanel.HtmlAsync(Report);
-        Editable = Readable.Owned && Roles.CanEdit(tenant.Role);
+        Editable = Readable.CanEdit;
         BarsSvg = Svg.FamilyBars(Catalog, Resolution.Statuses, "family-bars");
         if (Readable.Owned)
         {

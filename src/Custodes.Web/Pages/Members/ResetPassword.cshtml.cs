@@ -14,17 +14,13 @@ public sealed class ResetPasswordModel(AccountStore accounts, AccountMail mail) 
     public string? Link { get; private set; }
     public DateTime? ExpiresAt { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync()
-    {
-        if (!User.IsOwner()) return Forbid();
-        Member = (await accounts.ListMembersAsync(User.Tenant(), HttpContext.RequestAborted)).FirstOrDefault(m => m.UserId == MemberId);
-        return Member is null ? NotFound() : Page();
-    }
+    // Who may reset whom is the use case's to decide: anyone but an owner is refused (403), a member of another organization is not found.
+    public async Task OnGetAsync() => Member = await accounts.MemberToResetAsync(User.Tenant(), MemberId, HttpContext.RequestAborted);
 
     public async Task<IActionResult> OnPostAsync()
     {
         var ticket = await accounts.IssuePasswordResetAsync(User.Tenant(), MemberId, HttpContext.RequestAborted);
-        Member = (await accounts.ListMembersAsync(User.Tenant(), HttpContext.RequestAborted)).FirstOrDefault(m => m.UserId == MemberId);
+        Member = await accounts.MemberToResetAsync(User.Tenant(), MemberId, HttpContext.RequestAborted);
         Link = mail.Link("/account/reset-password?token=" + Uri.EscapeDataString(ticket.Token));
         ExpiresAt = ticket.ExpiresAt;
         return Page();

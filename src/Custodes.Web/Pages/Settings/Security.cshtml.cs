@@ -12,7 +12,8 @@ namespace Custodes.Web.Pages.Settings;
 /// TOTP enrolment (QR code drawn on the server as SVG), confirmation with a code, ten recovery codes shown once, and turning it off;
 /// changing the password; the open sessions, each of which can be ended, and "sign out everywhere else".
 /// </summary>
-public sealed class SecurityModel(AccountStore accounts, WebOptions web) : PageModel, IRefusablePage
+public sealed class SecurityModel(AccountStore accounts, BeginMfaEnrolment beginMfa, ConfirmMfa confirmMfa, DisableMfa disableMfa, ReadMfaStatus mfaStatus, WebOptions web)
+    : PageModel, IRefusablePage
 {
     public IReadOnlyList<SessionInfo> Sessions { get; private set; } = [];
     public bool HasPassword { get; private set; }
@@ -31,14 +32,14 @@ public sealed class SecurityModel(AccountStore accounts, WebOptions web) : PageM
 
     public async Task<IActionResult> OnPostBeginAsync()
     {
-        await accounts.BeginMfaEnrolmentAsync(User.UserId(), HttpContext.RequestAborted);
+        await beginMfa.HandleAsync(User.UserId(), HttpContext.RequestAborted);
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostConfirmAsync(string code)
     {
-        RecoveryCodes = await accounts.ConfirmMfaAsync(User.UserId(), code ?? "", Organization(), HttpContext.RequestAborted);
+        RecoveryCodes = await confirmMfa.HandleAsync(new ConfirmMfaRequest(User.UserId(), code ?? "", Organization()), HttpContext.RequestAborted);
         // Sessions signed in without the second factor end: from now on every session has passed it.
         var ended = await accounts.EndOtherSessionsAsync(User.UserId(), CookieSessions.CurrentSession(User), "mfa-changed", Organization(), HttpContext.RequestAborted);
         Message = "Multi-factor sign-in is on. From now on, signing in asks for a code from your app." + Ended(ended);
@@ -48,7 +49,7 @@ public sealed class SecurityModel(AccountStore accounts, WebOptions web) : PageM
 
     public async Task<IActionResult> OnPostDisableAsync(string code)
     {
-        await accounts.DisableMfaAsync(User.UserId(), code ?? "", Organization(), HttpContext.RequestAborted);
+        await disableMfa.HandleAsync(new DisableMfaRequest(User.UserId(), code ?? "", Organization()), HttpContext.RequestAborted);
         var ended = await accounts.EndOtherSessionsAsync(User.UserId(), CookieSessions.CurrentSession(User), "mfa-changed", Organization(), HttpContext.RequestAborted);
         Message = "Multi-factor sign-in is off." + Ended(ended);
         await LoadAsync();
@@ -119,8 +120,9 @@ public sealed class SecurityModel(AccountStore accounts, WebOptions web) : PageM
         UserEmail = user.Email;
         Sessions = await accounts.ListSessionsAsync(user.Id, CookieSessions.CurrentSession(User), web.IdleTimeout, HttpContext.RequestAborted);
         MfaEnabled = user.MfaEnabled;
-        RecoveryCodesLeft = MfaEnabled ? await accounts.RecoveryCodesLeftAsync(user.Id, HttpContext.RequestAborted) : 0;
-        PendingSecret = MfaEnabled ? null : await accounts.PendingMfaSecretAsync(user.Id, HttpContext.RequestAborted);
+        var mfa = await mfaStatus.HandleAsync(user.Id, HttpContext.RequestAborted);
+        RecoveryCodesLeft = MfaEnabled ? mfa.RecoveryCodesLeft : 0;
+        PendingSecret = MfaEnabled ? null : mfa.PendingSecret;
         if (PendingSecret is not null) QrDataUri = QrSvg(Totp.Uri("Custodes", user.Email, PendingSecret));
     }
 

@@ -11,7 +11,7 @@ namespace Custodes.Web.Pages.Watch;
 public sealed class AlertModel(AlertStore alerts) : PageModel, IRefusablePage
 {
     public AlertDetail Detail { get; private set; } = null!;
-    public bool CanChange => Detail.Alert.MspOrganizationId == User.Tenant().OrganizationId && User.CanEdit();
+    public bool CanChange => Detail.CanChange;
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 

@@ -46,7 +46,6 @@ public sealed class SettingsModel(WatchMspStore msps, Application.Organizations.
 
     private async Task<IActionResult> RunAsync(Func<Task> change)
     {
-        await WatchApi.RequireMspAsync(User.Tenant(), msps, HttpContext.RequestAborted);
         await change();
         await LoadAsync();
         return Page();
@@ -60,7 +59,7 @@ public sealed class SettingsModel(WatchMspStore msps, Application.Organizations.
 
     private async Task LoadAsync()
     {
-        Profile = await WatchApi.RequireMspAsync(User.Tenant(), msps, HttpContext.RequestAborted);
+        Profile = await msps.ProfileAsync(User.Tenant(), HttpContext.RequestAborted);
         Tenants = await msps.TenantsAsync(User.Tenant(), HttpContext.RequestAborted);
         Customers = await directory.CustomerCandidatesAsync(User.Tenant(), HttpContext.RequestAborted);
     }
