@@ -118,4 +118,32 @@ public sealed class SupplyChainCliTests
         Assert.Equal("stratus-cloud", provider.GetProperty("provider").GetString());
         Assert.Equal("revoked", provider.GetProperty("attestation").GetString());
     }
+
+    [Fact]
+    public async Task Compare_with_org_puts_candidates_beside_the_current_provider_in_the_documented_JSON_shape()
+    {
+        var dir = Cli.TempDirectory();
+        Assert.Equal(0, (await Cli.RunAsync("demo", "--data-dir", dir, "--json")).ExitCode);
+        var json = await Cli.Json("supply-chain", "compare", "summit-ridge", "--org", "Smile Dental Group", "--data-dir", dir, "--json");
+        Assert.Equal(["customer", "as_of", "replacing", "own_score", "own_cmmc_level2", "current_score", "current_cmmc_level2", "candidates"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("smile-dental", json.GetProperty("customer").GetString());
+        var replacing = json.GetProperty("replacing");
+        Assert.Equal(["provider", "name", "attestation", "letter_id", "valid_until", "score", "cmmc_level2", "covers", "organizations"], replacing.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("granite-peak", replacing.GetProperty("provider").GetString());
+        var candidate = Assert.Single(json.GetProperty("candidates").EnumerateArray());
+        Assert.Equal(["candidate", "name", "page", "remote", "attestation", "letter_id", "issuer", "assessed_on", "valid_until", "score", "cmmc_level2", "unverified",
+            "publishes_matrix", "claims", "covers", "effective_score", "effective_cmmc_level2", "score_change", "organizations", "organizations_after"],
+            candidate.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("summit-ridge", candidate.GetProperty("candidate").GetString());
+        Assert.Equal("/trust/summit-ridge", candidate.GetProperty("page").GetString());
+        Assert.Equal("valid", candidate.GetProperty("attestation").GetString());
+        Assert.True(candidate.GetProperty("score").GetInt32() > replacing.GetProperty("score").GetInt32());
+        Assert.Equal(2, candidate.GetProperty("organizations").GetInt32());
+        Assert.Equal(candidate.GetProperty("effective_score").GetInt32() - json.GetProperty("current_score").GetInt32(), candidate.GetProperty("score_change").GetInt32());
+
+        // A candidate that is not published here is named in the refusal, with exit 2.
+        var unknown = await Cli.RunAsync("supply-chain", "compare", "nobody-here", "--org", "Smile Dental Group", "--data-dir", dir, "--json");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("nobody-here", unknown.Stderr);
+    }
 }

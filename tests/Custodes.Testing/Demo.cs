@@ -9,6 +9,7 @@ using Custodes.Application.Letters;
 using Custodes.Application.Organizations;
 using Custodes.Application.SupplyChain;
 using Custodes.Application.Transparency;
+using Custodes.Application.Trust;
 
 namespace Custodes.Testing;
 
@@ -23,6 +24,6 @@ public static class Demo
         var log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), clock);
         var issue = new IssueLetter(installation, audit, log, new SigningKeyRegistry(installation, audit, clock), clock);
         return new DemoWorkspace(installation, organizations, new AccountStore(installation, audit, clock), new AssessmentStore(installation, audit, clock),
-            new EvidenceStore(installation, audit, clock), issue, new PortfolioStore(installation, audit, clock)).EnsureAsync();
+            new EvidenceStore(installation, audit, clock), issue, new PortfolioStore(installation, audit, clock), new TrustPages(installation, audit, clock)).EnsureAsync();
     }
 }

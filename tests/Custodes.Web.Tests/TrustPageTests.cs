@@ -34,7 +34,7 @@ public sealed class TrustPageTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(["schema", "organization", "generated_at", "letters", "watch"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["schema", "organization", "generated_at", "letters", "watch", "matrix"], json.EnumerateObject().Select(p => p.Name));
         Assert.Equal("custodes.trust/v1", json.GetProperty("schema").GetString());
         Assert.Equal(DemoWorkspace.MspName, json.GetProperty("organization").GetProperty("name").GetString());
         Assert.Equal("granite-peak", json.GetProperty("organization").GetProperty("slug").GetString());

@@ -5,6 +5,7 @@ using Custodes.Application.Evidence;
 using Custodes.Application.Letters;
 using Custodes.Application.Organizations;
 using Custodes.Application.SupplyChain;
+using Custodes.Application.Trust;
 using Custodes.Assessments;
 using Custodes.Attestation;
 using Custodes.SupplyChain;
@@ -39,8 +40,12 @@ public sealed record DemoSignIn(string Email, string Organization, string Role);
 /// <remarks>With the watch and questionnaire services (as the application wires them) it also shows posture drift — a critical alert about
 /// the MSP left open for two days — and the practice's signed cyber-insurance questionnaire, which revoking the letter makes out of date.</remarks>
 public sealed class DemoWorkspace(Installation installation, OrganizationStore organizations, AccountStore accounts, AssessmentStore assessments, EvidenceStore evidence,
-    IssueLetter issue, PortfolioStore portfolios, TimeProvider? clock = null, SupplyChainQueries? queries = null, QuestionnaireStore? questionnaires = null)
+    IssueLetter issue, PortfolioStore portfolios, TrustPages trustPages, TimeProvider? clock = null, SupplyChainQueries? queries = null, QuestionnaireStore? questionnaires = null)
 {
+    /// <summary>A second MSP with a published trust page: the candidate Smile Dental Group can compare with Granite Peak (Supply chain → Compare providers).</summary>
+    public const string CandidateMspName = "Summit Ridge IT Services";
+    public const string CandidateSlug = "summit-ridge";
+
     public const string BackupProviderName = "CloudVault Backup Inc.";
 
     public const string AssessorName = "Northgate Security Assessors LLC";
@@ -65,6 +70,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
                 var practice = existing.First(o => o.Name == CustomerNames[0]).Id;
                 var (letter, keyFile) = await EnsureSupplyChainAsync(msp, practice, ids.FirstOrDefault(), cancellationToken);
                 await EnsureDriftAndQuestionnaireAsync(msp, practice, cancellationToken);
+                await EnsureCandidateAsync(keyFile, cancellationToken);
                 return new DemoSummary(false, assessor, msp, existing.Where(o => CustomerNames.Contains(o.Name)).Select(o => o.Id).ToArray(),
                     ids.FirstOrDefault(), ids.Skip(1).Cast<Guid?>().FirstOrDefault(), SignIns(), null, letter, keyFile);
             }
@@ -95,6 +101,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
         }
         var (issued, signingKey) = await EnsureSupplyChainAsync(mspId, customers[0], currentId, cancellationToken);
         await EnsureDriftAndQuestionnaireAsync(mspId, customers[0], cancellationToken);
+        await EnsureCandidateAsync(signingKey, cancellationToken);
         return new DemoSummary(true, assessorId, mspId, customers, currentId, priorId, SignIns(), key, issued, signingKey);
     }
 
@@ -196,6 +203,59 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
         var reviewed = await questionnaires.ReviewAsync(office, draft.Id,
             [.. proposal.Answers.Select(a => new AnswerReview(a.QuestionId, Custodes.SupplyChain.Questionnaires.ReviewState.Reviewed))], draft.Version, cancellationToken);
         await questionnaires.SignOffAsync(office, draft.Id, reviewed.Version, cancellationToken);
+    }
+
+    /// <summary>
+    /// The candidate MSP, once: attested by the same firm (every requirement met), its own portfolio of two customers and its responsibility matrix,
+    /// and its trust page published — what a practice weighing a switch compares with its current MSP.
+    /// </summary>
+    private async Task EnsureCandidateAsync(string? keyFile, CancellationToken cancellationToken)
+    {
+        if (keyFile is null || !File.Exists(keyFile)) return;
+        await using (var db = installation.OpenDb())
+            if (await db.Organizations.AsNoTracking().AnyAsync(o => o.Name == CandidateMspName, cancellationToken)) return;
+        var candidateId = await organizations.CreateAsync(CandidateMspName, OrganizationKinds.Msp, Actor, cancellationToken);
+
+        var template = AssessmentFile.Parse(Resource("example-msp.json"), "example-msp.json").Assessment;
+        var catalog = Custodes.Catalogs.CatalogSet.Get(template.Framework);
+        var met = template.Requirements.Where(r => r.Value.Status != Status.Met && r.Value.Status != Status.NotApplicable).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var attested = template with
+        {
+            Organization = CandidateMspName,
+            Requirements = template.Requirements.ToDictionary(r => r.Key, r => met.Contains(r.Key) ? new Finding { Status = Status.Met, Note = "Remediated and verified." } : r.Value, StringComparer.Ordinal),
+            Objectives = template.Objectives.Where(o => !met.Contains(catalog.FindObjective(o.Key)?.RequirementId ?? "")).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal),
+            Poam = [],
+        };
+        using var signing = Ed25519SigningKey.FromPem(await File.ReadAllTextAsync(keyFile, cancellationToken));
+        await issue.HandleAsync(new IssueLetterRequest
+        {
+            Assessment = AssessmentFile.Validate(attested, "Summit Ridge IT Services' assessment"),
+            Source = "demo: Summit Ridge IT Services' assessment",
+            Key = signing,
+            Issuer = AssessorName,
+            SignerName = "Ana Ruiz, Northgate",
+            ValidDays = 365,
+            Actor = Actor,
+        }, cancellationToken);
+
+        var owner = new Tenant(candidateId, Roles.Owner, Actor);
+        var crm = Encoding.UTF8.GetString(Resource("crm-frontrange-it.yaml")).Replace("provider: frontrange-it", "provider: summit-ridge", StringComparison.Ordinal);
+        var portfolio = new Portfolio
+        {
+            Organizations =
+            [
+                new Organization { Id = "summit-ridge", Name = CandidateMspName, Kind = OrganizationKind.Msp, CustodesOrganization = candidateId.ToString() },
+                new Organization { Id = "harbor-pediatric", Name = "Harbor Pediatric Dental", Kind = OrganizationKind.Customer, Data = DataClasses.Phi },
+                new Organization { Id = "lakeside-ortho", Name = "Lakeside Orthodontics", Kind = OrganizationKind.Customer, Data = DataClasses.Phi },
+            ],
+            Relationships =
+            [
+                new Relationship { Id = "summit-harbor", Customer = "harbor-pediatric", Provider = "summit-ridge", Services = Services.OnPremisesIt | Services.HelpDesk, Access = AccessLevels.AdminAllEndpoints, Endpoints = 9 },
+                new Relationship { Id = "summit-lakeside", Customer = "lakeside-ortho", Provider = "summit-ridge", Services = Services.OnPremisesIt | Services.HelpDesk, Access = AccessLevels.AdminAllEndpoints, Endpoints = 6 },
+            ],
+        };
+        await portfolios.ImportAsync(owner, portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Summit Ridge responsibility matrix")], "demo portfolio", cancellationToken);
+        await trustPages.PublishAsync(owner, CandidateSlug, cancellationToken);
     }
 
     private static readonly (string File, string Name, string[] Targets)[] EvidenceFiles =

@@ -105,6 +105,9 @@ public static class ApplicationServices
         services.TryAddSingleton<LetterChanges>();
         services.TryAddSingleton<CustomerInheritance>();
         services.TryAddSingleton<SupplyChainQueries>();
+        // Switching providers: candidates read from trust pages here or verified from another installation's.
+        services.TryAddSingleton(sp => new Trust.RemoteTrustPages(sp.GetRequiredService<SigningKeyRegistry>()));
+        services.TryAddSingleton<SwitchingProviders>();
 
         // Watch: MSP profiles and tenants, alerts, the per-MSP event log, the inbox and the ingestion pipeline.
         services.TryAddSingleton<WatchMspStore>();

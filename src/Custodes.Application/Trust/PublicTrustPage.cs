@@ -76,7 +76,10 @@ public sealed record TrustMatrix(string Framework, string? Title, DateOnly? Publ
 }
 
 /// <summary>One requirement of the matrix: who meets it, and what the customer still does.</summary>
-public sealed record TrustMatrixRow(string RequirementId, string Family, string Text, Responsibility Responsibility, string? Description, string? CustomerAction);
+/// <param name="Attested">For a requirement the provider takes on: whether the assessment its letter in force attests has it met (null: no letter in force,
+/// or the customer's alone). What a customer comparing providers inherits depends on it (<c>supply-chain compare</c>).</param>
+public sealed record TrustMatrixRow(string RequirementId, string Family, string Text, Responsibility Responsibility, string? Description, string? CustomerAction,
+    bool? Attested = null);
 
 /// <summary>Reads a published trust page by its slug (null when no page is published there).</summary>
 public sealed class TrustPageReader(Installation installation, TimeProvider clock)
@@ -109,7 +112,7 @@ public sealed class TrustPageReader(Installation installation, TimeProvider cloc
             GeneratedAt = now,
             Letters = letters,
             Watch = new TrustWatch(first is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null, last is { } l ? DateTime.SpecifyKind(l, DateTimeKind.Utc) : null),
-            Matrix = await MatrixAsync(db, page.OrganizationId, cancellationToken),
+            Matrix = await MatrixAsync(db, page.OrganizationId, Met(rows, letters), cancellationToken),
         };
     }
 
@@ -147,11 +150,47 @@ public sealed class TrustPageReader(Installation installation, TimeProvider cloc
         };
     }
 
+    /// <summary>The requirements met in the assessment the newest letter in force attests (its own signed copy); null when none is in force.</summary>
+    private static HashSet<string>? Met(List<LetterRow> rows, List<TrustLetter> letters)
+    {
+        if (letters.FirstOrDefault(l => l.Status == TrustLetter.Valid) is not { } current) return null;
+        var row = rows.First(r => r.Id == current.LetterId);
+        Custodes.Assessments.ParsedAssessment? parsed;
+        try
+        {
+            parsed = AttestedAssessment.Read(row);
+        }
+        catch (Common.BadInputException)
+        {
+            return null;
+        }
+        if (parsed is null) return null;
+        var met = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < parsed.Resolution.Catalog.Requirements.Count; i++)
+            if (parsed.Resolution.Statuses[i] == Custodes.Assessments.Status.Met) met.Add(parsed.Resolution.Catalog.Requirements[i].Id);
+        return met;
+    }
+
+    private static async Task<TrustMatrix?> MatrixAsync(CustodesDb db, Guid organization, HashSet<string>? met, CancellationToken cancellationToken)
+    {
+        if (await OwnMatrixAsync(db, organization, cancellationToken) is not { } matrix) return null;
+        var catalog = CatalogSet.Find(matrix.Framework);
+        if (catalog is null) return null;
+        var rows = catalog.Requirements.Select(r =>
+        {
+            var entry = matrix.EntryFor(r);
+            var responsibility = matrix.For(r);
+            return new TrustMatrixRow(r.Id, r.Family, r.Title ?? r.Text, responsibility, entry?.Description, entry?.CustomerAction,
+                responsibility == Responsibility.Customer || met is null ? null : met.Contains(r.Id));
+        }).ToArray();
+        return new TrustMatrix(catalog.Framework, matrix.Title, matrix.PublishedOn, rows);
+    }
+
     /// <summary>
     /// The matrix the organization itself recorded for itself: in its own portfolio, on the provider entry linked to it. A matrix someone
     /// else's portfolio holds about it is that portfolio owner's data and is never shown.
     /// </summary>
-    private static async Task<TrustMatrix?> MatrixAsync(CustodesDb db, Guid organization, CancellationToken cancellationToken)
+    internal static async Task<ResponsibilityMatrix?> OwnMatrixAsync(CustodesDb db, Guid organization, CancellationToken cancellationToken)
     {
         var own = await db.Portfolios.AsNoTracking().Where(p => p.OwnerOrganizationId == organization).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
         if (own is not { } portfolio) return null;
@@ -159,22 +198,13 @@ public sealed class TrustPageReader(Installation installation, TimeProvider cloc
         var content = await db.ResponsibilityMatrices.AsNoTracking().Where(m => m.PortfolioId == portfolio && providers.Contains(m.Provider))
             .OrderBy(m => m.Provider).Select(m => m.Content).FirstOrDefaultAsync(cancellationToken);
         if (content is null) return null;
-        ResponsibilityMatrix matrix;
         try
         {
-            matrix = ResponsibilityMatrixFile.Parse(System.Text.Encoding.UTF8.GetBytes(content), "responsibility matrix");
+            return ResponsibilityMatrixFile.Parse(System.Text.Encoding.UTF8.GetBytes(content), "responsibility matrix");
         }
         catch (Common.BadInputException)
         {
             return null;
         }
-        var catalog = CatalogSet.Find(matrix.Framework);
-        if (catalog is null) return null;
-        var rows = catalog.Requirements.Select(r =>
-        {
-            var entry = matrix.EntryFor(r);
-            return new TrustMatrixRow(r.Id, r.Family, r.Title ?? r.Text, matrix.For(r), entry?.Description, entry?.CustomerAction);
-        }).ToArray();
-        return new TrustMatrix(catalog.Framework, matrix.Title, matrix.PublishedOn, rows);
     }
 }

@@ -51,9 +51,41 @@ internal static class TrustJson
             if (page.Watch.WatchedSince is { } since) w.WriteString("watched_since", Timestamp(since)); else w.WriteNull("watched_since");
             if (page.Watch.LastEventAt is { } last) w.WriteString("last_event_at", Timestamp(last)); else w.WriteNull("last_event_at");
             w.WriteEndObject();
+            WriteMatrix(w, page.Matrix);
             w.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// <c>matrix</c> (an addition): what customers inherit, for a customer comparing providers from another installation — the requirements the
+    /// provider takes on (provider or shared; the rest are the customer's), and whether its letter in force attests each met.
+    /// </summary>
+    private static void WriteMatrix(Utf8JsonWriter w, TrustMatrix? matrix)
+    {
+        if (matrix is null)
+        {
+            w.WriteNull("matrix");
+            return;
+        }
+        w.WriteStartObject("matrix");
+        w.WriteString("framework", matrix.Framework);
+        if (matrix.Title is { } title) w.WriteString("title", title); else w.WriteNull("title");
+        if (matrix.PublishedOn is { } on) w.WriteString("published_on", on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)); else w.WriteNull("published_on");
+        w.WriteStartArray("requirements");
+        foreach (var row in matrix.Rows)
+        {
+            if (row.Responsibility == Custodes.SupplyChain.Responsibility.Customer) continue;
+            w.WriteStartObject();
+            w.WriteString("id", row.RequirementId);
+            w.WriteString("responsibility", Custodes.SupplyChain.InheritanceNames.Name(row.Responsibility));
+            if (row.Description is { } d) w.WriteString("description", d); else w.WriteNull("description");
+            if (row.CustomerAction is { } a) w.WriteString("customer_action", a); else w.WriteNull("customer_action");
+            if (row.Attested is { } attested) w.WriteBoolean("attested", attested); else w.WriteNull("attested");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>The letter file as issued (contracts §4), verifiable with <c>custodes attest verify</c>.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custodes.Application;
+using Custodes.Application.Transparency;
 using Custodes.Application.Keys;
 using Custodes.Application.Letters;
 using Custodes.Attestation;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Custodes.Application;
+using Custodes.Application.Transparency;
 using Custodes.Attestation;
 using Custodes.Cli.Attest;
 using Custodes.Common;

@@ -155,15 +155,36 @@ internal static class SupplyChainCommand
     private static Command Compare()
     {
         var source = new PortfolioSource();
-        var customer = new Argument<string>("customer") { Description = "The customer's organization id." };
+        var names = new Argument<string[]>("name")
+        {
+            Description = "With --org: the candidate providers, each a trust page published here (its slug or name) or another installation's trust page address " +
+                "(https://…/trust/<slug>.json). Without --org: the one customer of the portfolio whose current providers are compared.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var replacing = new Option<string?>("--replacing") { Description = "With --org: the current provider a candidate would replace (its id or name in the customer's portfolio; default: the customer's only MSP)." };
         var letters = new Option<string?>("--letters") { Description = "Providers' current letters (custodes.letter-status/v1), offline. Default: with a stored portfolio, the letters this installation holds." };
         var assessments = new Option<string[]>("--provider-assessment") { Description = "A provider's shared assessment file; its organization must be the provider's id or name. Repeatable.", AllowMultipleArgumentsPerToken = true };
         var asOf = AsOfOption();
         var json = CommonOptions.Json();
-        var command = new Command("compare", "A customer's providers side by side: attestation, score, CMMC status, open POA&M items, last independent assessment, relevant gaps.") { customer, letters, assessments, asOf, json };
+        var command = new Command("compare", "Switching providers: with --org <customer>, candidate providers side by side from their trust pages (letters verified), with the customer's " +
+            "score if each replaced its current provider. Without --org: a customer's current providers side by side.") { names, replacing, letters, assessments, asOf, json };
         source.AddTo(command);
         command.SetHandler(json, async (parse, reporter, ct) =>
         {
+            var given = parse.GetValue(names) ?? [];
+            if (parse.GetValue(source.Org) is { } org)
+            {
+                if (parse.GetValue(source.File) is not null || parse.GetValue(letters) is not null || parse.GetValue(asOf) is not null || (parse.GetValue(assessments) ?? []).Length > 0)
+                    throw new BadInputException("comparing candidates for --org uses the customer's stored portfolio, assessment and the letters held here: drop --portfolio, --letters, --provider-assessment and --as-of");
+                var workspace = await source.Store.OpenAsync(parse, ct);
+                var tenant = await workspace.OperatorForAsync(org, ct);
+                var candidates = await workspace.Get<Application.SupplyChain.SwitchingProviders>().CompareAsync(tenant, given, parse.GetValue(replacing), ct);
+                if (reporter.Json) reporter.WriteJson(candidates);
+                else WriteCandidates(reporter, candidates);
+                return ExitCodes.Ok;
+            }
+            if (given.Length != 1) throw new BadInputException($"compare without --org takes one customer, found {given.Length} names; to compare candidate providers give the customer with --org <organization>");
+            if (parse.GetValue(replacing) is not null) throw new BadInputException("--replacing is for comparing candidates: give the customer with --org <organization>");
             var input = await source.InputAsync(parse, ct);
             var graph = input.Graph;
             var letterStates = await LettersAsync(input, parse.GetValue(letters), ct);
@@ -171,12 +192,12 @@ internal static class SupplyChainCommand
             foreach (var path in parse.GetValue(assessments) ?? [])
             {
                 var a = AssessmentInput.LoadFile(path).Assessment;
-                var org = graph.Organization(a.Organization) ?? graph.Portfolio.Organizations.FirstOrDefault(o => o.Name == a.Organization)
+                var found = graph.Organization(a.Organization) ?? graph.Portfolio.Organizations.FirstOrDefault(o => o.Name == a.Organization)
                     ?? throw new BadInputException($"the assessment's organization '{a.Organization}' is neither an id nor a name of the portfolio", path, "$.organization");
-                shared[org.Id] = a;
+                shared[found.Id] = a;
             }
             var postures = letterStates.Keys.Union(shared.Keys).ToDictionary(p => p, p => new ProviderPosture(p, letterStates.GetValueOrDefault(p), shared.GetValueOrDefault(p)), StringComparer.Ordinal);
-            var comparison = CompareProviders.For(graph, parse.GetValue(customer)!, postures, ResolveAsOf(parse.GetValue(asOf)));
+            var comparison = CompareProviders.For(graph, given[0], postures, ResolveAsOf(parse.GetValue(asOf)));
             if (reporter.Json)
             {
                 reporter.WriteJson(comparison);
@@ -192,6 +213,21 @@ internal static class SupplyChainCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static void WriteCandidates(Reporter reporter, CandidateComparison c)
+    {
+        static string Number(int? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "–";
+        reporter.Console.MarkupLine($"[bold]{Markup.Escape(c.Customer)}[/]: own score {Number(c.OwnScore)}, with its providers today {Number(c.CurrentScore)} (CMMC Level 2 {c.CurrentCmmcLevel2 ?? "–"})" +
+            (c.Replacing is { } r ? $"; replacing {Markup.Escape(r.Name)} (letter {r.Attestation}, serves {(r.Organizations is { } n ? n.ToString(CultureInfo.InvariantCulture) : "an unpublished number of")} organizations)" : ""));
+        var table = new Table().AddColumns("Candidate", "Letter", "Score", "CMMC L2", "Covers", "Score if switched", "Organizations (with you)");
+        foreach (var row in c.Candidates)
+            table.AddRow(Markup.Escape(row.Name), row.Attestation + (row.ValidUntil is { } until ? $" until {until:yyyy-MM-dd}" : ""), Number(row.Score), row.CmmcLevel2 ?? "–",
+                row.PublishesMatrix ? $"{row.Covers} of {row.Claims}" : "no matrix", $"{Number(row.EffectiveScore)} ({(row.ScoreChange is > 0 ? "+" : "")}{Number(row.ScoreChange)})",
+                row.Organizations is { } served ? $"{served} ({row.OrganizationsAfter})" : "not published");
+        reporter.Console.Write(table);
+        foreach (var row in c.Candidates)
+            foreach (var u in row.Unverified) reporter.Warning($"{row.Name}: letter {u.LetterId} not verified, not counted: {u.Problem}");
     }
 
     internal static Option<string?> AsOfOption() => new("--as-of") { Description = "Judge letters' expiry at this date (YYYY-MM-DD; default: today, UTC)." };

@@ -4,22 +4,39 @@ using Custodes.Attestation;
 using Custodes.Common;
 using Custodes.Transparency;
 
-namespace Custodes.Cli.Attest;
+namespace Custodes.Application.Transparency;
 
-/// <summary>A log's server over HTTP (<c>custodes serve</c> or any C2SP tlog-tiles server with the Custodes status API). Unreachable is an environment failure (exit 3).</summary>
-internal sealed class HttpLogClient : ILogClient, IDisposable
+/// <summary>
+/// A log's server over HTTP (<c>custodes serve</c> or any C2SP tlog-tiles server with the Custodes status API): what <c>attest verify --log</c>,
+/// <c>log monitor</c> and the check of another installation's trust page read. Unreachable is an environment failure (exit 3).
+/// </summary>
+public sealed class HttpLogClient : ILogClient, IDisposable
 {
     private readonly HttpClient _http;
+    private readonly bool _ownsClient;
+    private readonly long? _maxBytes;
+    private readonly Uri _base;
 
     public HttpLogClient(string baseUrl, HttpMessageHandler? handler = null)
     {
-        if (!Uri.TryCreate(baseUrl.TrimEnd('/') + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new BadInputException($"--log '{baseUrl}' is not an http(s) URL");
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
-        _http.BaseAddress = uri;
+        _ownsClient = true;
+        _base = BaseOf(baseUrl);
         _http.Timeout = TimeSpan.FromSeconds(30);
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("custodes-verify/1");
     }
+
+    /// <summary>Over a client the caller configured (timeout, redirects) and keeps; no answer may exceed <paramref name="maxBytes"/>.</summary>
+    public HttpLogClient(HttpClient client, string baseUrl, long maxBytes)
+    {
+        _http = client;
+        _maxBytes = maxBytes;
+        _base = BaseOf(baseUrl);
+    }
+
+    private static Uri BaseOf(string baseUrl) =>
+        Uri.TryCreate(baseUrl.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri
+        : throw new BadInputException($"the log's address '{baseUrl}' is not an http(s) URL", path: "log");
 
     public async Task<string> CheckpointAsync(CancellationToken cancellationToken = default) =>
         System.Text.Encoding.UTF8.GetString(await GetAsync("log/checkpoint", cancellationToken) ?? throw Unreachable("log/checkpoint", "404: the log has no checkpoint"));
@@ -82,10 +99,11 @@ internal sealed class HttpLogClient : ILogClient, IDisposable
     {
         try
         {
-            using var response = await _http.GetAsync(path, cancellationToken);
+            using var response = await _http.GetAsync(new Uri(_base, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound) return null;
             if (!response.IsSuccessStatusCode) throw Unreachable(path, $"HTTP {(int)response.StatusCode}");
-            return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (_maxBytes is not { } max) return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            return await BoundedBody.ReadAsync(response, max, cancellationToken) ?? throw Unreachable(path, $"the answer is larger than {max:N0} bytes");
         }
         catch (HttpRequestException e)
         {
@@ -97,7 +115,30 @@ internal sealed class HttpLogClient : ILogClient, IDisposable
         }
     }
 
-    private EnvironmentFailureException Unreachable(string path, string why) => new($"{LogErrors.Unreachable}: cannot use the log at {new Uri(_http.BaseAddress!, path)}: {why}");
+    private EnvironmentFailureException Unreachable(string path, string why) => new($"{LogErrors.Unreachable}: cannot use the log at {new Uri(_base, path)}: {why}");
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_ownsClient) _http.Dispose();
+    }
+}
+
+/// <summary>Reads a response body up to a limit, never more: a remote server cannot make this one buffer without bound.</summary>
+public static class BoundedBody
+{
+    /// <summary>The body, or null when it is longer than <paramref name="maxBytes"/>.</summary>
+    public static async Task<byte[]?> ReadAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > maxBytes) return null;
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
 }
