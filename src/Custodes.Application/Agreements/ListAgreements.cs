@@ -28,6 +28,13 @@ public sealed class ListAgreements(Installation installation)
         return LoadAsync(installation, a => a.ProviderOrganizationId == provider, cancellationToken);
     }
 
+    /// <summary>Every agreement of the installation, for its operator at the command line.</summary>
+    public Task<IReadOnlyList<StoredAgreement>> AllAsync(Tenant tenant, CancellationToken cancellationToken = default)
+    {
+        if (!tenant.ForInstallation) throw new ForbiddenException("only the installation's operator reads every organization's agreements");
+        return LoadAsync(installation, _ => true, cancellationToken);
+    }
+
     /// <summary>One agreement the tenant owns or provides; another's is not found.</summary>
     public async Task<StoredAgreement> GetAsync(Tenant tenant, Guid id, CancellationToken cancellationToken = default)
     {
