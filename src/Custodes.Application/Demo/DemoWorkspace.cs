@@ -37,7 +37,7 @@ public sealed record DemoSignIn(string Email, string Organization, string Role);
 /// the MSP's responsibility matrix — with the practice's own assessment, so the practice inherits what the MSP covers.
 /// </summary>
 public sealed class DemoWorkspace(Installation installation, OrganizationStore organizations, AccountStore accounts, AssessmentStore assessments, EvidenceStore evidence,
-    IssueLetter issue, PortfolioStore portfolios)
+    IssueLetter issue, PortfolioStore portfolios, Agreements.ImportAgreement? agreements = null)
 {
     public const string BackupProviderName = "CloudVault Backup Inc.";
 
@@ -151,6 +151,10 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
             ],
         };
         await portfolios.ImportAsync(new Tenant(practiceId, Roles.Owner, Actor), portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Granite Peak responsibility matrix")], "demo portfolio", cancellationToken);
+        // What Granite Peak promised the practice, checked at once: the letter and score hold, the watch and backup promises wait for their facts.
+        if (agreements is not null)
+            await agreements.HandleAsync(new Tenant(practiceId, Roles.Owner, Actor), Custodes.Agreements.AgreementFile.Parse(Resource("agreement-granite-smile.yaml"), "demo agreement"),
+                "demo agreement", cancellationToken: cancellationToken);
         return (letter.LetterId, keyFile);
     }
 
