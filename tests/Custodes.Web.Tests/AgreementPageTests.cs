@@ -27,8 +27,9 @@ public sealed class AgreementPageTests
         var agreement = System.Text.RegularExpressions.Regex.Match(html, "id=\"agreement-([0-9a-f-]+)\"").Groups[1].Value;
         var set = await practice.PostFormAsync("/agreements", [new("agreement", agreement), new("obligation", "insurance"), new("status", "met"), new("evidence", "Certificate of insurance received 2026-02-01")],
             "/agreements?handler=status");
-        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
-        var afterSet = await set.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
+        var (_, afterSet, _) = await practice.GetAsync(set.Headers.Location!.ToString());
+        Assert.Contains("Status saved.", afterSet);
         Assert.Contains("Certificate of insurance received 2026-02-01", afterSet);
         Assert.Matches("<tr class=\"obligation met\" id=\"obligation-[0-9a-f-]+-insurance\">", afterSet);
         // Without evidence, the form says what is missing on the same page.
