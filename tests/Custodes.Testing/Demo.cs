@@ -1,5 +1,6 @@
 using Custodes.Application;
 using Custodes.Application.Accounts;
+using Custodes.Application.Agreements;
 using Custodes.Application.Assessments;
 using Custodes.Application.Audit;
 using Custodes.Application.Demo;
@@ -23,7 +24,9 @@ public static class Demo
         var organizations = new OrganizationStore(installation, audit, clock);
         var log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), clock);
         var issue = new IssueLetter(installation, audit, log, new SigningKeyRegistry(installation, audit, clock), clock);
+        var check = new CheckAgreements(installation, new ProviderLetters(installation, new SigningKeyRegistry(installation, audit, clock)), clock);
+        var portfolios = new PortfolioStore(installation, audit, clock, check);
         return new DemoWorkspace(installation, organizations, new AccountStore(installation, audit, clock), new AssessmentStore(installation, audit, clock),
-            new EvidenceStore(installation, audit, clock), issue, new PortfolioStore(installation, audit, clock), new TrustPages(installation, audit, clock)).EnsureAsync();
+            new EvidenceStore(installation, audit, clock), issue, portfolios, new TrustPages(installation, audit, clock), new ImportAgreement(installation, portfolios, check, audit, clock)).EnsureAsync();
     }
 }

@@ -61,6 +61,11 @@ internal abstract class CustodesDb(DbContextOptions options) : DbContext(options
     public DbSet<WatchAlertRow> WatchAlerts => Set<WatchAlertRow>();
     public DbSet<WatchAlertTenantRow> WatchAlertTenants => Set<WatchAlertTenantRow>();
     public DbSet<WatchAlertEventRow> WatchAlertEvents => Set<WatchAlertEventRow>();
+    public DbSet<WatchAlertNoticeRow> WatchAlertNotices => Set<WatchAlertNoticeRow>();
+    public DbSet<AgreementRow> Agreements => Set<AgreementRow>();
+    public DbSet<ObligationStatusRow> ObligationStatuses => Set<ObligationStatusRow>();
+    public DbSet<ObligationManualStatusRow> ObligationManualStatuses => Set<ObligationManualStatusRow>();
+    public DbSet<AgreementNoticeRow> AgreementNotices => Set<AgreementNoticeRow>();
 
     // SQLite returns DateTime values without a kind; every timestamp here is UTC, so say so on the way out.
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
@@ -173,6 +178,7 @@ internal abstract class CustodesDb(DbContextOptions options) : DbContext(options
         MembershipModel.Configure(model);
         TrustModel.Configure(model);
         EngagementModel.Configure(model);
+        AgreementModel.Configure(model);
     }
 }
 

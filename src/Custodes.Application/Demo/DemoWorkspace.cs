@@ -40,7 +40,8 @@ public sealed record DemoSignIn(string Email, string Organization, string Role);
 /// <remarks>With the watch and questionnaire services (as the application wires them) it also shows posture drift — a critical alert about
 /// the MSP left open for two days — and the practice's signed cyber-insurance questionnaire, which revoking the letter makes out of date.</remarks>
 public sealed class DemoWorkspace(Installation installation, OrganizationStore organizations, AccountStore accounts, AssessmentStore assessments, EvidenceStore evidence,
-    IssueLetter issue, PortfolioStore portfolios, TrustPages trustPages, TimeProvider? clock = null, SupplyChainQueries? queries = null, QuestionnaireStore? questionnaires = null)
+    IssueLetter issue, PortfolioStore portfolios, TrustPages trustPages, Agreements.ImportAgreement? agreements = null, TimeProvider? clock = null,
+    SupplyChainQueries? queries = null, QuestionnaireStore? questionnaires = null)
 {
     /// <summary>A second MSP with a published trust page: the candidate Smile Dental Group can compare with Granite Peak (Supply chain → Compare providers).</summary>
     public const string CandidateMspName = "Summit Ridge IT Services";
@@ -162,6 +163,10 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
             ],
         };
         await portfolios.ImportAsync(new Tenant(practiceId, Roles.Owner, Actor), portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Granite Peak responsibility matrix")], "demo portfolio", cancellationToken);
+        // What Granite Peak promised the practice, checked at once: the letter and score hold, the watch and backup promises wait for their facts.
+        if (agreements is not null)
+            await agreements.HandleAsync(new Tenant(practiceId, Roles.Owner, Actor), Custodes.Agreements.AgreementFile.Parse(Resource("agreement-granite-smile.yaml"), "demo agreement"),
+                "demo agreement", cancellationToken: cancellationToken);
         return (letter.LetterId, keyFile);
     }
 

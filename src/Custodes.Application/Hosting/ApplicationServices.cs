@@ -109,6 +109,14 @@ public static class ApplicationServices
         services.TryAddSingleton(sp => new Trust.RemoteTrustPages(sp.GetRequiredService<SigningKeyRegistry>()));
         services.TryAddSingleton<SwitchingProviders>();
 
+        // Agreements (contracts §14): what each provider promised, re-checked whenever a fact changes.
+        services.TryAddSingleton<Agreements.CheckAgreements>();
+        services.TryAddSingleton<Agreements.ImportAgreement>();
+        services.TryAddSingleton<Agreements.ListAgreements>();
+        services.TryAddSingleton<Agreements.SetObligationStatus>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAlertSink, Agreements.RecheckOnAlert>());
+        services.TryAddSingleton<NotifyCustomerOfAlert>();
+
         // Watch: MSP profiles and tenants, alerts, the per-MSP event log, the inbox and the ingestion pipeline.
         services.TryAddSingleton<WatchMspStore>();
         services.TryAddSingleton<WatchConsentStore>();

@@ -54,7 +54,8 @@ public sealed record LetterChangeOutcome(int Letters, int Portfolios, int Notice
 /// Each change of each letter is processed once (<c>letter_changes</c>); the revocation calls it at once, a periodic check and
 /// <c>custodes supply-chain recompute</c> catch expiries and anything missed.
 /// </summary>
-public sealed class LetterChanges(Installation installation, PortfolioStore portfolios, ProviderLetters letters, AuditTrail audit, TimeProvider clock)
+public sealed class LetterChanges(Installation installation, PortfolioStore portfolios, ProviderLetters letters, AuditTrail audit, TimeProvider clock,
+    Agreements.CheckAgreements? agreements = null)
 {
     public const string Revoked = "revoked";
     public const string Expired = "expired";
@@ -110,6 +111,8 @@ public sealed class LetterChanges(Installation installation, PortfolioStore port
                 cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+        // The agreements with the letter's organizations as provider: a valid-attestation, score or CMMC promise may now be breached.
+        if (agreements is not null) await agreements.AfterProviderChangeAsync(subjects, cancellationToken);
         return new LetterChangeOutcome(1, touched, notices.Count);
     }
 

@@ -39,7 +39,7 @@ public sealed record MatrixUpload(ResponsibilityMatrix Matrix, string Content, s
 /// the owner's portfolio in one transaction, as a new version: nothing is stored when anything is wrong. The version's query graph is
 /// stored with it as one snapshot, which <see cref="PortfolioGraphs"/> reads instead of every row.
 /// </summary>
-public sealed class PortfolioStore(Installation installation, AuditTrail audit, TimeProvider clock)
+public sealed class PortfolioStore(Installation installation, AuditTrail audit, TimeProvider clock, Agreements.CheckAgreements? agreements = null)
 {
     public const string InstallationOwner = "installation";
 
@@ -139,6 +139,8 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         db.ChangeTracker.DetectChanges();
         await AuditTrail.SaveAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // The providers' account links may have changed: the owner's agreements are checked against the new version.
+        if (agreements is not null && owner is { } agreementOwner) await agreements.AfterPortfolioImportAsync(agreementOwner, cancellationToken);
         return row.Version;
     }
 
@@ -175,6 +177,15 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
     public async Task<StoredPortfolio?> LoadAsync(Tenant tenant, CancellationToken cancellationToken = default)
     {
         var key = OwnerKey(Owner(tenant));
+        await using var db = installation.OpenDb();
+        var row = await db.Portfolios.AsNoTracking().FirstOrDefaultAsync(p => p.OwnerKey == key, cancellationToken);
+        return row is null ? null : await LoadAsync(db, row, cancellationToken);
+    }
+
+    /// <summary>An organization's own portfolio, read for a use case that already decided the reader may see it (agreement checks).</summary>
+    internal static async Task<StoredPortfolio?> LoadOwnedAsync(Installation installation, Guid owner, CancellationToken cancellationToken)
+    {
+        var key = OwnerKey(owner);
         await using var db = installation.OpenDb();
         var row = await db.Portfolios.AsNoTracking().FirstOrDefaultAsync(p => p.OwnerKey == key, cancellationToken);
         return row is null ? null : await LoadAsync(db, row, cancellationToken);

@@ -32,7 +32,7 @@ public sealed class ProviderLetters(Installation installation, SigningKeyRegistr
         (await CurrentAsync([(provider, organization)], at, cancellationToken)).GetValueOrDefault(provider);
 
     /// <summary>Each provider's current letter (provider id → letter), from the newest letter about its organization.</summary>
-    private async Task<IReadOnlyDictionary<string, ProviderLetter>> CurrentAsync(IReadOnlyList<(string Provider, Guid Organization)> providers, DateTimeOffset at,
+    internal async Task<IReadOnlyDictionary<string, ProviderLetter>> CurrentAsync(IReadOnlyList<(string Provider, Guid Organization)> providers, DateTimeOffset at,
         CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, ProviderLetter>(StringComparer.Ordinal);

@@ -19,6 +19,7 @@ internal static class Verbs
         Report.ReportCommand.Create(),
         Import.ImportCommand.Create(),
         Portfolio.PortfolioCommand.Create(),
+        Agreement.AgreementCommand.Create(),
         SupplyChain.SupplyChainCommand.Create(),
         Questionnaire.QuestionnaireCommand.Create(),
         Watch.WatchCommand.Create(),

@@ -84,6 +84,9 @@ public static class DocumentFiles
     /// parsed document; <paramref name="kind"/> names the format in the error ("a responsibility matrix").</summary>
     public static byte[] ReadBytes(string path, long maxBytes, string kind) => Read(path, maxBytes, kind);
 
+    public static Custodes.Agreements.Agreement ReadAgreement(string path) =>
+        Custodes.Agreements.AgreementFile.Parse(Read(path, Custodes.Agreements.AgreementFile.MaxBytes, "an agreement file"), path);
+
     /// <summary>The bytes of a file no larger than <paramref name="maxBytes"/>; <paramref name="kind"/> names the format in the error.</summary>
     private static byte[] Read(string path, long maxBytes, string kind)
     {

@@ -1,3 +1,4 @@
+using Custodes.Application.Agreements;
 using Custodes.Application.SupplyChain;
 
 namespace Custodes.Web.SupplyChain;
@@ -15,8 +16,9 @@ internal static class SupplyChainServices
 /// <summary>
 /// Periodically recomputes the dependents of letters that expired (and of revocations a crashed request did not finish), so customers
 /// are notified without anyone running <c>custodes supply-chain recompute</c>. Every node may run it: each change is processed once.
+/// The same tick re-checks every agreement (the date changed: letters expire, restore tests fall due, logs go quiet) and raises renewal notices.
 /// </summary>
-internal sealed class LetterExpiryCheck(LetterChanges changes, SupplyChainOptions options, TimeProvider clock, ILogger<LetterExpiryCheck> log) : BackgroundService
+internal sealed class LetterExpiryCheck(LetterChanges changes, CheckAgreements agreements, SupplyChainOptions options, TimeProvider clock, ILogger<LetterExpiryCheck> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,6 +29,9 @@ internal sealed class LetterExpiryCheck(LetterChanges changes, SupplyChainOption
             {
                 var outcome = await changes.ProcessPendingAsync(stoppingToken);
                 if (outcome.Letters > 0) log.LogInformation("letter changes processed: {Letters} letters, {Notices} supply-chain notices", outcome.Letters, outcome.Notices);
+                var recheck = await agreements.RecheckAllAsync(stoppingToken);
+                if (recheck.NewlyBreached + recheck.RenewalNotices > 0)
+                    log.LogInformation("agreements re-checked: {Agreements}; {Breached} obligations newly breached, {Renewals} renewal notices", recheck.Agreements, recheck.NewlyBreached, recheck.RenewalNotices);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

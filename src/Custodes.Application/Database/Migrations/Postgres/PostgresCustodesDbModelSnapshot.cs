@@ -22,6 +22,122 @@ namespace Custodes.Application.Database.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Custodes.Application.Database.AgreementNoticeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ObligationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ProviderOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("Since")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
+
+                    b.HasIndex("ProviderOrganizationId", "CreatedAt");
+
+                    b.HasIndex("AgreementId", "Kind", "Key")
+                        .IsUnique();
+
+                    b.ToTable("agreement_notices", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.AgreementRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Customer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("NoticeDays")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ProviderOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("RenewsOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("SignedOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProviderOrganizationId");
+
+                    b.HasIndex("OrganizationId", "Customer", "Provider")
+                        .IsUnique();
+
+                    b.ToTable("agreements", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.AlertAttemptRow", b =>
                 {
                     b.Property<long>("Id")
@@ -990,6 +1106,71 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.ToTable("memberships", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.ObligationManualStatusRow", b =>
+                {
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ObligationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("AgreementId", "ObligationId");
+
+                    b.ToTable("obligation_manual_statuses", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.ObligationStatusRow", b =>
+                {
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ObligationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("Since")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("AgreementId", "ObligationId");
+
+                    b.ToTable("obligation_statuses", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.OrganizationRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1847,6 +2028,39 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.ToTable("watch_alert_events", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.WatchAlertNoticeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CustomerOrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SentBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerOrganizationId");
+
+                    b.HasIndex("AlertId", "CustomerOrganizationId", "SentAt");
+
+                    b.ToTable("watch_alert_notices", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.WatchAlertRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2321,6 +2535,29 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.ToTable("witness_logs", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.AgreementNoticeRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.AgreementRow", null)
+                        .WithMany()
+                        .HasForeignKey("AgreementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.AgreementRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderOrganizationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.AlertAttemptRow", b =>
                 {
                     b.HasOne("Custodes.Application.Database.AlertDeliveryRow", null)
@@ -2495,6 +2732,24 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.HasOne("Custodes.Application.Database.UserRow", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.ObligationManualStatusRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.AgreementRow", null)
+                        .WithMany()
+                        .HasForeignKey("AgreementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.ObligationStatusRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.AgreementRow", null)
+                        .WithMany()
+                        .HasForeignKey("AgreementId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2675,6 +2930,21 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.HasOne("Custodes.Application.Database.WatchAlertRow", null)
                         .WithMany()
                         .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.WatchAlertNoticeRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.WatchAlertRow", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerOrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

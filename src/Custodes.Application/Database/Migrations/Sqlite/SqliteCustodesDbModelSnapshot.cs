@@ -17,6 +17,122 @@ namespace Custodes.Application.Database.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.11");
 
+            modelBuilder.Entity("Custodes.Application.Database.AgreementNoticeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObligationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProviderOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
+
+                    b.HasIndex("ProviderOrganizationId", "CreatedAt");
+
+                    b.HasIndex("AgreementId", "Kind", "Key")
+                        .IsUnique();
+
+                    b.ToTable("agreement_notices", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.AgreementRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Customer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NoticeDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProviderOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("RenewsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("SignedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProviderOrganizationId");
+
+                    b.HasIndex("OrganizationId", "Customer", "Provider")
+                        .IsUnique();
+
+                    b.ToTable("agreements", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.AlertAttemptRow", b =>
                 {
                     b.Property<long>("Id")
@@ -981,6 +1097,71 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.ToTable("memberships", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.ObligationManualStatusRow", b =>
+                {
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObligationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AgreementId", "ObligationId");
+
+                    b.ToTable("obligation_manual_statuses", (string)null);
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.ObligationStatusRow", b =>
+                {
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObligationId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AgreementId", "ObligationId");
+
+                    b.ToTable("obligation_statuses", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.OrganizationRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1838,6 +2019,39 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.ToTable("watch_alert_events", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.WatchAlertNoticeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CustomerOrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SentBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerOrganizationId");
+
+                    b.HasIndex("AlertId", "CustomerOrganizationId", "SentAt");
+
+                    b.ToTable("watch_alert_notices", (string)null);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.WatchAlertRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2308,6 +2522,29 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.ToTable("witness_logs", (string)null);
                 });
 
+            modelBuilder.Entity("Custodes.Application.Database.AgreementNoticeRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.AgreementRow", null)
+                        .WithMany()
+                        .HasForeignKey("AgreementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.AgreementRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderOrganizationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Custodes.Application.Database.AlertAttemptRow", b =>
                 {
                     b.HasOne("Custodes.Application.Database.AlertDeliveryRow", null)
@@ -2482,6 +2719,24 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.HasOne("Custodes.Application.Database.UserRow", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.ObligationManualStatusRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.AgreementRow", null)
+                        .WithMany()
+                        .HasForeignKey("AgreementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.ObligationStatusRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.AgreementRow", null)
+                        .WithMany()
+                        .HasForeignKey("AgreementId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2662,6 +2917,21 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.HasOne("Custodes.Application.Database.WatchAlertRow", null)
                         .WithMany()
                         .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Custodes.Application.Database.WatchAlertNoticeRow", b =>
+                {
+                    b.HasOne("Custodes.Application.Database.WatchAlertRow", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Custodes.Application.Database.OrganizationRow", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerOrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
