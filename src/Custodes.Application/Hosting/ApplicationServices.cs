@@ -120,6 +120,12 @@ public static class ApplicationServices
         services.TryAddSingleton<Trust.TrustPages>();
         services.TryAddSingleton<Trust.TrustPageReader>();
 
+        // Home pages (docs/web.md "Home pages"): one per organization kind, and the first-run checklist.
+        services.TryAddSingleton<Home.CustomerHome>();
+        services.TryAddSingleton<Home.MspHome>();
+        services.TryAddSingleton<Home.AssessorHome>();
+        services.TryAddSingleton<Home.FirstRunChecklist>();
+
         services.TryAddSingleton<Demo.DemoWorkspace>();
         return services;
     }
