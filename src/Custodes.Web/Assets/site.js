@@ -120,3 +120,9 @@ document.addEventListener('submit', function (e) {
   var form = e.target;
   if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) e.preventDefault();
 }, true);
+
+// "Print for your board or insurer": the browser's print dialog (the print stylesheet fits the home page on one sheet).
+document.addEventListener('click', function (e) {
+  var button = e.target instanceof Element ? e.target.closest('[data-print]') : null;
+  if (button) window.print();
+});
