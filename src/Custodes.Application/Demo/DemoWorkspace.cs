@@ -36,9 +36,17 @@ public sealed record DemoSignIn(string Email, string Organization, string Role);
 /// assessment (in the transparency log), and Smile Dental Group's portfolio — the attested MSP and a backup provider without a letter,
 /// the MSP's responsibility matrix — with the practice's own assessment, so the practice inherits what the MSP covers.
 /// </summary>
+/// <remarks>
+/// With the watch services (as the CLI and the web app resolve it), Granite Peak also maps its RMM tenant <c>smile-dental</c> to the practice
+/// (accepted at once: the practice's portfolio names Granite Peak) and its VSA logs a script deleting shadow copies on two of the practice's
+/// computers, so the practice's home page shows a critical backup-destruction alert with what to do and whom to call.
+/// </remarks>
 public sealed class DemoWorkspace(Installation installation, OrganizationStore organizations, AccountStore accounts, AssessmentStore assessments, EvidenceStore evidence,
-    IssueLetter issue, PortfolioStore portfolios)
+    IssueLetter issue, PortfolioStore portfolios, Watch.WatchMspStore? watch = null, Watch.WatchPipeline? pipeline = null, TimeProvider? clock = null)
 {
+    /// <summary>The practice's RMM tenant at Granite Peak, whose backup-destruction alert the demo raises.</summary>
+    public const string PracticeTenant = "smile-dental";
+
     public const string BackupProviderName = "CloudVault Backup Inc.";
 
     public const string AssessorName = "Northgate Security Assessors LLC";
@@ -62,6 +70,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
                 var msp = existing.First(o => o.Name == MspName).Id;
                 var practice = existing.First(o => o.Name == CustomerNames[0]).Id;
                 var (letter, keyFile) = await EnsureSupplyChainAsync(msp, practice, ids.FirstOrDefault(), cancellationToken);
+                await EnsureWatchAlertAsync(msp, practice, cancellationToken);
                 return new DemoSummary(false, assessor, msp, existing.Where(o => CustomerNames.Contains(o.Name)).Select(o => o.Id).ToArray(),
                     ids.FirstOrDefault(), ids.Skip(1).Cast<Guid?>().FirstOrDefault(), SignIns(), null, letter, keyFile);
             }
@@ -91,6 +100,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
             await evidence.AddAsync(tenant, content, file, file.EndsWith(".csv") ? "text/csv" : "text/plain", name, currentId, targets, cancellationToken);
         }
         var (issued, signingKey) = await EnsureSupplyChainAsync(mspId, customers[0], currentId, cancellationToken);
+        await EnsureWatchAlertAsync(mspId, customers[0], cancellationToken);
         return new DemoSummary(true, assessorId, mspId, customers, currentId, priorId, SignIns(), key, issued, signingKey);
     }
 
@@ -152,6 +162,26 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
         };
         await portfolios.ImportAsync(new Tenant(practiceId, Roles.Owner, Actor), portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Granite Peak responsibility matrix")], "demo portfolio", cancellationToken);
         return (letter.LetterId, keyFile);
+    }
+
+    /// <summary>Granite Peak's RMM logs a script deleting shadow copies on the practice's computers an hour ago, once (when the watch services are given).</summary>
+    private async Task EnsureWatchAlertAsync(Guid mspId, Guid practiceId, CancellationToken cancellationToken)
+    {
+        if (watch is null || pipeline is null) return;
+        await using (var db = installation.OpenDb())
+            if (await db.WatchTenants.AnyAsync(t => t.MspOrganizationId == mspId && t.Tenant == PracticeTenant, cancellationToken)) return;
+        var msp = new Tenant(mspId, Roles.Owner, Actor);
+        var profile = await watch.ProfileAsync(msp, cancellationToken);
+        await watch.MapTenantAsync(msp, PracticeTenant, practiceId, cancellationToken);
+        var at = (clock ?? TimeProvider.System).GetUtcNow().AddHours(-1);
+        var events = new[] { "FRONTDESK-01", "RECEPTION" }.Select((computer, i) => new Custodes.Watch.Events.WatchEvent
+        {
+            Time = at.AddSeconds(25 * i), Source = "kaseya-vsa", Msp = profile.EventName, Tenant = PracticeTenant, Actor = "tech02", ActorIp = "203.0.113.9",
+            Action = Custodes.Watch.Events.EventActions.ScriptRun, Target = computer,
+            Detail = Custodes.Watch.Events.EventDetail.From([new("script", "Maint-1207"), new("command_line", "vssadmin delete shadows /all /quiet")]),
+        }).ToArray();
+        await pipeline.IngestAsync(mspId, events, [], cancellationToken);
+        await pipeline.FlushAsync(mspId, cancellationToken);
     }
 
     private static readonly (string File, string Name, string[] Targets)[] EvidenceFiles =

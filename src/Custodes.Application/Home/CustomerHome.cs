@@ -56,7 +56,7 @@ public sealed record ProviderVerdict
     public DateOnly? CloseoutDue { get; init; }
     /// <summary>The CMMC Level 2 status the letter states (final, conditional, no-status).</summary>
     public string? CmmcLevel2 { get; init; }
-    /// <summary>Requirements the provider's responsibility matrix in the portfolio says it carries in full or in part.</summary>
+    /// <summary>Requirements of the customer's assessment the provider carries in full or in part (its responsibility matrix in the portfolio).</summary>
     public int Covers { get; init; }
     /// <summary>The provider's public trust page here, when published.</summary>
     public string? TrustPageSlug { get; init; }
@@ -100,25 +100,31 @@ public sealed class CustomerHome(Installation installation, PortfolioGraphs port
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
         var loaded = await portfolios.GetAsync(tenant, cancellationToken);
-        var providers = loaded is null ? [] : await VerdictsAsync(tenant, loaded, cancellationToken);
         var entry = loaded?.Stored.EntryOf(tenant.OrganizationId);
         var data = entry is null ? null : loaded!.Stored.Portfolio.Organizations.FirstOrDefault(o => o.Id == entry)?.Data;
 
         var view = await inheritance.ForAsync(tenant, cancellationToken);
         CustomerPosture? posture = null;
+        // What each provider carries, counted as the customer's score counts it (requirements, with objective-level matrices resolved).
+        IReadOnlyDictionary<string, int>? covers = null;
         if (view is not null)
+        {
             posture = new CustomerPosture(view.Own.Id, view.OwnScore.Score, view.Result.Score.Score, view.Result.Score.Cmmc.Level2.Status, view.Result.Report.Holding);
+            covers = view.Result.Report.Requirements.SelectMany(r => r.Providers.Where(c => c.Responsibility != Responsibility.Customer).Select(c => c.Provider))
+                .GroupBy(p => p, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        }
         else if (await CustomerInheritance.LatestOwnAssessmentAsync(installation, tenant.OrganizationId, cancellationToken) is { } own)
         {
             var score = Custodes.Assessments.Scoring.ScoreAssessment.Score(own.Assessment);
             posture = new CustomerPosture(own.Id, score.Score, score.Score, score.Cmmc.Level2.Status, 0);
         }
+        var providers = loaded is null ? [] : await VerdictsAsync(tenant, loaded, covers, cancellationToken);
 
         return new CustomerHomeView(org.Name, loaded is not null, providers, await AlertsAsync(tenant, loaded, cancellationToken),
             await notices.ListAsync(tenant, 3, cancellationToken), posture, today, data);
     }
 
-    private async Task<IReadOnlyList<ProviderVerdict>> VerdictsAsync(Tenant tenant, LoadedPortfolio loaded, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ProviderVerdict>> VerdictsAsync(Tenant tenant, LoadedPortfolio loaded, IReadOnlyDictionary<string, int>? covers, CancellationToken cancellationToken)
     {
         var portfolio = loaded.Stored.Portfolio;
         var entry = loaded.Stored.EntryOf(tenant.OrganizationId);
@@ -147,7 +153,8 @@ public sealed class CustomerHome(Installation installation, PortfolioGraphs port
                 Access = group.Aggregate(AccessLevels.None, (s, r) => s | r.Access),
                 Endpoints = group.Any(r => r.Endpoints is not null) ? group.Sum(r => r.Endpoints ?? 0) : null,
                 Standing = loaded.Stored.Links.ContainsKey(provider.Id) ? ProviderStanding.NoLetter : ProviderStanding.NotLinked,
-                Covers = loaded.Stored.Matrices.TryGetValue(provider.Id, out var matrix) ? matrix.Requirements.Count(e => e.Value.Responsibility != Responsibility.Customer) : 0,
+                Covers = covers is not null ? covers.GetValueOrDefault(provider.Id)
+                    : loaded.Stored.Matrices.TryGetValue(provider.Id, out var matrix) ? matrix.Requirements.Count(e => e.Value.Responsibility != Responsibility.Customer) : 0,
                 TrustPageSlug = loaded.Stored.Links.TryGetValue(provider.Id, out var org) ? trust.GetValueOrDefault(org) : null,
             };
             if (held.TryGetValue(provider.Id, out var letter))

@@ -62,7 +62,8 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, C
                 Customer = await customerHome.LoadAsync(tenant, ct);
                 Providers = [.. Customer.Providers.Select(p => ProviderCard.From(p, Customer.Organization, Customer.Data))];
                 Alerts = [.. Customer.Alerts.Select(a => new AlertCard(a, PlainWords.Alert(a.Alert.Rule), PlainWords.Severity(a.Alert.Severity),
-                    PlainWords.AlertStatus(a.Alert.Status), a.Alert.Tenants.Count == 0 ? "your computers" : string.Join(", ", a.Alert.Tenants)))];
+                    PlainWords.AlertStatus(a.Alert.Status),
+                    a.Alert.Tenants.Count == 0 ? "your computers" : $"your computers (known to {a.ContactName} as {string.Join(", ", a.Alert.Tenants)})"))];
                 Shared = await shares.SharedWithAsync(tenant, ct);
                 break;
             case OrganizationKinds.Msp:

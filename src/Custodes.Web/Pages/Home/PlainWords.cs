@@ -11,7 +11,8 @@ namespace Custodes.Web.Pages.Home;
 /// </summary>
 public static class PlainWords
 {
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");
+    // The invariant culture names months in English, and the app runs in globalization-invariant mode (no other culture exists).
+    private static readonly CultureInfo English = CultureInfo.InvariantCulture;
 
     /// <summary>1 Oct 2026.</summary>
     public static string Day(DateOnly day) => day.ToString("d MMM yyyy", English);
