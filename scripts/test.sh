@@ -25,6 +25,12 @@ if ((${#need[@]})); then
   fi
 fi
 
+# The browser tests inject axe-core (pinned in tests/Custodes.Browser.Tests/package-lock.json; test-only, MPL-2.0, never shipped).
+if [[ ! -f tests/Custodes.Browser.Tests/node_modules/axe-core/axe.min.js ]]; then
+  command -v npm >/dev/null 2>&1 || { echo "npm is missing: the browser tests need it to fetch axe-core (apt-get install -y npm)" >&2; exit 3; }
+  (cd tests/Custodes.Browser.Tests && npm ci --no-audit --no-fund >&2) || { echo "npm ci failed in tests/Custodes.Browser.Tests" >&2; exit 3; }
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Custodes.slnx -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 

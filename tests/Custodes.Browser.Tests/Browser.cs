@@ -27,7 +27,8 @@ public sealed class Browser : IAsyncDisposable
 
     public static string ScreenshotDirectory => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestResults", "screenshots"));
 
-    public static async Task<Browser> LaunchAsync(string name, bool javaScript = true, int width = 1280, int height = 900)
+    /// <param name="bypassCsp">Lets a test inject a script tag (axe-core, <see cref="PageChecks"/>) into pages whose policy allows only the app's own scripts.</param>
+    public static async Task<Browser> LaunchAsync(string name, bool javaScript = true, int width = 1280, int height = 900, bool bypassCsp = false)
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: the browser tests need Debian's Chromium. Run scripts/test.sh, which installs it, or: apt-get install -y chromium");
@@ -41,6 +42,7 @@ public sealed class Browser : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
             JavaScriptEnabled = javaScript,
+            BypassCSP = bypassCsp,
             Timeout = 60_000,
         });
         context.SetDefaultTimeout(15_000);

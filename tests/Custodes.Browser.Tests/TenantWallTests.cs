@@ -29,7 +29,7 @@ public sealed class TenantWallTests
         await using var browser = await Browser.LaunchAsync($"walls-{provider}".ToLowerInvariant());
         var page = await browser.PageAsync();
         await server.SignInAsync(page, customerEmail);
-        await Expect(page.Locator("h1")).ToContainTextAsync("Assessments of Smile Dental Group");
+        await Expect(page.Locator("h1")).ToContainTextAsync("Smile Dental Group");
         await Expect(page.Locator("#assessments")).ToHaveCountAsync(0);
         await browser.ShotAsync(page, "customer-dashboard");
 

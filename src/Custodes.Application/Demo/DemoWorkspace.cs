@@ -37,15 +37,23 @@ public sealed record DemoSignIn(string Email, string Organization, string Role);
 /// assessment (in the transparency log), and Smile Dental Group's portfolio — the attested MSP and a backup provider without a letter,
 /// the MSP's responsibility matrix — with the practice's own assessment, so the practice inherits what the MSP covers.
 /// </summary>
-/// <remarks>With the watch and questionnaire services (as the application wires them) it also shows posture drift — a critical alert about
-/// the MSP left open for two days — and the practice's signed cyber-insurance questionnaire, which revoking the letter makes out of date.</remarks>
+/// <remarks>
+/// With the watch services (as the CLI and the web app resolve it), Granite Peak also maps its RMM tenant <c>smile-dental</c> to the practice
+/// (accepted at once: the practice's portfolio names Granite Peak) and its VSA logs a script deleting shadow copies on two of the practice's
+/// computers, so the practice's home page shows a critical backup-destruction alert with what to do and whom to call. With the questionnaire
+/// services it also shows posture drift — a critical alert about the MSP left open for two days — and the practice's signed cyber-insurance
+/// questionnaire, which revoking the letter makes out of date.
+/// </remarks>
 public sealed class DemoWorkspace(Installation installation, OrganizationStore organizations, AccountStore accounts, AssessmentStore assessments, EvidenceStore evidence,
-    IssueLetter issue, PortfolioStore portfolios, TrustPages trustPages, Agreements.ImportAgreement? agreements = null, TimeProvider? clock = null,
-    SupplyChainQueries? queries = null, QuestionnaireStore? questionnaires = null)
+    IssueLetter issue, PortfolioStore portfolios, TrustPages trustPages, Agreements.ImportAgreement? agreements = null, Watch.WatchMspStore? watch = null,
+    Watch.WatchPipeline? pipeline = null, TimeProvider? clock = null, SupplyChainQueries? queries = null, QuestionnaireStore? questionnaires = null)
 {
     /// <summary>A second MSP with a published trust page: the candidate Smile Dental Group can compare with Granite Peak (Supply chain → Compare providers).</summary>
     public const string CandidateMspName = "Summit Ridge IT Services";
     public const string CandidateSlug = "summit-ridge";
+
+    /// <summary>The practice's RMM tenant at Granite Peak, whose backup-destruction alert the demo raises.</summary>
+    public const string PracticeTenant = "smile-dental";
 
     public const string BackupProviderName = "CloudVault Backup Inc.";
 
@@ -72,6 +80,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
                 var (letter, keyFile) = await EnsureSupplyChainAsync(msp, practice, ids.FirstOrDefault(), cancellationToken);
                 await EnsureDriftAndQuestionnaireAsync(msp, practice, cancellationToken);
                 await EnsureCandidateAsync(keyFile, cancellationToken);
+                await EnsureWatchAlertAsync(msp, practice, cancellationToken);
                 return new DemoSummary(false, assessor, msp, existing.Where(o => CustomerNames.Contains(o.Name)).Select(o => o.Id).ToArray(),
                     ids.FirstOrDefault(), ids.Skip(1).Cast<Guid?>().FirstOrDefault(), SignIns(), null, letter, keyFile);
             }
@@ -103,6 +112,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
         var (issued, signingKey) = await EnsureSupplyChainAsync(mspId, customers[0], currentId, cancellationToken);
         await EnsureDriftAndQuestionnaireAsync(mspId, customers[0], cancellationToken);
         await EnsureCandidateAsync(signingKey, cancellationToken);
+        await EnsureWatchAlertAsync(mspId, customers[0], cancellationToken);
         return new DemoSummary(true, assessorId, mspId, customers, currentId, priorId, SignIns(), key, issued, signingKey);
     }
 
@@ -261,6 +271,26 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
         };
         await portfolios.ImportAsync(owner, portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Summit Ridge responsibility matrix")], "demo portfolio", cancellationToken);
         await trustPages.PublishAsync(owner, CandidateSlug, cancellationToken);
+    }
+
+    /// <summary>Granite Peak's RMM logs a script deleting shadow copies on the practice's computers an hour ago, once (when the watch services are given).</summary>
+    private async Task EnsureWatchAlertAsync(Guid mspId, Guid practiceId, CancellationToken cancellationToken)
+    {
+        if (watch is null || pipeline is null) return;
+        await using (var db = installation.OpenDb())
+            if (await db.WatchTenants.AnyAsync(t => t.MspOrganizationId == mspId && t.Tenant == PracticeTenant, cancellationToken)) return;
+        var msp = new Tenant(mspId, Roles.Owner, Actor);
+        var profile = await watch.ProfileAsync(msp, cancellationToken);
+        await watch.MapTenantAsync(msp, PracticeTenant, practiceId, cancellationToken);
+        var at = (clock ?? TimeProvider.System).GetUtcNow().AddHours(-1);
+        var events = new[] { "FRONTDESK-01", "RECEPTION" }.Select((computer, i) => new Custodes.Watch.Events.WatchEvent
+        {
+            Time = at.AddSeconds(25 * i), Source = "kaseya-vsa", Msp = profile.EventName, Tenant = PracticeTenant, Actor = "tech02", ActorIp = "203.0.113.9",
+            Action = Custodes.Watch.Events.EventActions.ScriptRun, Target = computer,
+            Detail = Custodes.Watch.Events.EventDetail.From([new("script", "Maint-1207"), new("command_line", "vssadmin delete shadows /all /quiet")]),
+        }).ToArray();
+        await pipeline.IngestAsync(mspId, events, [], cancellationToken);
+        await pipeline.FlushAsync(mspId, cancellationToken);
     }
 
     private static readonly (string File, string Name, string[] Targets)[] EvidenceFiles =

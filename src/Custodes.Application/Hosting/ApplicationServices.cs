@@ -144,6 +144,12 @@ public static class ApplicationServices
         services.AddConfiguredOptions<Trust.TrustSubscriptionOptions, Trust.TrustSubscriptionOptionsValidator>(Trust.TrustSubscriptionOptions.Section);
         services.TryAddSingleton<Trust.TrustSubscriptions>();
 
+        // Home pages (docs/web.md "Home pages"): one per organization kind, and the first-run checklist.
+        services.TryAddSingleton<Home.CustomerHome>();
+        services.TryAddSingleton<Home.MspHome>();
+        services.TryAddSingleton<Home.AssessorHome>();
+        services.TryAddSingleton<Home.FirstRunChecklist>();
+
         services.TryAddSingleton<Demo.DemoWorkspace>();
         return services;
     }

@@ -120,3 +120,29 @@ document.addEventListener('submit', function (e) {
   var form = e.target;
   if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) e.preventDefault();
 }, true);
+
+// "Print for your board or insurer": the browser's print dialog (the print stylesheet fits the home page on one sheet).
+document.addEventListener('click', function (e) {
+  var button = e.target instanceof Element ? e.target.closest('[data-print]') : null;
+  if (button) window.print();
+});
+
+// A table that scrolls sideways inside its own box (on a phone) must be reachable by keyboard to be scrolled: it becomes a
+// focusable, named region. Tables that fit are left alone, so the tab order does not gain stops for nothing.
+(function () {
+  'use strict';
+  function markScrollable() {
+    document.querySelectorAll('main table, main .table-wrap').forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute('tabindex')) box.setAttribute('tabindex', '0');
+        if (!box.hasAttribute('role') && box.tagName !== 'TABLE') box.setAttribute('role', 'region');
+        if (!box.hasAttribute('aria-label')) {
+          var caption = box.querySelector('caption');
+          box.setAttribute('aria-label', (caption && caption.textContent.trim()) || 'Table (scrolls sideways)');
+        }
+      }
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', markScrollable); else markScrollable();
+  window.addEventListener('resize', markScrollable);
+})();
