@@ -153,11 +153,7 @@ public sealed class TrustPageReader(Installation installation, TimeProvider cloc
     /// </summary>
     private static async Task<TrustMatrix?> MatrixAsync(CustodesDb db, Guid organization, CancellationToken cancellationToken)
     {
-        var own = await db.Portfolios.AsNoTracking().Where(p => p.OwnerOrganizationId == organization).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
-        if (own is not { } portfolio) return null;
-        var providers = db.PortfolioOrganizations.Where(o => o.PortfolioId == portfolio && o.LinkedOrganizationId == organization).Select(o => o.Key);
-        var content = await db.ResponsibilityMatrices.AsNoTracking().Where(m => m.PortfolioId == portfolio && providers.Contains(m.Provider))
-            .OrderBy(m => m.Provider).Select(m => m.Content).FirstOrDefaultAsync(cancellationToken);
+        var content = await OwnMatrixContentAsync(db, organization, cancellationToken);
         if (content is null) return null;
         ResponsibilityMatrix matrix;
         try
@@ -176,5 +172,15 @@ public sealed class TrustPageReader(Installation installation, TimeProvider cloc
             return new TrustMatrixRow(r.Id, r.Family, r.Title ?? r.Text, matrix.For(r), entry?.Description, entry?.CustomerAction);
         }).ToArray();
         return new TrustMatrix(catalog.Framework, matrix.Title, matrix.PublishedOn, rows);
+    }
+
+    /// <summary>The text of the matrix the organization recorded for itself (see <see cref="MatrixAsync"/>); also what a customer linking it copies.</summary>
+    internal static async Task<string?> OwnMatrixContentAsync(CustodesDb db, Guid organization, CancellationToken cancellationToken)
+    {
+        var own = await db.Portfolios.AsNoTracking().Where(p => p.OwnerOrganizationId == organization).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
+        if (own is not { } portfolio) return null;
+        var providers = db.PortfolioOrganizations.Where(o => o.PortfolioId == portfolio && o.LinkedOrganizationId == organization).Select(o => o.Key);
+        return await db.ResponsibilityMatrices.AsNoTracking().Where(m => m.PortfolioId == portfolio && providers.Contains(m.Provider))
+            .OrderBy(m => m.Provider).Select(m => m.Content).FirstOrDefaultAsync(cancellationToken);
     }
 }
