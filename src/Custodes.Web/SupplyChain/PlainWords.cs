@@ -145,6 +145,10 @@ public static class PlainWords
         return $"{requirement.Id} {title}";
     }
 
+    /// <summary>A requirement's full text (for a tooltip beside its short title), or its id when the catalog does not know it.</summary>
+    public static string RequirementText(string id, string framework = Frameworks.NistR2) =>
+        (CatalogSet.Find(framework) ?? CatalogSet.Find(Frameworks.NistR2))?.Find(id)?.Text ?? id;
+
     /// <summary>Data classes in words (PHI → "patient health records (PHI)").</summary>
     public static string Data(IEnumerable<string> classes) => Join(classes.Select(c => c switch
     {
