@@ -116,6 +116,11 @@ public static class ApplicationServices
         services.TryAddSingleton<Agreements.SetObligationStatus>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAlertSink, Agreements.RecheckOnAlert>());
         services.TryAddSingleton<NotifyCustomerOfAlert>();
+        // The organization's providers edited from forms, stored as an import is; providers found by their published trust pages.
+        services.TryAddSingleton<ProviderDirectory>();
+        services.TryAddSingleton<CustomerProviders>();
+        services.TryAddSingleton<SaveProvider>();
+        services.TryAddSingleton<RemoveProvider>();
 
         // Watch: MSP profiles and tenants, alerts, the per-MSP event log, the inbox and the ingestion pipeline.
         services.TryAddSingleton<WatchMspStore>();

@@ -45,11 +45,42 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
 
     /// <summary>Stores a validated portfolio (and its providers' matrices) as the tenant's next version; returns the version.</summary>
     /// <exception cref="ForbiddenException">The tenant's role does not change data.</exception>
-    public async Task<long> ImportAsync(Tenant tenant, Portfolio portfolio, IReadOnlyList<MatrixUpload> matrices, string source = "portfolio", CancellationToken cancellationToken = default)
+    public Task<long> ImportAsync(Tenant tenant, Portfolio portfolio, IReadOnlyList<MatrixUpload> matrices, string source = "portfolio", CancellationToken cancellationToken = default) =>
+        StoreAsync(tenant, portfolio, matrices, new PortfolioWrite
+        {
+            Source = source,
+            Error = (path, message) => new BadInputException(message, source, path),
+            Action = "portfolio.imported",
+            Before = previous => previous == 0 ? null : new { version = previous },
+            After = (version, links) => new { version, organizations = portfolio.Organizations.Count, tools = portfolio.Tools.Count, relationships = portfolio.Relationships.Count,
+                matrices = matrices.Select(m => m.Matrix.Provider).ToArray(), linked = links },
+        }, cancellationToken);
+
+    /// <summary>How one stored change is described: where its errors point, the version its writer read, and what the audit trail records.</summary>
+    internal sealed record PortfolioWrite
+    {
+        public required string Source { get; init; }
+        /// <summary>Builds the refusal for a path of the portfolio and a message (a file's location, or a form's field).</summary>
+        public required Func<string, string, BadInputException> Error { get; init; }
+        /// <summary>The version the writer read; a newer one stored meanwhile refuses the change (a stale form).</summary>
+        public long? ExpectedVersion { get; init; }
+        public required string Action { get; init; }
+        /// <summary>What the audit entry says before the change, given the version stored before (0: none).</summary>
+        public required Func<long, object?> Before { get; init; }
+        /// <summary>What the audit entry says after the change, given the new version and the number of linked entries.</summary>
+        public required Func<long, int, object> After { get; init; }
+    }
+
+    /// <summary>
+    /// The one way a portfolio is stored, whether a file was imported or a form changed one provider: validated whole
+    /// (<see cref="ValidatePortfolio"/>, links, matrices), then written as the owner's next version with its graph snapshot, audited.
+    /// </summary>
+    internal async Task<long> StoreAsync(Tenant tenant, Portfolio portfolio, IReadOnlyList<MatrixUpload> matrices, PortfolioWrite write, CancellationToken cancellationToken = default)
     {
         tenant.RequireEdit();
         var (owner, actor) = (Owner(tenant), tenant.Actor);
-        ValidatePortfolio.Check(portfolio, (path, message) => new BadInputException(message, source, path));
+        var source = write.Source;
+        ValidatePortfolio.Check(portfolio, write.Error);
         var kinds = portfolio.Organizations.ToDictionary(o => o.Id, o => o.Kind, StringComparer.Ordinal);
         var seenProviders = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in matrices)
@@ -63,7 +94,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         }
 
         await using var db = installation.OpenDb();
-        var links = await ResolveLinksAsync(db, portfolio, source, cancellationToken);
+        var links = await ResolveLinksAsync(db, portfolio, write.Error, cancellationToken);
         if (owner is { } o && !await db.Organizations.AnyAsync(x => x.Id == o, cancellationToken))
             throw new NotFoundException($"no organization {o}");
 
@@ -79,6 +110,8 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var row = await db.Portfolios.FirstOrDefaultAsync(p => p.OwnerKey == key, cancellationToken);
         var previous = row?.Version ?? 0;
+        if (write.ExpectedVersion is { } expected && expected != previous)
+            throw new PreconditionFailedException($"your providers were changed by someone else meanwhile (version {expected} was read, {previous} is stored): reload the page and make your change again");
         if (row is null)
         {
             row = new PortfolioRow { Id = Guid.CreateVersion7(), OwnerOrganizationId = owner, OwnerKey = key, Version = 1, ImportedAt = now, ImportedBy = actor };
@@ -132,12 +165,18 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
             PortfolioId = id, Provider = m.Matrix.Provider, Framework = m.Matrix.Framework, Title = m.Matrix.Title, PublishedOn = m.Matrix.PublishedOn, Content = m.Content,
         }));
         db.PortfolioGraphSnapshots.Add(new PortfolioGraphSnapshotRow { PortfolioId = id, Version = row.Version, Content = snapshot });
-        audit.Record(db, new AuditEvent(owner, actor, "portfolio.imported", "portfolio", id.ToString(),
-            Before: previous == 0 ? null : new { version = previous },
-            After: new { version = row.Version, organizations = portfolio.Organizations.Count, tools = portfolio.Tools.Count, relationships = portfolio.Relationships.Count,
-                matrices = matrices.Select(m => m.Matrix.Provider).ToArray(), linked = links.Count }));
+        audit.Record(db, new AuditEvent(owner, actor, write.Action, "portfolio", id.ToString(),
+            Before: write.Before(previous), After: write.After(row.Version, links.Count)));
         db.ChangeTracker.DetectChanges();
-        await AuditTrail.SaveAsync(db, cancellationToken);
+        try
+        {
+            await AuditTrail.SaveAsync(db, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException) when (write.ExpectedVersion is not null)
+        {
+            // Another writer stored a version between our read and our write (the version is a concurrency token).
+            throw new PreconditionFailedException("your providers were changed by someone else meanwhile: reload the page and make your change again");
+        }
         await transaction.CommitAsync(cancellationToken);
         // The providers' account links may have changed: the owner's agreements are checked against the new version.
         if (agreements is not null && owner is { } agreementOwner) await agreements.AfterPortfolioImportAsync(agreementOwner, cancellationToken);
@@ -150,18 +189,21 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
     {
         tenant.RequireEdit();
         var stored = await LoadAsync(tenant, cancellationToken) ?? throw new BadInputException("there is no portfolio yet: import one before its providers' responsibility matrices");
-        var matrices = stored.Matrices.Where(m => m.Key != matrix.Matrix.Provider).Select(m => new MatrixUpload(m.Value, "", $"stored matrix of {m.Key}")).ToList();
-        await using (var db = installation.OpenDb())
-        {
-            var contents = await db.ResponsibilityMatrices.AsNoTracking().Where(m => m.PortfolioId == stored.Id).ToDictionaryAsync(m => m.Provider, m => m.Content, cancellationToken);
-            matrices = matrices.Select(m => m with { Content = contents[m.Matrix.Provider] }).ToList();
-        }
+        var matrices = (await StoredMatricesAsync(stored, cancellationToken)).Where(m => m.Matrix.Provider != matrix.Matrix.Provider).ToList();
         matrices.Add(matrix);
         var portfolio = stored.Portfolio with
         {
             Organizations = stored.Portfolio.Organizations.Select(o => o with { CustodesOrganization = stored.Links.TryGetValue(o.Id, out var l) ? l.ToString() : null }).ToArray(),
         };
         return await ImportAsync(tenant, portfolio, matrices, matrix.Source, cancellationToken);
+    }
+
+    /// <summary>A stored portfolio's matrices as uploads with their stored text, to be stored again with a changed portfolio.</summary>
+    internal async Task<List<MatrixUpload>> StoredMatricesAsync(StoredPortfolio stored, CancellationToken cancellationToken)
+    {
+        await using var db = installation.OpenReadDb();
+        var contents = await db.ResponsibilityMatrices.AsNoTracking().Where(m => m.PortfolioId == stored.Id).ToDictionaryAsync(m => m.Provider, m => m.Content, cancellationToken);
+        return stored.Matrices.Select(m => new MatrixUpload(m.Value, contents[m.Key], $"stored matrix of {m.Key}")).ToList();
     }
 
     /// <summary>The tenant's portfolio and version, or null when none was imported.</summary>
@@ -269,7 +311,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
     }
 
     /// <summary>Resolves each entry's <c>custodes_organization</c> (an organization id or exact name of this installation).</summary>
-    private static async Task<Dictionary<string, Guid>> ResolveLinksAsync(CustodesDb db, Portfolio portfolio, string source, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, Guid>> ResolveLinksAsync(CustodesDb db, Portfolio portfolio, Func<string, string, BadInputException> error, CancellationToken cancellationToken)
     {
         var links = new Dictionary<string, Guid>(StringComparer.Ordinal);
         var wanted = portfolio.Organizations.Where(o => o.CustodesOrganization is not null).ToList();
@@ -282,10 +324,10 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
             if (org.CustodesOrganization is not { } reference) continue;
             var path = $"$.organizations[{i}].custodes_organization";
             var matches = Guid.TryParse(reference, out var id) ? all.Where(o => o.Id == id).ToList() : all.Where(o => o.Name == reference).ToList();
-            if (matches.Count == 0) throw new BadInputException($"'{reference}' is not an organization of this installation (give its id or exact name)", source, path);
-            if (matches.Count > 1) throw new BadInputException($"{matches.Count} organizations are named '{reference}'; give the id of one", source, path);
+            if (matches.Count == 0) throw error(path, $"'{reference}' is not an organization of this installation (give its id or exact name)");
+            if (matches.Count > 1) throw error(path, $"{matches.Count} organizations are named '{reference}'; give the id of one");
             if (taken.TryGetValue(matches[0].Id, out var other))
-                throw new BadInputException($"'{org.Id}' and '{other}' are both linked to {matches[0].Name}; an organization is one entry of a portfolio", source, path);
+                throw error(path, $"'{org.Id}' and '{other}' are both linked to {matches[0].Name}; an organization is one entry of a portfolio");
             taken[matches[0].Id] = org.Id;
             links[org.Id] = matches[0].Id;
         }

@@ -192,11 +192,7 @@ public sealed class TrustPageReader(Installation installation, TimeProvider cloc
     /// </summary>
     internal static async Task<ResponsibilityMatrix?> OwnMatrixAsync(CustodesDb db, Guid organization, CancellationToken cancellationToken)
     {
-        var own = await db.Portfolios.AsNoTracking().Where(p => p.OwnerOrganizationId == organization).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
-        if (own is not { } portfolio) return null;
-        var providers = db.PortfolioOrganizations.Where(o => o.PortfolioId == portfolio && o.LinkedOrganizationId == organization).Select(o => o.Key);
-        var content = await db.ResponsibilityMatrices.AsNoTracking().Where(m => m.PortfolioId == portfolio && providers.Contains(m.Provider))
-            .OrderBy(m => m.Provider).Select(m => m.Content).FirstOrDefaultAsync(cancellationToken);
+        var content = await OwnMatrixContentAsync(db, organization, cancellationToken);
         if (content is null) return null;
         try
         {
@@ -206,5 +202,15 @@ public sealed class TrustPageReader(Installation installation, TimeProvider cloc
         {
             return null;
         }
+    }
+
+    /// <summary>The text of the matrix the organization recorded for itself (see <see cref="MatrixAsync"/>); also what a customer linking it copies.</summary>
+    internal static async Task<string?> OwnMatrixContentAsync(CustodesDb db, Guid organization, CancellationToken cancellationToken)
+    {
+        var own = await db.Portfolios.AsNoTracking().Where(p => p.OwnerOrganizationId == organization).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
+        if (own is not { } portfolio) return null;
+        var providers = db.PortfolioOrganizations.Where(o => o.PortfolioId == portfolio && o.LinkedOrganizationId == organization).Select(o => o.Key);
+        return await db.ResponsibilityMatrices.AsNoTracking().Where(m => m.PortfolioId == portfolio && providers.Contains(m.Provider))
+            .OrderBy(m => m.Provider).Select(m => m.Content).FirstOrDefaultAsync(cancellationToken);
     }
 }

@@ -56,6 +56,43 @@ public static class ResponsibilityMatrixFile
         };
     }
 
+    /// <summary>The matrix as a <c>custodes.crm/v1</c> JSON document that <see cref="Parse"/> reads back to the same matrix.</summary>
+    public static byte[] ToJson(ResponsibilityMatrix matrix)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", ResponsibilityMatrix.Schema);
+            w.WriteString("provider", matrix.Provider);
+            w.WriteString("framework", matrix.Framework);
+            if (matrix.Title is not null) w.WriteString("title", matrix.Title);
+            if (matrix.PublishedOn is { } on) w.WriteString("published_on", on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            WriteEntries(w, "requirements", matrix.Requirements);
+            WriteEntries(w, "objectives", matrix.Objectives);
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The matrix as block YAML (<see cref="ToJson"/>'s content).</summary>
+    public static byte[] ToYaml(ResponsibilityMatrix matrix) => YamlText.FromJson(ToJson(matrix));
+
+    private static void WriteEntries(System.Text.Json.Utf8JsonWriter w, string key, IReadOnlyDictionary<string, CrmEntry> entries)
+    {
+        if (entries.Count == 0) return;
+        w.WriteStartObject(key);
+        foreach (var (id, entry) in entries)
+        {
+            w.WriteStartObject(id);
+            w.WriteString("responsibility", InheritanceNames.Name(entry.Responsibility));
+            if (entry.Description is not null) w.WriteString("description", entry.Description);
+            if (entry.CustomerAction is not null) w.WriteString("customer_action", entry.CustomerAction);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
     private static CrmEntry ReadEntry(DocNode node)
     {
         if (node is DocScalar)

@@ -22,5 +22,18 @@ public sealed class BlastRadiusModel(SupplyChainQueries queries) : PageModel
         Concentration = await queries.ConcentrationAsync(tenant, 20, HttpContext.RequestAborted);
         Id = id ?? Concentration.FirstOrDefault()?.Id;
         if (Id is not null) Report = await queries.WhatIfAsync(tenant, Id, HttpContext.RequestAborted);
+        _names = Graph.Portfolio.Organizations.Select(o => (o.Id, o.Name))
+            .Concat(Graph.Portfolio.Tools.Select(t => (t.Id, IndexModel.ToolName(t)))).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
     }
+
+    private Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>The name of an organization or tool of the portfolio (its id when it has none).</summary>
+    public string Name(string id) => _names.GetValueOrDefault(id, id);
+
+    public string Access(string code) => PortfolioNames.Access.TryParse(code, out var a) ? PlainWords.AccessNames(a) : code;
+
+    public string Kind(string code) => PortfolioNames.Kinds.TryParse(code, out var k) ? PlainWords.Kind(k) : code;
+
+    public string Product(string code) => PortfolioNames.Products.TryParse(code, out var p) ? PlainWords.Tool(p) : code;
 }

@@ -22,6 +22,14 @@ public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store,
     public const int MaxRows = 500;
     public string? Error { get; private set; }
     public string? Message { get; private set; }
+    /// <summary>Portfolio ids → names (organizations) and tool ids → what a person calls the tool.</summary>
+    public IReadOnlyDictionary<string, string> Names { get; private set; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> ToolNames { get; private set; } = new Dictionary<string, string>();
+    /// <summary>The inherited requirements, in words: title, who does it, the status as "fixed / not yet", each provider's part.</summary>
+    public IReadOnlyList<InheritedRow> Inherited { get; private set; } = [];
+
+    /// <summary>A tool as a person calls it: its own name, or the product's ("Kaseya VSA").</summary>
+    public static string ToolName(Tool tool) => tool.Name ?? PlainWords.Tool(tool.Product);
 
     public async Task OnGetAsync(string? imported)
     {
@@ -67,16 +75,25 @@ public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store,
         var portfolio = Loaded.Portfolio();
         var organizations = portfolio.Organizations.ToDictionary(o => o.Id);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var tools = portfolio.Tools.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        Names = organizations.ToDictionary(o => o.Key, o => o.Value.Name, StringComparer.Ordinal);
+        ToolNames = tools.ToDictionary(t => t.Key, t => ToolName(t.Value), StringComparer.Ordinal);
         Relationships = portfolio.Relationships.Take(MaxRows).Select(r =>
         {
             var customer = organizations[r.Customer];
-            var letter = Letters.GetValueOrDefault(r.Provider);
-            return new RelationshipRow(customer.Name, r.Provider, organizations[r.Provider].Name,
-                string.Join(", ", PortfolioNames.Services.Names(r.Services)), string.Join(", ", r.Tools), string.Join(", ", PortfolioNames.Access.Names(r.Access)),
-                r.Endpoints?.ToString() ?? "unknown", string.Join(", ", PortfolioNames.DataNames(r.Data ?? customer.Data)),
-                $"{r.ContractStart?.ToString("yyyy-MM-dd") ?? "…"} – {r.ContractEnd?.ToString("yyyy-MM-dd") ?? "…"}",
-                letter is null ? "none held here" : $"{InheritanceNames.Name(letter.State.Check(today))}, {letter.Letter.Issuer}, valid until {letter.Letter.ValidUntil:yyyy-MM-dd}");
+            var provider = organizations[r.Provider];
+            var verdict = ProviderVerdict.Of(provider.Name, Letters.GetValueOrDefault(r.Provider), today);
+            return new RelationshipRow(customer.Name, r.Provider, provider.Name,
+                PlainWords.ServiceNames(r.Services), r.Tools.Count == 0 ? "none listed" : string.Join(", ", r.Tools.Select(t => ToolNames[t])), PlainWords.AccessNames(r.Access),
+                r.Endpoints?.ToString() ?? "not given", PlainWords.Data(PortfolioNames.DataNames(r.Data ?? customer.Data)),
+                $"{r.ContractStart?.ToString("d MMM yyyy") ?? "…"} – {r.ContractEnd?.ToString("d MMM yyyy") ?? "…"}",
+                $"{verdict.Headline} {verdict.Detail}");
         }).ToArray();
+        if (Inheritance is { } inh)
+            Inherited = inh.Result.Report.Requirements.Select(r => new InheritedRow(
+                PlainWords.Requirement(r.Id, inh.Result.Report.Framework), r.Id, PlainWords.Responsibility(r.Responsibility), PlainWords.Status(r.Own),
+                r.Holds ? PlainWords.Status(r.Effective) : $"{PlainWords.Status(r.Effective)} (not confirmed)", r.Holds,
+                r.Providers.Select(c => new ClaimText(Names.GetValueOrDefault(c.Provider, c.Provider), PlainWords.Cause(c.Cause), c.LetterId)).ToArray())).ToArray();
         if (Loaded.Stored.EntryOf(tenant.OrganizationId) is { } entry && Loaded.Portfolio().Relationships.Any(r => r.Customer == entry))
             Comparison = await queries.CompareAsync(tenant, entry, ct);
     }
@@ -89,6 +106,12 @@ public sealed class IndexModel(SupplyChainQueries queries, PortfolioStore store,
         return buffer.ToArray();
     }
 }
+
+/// <summary>One inherited requirement as shown: its id and title, who does it, the customer's own and effective status in words, each provider's part.</summary>
+public sealed record InheritedRow(string Requirement, string Id, string Responsibility, string Own, string Effective, bool Holds, IReadOnlyList<ClaimText> Providers);
+
+/// <summary>One provider's part in an inherited requirement: its name, what its letter means for it, and the letter (for a link).</summary>
+public sealed record ClaimText(string Provider, string Cause, string? LetterId);
 
 /// <summary>One row of the relationships table, as shown: names, not ids (but the provider's id, which its link needs).</summary>
 public sealed record RelationshipRow(string Customer, string ProviderId, string Provider, string Services, string Tools, string Access, string Endpoints, string Data, string Contract, string Letter);

@@ -19,6 +19,11 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps, WatchCons
     public IReadOnlyList<AlertView> Alerts { get; private set; } = [];
     public IReadOnlyDictionary<Guid, string> Customers { get; private set; } = new Dictionary<Guid, string>();
     public bool IsMsp { get; private set; }
+    /// <summary>Tenant ids → customer names where known (an MSP's mapped tenants; for a customer, its own tenants are itself).</summary>
+    public IReadOnlyDictionary<string, string> TenantNames { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>How a tenant is shown: the customer's name where known, else the id the RMM uses.</summary>
+    public string TenantLabel(string tenant) => TenantNames.TryGetValue(tenant, out var name) ? name : IsMsp ? tenant : User.OrganizationName();
     /// <summary>For a customer: the MSPs that asked to send it alerts, and what it answered.</summary>
     public IReadOnlyList<ProviderRequest> Providers { get; private set; } = [];
     /// <summary>The requests still waiting for the customer's answer, and those answered.</summary>
@@ -38,8 +43,11 @@ public sealed class AlertsModel(AlertStore alerts, WatchMspStore msps, WatchCons
         IsMsp = await msps.FindAsync(tenant.OrganizationId, HttpContext.RequestAborted) is not null;
         if (!IsMsp) Providers = await consents.ListAsync(tenant, HttpContext.RequestAborted);
         if (IsMsp)
-            Customers = (await msps.TenantsAsync(tenant, HttpContext.RequestAborted)).Where(t => t.CustomerName is not null)
-                .GroupBy(t => t.CustomerOrganizationId).ToDictionary(g => g.Key, g => g.First().CustomerName!);
+        {
+            var mapped = (await msps.TenantsAsync(tenant, HttpContext.RequestAborted)).Where(t => t.CustomerName is not null).ToArray();
+            Customers = mapped.GroupBy(t => t.CustomerOrganizationId).ToDictionary(g => g.Key, g => g.First().CustomerName!);
+            TenantNames = mapped.ToDictionary(t => t.Tenant, t => t.CustomerName!, StringComparer.Ordinal);
+        }
         try
         {
             var found = await alerts.ListAsync(tenant, new AlertFilter(Status, Severity, Rule, Customer: IsMsp ? Customer : null), Api.Paging.Skip(PageNumber, PageSize), PageSize + 1, HttpContext.RequestAborted);
