@@ -99,10 +99,10 @@ public sealed class IndexModel(AssessmentStore assessments, ShareStore shares, C
     {
         "add-providers" => new(item.Id, "Add your IT providers",
             "List the companies that look after your computers, email, cloud and backups, and what each can reach. Everything on this page starts from that list.",
-            "/supply-chain", "Go to your providers", item.Done),
+            "/supply-chain/providers", "Go to your providers", item.Done),
         "provider-trust-page" => new(item.Id, "Ask your IT provider to share its trust page",
             "A trust page shows a provider's independent assessment letter. Ask your provider to publish one here (Settings › Trust page on its side) and send you the address; link it to the provider on your list and its verdict appears here.",
-            "/supply-chain", "Link a provider", item.Done),
+            "/supply-chain/providers/add", "Link a provider", item.Done),
         "answer-insurer" => new(item.Id, "Answer your insurer's questionnaire",
             "Cyber-insurance questionnaires ask about backups, two-step sign-in and your IT provider. Custodes proposes answers from what you have recorded; you review and sign them off.",
             "/supply-chain/questionnaires", "Start a questionnaire", item.Done),
