@@ -23,6 +23,6 @@ public static class Demo
         var log = new TransparencyLog(installation, new LogKeys(installation, new FileSigningKeyProvider(), new LogOptions()), clock);
         var issue = new IssueLetter(installation, audit, log, new SigningKeyRegistry(installation, audit, clock), clock);
         return new DemoWorkspace(installation, organizations, new AccountStore(installation, audit, clock), new AssessmentStore(installation, audit, clock),
-            new EvidenceStore(installation, audit, clock), issue, new PortfolioStore(installation, audit, clock)).EnsureAsync();
+            new EvidenceStore(installation, audit, clock), issue, new PortfolioStore(installation, audit, clock), clock).EnsureAsync();
     }
 }

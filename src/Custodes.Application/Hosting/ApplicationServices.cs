@@ -96,6 +96,9 @@ public static class ApplicationServices
         services.TryAddSingleton<ProviderLetters>();
         services.TryAddSingleton<LetterChanges>();
         services.TryAddSingleton<CustomerInheritance>();
+        // Recovery capacity (contracts §13): restore schedules, their what-ifs and the forms' edits.
+        services.TryAddSingleton<RecoveryPlanning>();
+        services.TryAddSingleton<RecoveryEdits>();
 
         // Watch: MSP profiles and tenants, alerts, the per-MSP event log, the inbox and the ingestion pipeline.
         services.TryAddSingleton<WatchMspStore>();

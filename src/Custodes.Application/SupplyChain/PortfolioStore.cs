@@ -45,7 +45,9 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
 
     /// <summary>Stores a validated portfolio (and its providers' matrices) as the tenant's next version; returns the version.</summary>
     /// <exception cref="ForbiddenException">The tenant's role does not change data.</exception>
-    public async Task<long> ImportAsync(Tenant tenant, Portfolio portfolio, IReadOnlyList<MatrixUpload> matrices, string source = "portfolio", CancellationToken cancellationToken = default)
+    /// <param name="change">An edit's own audit entry (what changed, before and after), recorded with the import's in its transaction; given the portfolio's id.</param>
+    public async Task<long> ImportAsync(Tenant tenant, Portfolio portfolio, IReadOnlyList<MatrixUpload> matrices, string source = "portfolio", CancellationToken cancellationToken = default,
+        Func<Guid, AuditEvent>? change = null)
     {
         tenant.RequireEdit();
         var (owner, actor) = (Owner(tenant), tenant.Actor);
@@ -107,6 +109,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
             Data = org.Data is { } d ? (int)d : null,
             Tenants = org.Tenants.Count == 0 ? null : JsonSerializer.Serialize(org.Tenants.Select(t => new StoredTenant(t.Id, t.Tool, t.Name)), Json.Options),
             LinkedOrganizationId = links.TryGetValue(org.Id, out var link) ? link : null,
+            Recovery = org.Recovery is null ? null : JsonSerializer.Serialize(org.Recovery, Json.Options),
         }));
         db.PortfolioTools.AddRange(portfolio.Tools.Select((tool, i) => new PortfolioToolRow
         {
@@ -126,6 +129,8 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
             Data = r.Data is { } d ? (int)d : null,
             ContractStart = r.ContractStart,
             ContractEnd = r.ContractEnd,
+            Servers = r.Servers,
+            Backup = r.Backup is null ? null : JsonSerializer.Serialize(r.Backup, Json.Options),
         }));
         db.ResponsibilityMatrices.AddRange(matrices.Select(m => new ResponsibilityMatrixRow
         {
@@ -136,6 +141,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
             Before: previous == 0 ? null : new { version = previous },
             After: new { version = row.Version, organizations = portfolio.Organizations.Count, tools = portfolio.Tools.Count, relationships = portfolio.Relationships.Count,
                 matrices = matrices.Select(m => m.Matrix.Provider).ToArray(), linked = links.Count }));
+        if (change is not null) audit.Record(db, change(id));
         db.ChangeTracker.DetectChanges();
         await AuditTrail.SaveAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -236,6 +242,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
                 Data = o.Data is { } d ? (DataClasses)d : null,
                 Tenants = o.Tenants is null ? [] : JsonSerializer.Deserialize<StoredTenant[]>(o.Tenants, Json.Options)!.Select(t => new Custodes.SupplyChain.Tenant { Id = t.Id, Tool = t.Tool, Name = t.Name }).ToArray(),
                 CustodesOrganization = o.LinkedOrganizationId?.ToString(),
+                Recovery = o.Recovery is null ? null : JsonSerializer.Deserialize<Recovery>(o.Recovery, Json.Options),
             }).ToArray(),
             Tools = tools.Select(t => new Tool { Id = t.Key, Product = Parse(PortfolioNames.Products, t.Product, source), Operator = t.Operator, Instance = t.Instance, Name = t.Name }).ToArray(),
             Relationships = relationships.Select(r => new Relationship
@@ -250,6 +257,8 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
                 Data = r.Data is { } d ? (DataClasses)d : null,
                 ContractStart = r.ContractStart,
                 ContractEnd = r.ContractEnd,
+                Servers = r.Servers,
+                Backup = r.Backup is null ? null : JsonSerializer.Deserialize<Backup>(r.Backup, Json.Options),
             }).ToArray(),
         };
         var links = organizations.Where(o => o.LinkedOrganizationId is not null).ToDictionary(o => o.Key, o => o.LinkedOrganizationId!.Value, StringComparer.Ordinal);

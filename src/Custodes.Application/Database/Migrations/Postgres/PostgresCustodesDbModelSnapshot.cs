@@ -1131,6 +1131,9 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.Property<int>("Position")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Recovery")
+                        .HasColumnType("text");
+
                     b.Property<string>("Tenants")
                         .HasColumnType("text");
 
@@ -1151,6 +1154,9 @@ namespace Custodes.Application.Database.Migrations.Postgres
 
                     b.Property<int>("Access")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Backup")
+                        .HasColumnType("text");
 
                     b.Property<DateOnly?>("ContractEnd")
                         .HasColumnType("date");
@@ -1177,6 +1183,9 @@ namespace Custodes.Application.Database.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("Servers")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Services")
                         .HasColumnType("integer");

@@ -1122,6 +1122,9 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Recovery")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Tenants")
                         .HasColumnType("TEXT");
 
@@ -1142,6 +1145,9 @@ namespace Custodes.Application.Database.Migrations.Sqlite
 
                     b.Property<int>("Access")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Backup")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("ContractEnd")
                         .HasColumnType("TEXT");
@@ -1168,6 +1174,9 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Servers")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Services")
                         .HasColumnType("INTEGER");
