@@ -7,7 +7,7 @@ using Custodes.Bench.Attestation;
 //                    dotnet run -c Release --project bench/Custodes.Bench -- tile-load [seconds] [connections]
 //                    dotnet run -c Release --project bench/Custodes.Bench -- trust-load [seconds] [connections]
 //                    dotnet run -c Release --project bench/Custodes.Bench -- engagement-issue [count]
-//                    dotnet run -c Release --project bench/Custodes.Bench -- recovery [runs] [sqlite|postgres]
+//                    dotnet run -c Release --project bench/Custodes.Bench -- recovery [runs] [sqlite|postgres] [memory]
 switch (args.FirstOrDefault())
 {
     case "log-append":

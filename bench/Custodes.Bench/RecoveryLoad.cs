@@ -20,6 +20,11 @@ public static class RecoveryLoad
 {
     public static async Task RunAsync(string[] args)
     {
+        if (args.Length > 2 && args[2] == "memory")
+        {
+            Memory(int.Parse(args[0], CultureInfo.InvariantCulture));
+            return;
+        }
         var runs = Math.Clamp(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20, 3, 1000);
         var provider = args.Length > 1 && args[1] == "postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
         await using var test = await TestInstallation.CreateAsync(provider);
@@ -41,6 +46,7 @@ public static class RecoveryLoad
         var cold = new List<double>();
         var warm = new List<double>();
         var compute = new List<double>();
+        var baseline = new List<double>();
         for (var i = 0; i < runs; i++)
         {
             var t = Stopwatch.StartNew();
@@ -56,10 +62,41 @@ public static class RecoveryLoad
             t.Restart();
             Check(ScheduleRecovery.For(graph, largest, new RecoveryOptions { AsOf = asOf }), first);
             compute.Add(t.Elapsed.TotalMilliseconds);
+
+            // The baseline in the same run: blast radius of the same provider on the same graph (its own target is 300 ms from the database).
+            t.Restart();
+            if (ComputeBlastRadius.For(graph, largest).TotalCustomers != first.Customers.Count) throw new InvalidOperationException("blast radius and recovery disagree on who is reached");
+            baseline.Add(t.Elapsed.TotalMilliseconds);
         }
         Report("cold (version check + stored snapshot + schedule)", cold);
         Report("warm (version check + cached graph + schedule)", warm);
         Report("schedule alone (graph in memory)", compute);
+        Report("baseline: blast radius of the same provider (graph in memory)", baseline);
+        Console.WriteLine($"ratio schedule/blast radius (medians): {compute[compute.Count / 2] / baseline[baseline.Count / 2]:F2}");
+    }
+
+    /// <summary>Without a database: the schedule and the blast-radius baseline on the generated graph in memory (a quick run while the machine is busy).</summary>
+    private static void Memory(int runs)
+    {
+        var chain = SyntheticSupplyChain.Generate(2_000, 50_000, 200_000);
+        var graph = PortfolioGraph.FromSnapshot(PortfolioGraph.Build(chain.Portfolio).ToSnapshot());
+        var largest = chain.LargestProvider(graph);
+        var options = new RecoveryOptions { AsOf = new DateOnly(2026, 12, 1) };
+        var compute = new List<double>();
+        var baseline = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var t = Stopwatch.StartNew();
+            var s = ScheduleRecovery.For(graph, largest, options);
+            compute.Add(t.Elapsed.TotalMilliseconds);
+            t.Restart();
+            var r = ComputeBlastRadius.For(graph, largest);
+            baseline.Add(t.Elapsed.TotalMilliseconds);
+            if (s.Customers.Count != r.TotalCustomers) throw new InvalidOperationException("blast radius and recovery disagree on who is reached");
+        }
+        Report($"schedule of {largest} (graph read from its snapshot)", compute);
+        Report("baseline: blast radius of the same provider", baseline);
+        Console.WriteLine($"ratio schedule/blast radius (medians): {compute[compute.Count / 2] / baseline[baseline.Count / 2]:F2}");
     }
 
     private static void Check(RecoverySchedule s, RecoverySchedule expected)

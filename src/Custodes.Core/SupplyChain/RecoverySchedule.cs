@@ -184,17 +184,20 @@ public static class ScheduleRecovery
     /// <summary>Judges each backup described for the customer and keeps the best: not critical first, then immutable and offsite, then document order.</summary>
     private static JudgedBackup Judge(PortfolioGraph graph, int customer, PortfolioGraph.Traversal t, RecoveryOptions options, int root)
     {
-        JudgedBackup? best = null;
+        // Rank every backup without words, then put into words only the one that counts: a customer of a large provider has several.
+        Backup? bestBackup = null;
+        var bestHolder = -1;
         var bestRank = int.MaxValue;
         var count = graph.RelationshipCountOf(customer);
         for (var i = 0; i < count; i++)
         {
             var (backup, holder, _) = graph.BackupOf(customer, i);
             if (backup is null) continue;
-            var judged = JudgeOne(graph, backup, holder, t.Seen(holder), holder == root, options);
-            var rank = (judged.Critical ? 4 : 0) + (backup.Immutable ? 0 : 1) + (backup.Offsite ? 0 : 1);
-            if (rank < bestRank) (best, bestRank) = (judged, rank);
+            var critical = StateOf(backup, options) != BackupState.Tested || (!backup.Immutable && (t.Seen(holder) || !backup.Offsite));
+            var rank = (critical ? 4 : 0) + (backup.Immutable ? 0 : 1) + (backup.Offsite ? 0 : 1);
+            if (rank < bestRank) (bestBackup, bestHolder, bestRank) = (backup, holder, rank);
         }
+        var best = bestBackup is null ? null : JudgeOne(graph, bestBackup, bestHolder, t.Seen(bestHolder), bestHolder == root, options);
         if (options.FixCriticalBackups && best is not { Critical: false })
         {
             // Fixed as advised: an immutable offsite copy, restore-tested today, run by the same holder (or the customer's own, when none was described).
@@ -206,18 +209,20 @@ public static class ScheduleRecovery
             ["get a backup with an immutable copy kept offsite, run by a provider other than the one who manages your computers, and test a restore"]);
     }
 
+    private static BackupState StateOf(Backup backup, RecoveryOptions options) => backup.LastRestoreTest switch
+    {
+        null => BackupState.Untested,
+        { } tested when tested > options.AsOf => BackupState.Untested,
+        { } tested when options.AsOf.DayNumber - tested.DayNumber > options.StaleAfterDays => BackupState.Stale,
+        _ => BackupState.Tested,
+    };
+
     private static JudgedBackup JudgeOne(PortfolioGraph graph, Backup backup, int holder, bool holderReached, bool holderIsRoot, RecoveryOptions options)
     {
         var reasons = new List<string>();
         var actions = new List<string>();
         var holderName = graph.Organizations[holder]?.Name ?? graph.IdOf(holder);
-        var state = backup.LastRestoreTest switch
-        {
-            null => BackupState.Untested,
-            { } tested when tested > options.AsOf => BackupState.Untested,
-            { } tested when options.AsOf.DayNumber - tested.DayNumber > options.StaleAfterDays => BackupState.Stale,
-            _ => BackupState.Tested,
-        };
+        var state = StateOf(backup, options);
         if (state == BackupState.Untested)
         {
             reasons.Add("no restore from the backup has been tested: nobody knows whether it brings the data back");
@@ -225,7 +230,7 @@ public static class ScheduleRecovery
         }
         else if (state == BackupState.Stale)
         {
-            reasons.Add($"the last restore test was on {backup.LastRestoreTest:d MMM yyyy}, more than {options.StaleAfterDays} days ago");
+            reasons.Add($"the last restore test was on {backup.LastRestoreTest!.Value.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}, more than {options.StaleAfterDays} days ago");
             actions.Add("test a restore again (at least every few months) and record the date");
         }
         if (!backup.Immutable && holderReached)
