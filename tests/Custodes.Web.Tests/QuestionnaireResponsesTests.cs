@@ -90,7 +90,7 @@ public sealed class QuestionnaireResponsesTests
         var id = draft.GetProperty("id").GetGuid();
         Assert.Equal("draft", draft.GetProperty("status").GetString());
         Assert.Equal("proposed", draft.GetProperty("source").GetString());
-        Assert.Equal(10, draft.GetProperty("pending").GetArrayLength());
+        Assert.Equal(12, draft.GetProperty("pending").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, draft.GetProperty("content_sha256").ValueKind);
         var first = draft.GetProperty("questionnaire").GetProperty("answers")[0];
         Assert.True(first.GetProperty("evidence").GetArrayLength() > 0 || first.GetProperty("confidence").GetString() == "no-evidence");

@@ -147,6 +147,7 @@ public static class ScheduleRecovery
         var missed = new List<string>();
         decimal makespan = 0;
         var withoutBackup = 0;
+        string? earlier = null;
         for (var j = 0; j < jobs.Length; j++)
         {
             var job = jobs[j];
@@ -161,15 +162,16 @@ public static class ScheduleRecovery
             var risk = b.Critical ? RecoveryRisk.Critical : rtoMissed ? RecoveryRisk.High : b.Backup is { Immutable: true, Offsite: true } ? RecoveryRisk.Low : RecoveryRisk.Medium;
             if (risk == RecoveryRisk.Critical) withoutBackup++;
             if (rtoMissed) missed.Add(job.Org.Id);
-            var reasons = new List<string>(b.Reasons);
-            var actions = new List<string>(b.Actions);
+            // The judged backup's words are shared by every customer judged alike; a customer's own are added to a copy.
+            var reasons = b.Reasons;
+            var actions = b.Actions;
             if (rtoMissed)
             {
-                reasons.Add($"back after {Hours.Text(done)} against a recovery time objective of {Hours.Text(b.Backup!.RtoHours!.Value)}");
-                actions.Add($"agree with {provider.Name} to be restored earlier (its priority list), or keep a standby that does not wait for its crews");
+                reasons = [.. reasons, $"back after {Hours.Text(done)} against a recovery time objective of {Hours.Text(b.Backup!.RtoHours!.Value)}"];
+                actions = [.. actions, earlier ??= $"agree with {provider.Name} to be restored earlier (its priority list), or keep a standby that does not wait for its crews"];
             }
             if (risk is RecoveryRisk.Medium or RecoveryRisk.High && b.Backup is { } partial && !(partial.Immutable && partial.Offsite))
-                actions.Add(partial.Immutable ? "keep a copy offsite as well" : "make the offsite copy immutable (object lock), so that no admin account can delete it");
+                actions = [.. actions, partial.Immutable ? "keep a copy offsite as well" : "make the offsite copy immutable (object lock), so that no admin account can delete it"];
             customers[j] = new ScheduledRestore(job.Org.Id, hours, start, done, b.State, risk, job.Org.Name, crew + 1, job.Endpoints, job.Servers, job.CriticalData,
                 job.Priority != int.MaxValue, b.Backup?.Immutable, b.Backup?.Offsite, b.Backup?.LastRestoreTest,
                 b.Holder is { } holder ? graph.IdOf(holder) : null, b.Backup?.RpoHours, b.Backup?.RtoHours, rtoMissed, reasons, actions);
@@ -205,9 +207,11 @@ public static class ScheduleRecovery
             return new JudgedBackup(fixedBackup, best?.Holder, BackupState.Tested, false, [], []);
         }
         if (best is not null) return best;
-        return new JudgedBackup(null, null, BackupState.None, true, ["no backup is described: without one, the data comes back only if the ransom is paid"],
-            ["get a backup with an immutable copy kept offsite, run by a provider other than the one who manages your computers, and test a restore"]);
+        return NoBackup;
     }
+
+    private static readonly JudgedBackup NoBackup = new(null, null, BackupState.None, true, ["no backup is described: without one, the data comes back only if the ransom is paid"],
+        ["get a backup with an immutable copy kept offsite, run by a provider other than the one who manages your computers, and test a restore"]);
 
     private static BackupState StateOf(Backup backup, RecoveryOptions options) => backup.LastRestoreTest switch
     {
@@ -282,7 +286,13 @@ public static class ScheduleRecovery
 public static class Hours
 {
     /// <summary>The same value with the fewest decimal places (12 × 1.5 = 18.0 is written 18).</summary>
-    public static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
+    /// <remarks>By rounding to each number of places up to the value's own: a decimal division by 1.000… does the same but costs far more, on every restore of a schedule.</remarks>
+    public static decimal Normalize(decimal value)
+    {
+        for (var places = 0; places < value.Scale; places++)
+            if (decimal.Round(value, places) is var rounded && rounded == value) return rounded;
+        return value;
+    }
 
     /// <summary>"6 hours", "1.5 days" (a day of restore work is 24 hours: crews work around the clock after a compromise).</summary>
     public static string Text(decimal hours) =>
