@@ -24,6 +24,8 @@ public sealed partial class PortfolioGraph
     private readonly int[] _factTools;
     // Each relationship's backup, parallel to _facts (customer order): recovery weighs every backup a customer has, reached or not.
     private readonly Backup?[] _factBackups;
+    // The node that runs each backup, parallel to _factBackups, resolved once per graph: a schedule asks it for every backup a reached customer has.
+    private readonly int[] _factHolders;
     private readonly ConcurrentBag<Traversal> _pool = [];
     private readonly Lazy<Portfolio> _portfolio;
 
@@ -70,6 +72,7 @@ public sealed partial class PortfolioGraph
         _facts = new Facts[m];
         _factTools = new int[linkTools.Length];
         _factBackups = new Backup?[m];
+        _factHolders = new int[m];
         var toolAt = 0;
         for (var k = 0; k < m; k++)
         {
@@ -80,6 +83,7 @@ public sealed partial class PortfolioGraph
             for (var t = toolStart[r]; t < toolStart[r + 1]; t++) _factTools[toolAt++] = linkTools[t];
             _facts[k] = new Facts(link.Provider, first, toolAt, link.Endpoints, link.Servers, link.Access, data ?? DataClasses.None, data is not null);
             _factBackups[k] = link.Backup;
+            _factHolders[k] = link.Backup?.Provider is { } holder ? Node(nodes, holder) : link.Provider;
         }
     }
 
@@ -252,8 +256,7 @@ public sealed partial class PortfolioGraph
     internal (Backup? Backup, int Holder, int Relationship) BackupOf(int customer, int i)
     {
         var k = _inStart[customer] + i;
-        var backup = _factBackups[k];
-        return (backup, backup?.Provider is { } holder ? _index[holder] : _facts[k].Provider, _inRel[k]);
+        return (_factBackups[k], _factHolders[k], _inRel[k]);
     }
 
     /// <summary>Pooled breadth-first-search buffers. A generation stamp marks visited nodes, so reuse costs no clearing.</summary>

@@ -117,6 +117,9 @@ public static class ScheduleRecovery
         if (options.First is { } first) priority[first] = 0;
         foreach (var id in stated?.Priority ?? []) priority.TryAdd(id, priority.Count);
 
+        // Customers judged alike share the words of their judgement: a large provider's customers fall into a few dozen cases, and putting each
+        // customer's case into words anew (lists, names, dates) cost more than the whole rest of the schedule.
+        var words = new Dictionary<WordsKey, Words>();
         var t = graph.Reach(root);
         Job[] jobs;
         try
@@ -128,9 +131,9 @@ public static class ScheduleRecovery
                 var node = t.Order[k];
                 if (graph.Organizations[node] is not { } org) continue;
                 var (endpoints, servers, data) = graph.RestoreOf(node, t);
-                var judged = Judge(graph, node, t, options, root);
+                var judged = Judge(graph, node, t, options, root, words);
                 jobs[n++] = new Job(node, org, endpoints, servers, endpoints * perEndpoint + servers * perServer, (data & (DataClasses.Cui | DataClasses.Phi)) != 0,
-                    priority.TryGetValue(org.Id, out var rank) ? rank : int.MaxValue, judged);
+                    priority.Count > 0 && priority.TryGetValue(org.Id, out var rank) ? rank : int.MaxValue, judged);
             }
             Array.Resize(ref jobs, n);
         }
@@ -144,6 +147,8 @@ public static class ScheduleRecovery
         var free = new PriorityQueue<int, (decimal At, int Crew)>(lanes.Count, FreeOrder.Instance);
         for (var c = 0; c < lanes.Count; c++) free.Enqueue(c, (lanes[c].JoinsAtHour, c));
         var customers = new ScheduledRestore[jobs.Length];
+        // The advice a partial backup adds, appended once per shared list of actions (and whether the backup is immutable).
+        var withPartial = new Dictionary<(IReadOnlyList<string> Actions, bool Immutable), IReadOnlyList<string>>();
         var missed = new List<string>();
         decimal makespan = 0;
         var withoutBackup = 0;
@@ -171,7 +176,12 @@ public static class ScheduleRecovery
                 actions = [.. actions, earlier ??= $"agree with {provider.Name} to be restored earlier (its priority list), or keep a standby that does not wait for its crews"];
             }
             if (risk is RecoveryRisk.Medium or RecoveryRisk.High && b.Backup is { } partial && !(partial.Immutable && partial.Offsite))
-                actions = [.. actions, partial.Immutable ? "keep a copy offsite as well" : "make the offsite copy immutable (object lock), so that no admin account can delete it"];
+            {
+                if (rtoMissed) actions = [.. actions, PartialAdvice(partial)];
+                else if (!withPartial.TryGetValue((actions, partial.Immutable), out var shared))
+                    withPartial[(actions, partial.Immutable)] = actions = [.. actions, PartialAdvice(partial)];
+                else actions = shared;
+            }
             customers[j] = new ScheduledRestore(job.Org.Id, hours, start, done, b.State, risk, job.Org.Name, crew + 1, job.Endpoints, job.Servers, job.CriticalData,
                 job.Priority != int.MaxValue, b.Backup?.Immutable, b.Backup?.Offsite, b.Backup?.LastRestoreTest,
                 b.Holder is { } holder ? graph.IdOf(holder) : null, b.Backup?.RpoHours, b.Backup?.RtoHours, rtoMissed, reasons, actions);
@@ -180,11 +190,20 @@ public static class ScheduleRecovery
             stated?.Crews is not null && stated.HoursPerEndpoint is not null && stated.HoursPerServer is not null, options.StaleAfterDays, lanes, missed);
     }
 
+    private static string PartialAdvice(Backup partial) =>
+        partial.Immutable ? "keep a copy offsite as well" : "make the offsite copy immutable (object lock), so that no admin account can delete it";
+
+    /// <summary>What the words of a judgement depend on: the state, the date of a stale test, immutable and offsite, and who runs a backup the compromise can delete (-1 when none).</summary>
+    private readonly record struct WordsKey(BackupState State, DateOnly? StaleSince, bool Immutable, bool Offsite, int DeletableBy);
+
+    /// <summary>The words of one judgement, shared by every customer judged alike.</summary>
+    private sealed record Words(IReadOnlyList<string> Reasons, IReadOnlyList<string> Actions);
+
     /// <summary>A customer's backup as judged after the compromise: its state, whether it is critical and why.</summary>
     internal sealed record JudgedBackup(Backup? Backup, int? Holder, BackupState State, bool Critical, IReadOnlyList<string> Reasons, IReadOnlyList<string> Actions);
 
     /// <summary>Judges each backup described for the customer and keeps the best: not critical first, then immutable and offsite, then document order.</summary>
-    private static JudgedBackup Judge(PortfolioGraph graph, int customer, PortfolioGraph.Traversal t, RecoveryOptions options, int root)
+    private static JudgedBackup Judge(PortfolioGraph graph, int customer, PortfolioGraph.Traversal t, RecoveryOptions options, int root, Dictionary<WordsKey, Words> words)
     {
         // Rank every backup without words, then put into words only the one that counts: a customer of a large provider has several.
         Backup? bestBackup = null;
@@ -199,7 +218,7 @@ public static class ScheduleRecovery
             var rank = (critical ? 4 : 0) + (backup.Immutable ? 0 : 1) + (backup.Offsite ? 0 : 1);
             if (rank < bestRank) (bestBackup, bestHolder, bestRank) = (backup, holder, rank);
         }
-        var best = bestBackup is null ? null : JudgeOne(graph, bestBackup, bestHolder, t.Seen(bestHolder), bestHolder == root, options);
+        var best = bestBackup is null ? null : JudgeOne(graph, bestBackup, bestHolder, t.Seen(bestHolder), bestHolder == root, options, words);
         if (options.FixCriticalBackups && best is not { Critical: false })
         {
             // Fixed as advised: an immutable offsite copy, restore-tested today, run by the same holder (or the customer's own, when none was described).
@@ -221,12 +240,19 @@ public static class ScheduleRecovery
         _ => BackupState.Tested,
     };
 
-    private static JudgedBackup JudgeOne(PortfolioGraph graph, Backup backup, int holder, bool holderReached, bool holderIsRoot, RecoveryOptions options)
+    private static JudgedBackup JudgeOne(PortfolioGraph graph, Backup backup, int holder, bool holderReached, bool holderIsRoot, RecoveryOptions options, Dictionary<WordsKey, Words> words)
+    {
+        var state = StateOf(backup, options);
+        var key = new WordsKey(state, state == BackupState.Stale ? backup.LastRestoreTest : null, backup.Immutable, backup.Offsite, !backup.Immutable && holderReached ? holder : -1);
+        if (!words.TryGetValue(key, out var said)) words[key] = said = Say(graph, backup, state, holder, holderReached, holderIsRoot, options);
+        return new JudgedBackup(backup, holder, state, said.Reasons.Count > 0, said.Reasons, said.Actions);
+    }
+
+    private static Words Say(PortfolioGraph graph, Backup backup, BackupState state, int holder, bool holderReached, bool holderIsRoot, RecoveryOptions options)
     {
         var reasons = new List<string>();
         var actions = new List<string>();
         var holderName = graph.Organizations[holder]?.Name ?? graph.IdOf(holder);
-        var state = StateOf(backup, options);
         if (state == BackupState.Untested)
         {
             reasons.Add("no restore from the backup has been tested: nobody knows whether it brings the data back");
@@ -249,7 +275,7 @@ public static class ScheduleRecovery
             reasons.Add("the backup is neither immutable nor offsite: ransomware that encrypts the network encrypts or deletes it too");
             actions.Add("keep an immutable copy offsite");
         }
-        return new JudgedBackup(backup, holder, state, reasons.Count > 0, reasons, actions);
+        return new Words(reasons, actions);
     }
 
     private readonly record struct Job(int Node, Organization Org, int Endpoints, int Servers, decimal Hours, bool CriticalData, int Priority, JudgedBackup Backup);
