@@ -141,7 +141,10 @@ public static class ScheduleRecovery
         {
             graph.Return(t);
         }
-        Array.Sort(jobs, JobOrder.Instance);
+        // Sorted as small keys that compare themselves (no comparer delegate, no copying of whole jobs), then taken in key order.
+        var order = new JobKey[jobs.Length];
+        for (var j = 0; j < jobs.Length; j++) order[j] = new JobKey(jobs[j].Priority, jobs[j].CriticalData, jobs[j].Hours, jobs[j].Node, j);
+        Array.Sort(order);
 
         // The crew free earliest, lowest number on a tie: (free at, crew index) is a total order, so the queue's choice is exact.
         var free = new PriorityQueue<int, (decimal At, int Crew)>(lanes.Count, FreeOrder.Instance);
@@ -155,7 +158,7 @@ public static class ScheduleRecovery
         string? earlier = null;
         for (var j = 0; j < jobs.Length; j++)
         {
-            var job = jobs[j];
+            ref readonly var job = ref jobs[order[j].Job];
             free.TryDequeue(out var crew, out var at);
             var hours = Hours.Normalize(job.Hours);
             var start = at.At;
@@ -200,7 +203,8 @@ public static class ScheduleRecovery
     private sealed record Words(IReadOnlyList<string> Reasons, IReadOnlyList<string> Actions);
 
     /// <summary>A customer's backup as judged after the compromise: its state, whether it is critical and why.</summary>
-    internal sealed record JudgedBackup(Backup? Backup, int? Holder, BackupState State, bool Critical, IReadOnlyList<string> Reasons, IReadOnlyList<string> Actions);
+    /// <remarks>A value, not an object: one per reached customer, and the words it holds are shared.</remarks>
+    internal readonly record struct JudgedBackup(Backup? Backup, int? Holder, BackupState State, bool Critical, IReadOnlyList<string> Reasons, IReadOnlyList<string> Actions);
 
     /// <summary>Judges each backup described for the customer and keeps the best: not critical first, then immutable and offsite, then document order.</summary>
     private static JudgedBackup Judge(PortfolioGraph graph, int customer, PortfolioGraph.Traversal t, RecoveryOptions options, int root, Dictionary<WordsKey, Words> words)
@@ -218,14 +222,14 @@ public static class ScheduleRecovery
             var rank = (critical ? 4 : 0) + (backup.Immutable ? 0 : 1) + (backup.Offsite ? 0 : 1);
             if (rank < bestRank) (bestBackup, bestHolder, bestRank) = (backup, holder, rank);
         }
-        var best = bestBackup is null ? null : JudgeOne(graph, bestBackup, bestHolder, t.Seen(bestHolder), bestHolder == root, options, words);
+        JudgedBackup? best = bestBackup is null ? null : JudgeOne(graph, bestBackup, bestHolder, t.Seen(bestHolder), bestHolder == root, options, words);
         if (options.FixCriticalBackups && best is not { Critical: false })
         {
             // Fixed as advised: an immutable offsite copy, restore-tested today, run by the same holder (or the customer's own, when none was described).
             var fixedBackup = (best?.Backup ?? new Backup()) with { Immutable = true, Offsite = true, LastRestoreTest = options.AsOf };
             return new JudgedBackup(fixedBackup, best?.Holder, BackupState.Tested, false, [], []);
         }
-        if (best is not null) return best;
+        if (best is { } found) return found;
         return NoBackup;
     }
 
@@ -280,19 +284,19 @@ public static class ScheduleRecovery
 
     private readonly record struct Job(int Node, Organization Org, int Endpoints, int Servers, decimal Hours, bool CriticalData, int Priority, JudgedBackup Backup);
 
-    private sealed class JobOrder : IComparer<Job>
+    /// <summary>A job's place in the order: stated priority, then critical data first, then the smallest restore, then id.</summary>
+    /// <param name="Job">The job's index in the unsorted jobs.</param>
+    private readonly record struct JobKey(int Priority, bool CriticalData, decimal Hours, int Node, int Job) : IComparable<JobKey>
     {
-        public static readonly JobOrder Instance = new();
-
-        public int Compare(Job a, Job b)
+        public int CompareTo(JobKey other)
         {
-            var c = a.Priority.CompareTo(b.Priority);
+            var c = Priority.CompareTo(other.Priority);
             if (c != 0) return c;
-            c = b.CriticalData.CompareTo(a.CriticalData);
+            c = other.CriticalData.CompareTo(CriticalData);
             if (c != 0) return c;
-            c = a.Hours.CompareTo(b.Hours);
+            c = Hours.CompareTo(other.Hours);
             // Node indices are in ordinal id order: the last tie-break is the id.
-            return c != 0 ? c : a.Node.CompareTo(b.Node);
+            return c != 0 ? c : Node.CompareTo(other.Node);
         }
     }
 
