@@ -8,6 +8,7 @@ using Custodes.Bench.Attestation;
 //                    dotnet run -c Release --project bench/Custodes.Bench -- trust-load [seconds] [connections]
 //                    dotnet run -c Release --project bench/Custodes.Bench -- engagement-issue [count]
 //                    dotnet run -c Release --project bench/Custodes.Bench -- trust-notify [subscribers]
+//                    dotnet run -c Release --project bench/Custodes.Bench -- recovery [runs] [sqlite|postgres] [memory]
 switch (args.FirstOrDefault())
 {
     case "log-append":
@@ -24,6 +25,9 @@ switch (args.FirstOrDefault())
         break;
     case "engagement-issue":
         await EngagementIssueLoad.RunAsync(args[1..]);
+        break;
+    case "recovery":
+        await Custodes.Bench.RecoveryLoad.RunAsync(args[1..]);
         break;
     default:
         // The generated benchmark project builds slowly on a busy 2-core machine; the default 2-minute build timeout is too short.

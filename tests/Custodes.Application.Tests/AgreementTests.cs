@@ -160,6 +160,39 @@ public sealed class AgreementTests
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task The_backup_promises_read_the_backup_the_provider_runs_as_the_portfolio_describes_it(DatabaseProvider provider)
+    {
+        await using var world = await CreateAsync(provider);
+        var today = DateOnly.FromDateTime(world.Clock.GetUtcNow().UtcDateTime);
+
+        // The MSP runs an immutable, offsite backup restored 30 days ago: both promises kept (the CloudVault backup is not the MSP's).
+        await ImportPortfolioWithBackupAsync(world, $"{{immutable: true, offsite: true, last_restore_test: {today.AddDays(-30):yyyy-MM-dd}}}");
+        var s = await world.StatusesAsync();
+        Assert.Equal(ObligationState.Met, s["restore"].State);
+        Assert.Equal(ObligationState.Met, s["immutable"].State);
+
+        // Its backup is now a deletable copy last restored 200 days ago: both promises broken (180 days promised).
+        await ImportPortfolioWithBackupAsync(world, $"{{immutable: false, offsite: true, last_restore_test: {today.AddDays(-200):yyyy-MM-dd}}}");
+        s = await world.StatusesAsync();
+        Assert.Equal(ObligationState.Breached, s["restore"].State);
+        Assert.Equal(ObligationState.Breached, s["immutable"].State);
+
+        // The backup is described on the CloudVault relationship but run by the MSP (backup.provider): it is still the MSP's promise.
+        var moved = Portfolio.Replace("services: [backup]}", $"services: [backup], backup: {{immutable: true, offsite: true, last_restore_test: {today.AddDays(-10):yyyy-MM-dd}, provider: percsoft}}}}", StringComparison.Ordinal);
+        await world.Portfolios.ImportAsync(world.Customer, PortfolioFile.Parse(Encoding.UTF8.GetBytes(moved), "portfolio.yaml"), []);
+        s = await world.StatusesAsync();
+        Assert.Equal(ObligationState.Met, s["restore"].State);
+        Assert.Equal(ObligationState.Met, s["immutable"].State);
+    }
+
+    private static async Task ImportPortfolioWithBackupAsync(World world, string backup)
+    {
+        var yaml = Portfolio.Replace("services: [on-premises-it]}", $"services: [on-premises-it], backup: {backup}}}", StringComparison.Ordinal);
+        Assert.NotEqual(Portfolio, yaml);
+        await world.Portfolios.ImportAsync(world.Customer, PortfolioFile.Parse(Encoding.UTF8.GetBytes(yaml), "portfolio.yaml"), []);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task Each_obligation_is_checked_against_the_stored_facts_on_import(DatabaseProvider provider)
     {
         await using var world = await CreateAsync(provider);

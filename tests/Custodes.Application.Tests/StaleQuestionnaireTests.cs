@@ -73,7 +73,7 @@ public sealed class StaleQuestionnaireTests
             var letters = new ProviderLetters(installation, p.Keys);
             var inheritance = new CustomerInheritance(installation, graphs, letters, p.Clock);
             var basis = new QuestionnaireBasis(installation, inheritance, graphs, p.Clock);
-            p.Queries = new SupplyChainQueries(installation, graphs, letters, inheritance, p.Clock);
+            p.Queries = new SupplyChainQueries(installation, graphs, letters, inheritance, p.Clock, new RecoveryPlanning(graphs, p.Clock));
             p.Store = new QuestionnaireStore(installation, p.Audit, p.Clock, basis);
             p.Stale = new StaleQuestionnaires(installation, basis);
             p.Revise = new ReviseQuestionnaire(p.Store, p.Queries, p.Stale);

@@ -51,7 +51,7 @@ public sealed class SupplyChainJourneyTests
         await practice.SelectOptionAsync("#template", "cyber-insurance-msp");
         await practice.ClickAsync("button:has-text('Propose answers')");
         await practice.ClickAsync("#save-proposal");
-        await Expect(practice.Locator("#status")).ToContainTextAsync("draft: 0 of 10 answers reviewed");
+        await Expect(practice.Locator("#status")).ToContainTextAsync("draft: 0 of 12 answers reviewed");
         foreach (var select in await practice.Locator("#answers select").AllAsync()) await select.SelectOptionAsync("accept");
         await practice.ClickAsync("#save-review");
         await Expect(practice.Locator("#message")).ToContainTextAsync("Review saved.");

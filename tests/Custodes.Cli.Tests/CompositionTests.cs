@@ -126,8 +126,8 @@ public sealed class CompositionTests
         using var services = CliServices.Build(dir, null);
         var registered = new ServiceCollection().AddCustodesApplication(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         var types = registered.Where(d => d.ServiceType.Namespace?.StartsWith("Custodes.", StringComparison.Ordinal) == true && !d.ServiceType.IsGenericTypeDefinition)
-            // Webhook secrets are kept with the web app's data-protection keys: channels are managed there only.
-            .Select(d => d.ServiceType).Where(t => t != typeof(AlertChannelStore)).Distinct().ToArray();
+            // Webhook secrets are kept with the web app's data-protection keys: alert channels and trust-page subscriptions are managed there only.
+            .Select(d => d.ServiceType).Where(t => t != typeof(AlertChannelStore) && t != typeof(Custodes.Application.Trust.TrustSubscriptions)).Distinct().ToArray();
         Assert.True(types.Length > 30, $"{types.Length} services");
         foreach (var type in types) Assert.NotNull(services.GetRequiredService(type));
         Assert.Equal(Path.GetFullPath(dir), services.GetRequiredService<Installation>().DataDirectory);

@@ -27,6 +27,7 @@ public static class Demo
         var check = new CheckAgreements(installation, new ProviderLetters(installation, new SigningKeyRegistry(installation, audit, clock)), clock);
         var portfolios = new PortfolioStore(installation, audit, clock, check);
         return new DemoWorkspace(installation, organizations, new AccountStore(installation, audit, clock), new AssessmentStore(installation, audit, clock),
-            new EvidenceStore(installation, audit, clock), issue, portfolios, new TrustPages(installation, audit, clock), new ImportAgreement(installation, portfolios, check, audit, clock)).EnsureAsync();
+            new EvidenceStore(installation, audit, clock), issue, portfolios, new TrustPages(installation, audit, clock), new ImportAgreement(installation, portfolios, check, audit, clock),
+            clock: clock).EnsureAsync();
     }
 }

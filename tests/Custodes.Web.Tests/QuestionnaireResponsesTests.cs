@@ -90,7 +90,7 @@ public sealed class QuestionnaireResponsesTests
         var id = draft.GetProperty("id").GetGuid();
         Assert.Equal("draft", draft.GetProperty("status").GetString());
         Assert.Equal("proposed", draft.GetProperty("source").GetString());
-        Assert.Equal(10, draft.GetProperty("pending").GetArrayLength());
+        Assert.Equal(12, draft.GetProperty("pending").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, draft.GetProperty("content_sha256").ValueKind);
         var first = draft.GetProperty("questionnaire").GetProperty("answers")[0];
         Assert.True(first.GetProperty("evidence").GetArrayLength() > 0 || first.GetProperty("confidence").GetString() == "no-evidence");
@@ -335,7 +335,7 @@ public sealed class QuestionnaireResponsesTests
         var (_, proposed, _) = await session.GetAsync(proposal);
         Assert.Contains("id=\"saved-none\"", proposed);
         var questions = System.Text.RegularExpressions.Regex.Matches(proposed, "name=\"a_([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
-        Assert.Equal(10, questions.Length);
+        Assert.Equal(12, questions.Length);
 
         // Saved with the first answer already replaced: a draft with that review, opened on its own page.
         var saved = await session.PostFormAsync(proposal, [new("template", "cyber-insurance-msp"), new($"a_{questions[0]}", "no"), new($"c_{questions[0]}", "no MFA on the backup console")],
@@ -344,7 +344,7 @@ public sealed class QuestionnaireResponsesTests
         var page = saved.Headers.Location!.ToString();
         Assert.Matches("^/supply-chain/questionnaires/[0-9a-f-]{36}$", page);
         var (_, draft, _) = await session.GetAsync(page);
-        Assert.Contains("draft: 1 of 10 answers reviewed", draft);
+        Assert.Contains("draft: 1 of 12 answers reviewed", draft);
         Assert.Contains("<option value=\"no\" selected=\"selected\">answer no</option>", draft);
         Assert.Contains("value=\"no MFA on the backup console\"", draft);
 
@@ -359,7 +359,7 @@ public sealed class QuestionnaireResponsesTests
         Assert.Equal(HttpStatusCode.OK, reviewed.StatusCode);
         var reviewedHtml = await reviewed.Content.ReadAsStringAsync();
         Assert.Contains("Review saved.", reviewedHtml);
-        Assert.Contains("draft: 10 of 10 answers reviewed", reviewedHtml);
+        Assert.Contains("draft: 12 of 12 answers reviewed", reviewedHtml);
 
         // The form read before the review carries the old version: refused, nothing overwritten.
         var stale = await session.PostFormAsync(page, [new("version", VersionIn(draft)), new($"a_{questions[1]}", "proposed")], page + "?handler=review");

@@ -83,7 +83,7 @@ public sealed class SupplyChainTests
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
         Assert.Equal((byte)'P', (await xlsx.Content.ReadAsByteArrayAsync())[0]);
         var json = await practice.GetFromJsonAsync<JsonElement>("/api/v1/questionnaires/cyber-insurance-msp");
-        Assert.Equal(10, json.GetProperty("answers").GetArrayLength());
+        Assert.Equal(12, json.GetProperty("answers").GetArrayLength());
         Assert.Contains(json.GetProperty("answers").EnumerateArray(), a => a.GetProperty("evidence").GetArrayLength() > 0);
 
         var audit = await new AuditLog(server.Installation, new AuditTrail(TimeProvider.System)).ListAsync(demo.CustomerOrganizations[0], new AuditFilter(), 0, 200);

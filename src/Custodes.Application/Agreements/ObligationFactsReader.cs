@@ -81,14 +81,17 @@ internal sealed class ObligationFactsReader(Installation installation, ProviderL
     }
 
     /// <summary>
-    /// The backup facts of the agreement's relationship. The portfolio's relationships do not carry them yet: when the relationship gains
-    /// its <c>backup</c> (<c>immutable</c>, <c>offsite</c>, <c>last_restore_test</c>), map it here; until then the backup obligations are unknown.
+    /// The backup facts behind the agreement: the customer's backup that this provider runs — described on the relationship with it, or on
+    /// another of the customer's relationships whose <c>backup.provider</c> names it (contracts §13). Several: the best one (immutable and
+    /// offsite, then the newest restore test). None: the backup obligations are unknown, and say that the portfolio describes no backup.
     /// </summary>
-    internal static BackupFacts? BackupOf(StoredPortfolio portfolio, AgreementRow agreement)
-    {
-        _ = portfolio.Portfolio.Relationships.FirstOrDefault(r => r.Customer == agreement.Customer && r.Provider == agreement.Provider);
-        return null;
-    }
+    internal static BackupFacts? BackupOf(StoredPortfolio portfolio, AgreementRow agreement) =>
+        portfolio.Portfolio.Relationships
+            .Where(r => r.Customer == agreement.Customer && r.Backup is not null && (r.Backup.Provider ?? r.Provider) == agreement.Provider)
+            .Select(r => r.Backup!)
+            .OrderByDescending(b => b.Immutable && b.Offsite).ThenByDescending(b => b.LastRestoreTest ?? DateOnly.MinValue)
+            .Select(b => new BackupFacts(b.Immutable, b.Offsite, b.LastRestoreTest))
+            .FirstOrDefault();
 
     private static LetterFacts Letter(ProviderLetter letter)
     {

@@ -36,6 +36,8 @@ internal sealed class PortfolioOrganizationRow
     public string? Tenants { get; set; }
     /// <summary>The Custodes organization this entry is, when it has an account here (its letters and assessments are found through it).</summary>
     public Guid? LinkedOrganizationId { get; set; }
+    /// <summary>The provider's recovery capacity as JSON (<see cref="Custodes.SupplyChain.Recovery"/> in snake_case), or null when not stated.</summary>
+    public string? Recovery { get; set; }
 }
 
 /// <summary>A tool instance of a portfolio.</summary>
@@ -68,6 +70,9 @@ internal sealed class PortfolioRelationshipRow
     public int? Data { get; set; }
     public DateOnly? ContractStart { get; set; }
     public DateOnly? ContractEnd { get; set; }
+    public int? Servers { get; set; }
+    /// <summary>The backup as JSON (<see cref="Custodes.SupplyChain.Backup"/> in snake_case), or null when none is described.</summary>
+    public string? Backup { get; set; }
 }
 
 /// <summary>A portfolio version's query graph (<see cref="Custodes.SupplyChain.PortfolioGraph.ToSnapshot"/>), written with the rows it is built from.</summary>

@@ -35,7 +35,9 @@ public sealed record DemoSignIn(string Email, string Organization, string Role);
 /// a full 110-requirement assessment of the MSP (from samples/assessments/example-msp.json) with a few gaps, a POA&amp;M and evidence,
 /// and an earlier assessment to show the trend. Its supply chain: the assessor firm's signing key and a letter attesting the MSP's
 /// assessment (in the transparency log), and Smile Dental Group's portfolio — the attested MSP and a backup provider without a letter,
-/// the MSP's responsibility matrix — with the practice's own assessment, so the practice inherits what the MSP covers.
+/// the MSP's responsibility matrix — with the practice's own assessment, so the practice inherits what the MSP covers. The MSP keeps
+/// its own portfolio: 43 practices and shops behind one VSA, its restore crews and a surge partner, and each customer's servers and
+/// backups (some immutable and offsite with CloudVault, some deletable, stale or missing), so its recovery page tells the 2019 story.
 /// </summary>
 /// <remarks>
 /// With the watch services (as the CLI and the web app resolve it), Granite Peak also maps its RMM tenant <c>smile-dental</c> to the practice
@@ -81,6 +83,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
                 await EnsureDriftAndQuestionnaireAsync(msp, practice, cancellationToken);
                 await EnsureCandidateAsync(keyFile, cancellationToken);
                 await EnsureWatchAlertAsync(msp, practice, cancellationToken);
+                await EnsureMspPortfolioAsync(msp, cancellationToken);
                 return new DemoSummary(false, assessor, msp, existing.Where(o => CustomerNames.Contains(o.Name)).Select(o => o.Id).ToArray(),
                     ids.FirstOrDefault(), ids.Skip(1).Cast<Guid?>().FirstOrDefault(), SignIns(), null, letter, keyFile);
             }
@@ -113,6 +116,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
         await EnsureDriftAndQuestionnaireAsync(mspId, customers[0], cancellationToken);
         await EnsureCandidateAsync(signingKey, cancellationToken);
         await EnsureWatchAlertAsync(mspId, customers[0], cancellationToken);
+        await EnsureMspPortfolioAsync(mspId, cancellationToken);
         return new DemoSummary(true, assessorId, mspId, customers, currentId, priorId, SignIns(), key, issued, signingKey);
     }
 
@@ -154,7 +158,7 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
             Organizations =
             [
                 new Organization { Id = "smile-dental", Name = CustomerNames[0], Kind = OrganizationKind.Customer, Data = DataClasses.Phi | DataClasses.Pii, CustodesOrganization = practiceId.ToString() },
-                new Organization { Id = "granite-peak", Name = MspName, Kind = OrganizationKind.Msp, CustodesOrganization = mspId.ToString() },
+                new Organization { Id = "granite-peak", Name = MspName, Kind = OrganizationKind.Msp, CustodesOrganization = mspId.ToString(), Recovery = GraniteRecovery },
                 new Organization { Id = "cloudvault", Name = BackupProviderName, Kind = OrganizationKind.BackupProvider },
             ],
             Tools =
@@ -167,9 +171,10 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
             [
                 new Relationship { Id = "granite-smile", Customer = "smile-dental", Provider = "granite-peak", Services = Services.OnPremisesIt | Services.Microsoft365 | Services.HelpDesk,
                     Tools = ["granite-vsa", "granite-screenconnect"], Access = AccessLevels.AdminAllEndpoints | AccessLevels.CloudGlobalAdmin, Endpoints = 14,
-                    ContractStart = new DateOnly(2025, 1, 1), ContractEnd = new DateOnly(2027, 12, 31) },
+                    ContractStart = new DateOnly(2025, 1, 1), ContractEnd = new DateOnly(2027, 12, 31), Servers = 1 },
                 new Relationship { Id = "cloudvault-smile", Customer = "smile-dental", Provider = "cloudvault", Services = Services.Backup, Tools = ["cloudvault-console"],
-                    Access = AccessLevels.BackupAdmin, Endpoints = 3, Data = DataClasses.Phi | DataClasses.Pii, ContractStart = new DateOnly(2025, 6, 1) },
+                    Access = AccessLevels.BackupAdmin, Endpoints = 3, Data = DataClasses.Phi | DataClasses.Pii, ContractStart = new DateOnly(2025, 6, 1),
+                    Backup = new Backup { Immutable = true, Offsite = true, LastRestoreTest = Today.AddDays(-40), RpoHours = 24, RtoHours = 72 } },
             ],
         };
         await portfolios.ImportAsync(new Tenant(practiceId, Roles.Owner, Actor), portfolio, [MatrixUpload.Parse(Encoding.UTF8.GetBytes(crm), "Granite Peak responsibility matrix")], "demo portfolio", cancellationToken);
@@ -291,6 +296,77 @@ public sealed class DemoWorkspace(Installation installation, OrganizationStore o
         }).ToArray();
         await pipeline.IngestAsync(mspId, events, [], cancellationToken);
         await pipeline.FlushAsync(mspId, cancellationToken);
+    }
+
+    private DateOnly Today => DateOnly.FromDateTime((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime);
+
+    /// <summary>Granite Peak's stated capacity: three crews, and a regional incident-response firm that sends three more after a day and a half.</summary>
+    private static readonly Recovery GraniteRecovery = new()
+    {
+        Crews = 3, HoursPerEndpoint = 1.5m, HoursPerServer = 6,
+        Surge = [new SurgePartner { Name = "Summit Incident Response", Crews = 3, StartDelayHours = 36 }],
+    };
+
+    private static readonly string[] PracticeNames =
+        ["Aspen", "Bluebird", "Canyon", "Cedar", "Elk Ridge", "Foothills", "Gateway", "Highland", "Juniper", "Larkspur",
+         "Meadow", "Mesa", "Pine Hollow", "Red Rock", "Riverbend", "Sage", "Summit", "Timberline", "Valley View", "Willow"];
+
+    /// <summary>The MSP's own portfolio, once: everyone its VSA reaches, with their servers and backups (also added to a demo made before it).</summary>
+    private async Task EnsureMspPortfolioAsync(Guid mspId, CancellationToken cancellationToken)
+    {
+        var owner = new Tenant(mspId, Roles.Owner, Actor);
+        if (await portfolios.VersionAsync(owner, cancellationToken) is not null) return;
+        var today = Today;
+        var organizations = new List<Organization>
+        {
+            new() { Id = "granite-peak", Name = MspName, Kind = OrganizationKind.Msp, CustodesOrganization = mspId.ToString(), Recovery = GraniteRecovery },
+            new() { Id = "cloudvault", Name = BackupProviderName, Kind = OrganizationKind.BackupProvider },
+            new() { Id = "smile-dental", Name = CustomerNames[0], Kind = OrganizationKind.Customer, Data = DataClasses.Phi | DataClasses.Pii },
+            new() { Id = "bayside-dentistry", Name = CustomerNames[1], Kind = OrganizationKind.Customer, Data = DataClasses.Phi | DataClasses.Pii },
+            new() { Id = "ridgeline-machining", Name = CustomerNames[2], Kind = OrganizationKind.Customer, Data = DataClasses.Cui | DataClasses.Fci | DataClasses.Pii },
+        };
+        var relationships = new List<Relationship>
+        {
+            Managed("smile-dental", 14, 1, null),
+            new() { Customer = "smile-dental", Provider = "cloudvault", Services = Services.Backup, Tools = ["cloudvault-console"], Access = AccessLevels.BackupAdmin,
+                Backup = new Backup { Immutable = true, Offsite = true, LastRestoreTest = today.AddDays(-40), RpoHours = 24, RtoHours = 72 } },
+            // Bayside's backup is a NAS in the office run through Granite Peak's console: the attack encrypts it with everything else.
+            Managed("bayside-dentistry", 9, 1, new Backup { LastRestoreTest = today.AddDays(-300) }),
+            Managed("ridgeline-machining", 35, 3, new Backup { Immutable = true, Offsite = true, LastRestoreTest = today.AddDays(-20), RtoHours = 48, Provider = "cloudvault" }),
+        };
+        for (var i = 0; i < 2 * PracticeNames.Length; i++)
+        {
+            var id = $"practice-{i + 1:D2}";
+            organizations.Add(new Organization { Id = id, Name = $"{PracticeNames[i % PracticeNames.Length]} {(i < PracticeNames.Length ? "Dental" : "Family Dentistry")}", Kind = OrganizationKind.Customer, Data = DataClasses.Phi | DataClasses.Pii });
+            // Five kinds of backup, as MSPs' customers have them: none, deletable by the MSP, sound with CloudVault, not tested in a year, immutable but in the office.
+            var backup = (i % 5) switch
+            {
+                0 => null,
+                1 => new Backup { Offsite = true, LastRestoreTest = today.AddDays(-(30 + i)) },
+                2 => new Backup { Immutable = true, Offsite = true, LastRestoreTest = today.AddDays(-(10 + i * 2)), RtoHours = 72, Provider = "cloudvault" },
+                3 => new Backup { Immutable = true, Offsite = true, LastRestoreTest = today.AddDays(-(200 + i)), Provider = "cloudvault" },
+                _ => new Backup { Immutable = true, LastRestoreTest = today.AddDays(-(60 + i)), RtoHours = 48 },
+            };
+            relationships.Add(Managed(id, 4 + i * 7 % 17, 1 + i % 2, backup));
+        }
+        var portfolio = new Portfolio
+        {
+            Organizations = organizations,
+            Tools =
+            [
+                new Tool { Id = "granite-vsa", Product = ToolProduct.KaseyaVsa, Operator = "granite-peak", Instance = "https://vsa.granitepeak.example", Name = "Granite Peak VSA" },
+                new Tool { Id = "granite-screenconnect", Product = ToolProduct.Screenconnect, Operator = "granite-peak" },
+                new Tool { Id = "cloudvault-console", Product = ToolProduct.BackupConsole, Operator = "cloudvault", Instance = "https://console.cloudvault.example" },
+            ],
+            Relationships = relationships,
+        };
+        await portfolios.ImportAsync(owner, portfolio, [], "demo MSP portfolio", cancellationToken);
+
+        static Relationship Managed(string customer, int endpoints, int servers, Backup? backup) => new()
+        {
+            Customer = customer, Provider = "granite-peak", Services = Services.OnPremisesIt | Services.Backup | Services.HelpDesk, Tools = ["granite-vsa"],
+            Access = AccessLevels.AdminAllEndpoints, Endpoints = endpoints, Servers = servers, Backup = backup,
+        };
     }
 
     private static readonly (string File, string Name, string[] Targets)[] EvidenceFiles =

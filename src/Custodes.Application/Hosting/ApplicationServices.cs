@@ -121,6 +121,9 @@ public static class ApplicationServices
         services.TryAddSingleton<CustomerProviders>();
         services.TryAddSingleton<SaveProvider>();
         services.TryAddSingleton<RemoveProvider>();
+        // Recovery capacity (contracts §13): restore schedules, their what-ifs and the forms' edits.
+        services.TryAddSingleton<RecoveryPlanning>();
+        services.TryAddSingleton<RecoveryEdits>();
 
         // Watch: MSP profiles and tenants, alerts, the per-MSP event log, the inbox and the ingestion pipeline.
         services.TryAddSingleton<WatchMspStore>();

@@ -45,7 +45,9 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
 
     /// <summary>Stores a validated portfolio (and its providers' matrices) as the tenant's next version; returns the version.</summary>
     /// <exception cref="ForbiddenException">The tenant's role does not change data.</exception>
-    public Task<long> ImportAsync(Tenant tenant, Portfolio portfolio, IReadOnlyList<MatrixUpload> matrices, string source = "portfolio", CancellationToken cancellationToken = default) =>
+    /// <param name="change">An edit's own audit entry (what changed, before and after), recorded with the import's in its transaction; given the portfolio's id.</param>
+    public Task<long> ImportAsync(Tenant tenant, Portfolio portfolio, IReadOnlyList<MatrixUpload> matrices, string source = "portfolio", CancellationToken cancellationToken = default,
+        Func<Guid, AuditEvent>? change = null) =>
         StoreAsync(tenant, portfolio, matrices, new PortfolioWrite
         {
             Source = source,
@@ -54,6 +56,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
             Before = previous => previous == 0 ? null : new { version = previous },
             After = (version, links) => new { version, organizations = portfolio.Organizations.Count, tools = portfolio.Tools.Count, relationships = portfolio.Relationships.Count,
                 matrices = matrices.Select(m => m.Matrix.Provider).ToArray(), linked = links },
+            Change = change,
         }, cancellationToken);
 
     /// <summary>How one stored change is described: where its errors point, the version its writer read, and what the audit trail records.</summary>
@@ -69,6 +72,8 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         public required Func<long, object?> Before { get; init; }
         /// <summary>What the audit entry says after the change, given the new version and the number of linked entries.</summary>
         public required Func<long, int, object> After { get; init; }
+        /// <summary>A second audit entry saying what an edit changed (a form's before and after), recorded in the same transaction.</summary>
+        public Func<Guid, AuditEvent>? Change { get; init; }
     }
 
     /// <summary>
@@ -140,6 +145,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
             Data = org.Data is { } d ? (int)d : null,
             Tenants = org.Tenants.Count == 0 ? null : JsonSerializer.Serialize(org.Tenants.Select(t => new StoredTenant(t.Id, t.Tool, t.Name)), Json.Options),
             LinkedOrganizationId = links.TryGetValue(org.Id, out var link) ? link : null,
+            Recovery = org.Recovery is null ? null : JsonSerializer.Serialize(org.Recovery, Json.Options),
         }));
         db.PortfolioTools.AddRange(portfolio.Tools.Select((tool, i) => new PortfolioToolRow
         {
@@ -159,6 +165,8 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
             Data = r.Data is { } d ? (int)d : null,
             ContractStart = r.ContractStart,
             ContractEnd = r.ContractEnd,
+            Servers = r.Servers,
+            Backup = r.Backup is null ? null : JsonSerializer.Serialize(r.Backup, Json.Options),
         }));
         db.ResponsibilityMatrices.AddRange(matrices.Select(m => new ResponsibilityMatrixRow
         {
@@ -167,6 +175,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
         db.PortfolioGraphSnapshots.Add(new PortfolioGraphSnapshotRow { PortfolioId = id, Version = row.Version, Content = snapshot });
         audit.Record(db, new AuditEvent(owner, actor, write.Action, "portfolio", id.ToString(),
             Before: write.Before(previous), After: write.After(row.Version, links.Count)));
+        if (write.Change is not null) audit.Record(db, write.Change(id));
         db.ChangeTracker.DetectChanges();
         try
         {
@@ -289,6 +298,7 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
                 Data = o.Data is { } d ? (DataClasses)d : null,
                 Tenants = o.Tenants is null ? [] : JsonSerializer.Deserialize<StoredTenant[]>(o.Tenants, Json.Options)!.Select(t => new Custodes.SupplyChain.Tenant { Id = t.Id, Tool = t.Tool, Name = t.Name }).ToArray(),
                 CustodesOrganization = o.LinkedOrganizationId?.ToString(),
+                Recovery = o.Recovery is null ? null : JsonSerializer.Deserialize<Recovery>(o.Recovery, Json.Options),
             }).ToArray(),
             Tools = tools.Select(t => new Tool { Id = t.Key, Product = Parse(PortfolioNames.Products, t.Product, source), Operator = t.Operator, Instance = t.Instance, Name = t.Name }).ToArray(),
             Relationships = relationships.Select(r => new Relationship
@@ -303,6 +313,8 @@ public sealed class PortfolioStore(Installation installation, AuditTrail audit, 
                 Data = r.Data is { } d ? (DataClasses)d : null,
                 ContractStart = r.ContractStart,
                 ContractEnd = r.ContractEnd,
+                Servers = r.Servers,
+                Backup = r.Backup is null ? null : JsonSerializer.Deserialize<Backup>(r.Backup, Json.Options),
             }).ToArray(),
         };
         var links = organizations.Where(o => o.LinkedOrganizationId is not null).ToDictionary(o => o.Key, o => o.LinkedOrganizationId!.Value, StringComparer.Ordinal);

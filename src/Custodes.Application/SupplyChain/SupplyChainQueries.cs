@@ -7,7 +7,8 @@ namespace Custodes.Application.SupplyChain;
 
 /// <summary>What the supply-chain pages, API and commands ask of the tenant's own portfolio: every query runs on the cached graph of its current version.</summary>
 /// <remarks>Blast radius, what-if and concentration read the graph alone (its stored snapshot when not cached); the rest also reads the stored portfolio.</remarks>
-public sealed class SupplyChainQueries(Installation installation, PortfolioGraphs graphs, ProviderLetters letters, CustomerInheritance inheritance, TimeProvider clock)
+public sealed class SupplyChainQueries(Installation installation, PortfolioGraphs graphs, ProviderLetters letters, CustomerInheritance inheritance, TimeProvider clock,
+    RecoveryPlanning recovery)
 {
     private const string NoPortfolio = "your organization has no portfolio yet: import one first";
 
@@ -58,7 +59,8 @@ public sealed class SupplyChainQueries(Installation installation, PortfolioGraph
 
     public Task<InheritanceView?> InheritanceAsync(Tenant tenant, CancellationToken cancellationToken) => inheritance.ForAsync(tenant, cancellationToken);
 
-    /// <summary>Proposed answers to a questionnaire from the tenant's effective assessment (its own, with what it inherits) and its own letter.</summary>
+    /// <summary>Proposed answers to a questionnaire from the tenant's effective assessment (its own, with what it inherits) and its own letter; the
+    /// recovery questions from its portfolio's backup and restore facts, when the organization is an entry of it with a provider to restore it.</summary>
     public async Task<QuestionnaireResponse> ProposeAsync(Tenant tenant, string templateId, CancellationToken cancellationToken)
     {
         var template = QuestionnaireTemplates.Find(templateId) ?? throw new NotFoundException($"no questionnaire template '{templateId}'; the built-in ones are {string.Join(", ", QuestionnaireTemplates.BuiltIn)}");
@@ -69,7 +71,10 @@ public sealed class SupplyChainQueries(Installation installation, PortfolioGraph
         var now = clock.GetUtcNow();
         LetterState? letter = null;
         if (view is not null) letter = (await letters.CurrentAsync(view.Entry, tenant.OrganizationId, now, cancellationToken))?.State;
-        return ProposeAnswers.For(template, assessment, letter, DateOnly.FromDateTime(now.UtcDateTime));
+        RecoveryFacts? facts = null;
+        if (await recovery.OutlookAsync(tenant, cancellationToken) is { Count: > 0 } outlooks && await graphs.GetAsync(tenant, cancellationToken) is { } loaded)
+            facts = new RecoveryFacts($"portfolio version {loaded.Stored.Version}", outlooks.Select(o => (o.ProviderName, o.Slot)).ToArray());
+        return ProposeAnswers.For(template, assessment, letter, DateOnly.FromDateTime(now.UtcDateTime), recovery: facts);
     }
 
     private static string Known(PortfolioGraph graph, string id) =>

@@ -23,6 +23,53 @@ public sealed record Organization
     public IReadOnlyList<Tenant> Tenants { get; init; } = [];
     /// <summary>The organization's account in the Custodes installation (its id, or its exact name in a file), through which its letters and assessments are found.</summary>
     public string? CustodesOrganization { get; init; }
+    /// <summary>How a provider restores its customers after a compromise (contracts §13); null when not stated (the defaults in <see cref="Recovery"/> apply).</summary>
+    public Recovery? Recovery { get; init; }
+}
+
+/// <summary>A provider's capacity to restore customers at once: crews working in parallel, each restoring one customer at a time.</summary>
+/// <remarks>A field left out is not stated; the schedule then assumes the default (<see cref="DefaultCrews"/>…) and says so.</remarks>
+public sealed record Recovery
+{
+    /// <summary>Assumed when not stated: one team, as at a small MSP whose technicians all work the same incident.</summary>
+    public const int DefaultCrews = 1;
+    /// <summary>Assumed technician hours to re-image and restore one workstation.</summary>
+    public const decimal DefaultHoursPerEndpoint = 2m;
+    /// <summary>Assumed technician hours to rebuild one server and restore its data and applications.</summary>
+    public const decimal DefaultHoursPerServer = 8m;
+
+    public int? Crews { get; init; }
+    public decimal? HoursPerEndpoint { get; init; }
+    public decimal? HoursPerServer { get; init; }
+    /// <summary>Partners (an incident-response firm, another MSP) that join with their own crews after a delay.</summary>
+    public IReadOnlyList<SurgePartner> Surge { get; init; } = [];
+    /// <summary>Customers the provider restores first, in this order, before the default order (critical data, then smallest first).</summary>
+    public IReadOnlyList<string> Priority { get; init; } = [];
+}
+
+/// <summary>Extra crews that join a provider's recovery <see cref="StartDelayHours"/> after the compromise.</summary>
+public sealed record SurgePartner
+{
+    public required string Name { get; init; }
+    public required int Crews { get; init; }
+    public decimal StartDelayHours { get; init; }
+}
+
+/// <summary>How a customer's data in a relationship is backed up: what a compromise cannot destroy, and whether a restore was ever proven.</summary>
+public sealed record Backup
+{
+    /// <summary>Copies cannot be changed or deleted before they expire (object lock, WORM), even with the backup console's admin rights.</summary>
+    public bool Immutable { get; init; }
+    /// <summary>A copy is kept away from the customer's site and network.</summary>
+    public bool Offsite { get; init; }
+    /// <summary>The last time a restore from this backup was tested; null when never.</summary>
+    public DateOnly? LastRestoreTest { get; init; }
+    /// <summary>Recovery point objective: how many hours of data the customer accepts to lose.</summary>
+    public decimal? RpoHours { get; init; }
+    /// <summary>Recovery time objective: how many hours the customer can be down.</summary>
+    public decimal? RtoHours { get; init; }
+    /// <summary>The organization that runs the backup (its console can delete copies that are not immutable); null means the relationship's provider.</summary>
+    public string? Provider { get; init; }
 }
 
 /// <summary>An organization's identity in one tool or platform (the <c>tenant</c> of watch events).</summary>
@@ -63,6 +110,10 @@ public sealed record Relationship
     public DataClasses? Data { get; init; }
     public DateOnly? ContractStart { get; init; }
     public DateOnly? ContractEnd { get; init; }
+    /// <summary>Customer servers the provider manages (and would rebuild) in this relationship; null when unknown (counted as 0).</summary>
+    public int? Servers { get; init; }
+    /// <summary>The backup of the customer's data in this relationship; null when none is described.</summary>
+    public Backup? Backup { get; init; }
 }
 
 /// <summary>What an organization is.</summary>

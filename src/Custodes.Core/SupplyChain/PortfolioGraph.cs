@@ -22,6 +22,10 @@ public sealed partial class PortfolioGraph
     // relationships reads adjacent memory: a blast radius over 50,000 customers touches 200,000 of them.
     private readonly Facts[] _facts;
     private readonly int[] _factTools;
+    // Each relationship's backup, parallel to _facts (customer order): recovery weighs every backup a customer has, reached or not.
+    private readonly Backup?[] _factBackups;
+    // The node that runs each backup, parallel to _factBackups, resolved once per graph: a schedule asks it for every backup a reached customer has.
+    private readonly int[] _factHolders;
     private readonly ConcurrentBag<Traversal> _pool = [];
     private readonly Lazy<Portfolio> _portfolio;
 
@@ -67,6 +71,8 @@ public sealed partial class PortfolioGraph
 
         _facts = new Facts[m];
         _factTools = new int[linkTools.Length];
+        _factBackups = new Backup?[m];
+        _factHolders = new int[m];
         var toolAt = 0;
         for (var k = 0; k < m; k++)
         {
@@ -75,7 +81,9 @@ public sealed partial class PortfolioGraph
             var data = link.Data ?? Organizations[link.Customer]!.Data;
             var first = toolAt;
             for (var t = toolStart[r]; t < toolStart[r + 1]; t++) _factTools[toolAt++] = linkTools[t];
-            _facts[k] = new Facts(link.Provider, first, toolAt, link.Endpoints, link.Access, data ?? DataClasses.None, data is not null);
+            _facts[k] = new Facts(link.Provider, first, toolAt, link.Endpoints, link.Servers, link.Access, data ?? DataClasses.None, data is not null);
+            _factBackups[k] = link.Backup;
+            _factHolders[k] = link.Backup?.Provider is { } holder ? Node(nodes, holder) : link.Provider;
         }
     }
 
@@ -91,9 +99,9 @@ public sealed partial class PortfolioGraph
     }
 
     /// <summary>What the graph reads of a relationship: its customer and provider nodes, and what exposure sums (unknown endpoints count 0).</summary>
-    private readonly record struct Link(int Customer, int Provider, int Endpoints, AccessLevels Access, DataClasses? Data);
+    private readonly record struct Link(int Customer, int Provider, int Endpoints, AccessLevels Access, DataClasses? Data, int Servers, Backup? Backup);
 
-    private readonly record struct Facts(int Provider, int ToolStart, int ToolEnd, int Endpoints, AccessLevels Access, DataClasses Data, bool DataKnown);
+    private readonly record struct Facts(int Provider, int ToolStart, int ToolEnd, int Endpoints, int Servers, AccessLevels Access, DataClasses Data, bool DataKnown);
 
     /// <summary>Builds the graph of a portfolio that passed <see cref="ValidatePortfolio.Check"/>.</summary>
     public static PortfolioGraph Build(Portfolio portfolio)
@@ -110,7 +118,7 @@ public sealed partial class PortfolioGraph
         for (var r = 0; r < rels.Count; r++)
         {
             var rel = rels[r];
-            links[r] = new Link(Node(nodes, rel.Customer), Node(nodes, rel.Provider), rel.Endpoints ?? 0, rel.Access, rel.Data);
+            links[r] = new Link(Node(nodes, rel.Customer), Node(nodes, rel.Provider), rel.Endpoints ?? 0, rel.Access, rel.Data, rel.Servers ?? 0, rel.Backup);
             foreach (var tool in rel.Tools) linkTools.Add(Node(nodes, tool));
             toolStart[r + 1] = linkTools.Count;
         }
@@ -221,6 +229,35 @@ public sealed partial class PortfolioGraph
     }
 
     internal readonly record struct Exposure(int Endpoints, DataClasses Data, bool DataKnown, AccessLevels Access);
+
+    /// <summary>What a compromise leaves a reached customer to restore: the largest endpoint and server counts among the reaching relationships, its data.</summary>
+    /// <remarks>As with <see cref="ExposureOf"/>, the relationships that reach one customer manage the same machines: the largest count, not the sum.</remarks>
+    internal (int Endpoints, int Servers, DataClasses Data) RestoreOf(int customer, Traversal t)
+    {
+        int endpoints = 0, servers = 0;
+        var data = DataClasses.None;
+        for (var k = _inStart[customer]; k < _inStart[customer + 1]; k++)
+        {
+            ref readonly var f = ref _facts[k];
+            var reaches = t.Seen(f.Provider);
+            for (var i = f.ToolStart; !reaches && i < f.ToolEnd; i++) reaches = t.Seen(_factTools[i]);
+            if (!reaches) continue;
+            endpoints = Math.Max(endpoints, f.Endpoints);
+            servers = Math.Max(servers, f.Servers);
+            data |= f.Data;
+        }
+        return (endpoints, servers, data);
+    }
+
+    /// <summary>How many relationships of a customer describe a backup; <see cref="BackupOf"/> reads each.</summary>
+    internal int RelationshipCountOf(int customer) => _inStart[customer + 1] - _inStart[customer];
+
+    /// <summary>The i-th relationship of a customer's backup (null when it describes none), the node that runs it (the relationship's provider unless the backup names another), and the relationship's index.</summary>
+    internal (Backup? Backup, int Holder, int Relationship) BackupOf(int customer, int i)
+    {
+        var k = _inStart[customer] + i;
+        return (_factBackups[k], _factHolders[k], _inRel[k]);
+    }
 
     /// <summary>Pooled breadth-first-search buffers. A generation stamp marks visited nodes, so reuse costs no clearing.</summary>
     internal sealed class Traversal(int size)

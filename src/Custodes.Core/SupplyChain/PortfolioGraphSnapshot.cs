@@ -10,25 +10,28 @@ namespace Custodes.SupplyChain;
 public sealed partial class PortfolioGraph
 {
     /// <summary>The snapshot format <see cref="ToSnapshot"/> writes and <see cref="FromSnapshot"/> reads; anything else is rejected.</summary>
-    public const byte SnapshotFormat = 1;
+    public const byte SnapshotFormat = 2;
 
     private const int ChecksumLength = 32;
     private const byte Undeclared = 0xFF;
 
     /// <summary>The graph as bytes that <see cref="FromSnapshot"/> reads back to a graph with an equal portfolio and identical answers.</summary>
     /// <remarks>
-    /// Format 1, little-endian; a string is its UTF-8 byte count (-1 for null) and bytes; a node is its index in the id list:
+    /// Format 2, little-endian; a string is its UTF-8 byte count (-1 for null) and bytes; a node is its index in the id list:
     /// <code>
-    /// byte    format (1)
+    /// byte    format (2)
     /// kinds, products: count, then wire names (organization kinds and tool products travel by name, as in the rows, so that
     ///         reordering an enum cannot change a stored snapshot's meaning; the flags enums have fixed bit values)
     /// ids: count, then the node ids in ordinal order
     /// organizations (document order): count, then node, name, kind (index into kinds), data (flags, or 0xFF when undeclared),
-    ///         custodes_organization, tenant count, tenants (id, tool, name)
+    ///         custodes_organization, tenant count, tenants (id, tool, name), recovery (byte 0 when none, else 1 and: crews (int32, -1 when
+    ///         not stated), hours per endpoint, hours per server, surge count, surge partners (name, crews, delay), priority count, nodes)
     /// tools (document order): count, then node, product (index into products), operator node, instance, name
-    /// relationships (document order): count, then presence flags (1 endpoints, 2 data, 4 contract start, 8 contract end), id,
-    ///         customer node, provider node, services (uint16), access (uint16), endpoints (int32), data (byte), tool count, tool nodes,
-    ///         contract start and end (day numbers, int32); absent values are not written
+    /// relationships (document order): count, then presence flags (1 endpoints, 2 data, 4 contract start, 8 contract end, 16 servers,
+    ///         32 backup), id, customer node, provider node, services (uint16), access (uint16), endpoints (int32), data (byte), tool count,
+    ///         tool nodes, contract start and end (day numbers, int32), servers (int32), backup (flags byte: 1 immutable, 2 offsite, 4 last
+    ///         restore test, 8 RPO, 16 RTO, 32 provider; then those present: day number, RPO, RTO, provider node); absent values are not written
+    /// a decimal (hours) is a presence byte, then its four int32 bits (decimal.GetBits) when present
     /// SHA-256 of everything above (32 bytes)
     /// </code>
     /// The adjacency arrays are not stored: deriving them from node indices is a few linear passes (what made the first query slow was
@@ -59,6 +62,7 @@ public sealed partial class PortfolioGraph
                 w.String(tenant.Tool);
                 w.String(tenant.Name);
             }
+            w.Recovery(org.Recovery, _index);
         }
         w.Int32(p.Tools.Count);
         foreach (var tool in p.Tools)
@@ -73,7 +77,8 @@ public sealed partial class PortfolioGraph
         for (var r = 0; r < p.Relationships.Count; r++)
         {
             var rel = p.Relationships[r];
-            w.Byte((byte)((rel.Endpoints is null ? 0 : 1) | (rel.Data is null ? 0 : 2) | (rel.ContractStart is null ? 0 : 4) | (rel.ContractEnd is null ? 0 : 8)));
+            w.Byte((byte)((rel.Endpoints is null ? 0 : 1) | (rel.Data is null ? 0 : 2) | (rel.ContractStart is null ? 0 : 4) | (rel.ContractEnd is null ? 0 : 8)
+                | (rel.Servers is null ? 0 : 16) | (rel.Backup is null ? 0 : 32)));
             w.String(rel.Id);
             w.Int32(_relCustomer[r]);
             w.Int32(_relProvider[r]);
@@ -85,6 +90,8 @@ public sealed partial class PortfolioGraph
             foreach (var tool in rel.Tools) w.Int32(_index[tool]);
             if (rel.ContractStart is { } start) w.Int32(start.DayNumber);
             if (rel.ContractEnd is { } end) w.Int32(end.DayNumber);
+            if (rel.Servers is { } servers) w.Int32(servers);
+            if (rel.Backup is { } backup) w.Backup(backup, _index);
         }
         return w.Finish();
     }
@@ -125,9 +132,11 @@ public sealed partial class PortfolioGraph
             var tenants = tenantCount == 0 ? [] : new Tenant[tenantCount];
             for (var t = 0; t < tenants.Length; t++)
                 tenants[t] = new Tenant { Id = r.String() ?? throw Damaged($"a tenant of '{ids[node]}' has no id"), Tool = r.String(), Name = r.String() };
+            var recovery = r.Recovery(ids);
             organizations[i] = nodes.Organizations[node] = new Organization
             {
                 Id = ids[node], Name = name, Kind = kind, Data = data == Undeclared ? null : (DataClasses)data, Tenants = tenants, CustodesOrganization = custodesOrganization,
+                Recovery = recovery,
             };
         }
         var tools = new Tool[r.Count()];
@@ -152,7 +161,7 @@ public sealed partial class PortfolioGraph
         for (var i = 0; i < count; i++)
         {
             var rel = r.Relationship(nodes, linkTools);
-            links[i] = new Link(rel.Customer, rel.Provider, rel.Endpoints ?? 0, rel.Access, rel.Data);
+            links[i] = new Link(rel.Customer, rel.Provider, rel.Endpoints ?? 0, rel.Access, rel.Data, rel.Servers ?? 0, rel.Backup);
             toolStart[i + 1] = linkTools.Count;
         }
         if (!r.AtEnd) throw Damaged("bytes are left after the last relationship");
@@ -174,6 +183,7 @@ public sealed partial class PortfolioGraph
                 Id = rel.Id, Customer = nodes.Ids[rel.Customer], Provider = nodes.Ids[rel.Provider], Services = rel.Services,
                 Tools = tools.Count == 0 ? [] : tools.Select(t => nodes.Ids[t]).ToArray(),
                 Access = rel.Access, Endpoints = rel.Endpoints, Data = rel.Data, ContractStart = rel.ContractStart, ContractEnd = rel.ContractEnd,
+                Servers = rel.Servers, Backup = rel.Backup,
             };
         }
         return relationships;
@@ -181,7 +191,8 @@ public sealed partial class PortfolioGraph
 
     /// <summary>A relationship as the snapshot holds it, by node index.</summary>
     private readonly record struct StoredRelationship(
-        string? Id, int Customer, int Provider, Services Services, AccessLevels Access, int? Endpoints, DataClasses? Data, DateOnly? ContractStart, DateOnly? ContractEnd);
+        string? Id, int Customer, int Provider, Services Services, AccessLevels Access, int? Endpoints, DataClasses? Data, DateOnly? ContractStart, DateOnly? ContractEnd,
+        int? Servers, Backup? Backup);
 
     private static InvalidDataException Damaged(string why) => new($"the portfolio graph snapshot is damaged: {why}");
 
@@ -218,6 +229,43 @@ public sealed partial class PortfolioGraph
             Int32(length);
             Encoding.UTF8.GetBytes(value, _out.GetSpan(length));
             _out.Advance(length);
+        }
+
+        public void Decimal(decimal? value)
+        {
+            Byte(value is null ? (byte)0 : (byte)1);
+            if (value is not { } v) return;
+            Span<int> bits = stackalloc int[4];
+            decimal.GetBits(v, bits);
+            foreach (var bit in bits) Int32(bit);
+        }
+
+        public void Recovery(Recovery? recovery, Dictionary<string, int> index)
+        {
+            Byte(recovery is null ? (byte)0 : (byte)1);
+            if (recovery is null) return;
+            Int32(recovery.Crews ?? -1);
+            Decimal(recovery.HoursPerEndpoint);
+            Decimal(recovery.HoursPerServer);
+            Int32(recovery.Surge.Count);
+            foreach (var partner in recovery.Surge)
+            {
+                String(partner.Name);
+                Int32(partner.Crews);
+                Decimal(partner.StartDelayHours);
+            }
+            Int32(recovery.Priority.Count);
+            foreach (var id in recovery.Priority) Int32(index[id]);
+        }
+
+        public void Backup(Backup backup, Dictionary<string, int> index)
+        {
+            Byte((byte)((backup.Immutable ? 1 : 0) | (backup.Offsite ? 2 : 0) | (backup.LastRestoreTest is null ? 0 : 4) | (backup.RpoHours is null ? 0 : 8)
+                | (backup.RtoHours is null ? 0 : 16) | (backup.Provider is null ? 0 : 32)));
+            if (backup.LastRestoreTest is { } tested) Int32(tested.DayNumber);
+            if (backup.RpoHours is { } rpo) Decimal(rpo);
+            if (backup.RtoHours is { } rto) Decimal(rto);
+            if (backup.Provider is { } provider) Int32(index[provider]);
         }
 
         /// <summary>Writes an enum's wire names; returns each value's position among them.</summary>
@@ -312,7 +360,52 @@ public sealed partial class PortfolioGraph
             }
             DateOnly? start = (present & 4) != 0 ? Day() : null;
             DateOnly? end = (present & 8) != 0 ? Day() : null;
-            return new StoredRelationship(id, customer, provider, services, access, endpoints, data, start, end);
+            int? servers = (present & 16) != 0 ? Int32() : null;
+            var backup = (present & 32) != 0 ? Backup(nodes) : null;
+            return new StoredRelationship(id, customer, provider, services, access, endpoints, data, start, end, servers, backup);
+        }
+
+        public decimal? Decimal()
+        {
+            var present = Byte();
+            if (present == 0) return null;
+            if (present != 1) throw Damaged($"decimal presence byte {present}");
+            Span<int> bits = stackalloc int[4];
+            for (var i = 0; i < 4; i++) bits[i] = Int32();
+            try
+            {
+                return new decimal(bits);
+            }
+            catch (ArgumentException)
+            {
+                throw Damaged("a decimal's bits are invalid");
+            }
+        }
+
+        public Recovery? Recovery(string[] ids)
+        {
+            var present = Byte();
+            if (present == 0) return null;
+            if (present != 1) throw Damaged($"recovery presence byte {present}");
+            var crews = Int32();
+            var perEndpoint = Decimal();
+            var perServer = Decimal();
+            var surge = new SurgePartner[Count()];
+            for (var s = 0; s < surge.Length; s++)
+                surge[s] = new SurgePartner { Name = String() ?? throw Damaged("a surge partner has no name"), Crews = Int32(), StartDelayHours = Decimal() ?? 0 };
+            var priority = new string[Count()];
+            for (var p = 0; p < priority.Length; p++) priority[p] = ids[Node(ids.Length)];
+            return new Recovery { Crews = crews == -1 ? null : crews, HoursPerEndpoint = perEndpoint, HoursPerServer = perServer, Surge = surge, Priority = priority };
+        }
+
+        public Backup Backup(Nodes nodes)
+        {
+            var flags = Byte();
+            DateOnly? tested = (flags & 4) != 0 ? Day() : null;
+            decimal? rpo = (flags & 8) != 0 ? Decimal() : null;
+            decimal? rto = (flags & 16) != 0 ? Decimal() : null;
+            string? provider = (flags & 32) != 0 ? nodes.Ids[OrganizationNode(nodes)] : null;
+            return new Backup { Immutable = (flags & 1) != 0, Offsite = (flags & 2) != 0, LastRestoreTest = tested, RpoHours = rpo, RtoHours = rto, Provider = provider };
         }
 
         public int OrganizationNode(Nodes nodes)

@@ -93,6 +93,7 @@ public sealed record SyntheticSupplyChain(
                 Access = access, Endpoints = random.Next(1, 200),
             });
         }
+        AddRecoveryFacts(orgs, rels, providers, new Random(seed + 13));
         var portfolio = new Portfolio { Organizations = orgs, Tools = tools, Relationships = rels };
 
         var matrices = new Dictionary<string, ResponsibilityMatrix>(providers, StringComparer.Ordinal);
@@ -122,6 +123,42 @@ public sealed record SyntheticSupplyChain(
             assessments[$"c{c:D6}"] = CompactAssessment.Of(Frameworks.NistR2, $"c{c:D6}", statuses, ssp: true, assessedOn: new DateOnly(2026, 9, 1));
         }
         return new SyntheticSupplyChain(portfolio, matrices, letters, assessments);
+    }
+
+    /// <summary>
+    /// Recovery capacity for every provider (bigger providers more crews, every tenth with a surge partner) and servers and a backup for most
+    /// relationships, of every kind the schedule judges. A random source of its own, so the portfolio's shape is the one generated before.
+    /// </summary>
+    private static void AddRecoveryFacts(List<Organization> orgs, List<Relationship> rels, int providers, Random random)
+    {
+        var asOf = new DateOnly(2026, 12, 1);
+        for (var p = 0; p < providers; p++)
+            orgs[p] = orgs[p] with
+            {
+                Recovery = new Recovery
+                {
+                    Crews = 1 + p % 6 + (orgs[p].Kind == OrganizationKind.Msp ? 0 : 10),
+                    HoursPerEndpoint = 1 + p % 4 * 0.5m,
+                    HoursPerServer = 4 + p % 3 * 2,
+                    Surge = p % 10 == 0 ? [new SurgePartner { Name = $"Responder {p}", Crews = 5, StartDelayHours = 24 + p % 4 * 12 }] : [],
+                },
+            };
+        for (var i = 0; i < rels.Count; i++)
+        {
+            var roll = random.Next(100);
+            rels[i] = rels[i] with
+            {
+                Servers = random.Next(0, 4),
+                Backup = roll < 20 ? null : new Backup
+                {
+                    Immutable = roll >= 50,
+                    Offsite = roll >= 35,
+                    LastRestoreTest = roll % 7 == 0 ? null : asOf.AddDays(-random.Next(0, 400)),
+                    RtoHours = roll % 3 == 0 ? 24 * random.Next(1, 8) : null,
+                    Provider = roll >= 80 ? $"p{providers - 1 - roll % Math.Max(1, providers / 20):D5}" : null,
+                },
+            };
+        }
     }
 
     /// <summary>The provider serving the most customers directly: the worst case for a revocation.</summary>

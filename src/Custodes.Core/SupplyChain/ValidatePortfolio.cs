@@ -44,6 +44,9 @@ public static partial class ValidatePortfolio
             tools[tool.Id] = tool;
         }
         for (var i = 0; i < portfolio.Organizations.Count; i++)
+            if (portfolio.Organizations[i].Recovery is { } recovery)
+                CheckRecovery(portfolio.Organizations[i], recovery, $"$.organizations[{i}].recovery", kinds, where, error);
+        for (var i = 0; i < portfolio.Organizations.Count; i++)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var tenants = portfolio.Organizations[i].Tenants;
@@ -78,6 +81,8 @@ public static partial class ValidatePortfolio
                 throw error($"{path}", $"{r.Provider} already serves {r.Customer} in $.relationships[{first}]; describe one provider's services to one customer in one relationship");
             pairs[(r.Customer, r.Provider)] = i;
             if (r.Endpoints is < 0) throw error($"{path}.endpoints", $"expected a count of endpoints (0 or more), found {r.Endpoints}");
+            if (r.Servers is < 0) throw error($"{path}.servers", $"expected a count of servers (0 or more), found {r.Servers}");
+            if (r.Backup is { } backup) CheckBackup(r, backup, $"{path}.backup", kinds, where, error);
             if (r.Data is { } data && orgData[r.Customer] is { } customerData && (data & ~customerData) != 0)
                 throw error($"{path}.data", $"{string.Join(", ", PortfolioNames.Data.Names(data & ~customerData))} is not among the data {r.Customer} holds ({Describe(customerData)}); a relationship can only reach the customer's data");
             if (r.ContractStart is { } start && r.ContractEnd is { } end && end < start)
@@ -106,6 +111,49 @@ public static partial class ValidatePortfolio
         if (FindCycle(portfolio) is { } cycle)
             throw error($"$.relationships[{cycle.ClosingRelationship}]",
                 $"provider cycle: {string.Join(" → ", cycle.Chain)} (each subcontracts to the next); a provider cannot, through subcontractors, serve itself");
+    }
+
+    private static void CheckRecovery(Organization org, Recovery recovery, string path, Dictionary<string, OrganizationKind> kinds, Dictionary<string, string> where, Func<string, string, BadInputException> error)
+    {
+        if (!org.Kind.IsProvider())
+            throw error(path, $"'{org.Id}' is a {PortfolioNames.Kinds.Name(org.Kind)}; only a provider restores customers, so only a provider states a recovery capacity");
+        if (recovery.Crews is < 1 or > PortfolioFile.MaxCrews) throw error($"{path}.crews", $"expected from 1 to {PortfolioFile.MaxCrews} crews, found {recovery.Crews}");
+        CheckHours(recovery.HoursPerEndpoint, $"{path}.hours_per_endpoint", error);
+        CheckHours(recovery.HoursPerServer, $"{path}.hours_per_server", error);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var s = 0; s < recovery.Surge.Count; s++)
+        {
+            var partner = recovery.Surge[s];
+            var at = $"{path}.surge[{s}]";
+            if (string.IsNullOrWhiteSpace(partner.Name)) throw error($"{at}.name", "expected the surge partner's name");
+            if (!names.Add(partner.Name.Trim())) throw error($"{at}.name", $"surge partner '{partner.Name}' is listed twice");
+            if (partner.Crews is < 1 or > PortfolioFile.MaxCrews) throw error($"{at}.crews", $"expected from 1 to {PortfolioFile.MaxCrews} crews, found {partner.Crews}");
+            CheckHours(partner.StartDelayHours, $"{at}.start_delay_hours", error);
+        }
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        for (var p = 0; p < recovery.Priority.Count; p++)
+        {
+            var id = recovery.Priority[p];
+            if (!kinds.ContainsKey(id)) throw error($"{path}.priority[{p}]", Unknown("organization", id, where));
+            if (id == org.Id) throw error($"{path}.priority[{p}]", $"'{id}' is the provider itself; list the customers it restores first");
+            if (!listed.Add(id)) throw error($"{path}.priority[{p}]", $"'{id}' is listed twice");
+        }
+    }
+
+    private static void CheckBackup(Relationship r, Backup backup, string path, Dictionary<string, OrganizationKind> kinds, Dictionary<string, string> where, Func<string, string, BadInputException> error)
+    {
+        CheckHours(backup.RpoHours, $"{path}.rpo_hours", error);
+        CheckHours(backup.RtoHours, $"{path}.rto_hours", error);
+        if (backup.Provider is not { } holder) return;
+        if (!kinds.TryGetValue(holder, out var kind)) throw error($"{path}.provider", Unknown("organization", holder, where));
+        if (holder != r.Customer && !kind.IsProvider())
+            throw error($"{path}.provider", $"'{holder}' is a {PortfolioNames.Kinds.Name(kind)}; a backup is run by a provider or by the customer {r.Customer} itself");
+    }
+
+    private static void CheckHours(decimal? hours, string path, Func<string, string, BadInputException> error)
+    {
+        if (hours is < 0 or > PortfolioFile.MaxHours)
+            throw error(path, $"expected hours from 0 to {PortfolioFile.MaxHours.ToString(System.Globalization.CultureInfo.InvariantCulture)}, found {hours.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
     public const string IdRule = "ids are letters, digits, '.', '_', ':' or '-', starting with a letter or digit, at most 200 characters";

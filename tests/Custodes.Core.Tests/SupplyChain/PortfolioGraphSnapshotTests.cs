@@ -80,9 +80,9 @@ public sealed class PortfolioGraphSnapshotTests
     public void Another_format_is_rejected_by_name()
     {
         var snapshot = PortfolioGraph.Build(Samples.DentalMsp()).ToSnapshot();
-        snapshot[0] = 2;
+        snapshot[0] = PortfolioGraph.SnapshotFormat + 1;
         var e = Assert.Throws<InvalidDataException>(() => PortfolioGraph.FromSnapshot(snapshot));
-        Assert.Contains("format 2", e.Message);
+        Assert.Contains($"format {PortfolioGraph.SnapshotFormat + 1}", e.Message);
         Assert.Contains($"format {PortfolioGraph.SnapshotFormat} only", e.Message);
     }
 

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Custodes.Cli.SupplyChain;
 
-/// <summary><c>custodes supply-chain blast-radius|concentration|what-if|inherit|compare</c> over a portfolio (contracts §8, docs/supply-chain.md).</summary>
+/// <summary><c>custodes supply-chain blast-radius|concentration|what-if|inherit|compare|recovery</c> over a portfolio (contracts §8, docs/supply-chain.md).</summary>
 internal static class SupplyChainCommand
 {
     public static Command Create()
@@ -18,6 +18,7 @@ internal static class SupplyChainCommand
         command.Subcommands.Add(WhatIf());
         command.Subcommands.Add(Inherit());
         command.Subcommands.Add(Compare());
+        command.Subcommands.Add(RecoveryCommand());
         command.Subcommands.Add(Recompute());
         return command;
     }
@@ -229,6 +230,52 @@ internal static class SupplyChainCommand
         foreach (var row in c.Candidates)
             foreach (var u in row.Unverified) reporter.Warning($"{row.Name}: letter {u.LetterId} not verified, not counted: {u.Problem}");
     }
+
+    private static Command RecoveryCommand()
+    {
+        var source = new PortfolioSource();
+        var provider = new Argument<string>("provider") { Description = "The provider assumed compromised: everything it reaches is encrypted at once." };
+        var asOf = new Option<string?>("--as-of") { Description = "Judge backups' restore tests at this date (YYYY-MM-DD; default: today, UTC)." };
+        var crews = new Option<int?>("--crews") { Description = "What if the provider had this many crews (instead of the stated ones)." };
+        var json = CommonOptions.Json();
+        var command = new Command("recovery", "If everything this provider reaches is encrypted at once: each customer's restore, in order, the makespan, missed recovery time objectives and who has no usable backup (contracts §13).")
+            { provider, asOf, crews, json };
+        source.AddTo(command);
+        command.SetHandler(json, async (parse, reporter, ct) =>
+        {
+            if (parse.GetValue(crews) is < 1 or > PortfolioFile.MaxCrews) throw new BadInputException($"--crews must be from 1 to {PortfolioFile.MaxCrews}, found {parse.GetValue(crews)}");
+            var schedule = ScheduleRecovery.For(await source.GraphAsync(parse, ct), parse.GetValue(provider)!,
+                new RecoveryOptions { AsOf = ResolveAsOf(parse.GetValue(asOf)), Crews = parse.GetValue(crews) });
+            if (reporter.Json)
+            {
+                reporter.WriteJson(schedule);
+                return ExitCodes.Ok;
+            }
+            var c = reporter.Console;
+            var surge = schedule.Lanes.Skip(schedule.Crews).GroupBy(l => l.Team).Select(g => $"{g.Count()} from {g.Key} after {Hours.Text(g.First().JoinsAtHour)}").ToArray();
+            c.MarkupLine($"If [bold]{Markup.Escape(schedule.ProviderName)}[/] is compromised, {schedule.Customers.Count} organizations are encrypted at once; " +
+                $"{schedule.Crews} crew(s){(surge.Length == 0 ? "" : $" (+ {Markup.Escape(string.Join(", ", surge))})")} restore them in [bold]{Hours.Text(schedule.MakespanHours)}[/].");
+            if (!schedule.CapacityStated)
+                c.MarkupLine($"[yellow]{Markup.Escape(schedule.ProviderName)} states no complete recovery capacity: assumed {schedule.Crews} crew(s), {schedule.HoursPerEndpoint} h per endpoint, {schedule.HoursPerServer} h per server.[/]");
+            var table = new Table().AddColumns("#", "Customer", "Endpoints", "Servers", "Restore h", "Start h", "Done h", "Crew", "Backup", "Risk");
+            for (var i = 0; i < schedule.Customers.Count; i++)
+            {
+                var r = schedule.Customers[i];
+                var risk = r.Risk == RecoveryRisk.Critical ? "[red]critical[/]" : r.Risk == RecoveryRisk.High ? "[yellow]high[/]" : r.Risk.ToString().ToLowerInvariant();
+                table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape($"{r.Id} ({r.Name})"), r.Endpoints.ToString(CultureInfo.InvariantCulture),
+                    r.Servers.ToString(CultureInfo.InvariantCulture), Num(r.RestoreHours), Num(r.StartHour), Num(r.DoneHour) + (r.RtoMissed ? " [yellow](RTO missed)[/]" : ""),
+                    r.Crew.ToString(CultureInfo.InvariantCulture), r.Backup.ToString().ToLowerInvariant(), risk);
+            }
+            if (schedule.Customers.Count > 0) c.Write(table);
+            c.MarkupLine($"Without a usable backup: [bold]{schedule.CustomersWithoutUsableBackup}[/]; recovery time objective missed: [bold]{schedule.RtoMissed.Count}[/].");
+            foreach (var r in schedule.Customers.Where(r => r.Risk == RecoveryRisk.Critical))
+                c.MarkupLine($"  [red]{Markup.Escape(r.Id)}[/]: {Markup.Escape(string.Join("; ", r.Reasons))}. To do: {Markup.Escape(string.Join("; ", r.Actions))}.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string Num(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     internal static Option<string?> AsOfOption() => new("--as-of") { Description = "Judge letters' expiry at this date (YYYY-MM-DD; default: today, UTC)." };
 

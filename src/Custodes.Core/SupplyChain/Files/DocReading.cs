@@ -19,6 +19,17 @@ internal static class DocReading
     public static int? OptionalInt(this DocMap map, string key, int min = int.MinValue, int max = int.MaxValue) =>
         map.Get(key) is { } node && !node.IsNull() ? node.AsInt(min, max) : null;
 
+    /// <summary>A decimal number from <paramref name="min"/> to <paramref name="max"/> (hours, written 1.5 or 6), kept exact: schedules compare sums of them.</summary>
+    public static decimal AsDecimal(this DocNode node, decimal min, decimal max)
+    {
+        if (node is DocScalar { Kind: ScalarKind.Number, Text: { } t } && decimal.TryParse(t, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+            return value < min || value > max ? throw node.Error($"expected a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, found {t}") : value;
+        throw node.Error($"expected a number, found {DocNodeExtensions.Describe(node)}");
+    }
+
+    public static decimal? OptionalDecimal(this DocMap map, string key, decimal min, decimal max) =>
+        map.Get(key) is { } node && !node.IsNull() ? node.AsDecimal(min, max) : null;
+
     /// <summary>A scalar string or a list of strings (the contracts write <c>access: admin-all-endpoints</c>; several levels are a list).</summary>
     public static IReadOnlyList<DocNode> OneOrMany(this DocNode node) => node is DocList list ? list.Items : [node];
 

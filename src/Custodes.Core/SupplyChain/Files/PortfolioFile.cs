@@ -12,10 +12,17 @@ public static class PortfolioFile
     public const long MaxBytes = 256L * 1024 * 1024;
 
     private static readonly string[] RootKeys = ["schema", "organizations", "tools", "relationships"];
-    private static readonly string[] OrganizationKeys = ["id", "name", "kind", "data", "tenants", "custodes_organization"];
+    private static readonly string[] OrganizationKeys = ["id", "name", "kind", "data", "tenants", "custodes_organization", "recovery"];
+    private static readonly string[] RecoveryKeys = ["crews", "hours_per_endpoint", "hours_per_server", "surge", "priority"];
+    private static readonly string[] SurgeKeys = ["name", "crews", "start_delay_hours"];
+    private static readonly string[] BackupKeys = ["immutable", "offsite", "last_restore_test", "rpo_hours", "rto_hours", "provider"];
     private static readonly string[] TenantKeys = ["id", "tool", "name"];
     private static readonly string[] ToolKeys = ["id", "product", "operator", "instance", "name"];
-    private static readonly string[] RelationshipKeys = ["id", "customer", "provider", "services", "tools", "access", "endpoints", "data", "contract_start", "contract_end"];
+    private static readonly string[] RelationshipKeys = ["id", "customer", "provider", "services", "tools", "access", "endpoints", "data", "contract_start", "contract_end", "servers", "backup"];
+
+    /// <summary>Largest number of crews, and of hours per endpoint, server, delay or objective, a file may state: beyond them a value is a typo.</summary>
+    public const int MaxCrews = 10_000;
+    public const decimal MaxHours = 100_000m;
 
     /// <summary>Parses and validates a portfolio; every error names the file, JSON path and line. Nothing is returned unless all of it is valid.</summary>
     public static Portfolio Parse(ReadOnlySpan<byte> bytes, string file)
@@ -56,6 +63,45 @@ public static class PortfolioFile
             Data = map.Get("data") is { } data && !data.IsNull() ? data.DataClasses() : null,
             Tenants = map.Get("tenants") is { } tenants && !tenants.IsNull() ? tenants.AsList().Items.Select(ReadTenant).ToArray() : [],
             CustodesOrganization = map.OptionalString("custodes_organization"),
+            Recovery = map.Get("recovery") is { } recovery && !recovery.IsNull() ? ReadRecovery(recovery.AsMap()) : null,
+        };
+    }
+
+    private static Recovery ReadRecovery(DocMap map)
+    {
+        map.OnlyKeys(RecoveryKeys);
+        return new Recovery
+        {
+            Crews = map.OptionalInt("crews", 1, MaxCrews),
+            HoursPerEndpoint = map.OptionalDecimal("hours_per_endpoint", 0, MaxHours),
+            HoursPerServer = map.OptionalDecimal("hours_per_server", 0, MaxHours),
+            Surge = map.Get("surge") is { } surge && !surge.IsNull() ? surge.AsList().Items.Select(s => ReadSurge(s.AsMap())).ToArray() : [],
+            Priority = map.Get("priority") is { } priority && !priority.IsNull() ? priority.AsList().Items.Select(p => p.AsString()).ToArray() : [],
+        };
+    }
+
+    private static SurgePartner ReadSurge(DocMap map)
+    {
+        map.OnlyKeys(SurgeKeys);
+        return new SurgePartner
+        {
+            Name = map.Required("name").AsNonEmptyString(),
+            Crews = map.Required("crews").AsInt(1, MaxCrews),
+            StartDelayHours = map.OptionalDecimal("start_delay_hours", 0, MaxHours) ?? 0,
+        };
+    }
+
+    private static Backup ReadBackup(DocMap map)
+    {
+        map.OnlyKeys(BackupKeys);
+        return new Backup
+        {
+            Immutable = map.OptionalBool("immutable") ?? false,
+            Offsite = map.OptionalBool("offsite") ?? false,
+            LastRestoreTest = map.OptionalDate("last_restore_test"),
+            RpoHours = map.OptionalDecimal("rpo_hours", 0, MaxHours),
+            RtoHours = map.OptionalDecimal("rto_hours", 0, MaxHours),
+            Provider = map.OptionalString("provider"),
         };
     }
 
@@ -95,6 +141,8 @@ public static class PortfolioFile
             Data = map.Get("data") is { } data && !data.IsNull() ? data.DataClasses() : null,
             ContractStart = map.OptionalDate("contract_start"),
             ContractEnd = map.OptionalDate("contract_end"),
+            Servers = map.OptionalInt("servers", 0),
+            Backup = map.Get("backup") is { } backup && !backup.IsNull() ? ReadBackup(backup.AsMap()) : null,
         };
     }
 
@@ -129,6 +177,7 @@ public static class PortfolioFile
                     w.WriteEndArray();
                 }
                 if (org.CustodesOrganization is not null) w.WriteString("custodes_organization", org.CustodesOrganization);
+                if (org.Recovery is { } recovery) WriteRecovery(w, recovery);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -160,6 +209,8 @@ public static class PortfolioFile
                 if (r.Data is { } data) WriteData(w, data);
                 if (r.ContractStart is { } start) w.WriteString("contract_start", start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
                 if (r.ContractEnd is { } end) w.WriteString("contract_end", end.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                if (r.Servers is { } servers) w.WriteNumber("servers", servers);
+                if (r.Backup is { } backup) WriteBackup(w, backup);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -171,6 +222,41 @@ public static class PortfolioFile
 
     /// <summary>Writes the portfolio as YAML with the same content as <see cref="ToJson"/>.</summary>
     public static byte[] ToYaml(Portfolio portfolio) => YamlText.FromJson(ToJson(portfolio));
+
+    private static void WriteRecovery(Utf8JsonWriter w, Recovery recovery)
+    {
+        w.WriteStartObject("recovery");
+        if (recovery.Crews is { } crews) w.WriteNumber("crews", crews);
+        if (recovery.HoursPerEndpoint is { } endpoint) w.WriteNumber("hours_per_endpoint", Hours.Normalize(endpoint));
+        if (recovery.HoursPerServer is { } server) w.WriteNumber("hours_per_server", Hours.Normalize(server));
+        if (recovery.Surge.Count > 0)
+        {
+            w.WriteStartArray("surge");
+            foreach (var partner in recovery.Surge)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", partner.Name);
+                w.WriteNumber("crews", partner.Crews);
+                w.WriteNumber("start_delay_hours", Hours.Normalize(partner.StartDelayHours));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        if (recovery.Priority.Count > 0) WriteNames(w, "priority", recovery.Priority);
+        w.WriteEndObject();
+    }
+
+    private static void WriteBackup(Utf8JsonWriter w, Backup backup)
+    {
+        w.WriteStartObject("backup");
+        w.WriteBoolean("immutable", backup.Immutable);
+        w.WriteBoolean("offsite", backup.Offsite);
+        if (backup.LastRestoreTest is { } tested) w.WriteString("last_restore_test", tested.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        if (backup.RpoHours is { } rpo) w.WriteNumber("rpo_hours", Hours.Normalize(rpo));
+        if (backup.RtoHours is { } rto) w.WriteNumber("rto_hours", Hours.Normalize(rto));
+        if (backup.Provider is not null) w.WriteString("provider", backup.Provider);
+        w.WriteEndObject();
+    }
 
     private static void WriteData(Utf8JsonWriter w, DataClasses data) =>
         WriteNames(w, "data", data == DataClasses.None ? [PortfolioNames.NoData] : PortfolioNames.Data.Names(data));

@@ -13,7 +13,8 @@ namespace Custodes.SupplyChain.Questionnaires;
 /// </remarks>
 public static class ProposeAnswers
 {
-    public static QuestionnaireResponse For(QuestionnaireTemplate template, Assessment assessment, LetterState? letter, DateOnly asOf, int? staleAfterMonths = null)
+    /// <param name="recovery">The organization's recovery facts (its backups and how long each provider's compromise would keep it down), which answer the questions that ask for them (<see cref="Question.AnsweredFrom"/>).</param>
+    public static QuestionnaireResponse For(QuestionnaireTemplate template, Assessment assessment, LetterState? letter, DateOnly asOf, int? staleAfterMonths = null, RecoveryFacts? recovery = null)
     {
         var resolution = Resolution.Resolve(assessment);
         var catalog = resolution.Catalog;
@@ -25,6 +26,12 @@ public static class ProposeAnswers
         var answers = new List<QuestionAnswer>();
         foreach (var (section, question) in template.Questions)
         {
+            if (question.AnsweredFrom is { } facts && recovery is not null && RecoveryAnswers.Answer(facts, recovery) is var (fromFacts, factEvidence, why))
+            {
+                answers.Add(new QuestionAnswer(section.Id, question.Id, question.Text, question.MapsTo, fromFacts,
+                    fromFacts == Answer.Unknown ? Confidence.NoEvidence : Confidence.Ok, new Dictionary<string, string>(), factEvidence, why));
+                continue;
+            }
             var statuses = new Dictionary<string, string>(StringComparer.Ordinal);
             var evidence = new List<string>();
             int met = 0, unmet = 0, unassessed = 0;

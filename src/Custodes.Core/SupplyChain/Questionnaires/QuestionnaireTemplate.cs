@@ -24,7 +24,8 @@ public sealed record QuestionnaireTemplate
 public sealed record QuestionSection(string Id, string Title, IReadOnlyList<Question> Questions);
 
 /// <summary>One question; <see cref="MapsTo"/> holds requirement ids (3.5.3) or objective ids (3.5.3[a]) whose statuses answer it. Phrased so that yes is good.</summary>
-public sealed record Question(string Id, string Text, IReadOnlyList<string> MapsTo, string? Guidance = null);
+/// <param name="AnsweredFrom">Facts that answer the question before the mapped statuses, when the organization has them: one of <see cref="RecoveryAnswers.Facts"/>.</param>
+public sealed record Question(string Id, string Text, IReadOnlyList<string> MapsTo, string? Guidance = null, string? AnsweredFrom = null);
 
 /// <summary>Reads questionnaire templates: the built-in ones (embedded) or a file.</summary>
 public static class QuestionnaireTemplates
@@ -34,7 +35,7 @@ public static class QuestionnaireTemplates
 
     private static readonly string[] RootKeys = ["schema", "id", "version", "title", "audience", "framework", "stale_after_months", "sections"];
     private static readonly string[] SectionKeys = ["id", "title", "questions"];
-    private static readonly string[] QuestionKeys = ["id", "text", "maps_to", "guidance"];
+    private static readonly string[] QuestionKeys = ["id", "text", "maps_to", "guidance", "answered_from"];
 
     /// <summary>A built-in template by id, or null.</summary>
     public static QuestionnaireTemplate? Find(string id)
@@ -82,7 +83,10 @@ public static class QuestionnaireTemplates
                     throw item.Error($"unknown requirement or objective '{id}' in {catalog.Framework}");
                 }).ToArray();
                 if (maps.Length == 0) throw mapsNode.Error("a question must map to at least one requirement or objective");
-                questions.Add(new Question(idNode.AsString(), q.Required("text").AsNonEmptyString(), maps, q.OptionalString("guidance")));
+                var from = q.Get("answered_from");
+                if (from is not null && !from.IsNull() && !RecoveryAnswers.Facts.Contains(from.AsString()))
+                    throw from.Error($"unknown facts {DocNodeExtensions.Describe(from)}; expected one of {string.Join(", ", RecoveryAnswers.Facts)}");
+                questions.Add(new Question(idNode.AsString(), q.Required("text").AsNonEmptyString(), maps, q.OptionalString("guidance"), q.OptionalString("answered_from")));
             }
             sections.Add(new QuestionSection(sectionId.AsString(), map.Required("title").AsNonEmptyString(), questions));
         }

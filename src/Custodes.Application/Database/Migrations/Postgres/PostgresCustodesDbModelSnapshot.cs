@@ -1318,6 +1318,9 @@ namespace Custodes.Application.Database.Migrations.Postgres
                     b.Property<int>("Position")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Recovery")
+                        .HasColumnType("text");
+
                     b.Property<string>("Tenants")
                         .HasColumnType("text");
 
@@ -1338,6 +1341,9 @@ namespace Custodes.Application.Database.Migrations.Postgres
 
                     b.Property<int>("Access")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Backup")
+                        .HasColumnType("text");
 
                     b.Property<DateOnly?>("ContractEnd")
                         .HasColumnType("date");
@@ -1364,6 +1370,9 @@ namespace Custodes.Application.Database.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("Servers")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Services")
                         .HasColumnType("integer");

@@ -1309,6 +1309,9 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Recovery")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Tenants")
                         .HasColumnType("TEXT");
 
@@ -1329,6 +1332,9 @@ namespace Custodes.Application.Database.Migrations.Sqlite
 
                     b.Property<int>("Access")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Backup")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("ContractEnd")
                         .HasColumnType("TEXT");
@@ -1355,6 +1361,9 @@ namespace Custodes.Application.Database.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Servers")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Services")
                         .HasColumnType("INTEGER");
