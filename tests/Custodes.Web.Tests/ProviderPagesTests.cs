@@ -44,7 +44,7 @@ public sealed class ProviderPagesTests
         Assert.Equal("/supply-chain/providers?added=summit-computer-care", added.Headers.Location?.OriginalString);
         (_, list, _) = await session.GetAsync("/supply-chain/providers?added=summit-computer-care");
         Assert.Contains("Added Summit Computer Care.", list);
-        Assert.Contains("Computers and servers in your office, Microsoft 365", list);
+        Assert.Contains("Computers and servers in your office and Microsoft 365", list);
         Assert.Contains("NinjaOne", list);
         Assert.Contains("Full control of every computer", list);
         Assert.Contains("Not independently assessed.", list);

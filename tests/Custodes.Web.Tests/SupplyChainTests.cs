@@ -50,6 +50,11 @@ public sealed class SupplyChainTests
         Assert.Contains("<svg class=\"chart portfolio-graph\"", html);
         Assert.Contains(DemoWorkspace.BackupProviderName, html);
         Assert.Contains($"<strong id=\"effective-score\">{effective}</strong>", html);
+        // Every requirement id a customer sees links to its text, the full text as a tooltip, and the link leads to that text.
+        Assert.Contains("<a class=\"requirement\" href=\"/requirements/3.8.9\" title=\"", html);
+        var (requirementStatus, requirementHtml, _) = await session.GetAsync("/requirements/3.8.9");
+        Assert.Equal(HttpStatusCode.OK, requirementStatus);
+        Assert.Contains("backup", requirementHtml, StringComparison.OrdinalIgnoreCase);
         // The blast radius page reads the graph alone: its provider list and the what-if of the most concentrated provider or tool.
         var (radiusStatus, radiusHtml, _) = await session.GetAsync("/supply-chain/blast-radius");
         Assert.Equal(HttpStatusCode.OK, radiusStatus);
@@ -78,6 +83,7 @@ public sealed class SupplyChainTests
         Assert.Contains("Supply chain: Granite Peak Managed IT LLC's letter was revoked", dashboard);
         var (_, noticePage, _) = await session.GetAsync("/supply-chain/notices");
         Assert.Contains("Scope was misstated", noticePage);
+        Assert.Contains("<li><a class=\"requirement\" href=\"/requirements/3.8.9\"", noticePage);
 
         var xlsx = await practice.GetAsync("/api/v1/questionnaires/cyber-insurance-msp?format=xlsx");
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);

@@ -1,3 +1,4 @@
+using Custodes.Web.Words;
 using Custodes.Application;
 using Custodes.Application.Assessments;
 using Custodes.Application.Home;

@@ -1,3 +1,4 @@
+using Custodes.Web.Words;
 using Custodes.Application.Home;
 using Custodes.SupplyChain;
 
@@ -11,9 +12,10 @@ public sealed record ProviderCard(ProviderVerdict Provider, string Label, string
     public static ProviderCard From(ProviderVerdict p, string customer, DataClasses? data)
     {
         var name = p.Name;
-        var does = p.Services == Services.None ? "" : $" It looks after {PlainWords.Services(p.Services)}";
-        var reach = p.Access == AccessLevels.None ? "" : $"{(does.Length == 0 ? " It has" : " and has")} {PlainWords.AccessList(p.Access)}";
-        var role = does.Length + reach.Length == 0 ? "" : does + reach + ".";
+        // The same labels as the provider list and form ("Runs for you", "Access"), so the practice reads one set of words everywhere.
+        var does = p.Services == Services.None ? "" : $" What it runs for you: {PlainWords.ServiceNames(p.Services)}.";
+        var reach = p.Access == AccessLevels.None ? "" : $" Its access: {PlainWords.AccessNames(p.Access)}.";
+        var role = does + reach;
         var patients = data is { } d && d.HasFlag(DataClasses.Phi) ? " Your patients' health records (PHI) are within its reach." : "";
         switch (p.Standing)
         {

@@ -1,3 +1,4 @@
+using Custodes.Web.Words;
 using Custodes.Application.SupplyChain;
 using Custodes.SupplyChain;
 using Custodes.Web.Api;

@@ -1,18 +1,37 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
 using Custodes.Assessments;
 using Custodes.Catalogs;
 using Custodes.SupplyChain;
+using Custodes.Watch.Detection;
+using Microsoft.AspNetCore.Html;
 
-namespace Custodes.Web.SupplyChain;
+namespace Custodes.Web.Words;
 
 /// <summary>A code as a person reads it: a short label and one line saying what it means.</summary>
 public sealed record PlainLabel(string Code, string Label, string Explanation);
 
 /// <summary>
-/// The words the supply-chain pages use for the portfolio's codes (kinds, services, access, tools), requirement statuses and inheritance,
-/// written for someone who runs an office, not an IT department. The codes stay the files' and the API's; only what a page shows changes.
+/// The one place a page turns a code into the words of the person reading it (a practice manager, not an engineer): the portfolio's
+/// codes (kinds, services, access, tools), requirement statuses and inheritance, alert rules with what to do now, and dates as people
+/// write them. The codes stay the files' and the API's; only what a page shows changes. Every page says a thing the way this class does.
 /// </summary>
 public static class PlainWords
 {
+    // The invariant culture names months in English, and the app runs in globalization-invariant mode (no other culture exists).
+    private static readonly CultureInfo English = CultureInfo.InvariantCulture;
+
+    /// <summary>1 Oct 2026.</summary>
+    public static string Day(DateOnly day) => day.ToString("d MMM yyyy", English);
+
+    public static string Day(DateTime day) => Day(DateOnly.FromDateTime(day));
+
+    /// <summary>Dec 2027.</summary>
+    public static string Month(DateOnly day) => day.ToString("MMM yyyy", English);
+
+    /// <summary>March 2027.</summary>
+    public static string LongMonth(DateOnly day) => day.ToString("MMMM yyyy", English);
+
     public static readonly IReadOnlyList<(OrganizationKind Kind, PlainLabel Label)> Kinds =
     [
         (OrganizationKind.Msp, new("msp", "IT provider (managed service provider, MSP)", "Looks after your computers, network, email or accounts for a monthly fee.")),
@@ -96,6 +115,10 @@ public static class PlainWords
         _ => "not checked",
     };
 
+    /// <summary>What a status means, for the "what is this?" line.</summary>
+    public const string StatusHelp = "\"Fixed\" means the assessor found the safeguard in place; \"not yet\" means it is missing or still being put in place; "
+        + "\"partly\" means it is in place but not to the full standard (it earns some of its points); \"does not apply\" means the safeguard has nothing to protect here.";
+
     /// <summary>What "inherited" means for one requirement's provider claim, in words.</summary>
     public static string Cause(InheritanceCause cause) => cause switch
     {
@@ -149,6 +172,81 @@ public static class PlainWords
     public static string RequirementText(string id, string framework = Frameworks.NistR2) =>
         (CatalogSet.Find(framework) ?? CatalogSet.Find(Frameworks.NistR2))?.Find(id)?.Text ?? id;
 
+    /// <summary>
+    /// A requirement id as a customer sees it everywhere: its id and short title, linked to its text on /requirements/{id}, with the full
+    /// text as a tooltip. The framework goes in the link only when the page could not tell it from the id (an r3 id starts with 0).
+    /// </summary>
+    public static IHtmlContent RequirementLink(string id, string framework = Frameworks.NistR2)
+    {
+        var implied = id.StartsWith('0') ? Frameworks.NistR3 : Frameworks.NistR2;
+        var href = Custodes.Web.Pages.Requirements.RequirementModel.Link(id) + (framework == implied ? "" : "?framework=" + Uri.EscapeDataString(framework));
+        var html = HtmlEncoder.Default;
+        return new HtmlString($"<a class=\"requirement\" href=\"{html.Encode(href)}\" title=\"{html.Encode(RequirementText(id, framework))}\">{html.Encode(Requirement(id, framework))}</a>");
+    }
+
+    /// <summary>Several requirement links, separated by "; ".</summary>
+    public static IHtmlContent RequirementLinks(IEnumerable<string> ids, string framework = Frameworks.NistR2)
+    {
+        var links = new HtmlContentBuilder();
+        foreach (var id in ids)
+        {
+            if (links.Count > 0) links.AppendHtml("; ");
+            links.AppendHtml(RequirementLink(id, framework));
+        }
+        return links;
+    }
+
+    public static string Severity(string severity) => severity switch
+    {
+        "critical" => "Critical: act now",
+        "high" => "High: act today",
+        "medium" => "Medium: look this week",
+        _ => "Low: for information",
+    };
+
+    public static string AlertStatus(string status) => status switch
+    {
+        "open" => "not yet handled by your provider",
+        "acknowledged" => "your provider is handling it",
+        "resolved" => "your provider closed it",
+        _ => status,
+    };
+
+    /// <summary>An alert rule for a customer: a title, what it means, and what to do now.</summary>
+    public sealed record AlertGuidance(string Title, string Meaning, string WhatToDo);
+
+    public static AlertGuidance Alert(string rule) => rule switch
+    {
+        RuleIds.BackupDestruction => new("Someone deleted or disabled backups",
+            "A command that deletes backups or the copies Windows keeps of your files ran on your computers through your IT provider's remote tools. Attackers do this just before they lock files for ransom.",
+            "Call your IT provider now and ask whether they did this on purpose. If they cannot say yes at once, ask them to disconnect the affected computers from the network and check that your backups outside the office are still there. Do not turn computers off."),
+        RuleIds.MassExecution => new("The same script ran on many computers at once",
+            "Your IT provider's remote tool ran one script across many computers in a short time. It can be routine maintenance; it is also how the 2019 attacks on dental practices and the 2021 Kaseya attack spread ransomware.",
+            "Call your IT provider and ask what the script was and who ran it. If they did not plan it, ask them to stop their remote tool until they know."),
+        RuleIds.SecurityToolTampering => new("Security software was turned off",
+            "Antivirus or other protection on your computers was disabled or removed through your provider's tools.",
+            "Ask your IT provider who turned it off and why, and to turn it back on today."),
+        RuleIds.PrivilegedAccountCreated => new("A new administrator account appeared",
+            "An account with full control was created. Attackers create one to come back later.",
+            "Ask your IT provider who created it. If nobody at the practice asked for it, ask them to remove it and change the administrator passwords."),
+        RuleIds.MfaDisabled => new("Two-step sign-in was turned off",
+            "The second step at sign-in (a code on a phone) was turned off for an account, which makes a stolen password enough to get in.",
+            "Ask your IT provider to turn two-step sign-in back on for that account today."),
+        RuleIds.NewSourceIp => new("A technician signed in from a new place",
+            "Someone using your provider's tools connected from an internet address never seen before.",
+            "Ask your IT provider whether that sign-in was one of their technicians."),
+        RuleIds.OffHoursActivity => new("Activity outside working hours",
+            "Your provider's tools were used on your computers at night or at the weekend.",
+            "Ask your IT provider whether the work was planned."),
+        RuleIds.BruteForce => new("Many failed sign-ins",
+            "Someone tried many passwords on your provider's remote tool.",
+            "Ask your IT provider to confirm the account is locked and protected with two-step sign-in."),
+        RuleIds.UnapprovedRemoteTool => new("An unexpected remote-control program was installed",
+            "A program that lets someone control your computers from afar, other than the ones your provider normally uses, was installed.",
+            "Ask your IT provider whether they installed it. If not, ask them to remove it and check the computer."),
+        _ => new(rule, "A rule your provider's monitoring uses found something unusual on your computers.", "Ask your IT provider what it was."),
+    };
+
     /// <summary>Data classes in words (PHI → "patient health records (PHI)").</summary>
     public static string Data(IEnumerable<string> classes) => Join(classes.Select(c => c switch
     {
@@ -166,9 +264,15 @@ public static class PlainWords
         return sentence.Length <= 90 ? sentence : sentence[..87].TrimEnd() + "…";
     }
 
+    /// <summary>"a", "a and b", "a, b and c" — as a person lists things; "none given" for none.</summary>
     private static string Join(IEnumerable<string> items)
     {
         var list = items.ToList();
-        return list.Count == 0 ? "none given" : string.Join(", ", list);
+        return list.Count switch
+        {
+            0 => "none given",
+            1 => list[0],
+            _ => string.Join(", ", list.Take(list.Count - 1)) + " and " + list[^1],
+        };
     }
 }
