@@ -217,9 +217,7 @@ public sealed partial class PortfolioGraph
         for (var k = _inStart[customer]; k < _inStart[customer + 1]; k++)
         {
             ref readonly var f = ref _facts[k];
-            var reaches = t.Seen(f.Provider);
-            for (var i = f.ToolStart; !reaches && i < f.ToolEnd; i++) reaches = t.Seen(_factTools[i]);
-            if (!reaches) continue;
+            if (!Reaches(in f, t)) continue;
             endpoints = Math.Max(endpoints, f.Endpoints);
             data |= f.Data;
             known &= f.DataKnown;
@@ -230,6 +228,15 @@ public sealed partial class PortfolioGraph
 
     internal readonly record struct Exposure(int Endpoints, DataClasses Data, bool DataKnown, AccessLevels Access);
 
+    /// <summary>Whether a compromise that reached <paramref name="t"/>'s nodes reaches this relationship: its provider, or one of the tools it runs through.</summary>
+    private bool Reaches(in Facts f, Traversal t)
+    {
+        if (t.Seen(f.Provider)) return true;
+        for (var i = f.ToolStart; i < f.ToolEnd; i++)
+            if (t.Seen(_factTools[i])) return true;
+        return false;
+    }
+
     /// <summary>What a compromise leaves a reached customer to restore: the largest endpoint and server counts among the reaching relationships, its data.</summary>
     /// <remarks>As with <see cref="ExposureOf"/>, the relationships that reach one customer manage the same machines: the largest count, not the sum.</remarks>
     internal (int Endpoints, int Servers, DataClasses Data) RestoreOf(int customer, Traversal t)
@@ -239,9 +246,7 @@ public sealed partial class PortfolioGraph
         for (var k = _inStart[customer]; k < _inStart[customer + 1]; k++)
         {
             ref readonly var f = ref _facts[k];
-            var reaches = t.Seen(f.Provider);
-            for (var i = f.ToolStart; !reaches && i < f.ToolEnd; i++) reaches = t.Seen(_factTools[i]);
-            if (!reaches) continue;
+            if (!Reaches(in f, t)) continue;
             endpoints = Math.Max(endpoints, f.Endpoints);
             servers = Math.Max(servers, f.Servers);
             data |= f.Data;

@@ -89,9 +89,7 @@ internal static class AgreementCommand
         {
             var workspace = await store.OpenAsync(parse, ct);
             var tenant = await workspace.OperatorForAsync(parse.GetValue(org)!, ct);
-            var id = parse.GetValue(provider)!;
-            var stored = (await workspace.Get<ListAgreements>().OwnAsync(tenant, ct)).FirstOrDefault(a => a.Agreement.Provider == id)
-                ?? throw new NotFoundException($"no agreement with provider '{id}' for {parse.GetValue(org)}");
+            var stored = await AgreementWithAsync(workspace, tenant, parse.GetValue(provider)!, parse.GetValue(org)!, ct);
             var outPath = parse.GetValue(output);
             var chosen = parse.GetValue(format) ?? (outPath is not null && outPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "json" : "yaml");
             var bytes = chosen switch
@@ -107,6 +105,11 @@ internal static class AgreementCommand
         return command;
     }
 
+    /// <summary>The organization's stored agreement with a provider (by its portfolio id), or not found naming both.</summary>
+    private static async Task<StoredAgreement> AgreementWithAsync(Workspace workspace, Custodes.Application.Tenant tenant, string provider, string org, CancellationToken ct) =>
+        (await workspace.Get<ListAgreements>().OwnAsync(tenant, ct)).FirstOrDefault(a => a.Agreement.Provider == provider)
+            ?? throw new NotFoundException($"no agreement with provider '{provider}' for {org}");
+
     private static Command SetStatus()
     {
         var org = RequiredOrg();
@@ -121,9 +124,7 @@ internal static class AgreementCommand
         {
             var workspace = await store.OpenAsync(parse, ct);
             var tenant = await workspace.OperatorForAsync(parse.GetValue(org)!, ct);
-            var id = parse.GetValue(provider)!;
-            var stored = (await workspace.Get<ListAgreements>().OwnAsync(tenant, ct)).FirstOrDefault(a => a.Agreement.Provider == id)
-                ?? throw new NotFoundException($"no agreement with provider '{id}' for {parse.GetValue(org)}");
+            var stored = await AgreementWithAsync(workspace, tenant, parse.GetValue(provider)!, parse.GetValue(org)!, ct);
             await workspace.Get<SetObligationStatus>().HandleAsync(tenant, stored.Id, parse.GetValue(obligation)!, parse.GetValue(status)!, parse.GetValue(evidence), ct);
             reporter.Line($"{parse.GetValue(obligation)}: {parse.GetValue(status)}");
             return ExitCodes.Ok;
